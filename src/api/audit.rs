@@ -1,0 +1,112 @@
+//! `/api/v1/audit`: the audit log, for admins.
+
+use actix_web::{HttpResponse, web};
+use chrono::{DateTime, FixedOffset};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use crate::AppState;
+use crate::api::pagination;
+use crate::auth::AdminUser;
+use crate::db;
+use crate::error::{ApiError, ApiResult, Problem};
+use crate::models::audit_event::{AuditEvent, AuditFilter};
+use crate::time::{parse_rfc3339, to_local};
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AuditEventResponse {
+    pub id: String,
+    #[serde(serialize_with = "crate::time::serialize")]
+    #[schema(value_type = String, format = DateTime)]
+    pub at: DateTime<FixedOffset>,
+    /// The user who acted; null for the system or an anonymous caller.
+    pub actor_id: Option<String>,
+    /// e.g. `user.created`, `auth.login_failed`.
+    pub action: String,
+    pub entity_type: String,
+    pub entity_id: Option<String>,
+    pub request_id: Option<String>,
+    pub ip: Option<String>,
+    #[schema(value_type = Object)]
+    pub detail: serde_json::Value,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AuditPage {
+    pub items: Vec<AuditEventResponse>,
+    pub next_cursor: Option<String>,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct AuditQuery {
+    pub actor_id: Option<String>,
+    pub action: Option<String>,
+    pub entity_type: Option<String>,
+    pub entity_id: Option<String>,
+    /// RFC 3339; events at or after.
+    pub since: Option<String>,
+    /// RFC 3339; events before.
+    pub until: Option<String>,
+    pub cursor: Option<String>,
+    /// 1-100, default 20.
+    pub limit: Option<i64>,
+}
+
+fn time_param(field: &str, raw: Option<&str>) -> ApiResult<Option<chrono::NaiveDateTime>> {
+    raw.map(|raw| {
+        parse_rfc3339(raw).ok_or_else(|| {
+            ApiError::invalid(
+                field,
+                "invalid_format",
+                "give an RFC 3339 time with offset, e.g. 2026-03-05T14:00:00+08:00",
+            )
+        })
+    })
+    .transpose()
+}
+
+/// Audit events, newest first (admin).
+#[utoipa::path(get, path = "/api/v1/audit", tag = "audit", params(AuditQuery), security(("bearer" = [])),
+    responses((status = 200, body = AuditPage), (status = 403, body = Problem), (status = 422, body = Problem)))]
+pub async fn list_audit(
+    state: web::Data<AppState>,
+    _admin: AdminUser,
+    query: web::Query<AuditQuery>,
+) -> ApiResult<HttpResponse> {
+    let query = query.into_inner();
+    let limit = pagination::limit(query.limit)?;
+    let before = pagination::decode_cursor(query.cursor.as_deref())?;
+    let filter = AuditFilter {
+        actor_id: query.actor_id,
+        action: query.action,
+        entity_type: query.entity_type,
+        entity_id: query.entity_id,
+        since: time_param("since", query.since.as_deref())?,
+        until: time_param("until", query.until.as_deref())?,
+    };
+    let rows = db::run(&state.db, move |conn| {
+        Ok(AuditEvent::list(conn, &filter, before.as_ref(), limit + 1)?)
+    })
+    .await?;
+    let (rows, next_cursor) = pagination::split_page(rows, limit, |e| (e.at, e.id.clone()));
+    let tz = state.settings.timezone;
+    Ok(HttpResponse::Ok().json(AuditPage {
+        items: rows
+            .into_iter()
+            .map(|e| AuditEventResponse {
+                id: e.id,
+                at: to_local(e.at, tz),
+                actor_id: e.actor_id,
+                action: e.action,
+                entity_type: e.entity_type,
+                entity_id: e.entity_id,
+                request_id: e.request_id,
+                ip: e.ip,
+                detail: serde_json::from_str(&e.detail).unwrap_or(serde_json::Value::Null),
+            })
+            .collect(),
+        next_cursor,
+    }))
+}

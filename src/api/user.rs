@@ -1,0 +1,475 @@
+//! `/api/v1/users`: the office manages login accounts.
+
+use actix_web::http::header;
+use actix_web::{HttpResponse, web};
+use chrono::{DateTime, Duration, FixedOffset};
+use serde::{Deserialize, Deserializer, Serialize};
+use serde_json::json;
+use utoipa::{IntoParams, ToSchema};
+
+use crate::AppState;
+use crate::api::pagination;
+use crate::audit::AuditContext;
+use crate::auth::AdminUser;
+use crate::auth::password::{check_policy, hash_password};
+use crate::auth::token::{hash_token, random_token};
+use crate::db;
+use crate::domain::role::Role;
+use crate::domain::validate;
+use crate::error::{ApiError, ApiResult, FieldError, Problem};
+use crate::extract::{ApiJson, IfMatch};
+use crate::http::RequestMeta;
+use crate::models::password_token::{NewPasswordToken, PasswordToken};
+use crate::models::refresh_token::RefreshToken;
+use crate::models::user::{NewUser, User, UserChanges, UserFilter};
+use crate::time::to_local;
+
+/// How long a one-time set-password token works.
+pub const SET_PASSWORD_TOKEN_HOURS: i64 = 72;
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct UserResponse {
+    pub id: String,
+    pub login: String,
+    pub display_name: String,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub role: Role,
+    pub active: bool,
+    /// True until the user has set a password of their own; until then only
+    /// `/me` and `/me/password` answer.
+    pub must_change_password: bool,
+    /// Incremented by every change; send it back in `If-Match` when editing.
+    pub version: i32,
+    #[serde(serialize_with = "crate::time::serialize")]
+    #[schema(value_type = String, format = DateTime)]
+    pub created_at: DateTime<FixedOffset>,
+    #[serde(serialize_with = "crate::time::serialize")]
+    #[schema(value_type = String, format = DateTime)]
+    pub updated_at: DateTime<FixedOffset>,
+}
+
+impl UserResponse {
+    pub fn from_user(user: &User, state: &AppState) -> Self {
+        let tz = state.settings.timezone;
+        Self {
+            id: user.id.clone(),
+            login: user.login.clone(),
+            display_name: user.display_name.clone(),
+            email: user.email.clone(),
+            phone: user.phone.clone(),
+            role: user.role.parse().unwrap_or(Role::School),
+            active: user.active,
+            must_change_password: user.must_change_password,
+            version: user.version,
+            created_at: to_local(user.created_at, tz),
+            updated_at: to_local(user.updated_at, tz),
+        }
+    }
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateUserRequest {
+    /// 3-64 characters: letters, digits, `.`, `_`, `-`, `@`; stored in lower case.
+    pub login: String,
+    pub display_name: String,
+    pub role: Role,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    /// A first password to hand over. Without one, the answer carries a one-time
+    /// set-password token. Either way the user sets their own before using the API.
+    pub initial_password: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SetPasswordToken {
+    /// Give this to the user once; it is not stored and cannot be shown again.
+    pub token: String,
+    #[serde(serialize_with = "crate::time::serialize")]
+    #[schema(value_type = String, format = DateTime)]
+    pub expires_at: DateTime<FixedOffset>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CreateUserResponse {
+    pub user: UserResponse,
+    /// Present when the account was created without an initial password.
+    pub set_password_token: Option<SetPasswordToken>,
+}
+
+/// Distinguishes a field that is absent (leave alone) from one that is `null` (clear it).
+fn present<'de, D, T>(deserializer: D) -> Result<Option<Option<T>>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    Option::<T>::deserialize(deserializer).map(Some)
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateUserRequest {
+    pub display_name: Option<String>,
+    /// `null` removes the address.
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>)]
+    pub email: Option<Option<String>>,
+    /// `null` removes the number.
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>)]
+    pub phone: Option<Option<String>>,
+    /// `false` deactivates the account and ends its sessions at once.
+    pub active: Option<bool>,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct ListUsersQuery {
+    pub role: Option<Role>,
+    pub active: Option<bool>,
+    /// Part of the login or display name, any case.
+    pub q: Option<String>,
+    pub cursor: Option<String>,
+    /// 1-100, default 20.
+    pub limit: Option<i64>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct UserPage {
+    pub items: Vec<UserResponse>,
+    pub next_cursor: Option<String>,
+}
+
+/// The value of a check that passed; a failed check's error goes to `errors`.
+fn keep<T>(errors: &mut Vec<FieldError>, result: Result<T, FieldError>) -> Option<T> {
+    result.map_err(|e| errors.push(e)).ok()
+}
+
+fn with_etag(mut response: HttpResponse, version: i32) -> HttpResponse {
+    if let Ok(value) = header::HeaderValue::from_str(&format!("\"{version}\"")) {
+        response.headers_mut().insert(header::ETAG, value);
+    }
+    response
+}
+
+fn new_password_token(user_id: &str, now: chrono::NaiveDateTime) -> (String, NewPasswordToken) {
+    let token = random_token();
+    let row = NewPasswordToken {
+        id: uuid::Uuid::new_v4().to_string(),
+        user_id: user_id.to_owned(),
+        token_hash: hash_token(&token),
+        created_at: now,
+        expires_at: now + Duration::hours(SET_PASSWORD_TOKEN_HOURS),
+    };
+    (token, row)
+}
+
+/// Create a login account (admin).
+#[utoipa::path(post, path = "/api/v1/users", tag = "users", request_body = CreateUserRequest,
+    security(("bearer" = [])),
+    responses(
+        (status = 201, body = CreateUserResponse),
+        (status = 403, body = Problem), (status = 409, body = Problem, description = "`login_taken`"),
+        (status = 422, body = Problem),
+    ))]
+pub async fn create_user(
+    state: web::Data<AppState>,
+    AdminUser(admin): AdminUser,
+    meta: RequestMeta,
+    ApiJson(body): ApiJson<CreateUserRequest>,
+) -> ApiResult<HttpResponse> {
+    let mut errors = Vec::new();
+    let login = keep(&mut errors, validate::login("login", &body.login));
+    let display_name = keep(
+        &mut errors,
+        validate::text("display_name", &body.display_name, 100),
+    );
+    let email = keep(&mut errors, validate::email("email", body.email.as_deref()));
+    let phone = keep(&mut errors, validate::phone("phone", body.phone.as_deref()));
+    if let Some(password) = &body.initial_password {
+        let login = login.as_deref().unwrap_or_default();
+        if let Err(e) = check_policy("initial_password", password, login) {
+            errors.push(e);
+        }
+    }
+    let (Some(login), Some(display_name), Some(email), Some(phone), true) =
+        (login, display_name, email, phone, errors.is_empty())
+    else {
+        return Err(ApiError::Validation(errors));
+    };
+    let password_hash = match body.initial_password {
+        Some(password) => Some(
+            web::block(move || hash_password(&password))
+                .await?
+                .map_err(|e| ApiError::internal(e.to_string()))?,
+        ),
+        None => None,
+    };
+    let now = state.clock.now_naive();
+    let audit = AuditContext::from_request(&meta, Some(admin.id()), now);
+    let role = body.role;
+    let (user, token) = db::run_tx(&state.db, move |conn| {
+        if User::login_exists(conn, &login)? {
+            return Err(ApiError::conflict(
+                "login_taken",
+                format!("the login name `{login}` is taken"),
+            ));
+        }
+        let id = uuid::Uuid::new_v4().to_string();
+        let has_password = password_hash.is_some();
+        User::insert(
+            conn,
+            &NewUser {
+                id: id.clone(),
+                login: login.clone(),
+                display_name,
+                email,
+                phone,
+                role: role.as_str().to_owned(),
+                password_hash,
+                must_change_password: true,
+                active: true,
+                token_version: 1,
+                version: 1,
+                created_at: now,
+                updated_at: now,
+            },
+        )?;
+        let token = if has_password {
+            None
+        } else {
+            let (token, row) = new_password_token(&id, now);
+            PasswordToken::replace_for_user(conn, &row)?;
+            Some((token, row.expires_at))
+        };
+        audit.record(
+            conn,
+            "user.created",
+            "user",
+            Some(&id),
+            json!({ "login": login, "role": role, "initial_password": has_password }),
+        )?;
+        let user =
+            User::find(conn, &id)?.ok_or_else(|| ApiError::internal("created user vanished"))?;
+        Ok((user, token))
+    })
+    .await?;
+    let tz = state.settings.timezone;
+    let body = CreateUserResponse {
+        user: UserResponse::from_user(&user, &state),
+        set_password_token: token.map(|(token, expires_at)| SetPasswordToken {
+            token,
+            expires_at: to_local(expires_at, tz),
+        }),
+    };
+    let response = HttpResponse::Created()
+        .insert_header((header::LOCATION, format!("/api/v1/users/{}", user.id)))
+        .json(body);
+    Ok(with_etag(response, user.version))
+}
+
+/// List login accounts (admin), oldest first.
+#[utoipa::path(get, path = "/api/v1/users", tag = "users", params(ListUsersQuery),
+    security(("bearer" = [])),
+    responses((status = 200, body = UserPage), (status = 403, body = Problem), (status = 422, body = Problem)))]
+pub async fn list_users(
+    state: web::Data<AppState>,
+    _admin: AdminUser,
+    query: web::Query<ListUsersQuery>,
+) -> ApiResult<HttpResponse> {
+    let query = query.into_inner();
+    let limit = pagination::limit(query.limit)?;
+    let after = pagination::decode_cursor(query.cursor.as_deref())?;
+    let filter = UserFilter {
+        role: query.role.map(|r| r.as_str().to_owned()),
+        active: query.active,
+        q: query
+            .q
+            .map(|q| q.trim().to_owned())
+            .filter(|q| !q.is_empty()),
+    };
+    let rows = db::run(&state.db, move |conn| {
+        Ok(User::list(conn, &filter, after.as_ref(), limit + 1)?)
+    })
+    .await?;
+    let (rows, next_cursor) = pagination::split_page(rows, limit, |u| (u.created_at, u.id.clone()));
+    Ok(HttpResponse::Ok().json(UserPage {
+        items: rows
+            .iter()
+            .map(|u| UserResponse::from_user(u, &state))
+            .collect(),
+        next_cursor,
+    }))
+}
+
+async fn load_user(state: &AppState, id: String) -> ApiResult<User> {
+    db::run(&state.db, move |conn| Ok(User::find(conn, &id)?))
+        .await?
+        .ok_or_else(|| ApiError::not_found("no such user"))
+}
+
+/// One login account (admin). The `ETag` carries its version.
+#[utoipa::path(get, path = "/api/v1/users/{id}", tag = "users", params(("id" = String, Path)),
+    security(("bearer" = [])),
+    responses((status = 200, body = UserResponse), (status = 404, body = Problem)))]
+pub async fn get_user(
+    state: web::Data<AppState>,
+    _admin: AdminUser,
+    id: web::Path<String>,
+) -> ApiResult<HttpResponse> {
+    let user = load_user(&state, id.into_inner()).await?;
+    Ok(with_etag(
+        HttpResponse::Ok().json(UserResponse::from_user(&user, &state)),
+        user.version,
+    ))
+}
+
+/// Edit or (de)activate a login account (admin). Honours `If-Match`.
+#[utoipa::path(patch, path = "/api/v1/users/{id}", tag = "users", request_body = UpdateUserRequest,
+    params(("id" = String, Path), ("If-Match" = Option<String>, Header, description = "the version last read, e.g. \"3\"")),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, body = UserResponse), (status = 404, body = Problem),
+        (status = 409, body = Problem, description = "`cannot_deactivate_self`"),
+        (status = 412, body = Problem, description = "`version_mismatch`"), (status = 422, body = Problem),
+    ))]
+pub async fn update_user(
+    state: web::Data<AppState>,
+    AdminUser(admin): AdminUser,
+    meta: RequestMeta,
+    id: web::Path<String>,
+    if_match: IfMatch,
+    ApiJson(body): ApiJson<UpdateUserRequest>,
+) -> ApiResult<HttpResponse> {
+    let id = id.into_inner();
+    let mut errors = Vec::new();
+    let mut changes = UserChanges::default();
+    if let Some(name) = &body.display_name {
+        match validate::text("display_name", name, 100) {
+            Ok(v) => changes.display_name = Some(v),
+            Err(e) => errors.push(e),
+        }
+    }
+    if let Some(email) = &body.email {
+        match validate::email("email", email.as_deref()) {
+            Ok(v) => changes.email = Some(v),
+            Err(e) => errors.push(e),
+        }
+    }
+    if let Some(phone) = &body.phone {
+        match validate::phone("phone", phone.as_deref()) {
+            Ok(v) => changes.phone = Some(v),
+            Err(e) => errors.push(e),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(ApiError::Validation(errors));
+    }
+    changes.active = body.active;
+    if body.active == Some(false) && id == admin.id() {
+        return Err(ApiError::conflict(
+            "cannot_deactivate_self",
+            "an admin cannot deactivate their own account",
+        ));
+    }
+    let now = state.clock.now_naive();
+    let audit = AuditContext::from_request(&meta, Some(admin.id()), now);
+    let user = db::run_tx(&state.db, move |conn| {
+        let current = User::find(conn, &id)?.ok_or_else(|| ApiError::not_found("no such user"))?;
+        let expected = if_match.0.unwrap_or(current.version);
+        let deactivating = current.active && changes.active == Some(false);
+        let reactivating = !current.active && changes.active == Some(true);
+        if !User::update(conn, &id, expected, &changes, now, deactivating)? {
+            return Err(ApiError::PreconditionFailed {
+                code: "version_mismatch",
+                detail: format!(
+                    "the user is at version {}, not {expected}; read it again",
+                    current.version
+                ),
+            });
+        }
+        if deactivating {
+            RefreshToken::revoke_all_for_user(conn, &id, now)?;
+        }
+        let action = if deactivating {
+            "user.deactivated"
+        } else if reactivating {
+            "user.reactivated"
+        } else {
+            "user.updated"
+        };
+        audit.record(
+            conn,
+            action,
+            "user",
+            Some(&id),
+            json!({ "changes": body_summary(&changes) }),
+        )?;
+        User::find(conn, &id)?.ok_or_else(|| ApiError::internal("updated user vanished"))
+    })
+    .await?;
+    Ok(with_etag(
+        HttpResponse::Ok().json(UserResponse::from_user(&user, &state)),
+        user.version,
+    ))
+}
+
+/// Which fields an edit touched (never their contact values, which are personal data).
+fn body_summary(changes: &UserChanges) -> Vec<&'static str> {
+    let mut fields = Vec::new();
+    if changes.display_name.is_some() {
+        fields.push("display_name");
+    }
+    if changes.email.is_some() {
+        fields.push("email");
+    }
+    if changes.phone.is_some() {
+        fields.push("phone");
+    }
+    if changes.active.is_some() {
+        fields.push("active");
+    }
+    fields
+}
+
+/// Issue a new one-time set-password token for a user who forgot their password (admin).
+/// Earlier unused tokens stop working; the current password keeps working until replaced.
+#[utoipa::path(post, path = "/api/v1/users/{id}/password-reset", tag = "users", params(("id" = String, Path)),
+    security(("bearer" = [])),
+    responses((status = 201, body = SetPasswordToken), (status = 404, body = Problem), (status = 409, body = Problem)))]
+pub async fn reset_user_password(
+    state: web::Data<AppState>,
+    AdminUser(admin): AdminUser,
+    meta: RequestMeta,
+    id: web::Path<String>,
+) -> ApiResult<HttpResponse> {
+    let id = id.into_inner();
+    let now = state.clock.now_naive();
+    let audit = AuditContext::from_request(&meta, Some(admin.id()), now);
+    let (token, expires_at) = db::run_tx(&state.db, move |conn| {
+        let user = User::find(conn, &id)?.ok_or_else(|| ApiError::not_found("no such user"))?;
+        if !user.active {
+            return Err(ApiError::conflict(
+                "user_inactive",
+                "reactivate the account before resetting its password",
+            ));
+        }
+        let (token, row) = new_password_token(&user.id, now);
+        PasswordToken::replace_for_user(conn, &row)?;
+        audit.record(
+            conn,
+            "user.password_reset_issued",
+            "user",
+            Some(&user.id),
+            json!({}),
+        )?;
+        Ok((token, row.expires_at))
+    })
+    .await?;
+    Ok(HttpResponse::Created().json(SetPasswordToken {
+        token,
+        expires_at: to_local(expires_at, state.settings.timezone),
+    }))
+}

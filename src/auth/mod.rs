@@ -1,0 +1,145 @@
+//! Authentication and authorization: passwords, tokens, and the extractors a handler
+//! names in its signature to say who may call it.
+
+pub mod jwt;
+pub mod password;
+pub mod session;
+pub mod token;
+
+use actix_web::dev::Payload;
+use actix_web::http::header;
+use actix_web::{FromRequest, HttpRequest, web};
+use futures_util::future::LocalBoxFuture;
+
+use crate::AppState;
+use crate::domain::role::Role;
+use crate::error::ApiError;
+use crate::models::user::User;
+
+/// A logged-in user whose account is active and whose token is current, whether or not
+/// they still have to set their own password. Only the few endpoints that let a user do
+/// that take this; everything else takes [`AuthUser`].
+#[derive(Debug, Clone)]
+pub struct SessionUser {
+    pub user: User,
+    pub role: Role,
+}
+
+/// A logged-in user who may use the API.
+#[derive(Debug, Clone)]
+pub struct AuthUser {
+    pub user: User,
+    pub role: Role,
+}
+
+impl AuthUser {
+    pub fn id(&self) -> &str {
+        &self.user.id
+    }
+}
+
+/// A logged-in admin (关工委办公室).
+#[derive(Debug, Clone)]
+pub struct AdminUser(pub AuthUser);
+
+fn bearer_token(req: &HttpRequest) -> Result<String, ApiError> {
+    let value = req.headers().get(header::AUTHORIZATION).ok_or_else(|| {
+        ApiError::unauthorized(
+            "missing_token",
+            "send an access token as `Authorization: Bearer …`",
+        )
+    })?;
+    let value = value
+        .to_str()
+        .map_err(|_| ApiError::unauthorized("invalid_token", "the access token is not valid"))?;
+    let (scheme, token) = value
+        .split_once(' ')
+        .ok_or_else(|| ApiError::unauthorized("invalid_token", "the access token is not valid"))?;
+    if !scheme.eq_ignore_ascii_case("bearer") || token.trim().is_empty() {
+        return Err(ApiError::unauthorized(
+            "invalid_token",
+            "the access token is not valid",
+        ));
+    }
+    Ok(token.trim().to_owned())
+}
+
+/// Verifies the token, then reads the user from the database on every request, so a
+/// deactivation or password change takes effect at once.
+async fn authenticate(req: &HttpRequest) -> Result<SessionUser, ApiError> {
+    let state = req
+        .app_data::<web::Data<AppState>>()
+        .cloned()
+        .ok_or_else(|| ApiError::internal("application state missing"))?;
+    let token = bearer_token(req)?;
+    let claims = state
+        .jwt
+        .verify(&token, state.clock.now())
+        .map_err(|e| match e {
+            jwt::JwtError::Expired => {
+                ApiError::unauthorized("token_expired", "the access token has expired; refresh it")
+            }
+            _ => ApiError::unauthorized("invalid_token", "the access token is not valid"),
+        })?;
+    let user_id = claims.sub.clone();
+    let user = crate::db::run(&state.db, move |conn| Ok(User::find(conn, &user_id)?)).await?;
+    let revoked =
+        || ApiError::unauthorized("token_revoked", "this session has ended; log in again");
+    let user = user.ok_or_else(revoked)?;
+    if !user.active || user.token_version != claims.ver {
+        return Err(revoked());
+    }
+    let role = user
+        .role
+        .parse::<Role>()
+        .map_err(|()| ApiError::internal(format!("user {} has unknown role", user.id)))?;
+    Ok(SessionUser { user, role })
+}
+
+impl FromRequest for SessionUser {
+    type Error = ApiError;
+    type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let req = req.clone();
+        Box::pin(async move { authenticate(&req).await })
+    }
+}
+
+impl FromRequest for AuthUser {
+    type Error = ApiError;
+    type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let req = req.clone();
+        Box::pin(async move {
+            let SessionUser { user, role } = authenticate(&req).await?;
+            if user.must_change_password {
+                return Err(ApiError::forbidden(
+                    "password_change_required",
+                    "set your own password first (POST /api/v1/me/password)",
+                ));
+            }
+            Ok(AuthUser { user, role })
+        })
+    }
+}
+
+impl FromRequest for AdminUser {
+    type Error = ApiError;
+    type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let auth = AuthUser::from_request(req, payload);
+        Box::pin(async move {
+            let user = auth.await?;
+            if user.role != Role::Admin {
+                return Err(ApiError::forbidden(
+                    "forbidden",
+                    "only the office (admin) may do this",
+                ));
+            }
+            Ok(AdminUser(user))
+        })
+    }
+}

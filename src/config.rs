@@ -1,0 +1,291 @@
+//! Settings from the environment: every variable the service reads is listed here.
+//!
+//! | variable | default | meaning |
+//! |---|---|---|
+//! | `GUANAI_BIND` | `127.0.0.1:8080` | address and port `serve` listens on |
+//! | `DATABASE_URL` | `guanai.db` | `postgres://…` for PostgreSQL; anything else is an SQLite file path (an optional `sqlite://` prefix is stripped) |
+//! | `GUANAI_TIMEZONE` | `Asia/Shanghai` | IANA zone that times are shown in and review periods are cut in |
+//! | `GUANAI_JWT_SECRET` | none | HMAC key for access tokens, at least 32 characters; without it `serve` keeps a generated one in `<sqlite file>.jwt-secret` (0600); required on PostgreSQL |
+//! | `GUANAI_ACCESS_TOKEN_MINUTES` | `15` | access token lifetime, 1-15 minutes |
+//! | `GUANAI_REFRESH_TOKEN_DAYS` | `30` | refresh token lifetime, 1-90 days |
+//! | `GUANAI_TRUSTED_PROXIES` | none | comma-separated proxy IP addresses whose `X-Forwarded-For` is believed |
+//! | `GUANAI_DB_POOL_SIZE` | `8` | database connections per instance |
+//! | `GUANAI_LOG` | `info` | tracing filter, e.g. `guanai=debug,actix_web=info` |
+//! | `GUANAI_ADMIN_PASSWORD` | none | password for `guanai create-admin` (prompted for when unset) |
+
+use std::net::IpAddr;
+use std::path::{Path, PathBuf};
+
+use chrono_tz::Tz;
+
+/// Which database `DATABASE_URL` names.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DatabaseTarget {
+    Sqlite(PathBuf),
+    Postgres(String),
+}
+
+impl DatabaseTarget {
+    pub fn parse(url: &str) -> Self {
+        let url = url.trim();
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            return Self::Postgres(url.to_owned());
+        }
+        let path = url.strip_prefix("sqlite://").unwrap_or(url);
+        let path = if path.is_empty() { "guanai.db" } else { path };
+        Self::Sqlite(PathBuf::from(path))
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub bind: String,
+    pub database: DatabaseTarget,
+    pub timezone: Tz,
+    pub jwt_secret: Option<String>,
+    pub access_token_minutes: i64,
+    pub refresh_token_days: i64,
+    pub trusted_proxies: Vec<IpAddr>,
+    pub db_pool_size: u32,
+    pub log_filter: String,
+}
+
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+#[error("{variable}: {problem}")]
+pub struct ConfigError {
+    pub variable: &'static str,
+    pub problem: String,
+}
+
+fn invalid(variable: &'static str, problem: impl Into<String>) -> ConfigError {
+    ConfigError {
+        variable,
+        problem: problem.into(),
+    }
+}
+
+fn ranged(
+    lookup: &impl Fn(&str) -> Option<String>,
+    variable: &'static str,
+    default: i64,
+    range: std::ops::RangeInclusive<i64>,
+) -> Result<i64, ConfigError> {
+    let Some(raw) = lookup(variable) else {
+        return Ok(default);
+    };
+    let value: i64 = raw
+        .trim()
+        .parse()
+        .map_err(|_| invalid(variable, format!("`{raw}` is not a whole number")))?;
+    if !range.contains(&value) {
+        return Err(invalid(
+            variable,
+            format!("{value} is outside {}..={}", range.start(), range.end()),
+        ));
+    }
+    Ok(value)
+}
+
+impl Settings {
+    pub fn from_env() -> Result<Self, ConfigError> {
+        Self::from_lookup(|key| std::env::var(key).ok().filter(|v| !v.is_empty()))
+    }
+
+    /// Reads settings through `lookup`, so tests need not touch the process environment.
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let timezone = match lookup("GUANAI_TIMEZONE") {
+            None => chrono_tz::Asia::Shanghai,
+            Some(name) => name
+                .trim()
+                .parse::<Tz>()
+                .map_err(|_| invalid("GUANAI_TIMEZONE", format!("unknown time zone `{name}`")))?,
+        };
+        let jwt_secret = lookup("GUANAI_JWT_SECRET");
+        if let Some(secret) = &jwt_secret
+            && secret.chars().count() < 32
+        {
+            return Err(invalid(
+                "GUANAI_JWT_SECRET",
+                "must be at least 32 characters",
+            ));
+        }
+        let trusted_proxies = match lookup("GUANAI_TRUSTED_PROXIES") {
+            None => Vec::new(),
+            Some(list) => list
+                .split(',')
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(|s| {
+                    s.parse::<IpAddr>().map_err(|_| {
+                        invalid(
+                            "GUANAI_TRUSTED_PROXIES",
+                            format!("`{s}` is not an IP address"),
+                        )
+                    })
+                })
+                .collect::<Result<_, _>>()?,
+        };
+        let pool = ranged(&lookup, "GUANAI_DB_POOL_SIZE", 8, 1..=256)?;
+        Ok(Self {
+            bind: lookup("GUANAI_BIND").unwrap_or_else(|| "127.0.0.1:8080".to_owned()),
+            database: DatabaseTarget::parse(
+                lookup("DATABASE_URL").as_deref().unwrap_or("guanai.db"),
+            ),
+            timezone,
+            jwt_secret,
+            access_token_minutes: ranged(&lookup, "GUANAI_ACCESS_TOKEN_MINUTES", 15, 1..=15)?,
+            refresh_token_days: ranged(&lookup, "GUANAI_REFRESH_TOKEN_DAYS", 30, 1..=90)?,
+            trusted_proxies,
+            db_pool_size: u32::try_from(pool).unwrap_or(8),
+            log_filter: lookup("GUANAI_LOG").unwrap_or_else(|| "info".to_owned()),
+        })
+    }
+}
+
+/// Where `serve` keeps a generated JWT secret for an SQLite database.
+pub fn secret_file_for(db_path: &Path) -> PathBuf {
+    let mut name = db_path.as_os_str().to_owned();
+    name.push(".jwt-secret");
+    PathBuf::from(name)
+}
+
+/// The JWT secret to use: the configured one, or (SQLite only) one generated once and kept
+/// in a 0600 file beside the database so that tokens survive a restart.
+pub fn resolve_jwt_secret(settings: &Settings) -> anyhow::Result<String> {
+    use anyhow::Context as _;
+    if let Some(secret) = &settings.jwt_secret {
+        return Ok(secret.clone());
+    }
+    let db_path = match &settings.database {
+        DatabaseTarget::Postgres(_) => anyhow::bail!(
+            "GUANAI_JWT_SECRET is not set: on PostgreSQL every instance must share one secret, \
+             so set it (at least 32 random characters) in the environment"
+        ),
+        DatabaseTarget::Sqlite(path) => path,
+    };
+    let file = secret_file_for(db_path);
+    if file.exists() {
+        let secret = std::fs::read_to_string(&file)
+            .with_context(|| format!("reading the JWT secret from {}", file.display()))?;
+        let secret = secret.trim().to_owned();
+        anyhow::ensure!(
+            secret.len() >= 32,
+            "{} holds a secret shorter than 32 characters; delete it to generate a new one",
+            file.display()
+        );
+        return Ok(secret);
+    }
+    let secret = crate::auth::token::random_token();
+    write_private_file(&file, &secret)
+        .with_context(|| format!("writing the generated JWT secret to {}", file.display()))?;
+    tracing::info!(file = %file.display(), "generated a JWT secret");
+    Ok(secret)
+}
+
+fn write_private_file(path: &Path, content: &str) -> std::io::Result<()> {
+    use std::io::Write as _;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt as _;
+        options.mode(0o600);
+    }
+    let mut file = options.open(path)?;
+    file.write_all(content.as_bytes())?;
+    file.sync_all()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn settings(pairs: &[(&str, &str)]) -> Result<Settings, ConfigError> {
+        let pairs: Vec<(String, String)> = pairs
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect();
+        Settings::from_lookup(move |key| {
+            pairs.iter().find(|(k, _)| k == key).map(|(_, v)| v.clone())
+        })
+    }
+
+    #[test]
+    fn defaults_are_sqlite_shanghai_and_fifteen_minutes() {
+        let s = settings(&[]).unwrap();
+        assert_eq!(s.database, DatabaseTarget::Sqlite("guanai.db".into()));
+        assert_eq!(s.timezone, chrono_tz::Asia::Shanghai);
+        assert_eq!(s.access_token_minutes, 15);
+        assert_eq!(s.bind, "127.0.0.1:8080");
+    }
+
+    #[test]
+    fn database_url_picks_the_backend() {
+        assert_eq!(
+            DatabaseTarget::parse("postgres://u@h/db"),
+            DatabaseTarget::Postgres("postgres://u@h/db".into())
+        );
+        assert_eq!(
+            DatabaseTarget::parse("sqlite:///tmp/x.db"),
+            DatabaseTarget::Sqlite("/tmp/x.db".into())
+        );
+        assert_eq!(
+            DatabaseTarget::parse("data/g.db"),
+            DatabaseTarget::Sqlite("data/g.db".into())
+        );
+    }
+
+    #[test]
+    fn bad_values_name_the_variable() {
+        assert_eq!(
+            settings(&[("GUANAI_ACCESS_TOKEN_MINUTES", "60")])
+                .unwrap_err()
+                .variable,
+            "GUANAI_ACCESS_TOKEN_MINUTES"
+        );
+        assert_eq!(
+            settings(&[("GUANAI_TIMEZONE", "Mars/Base")])
+                .unwrap_err()
+                .variable,
+            "GUANAI_TIMEZONE"
+        );
+        assert_eq!(
+            settings(&[("GUANAI_JWT_SECRET", "short")])
+                .unwrap_err()
+                .variable,
+            "GUANAI_JWT_SECRET"
+        );
+        assert_eq!(
+            settings(&[("GUANAI_TRUSTED_PROXIES", "10.0.0.1, nope")])
+                .unwrap_err()
+                .variable,
+            "GUANAI_TRUSTED_PROXIES"
+        );
+    }
+
+    #[test]
+    fn postgres_without_a_secret_is_a_start_up_error() {
+        let s = settings(&[("DATABASE_URL", "postgres://postgres@127.0.0.1/x")]).unwrap();
+        let err = resolve_jwt_secret(&s).unwrap_err().to_string();
+        assert!(err.contains("GUANAI_JWT_SECRET"), "{err}");
+    }
+
+    #[test]
+    fn sqlite_secret_is_generated_once_and_kept_private() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("g.db");
+        let s = settings(&[("DATABASE_URL", db.to_str().unwrap())]).unwrap();
+        let first = resolve_jwt_secret(&s).unwrap();
+        let second = resolve_jwt_secret(&s).unwrap();
+        assert_eq!(first, second);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt as _;
+            let mode = std::fs::metadata(secret_file_for(&db))
+                .unwrap()
+                .permissions()
+                .mode();
+            assert_eq!(mode & 0o777, 0o600);
+        }
+    }
+}

@@ -1,0 +1,158 @@
+//! The database: one connection type for SQLite and PostgreSQL, the pool, embedded
+//! migrations, and the helpers every query goes through.
+
+pub mod schema;
+
+use std::time::Duration;
+
+use diesel::connection::{AnsiTransactionManager, SimpleConnection, TransactionManager};
+use diesel::r2d2::{ConnectionManager, CustomizeConnection, Pool};
+use diesel::{Connection, PgConnection, SqliteConnection};
+use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
+
+use crate::config::DatabaseTarget;
+use crate::error::{ApiError, ApiResult};
+
+pub const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
+pub const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
+
+/// One connection, to whichever backend `DATABASE_URL` names.
+#[derive(diesel::MultiConnection)]
+pub enum DbConnection {
+    Postgresql(PgConnection),
+    Sqlite(SqliteConnection),
+}
+
+pub type DbPool = Pool<ConnectionManager<DbConnection>>;
+
+/// How long an SQLite writer waits for the write lock before giving up (then: 503).
+const SQLITE_BUSY_TIMEOUT_MS: u32 = 5_000;
+
+#[derive(Debug)]
+struct ConnectionSetup;
+
+impl CustomizeConnection<DbConnection, diesel::r2d2::Error> for ConnectionSetup {
+    fn on_acquire(&self, conn: &mut DbConnection) -> Result<(), diesel::r2d2::Error> {
+        if let DbConnection::Sqlite(conn) = conn {
+            // busy_timeout first: switching a new file to WAL already needs the lock.
+            conn.batch_execute(&format!(
+                "PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS};
+                 PRAGMA journal_mode = WAL;
+                 PRAGMA synchronous = NORMAL;
+                 PRAGMA foreign_keys = ON;"
+            ))
+            .map_err(diesel::r2d2::Error::QueryError)?;
+        }
+        Ok(())
+    }
+}
+
+fn url_of(target: &DatabaseTarget) -> String {
+    match target {
+        DatabaseTarget::Postgres(url) => url.clone(),
+        DatabaseTarget::Sqlite(path) => path.to_string_lossy().into_owned(),
+    }
+}
+
+/// Builds the pool. For SQLite the file is created when missing.
+pub fn connect(target: &DatabaseTarget, size: u32) -> Result<DbPool, diesel::r2d2::PoolError> {
+    let manager = ConnectionManager::<DbConnection>::new(url_of(target));
+    Pool::builder()
+        .max_size(size)
+        .min_idle(Some(1))
+        .connection_timeout(Duration::from_secs(10))
+        .connection_customizer(Box::new(ConnectionSetup))
+        .build(manager)
+}
+
+/// Opens one connection outside any pool (CLI and tests).
+pub fn connect_one(target: &DatabaseTarget) -> diesel::ConnectionResult<DbConnection> {
+    let mut conn = DbConnection::establish(&url_of(target))?;
+    ConnectionSetup
+        .on_acquire(&mut conn)
+        .map_err(|e| diesel::ConnectionError::BadConnection(e.to_string()))?;
+    Ok(conn)
+}
+
+pub type MigrationError = Box<dyn std::error::Error + Send + Sync>;
+
+/// Applies every pending migration of the connection's backend; returns how many ran.
+pub fn run_migrations(conn: &mut DbConnection) -> Result<usize, MigrationError> {
+    let applied = match conn {
+        DbConnection::Postgresql(c) => c.run_pending_migrations(POSTGRES_MIGRATIONS)?.len(),
+        DbConnection::Sqlite(c) => c.run_pending_migrations(SQLITE_MIGRATIONS)?.len(),
+    };
+    Ok(applied)
+}
+
+/// Reverts every applied migration (tests use this for the up-down-up check).
+pub fn revert_all_migrations(conn: &mut DbConnection) -> Result<usize, MigrationError> {
+    let reverted = match conn {
+        DbConnection::Postgresql(c) => c.revert_all_migrations(POSTGRES_MIGRATIONS)?.len(),
+        DbConnection::Sqlite(c) => c.revert_all_migrations(SQLITE_MIGRATIONS)?.len(),
+    };
+    Ok(reverted)
+}
+
+/// Runs `f` with a pooled connection on the blocking thread pool, off the async workers.
+pub async fn run<T, F>(pool: &DbPool, f: F) -> ApiResult<T>
+where
+    F: FnOnce(&mut DbConnection) -> ApiResult<T> + Send + 'static,
+    T: Send + 'static,
+{
+    let pool = pool.clone();
+    actix_web::web::block(move || {
+        let mut conn = pool.get().map_err(ApiError::from)?;
+        f(&mut conn)
+    })
+    .await
+    .map_err(ApiError::internal)?
+}
+
+/// Runs `f` in one write transaction: on SQLite `BEGIN IMMEDIATE`, which takes the write
+/// lock up front (waiting up to the busy timeout) so that a read inside can never be
+/// invalidated by another writer; on PostgreSQL an ordinary `BEGIN`.
+pub fn transaction<T, E, F>(conn: &mut DbConnection, f: F) -> Result<T, E>
+where
+    F: FnOnce(&mut DbConnection) -> Result<T, E>,
+    E: From<diesel::result::Error>,
+{
+    match conn {
+        DbConnection::Sqlite(c) => {
+            AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")?
+        }
+        DbConnection::Postgresql(c) => AnsiTransactionManager::begin_transaction(c)?,
+    }
+    match f(conn) {
+        Ok(value) => {
+            <DbConnection as Connection>::TransactionManager::commit_transaction(conn)?;
+            Ok(value)
+        }
+        Err(e) => {
+            <DbConnection as Connection>::TransactionManager::rollback_transaction(conn)?;
+            Err(e)
+        }
+    }
+}
+
+/// [`run`] and [`transaction`] together: the usual shape of a request that changes data.
+pub async fn run_tx<T, F>(pool: &DbPool, f: F) -> ApiResult<T>
+where
+    F: FnOnce(&mut DbConnection) -> ApiResult<T> + Send + 'static,
+    T: Send + 'static,
+{
+    run(pool, move |conn| transaction(conn, f)).await
+}
+
+/// True when the backend reported lock contention rather than a real failure.
+pub fn is_busy(err: &diesel::result::Error) -> bool {
+    use diesel::result::{DatabaseErrorKind, Error};
+    match err {
+        Error::DatabaseError(DatabaseErrorKind::SerializationFailure, _) => true,
+        Error::DatabaseError(_, info) => {
+            let message = info.message();
+            message.contains("database is locked") || message.contains("database is busy")
+        }
+        _ => false,
+    }
+}

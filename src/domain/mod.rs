@@ -1,0 +1,4 @@
+//! Rules without I/O: roles, validated values.
+
+pub mod role;
+pub mod validate;

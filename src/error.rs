@@ -1,0 +1,406 @@
+//! `ApiError`: every failure a client can see, rendered as RFC 9457 problem details.
+
+use std::fmt;
+
+use actix_web::http::StatusCode;
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::{HttpResponse, ResponseError};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+pub type ApiResult<T> = Result<T, ApiError>;
+
+pub const PROBLEM_JSON: &str = "application/problem+json";
+
+tokio::task_local! {
+    /// The id of the request being served, set by the request-id middleware.
+    pub static REQUEST_ID: String;
+}
+
+pub fn current_request_id() -> Option<String> {
+    REQUEST_ID.try_with(Clone::clone).ok()
+}
+
+/// One invalid field of a request.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct FieldError {
+    /// The field's name, dotted for nested fields (`address.city`).
+    pub field: String,
+    /// Stable machine code, e.g. `required`, `too_short`, `invalid_format`.
+    pub code: String,
+    pub message: String,
+}
+
+impl FieldError {
+    pub fn new(
+        field: impl Into<String>,
+        code: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Self {
+        Self {
+            field: field.into(),
+            code: code.into(),
+            message: message.into(),
+        }
+    }
+}
+
+/// RFC 9457 problem details, as every error response carries them.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Problem {
+    /// `/problems/{code}`
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub title: String,
+    pub status: u16,
+    pub detail: String,
+    /// Stable machine-readable error code; `api_docs/errors.md` lists them all.
+    pub code: String,
+    pub request_id: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<FieldError>,
+}
+
+type Cause = Box<dyn std::error::Error + Send + Sync>;
+
+#[derive(Debug)]
+pub enum ApiError {
+    /// 400: the request could not be read (malformed JSON, bad query string).
+    BadRequest { code: &'static str, detail: String },
+    /// 401: no valid credentials.
+    Unauthorized { code: &'static str, detail: String },
+    /// 403: authenticated, but not allowed.
+    Forbidden { code: &'static str, detail: String },
+    /// 404: does not exist, or is not visible to the caller.
+    NotFound { detail: String },
+    /// 405
+    MethodNotAllowed,
+    /// 409: conflicts with the current state.
+    Conflict { code: &'static str, detail: String },
+    /// 412: `If-Match` named a stale version.
+    PreconditionFailed { code: &'static str, detail: String },
+    /// 413
+    PayloadTooLarge { limit: usize },
+    /// 415
+    UnsupportedMediaType { detail: String },
+    /// 422: well-formed but invalid fields.
+    Validation(Vec<FieldError>),
+    /// 429
+    RateLimited {
+        retry_after_secs: u64,
+        detail: String,
+    },
+    /// 503: overloaded or a dependency is down; try again.
+    Unavailable { code: &'static str, detail: String },
+    /// 500: a bug or an unexpected failure. The cause is logged, never sent.
+    Internal(Cause),
+}
+
+impl ApiError {
+    pub fn bad_request(code: &'static str, detail: impl Into<String>) -> Self {
+        Self::BadRequest {
+            code,
+            detail: detail.into(),
+        }
+    }
+    pub fn unauthorized(code: &'static str, detail: impl Into<String>) -> Self {
+        Self::Unauthorized {
+            code,
+            detail: detail.into(),
+        }
+    }
+    pub fn forbidden(code: &'static str, detail: impl Into<String>) -> Self {
+        Self::Forbidden {
+            code,
+            detail: detail.into(),
+        }
+    }
+    pub fn not_found(detail: impl Into<String>) -> Self {
+        Self::NotFound {
+            detail: detail.into(),
+        }
+    }
+    pub fn conflict(code: &'static str, detail: impl Into<String>) -> Self {
+        Self::Conflict {
+            code,
+            detail: detail.into(),
+        }
+    }
+    pub fn invalid(field: &str, code: &str, message: impl Into<String>) -> Self {
+        Self::Validation(vec![FieldError::new(field, code, message)])
+    }
+    pub fn internal(cause: impl Into<Cause>) -> Self {
+        Self::Internal(cause.into())
+    }
+
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::BadRequest { code, .. }
+            | Self::Unauthorized { code, .. }
+            | Self::Forbidden { code, .. }
+            | Self::Conflict { code, .. }
+            | Self::PreconditionFailed { code, .. }
+            | Self::Unavailable { code, .. } => code,
+            Self::NotFound { .. } => "not_found",
+            Self::MethodNotAllowed => "method_not_allowed",
+            Self::PayloadTooLarge { .. } => "payload_too_large",
+            Self::UnsupportedMediaType { .. } => "unsupported_media_type",
+            Self::Validation(_) => "validation_failed",
+            Self::RateLimited { .. } => "rate_limited",
+            Self::Internal(_) => "internal_error",
+        }
+    }
+
+    fn detail(&self) -> String {
+        match self {
+            Self::BadRequest { detail, .. }
+            | Self::Unauthorized { detail, .. }
+            | Self::Forbidden { detail, .. }
+            | Self::NotFound { detail }
+            | Self::Conflict { detail, .. }
+            | Self::PreconditionFailed { detail, .. }
+            | Self::UnsupportedMediaType { detail }
+            | Self::RateLimited { detail, .. }
+            | Self::Unavailable { detail, .. } => detail.clone(),
+            Self::MethodNotAllowed => "this resource does not accept that method".to_owned(),
+            Self::PayloadTooLarge { limit } => {
+                format!("the request body is larger than {limit} bytes")
+            }
+            Self::Validation(errors) => match errors.as_slice() {
+                [one] => format!("{}: {}", one.field, one.message),
+                _ => format!("{} fields are invalid", errors.len()),
+            },
+            Self::Internal(_) => {
+                "an unexpected error occurred; quote the request id when reporting it".to_owned()
+            }
+        }
+    }
+
+    pub fn problem(&self) -> Problem {
+        let status = self.status_code();
+        let code = self.code();
+        Problem {
+            kind: format!("/problems/{code}"),
+            title: status.canonical_reason().unwrap_or("Error").to_owned(),
+            status: status.as_u16(),
+            detail: self.detail(),
+            code: code.to_owned(),
+            request_id: current_request_id(),
+            errors: match self {
+                Self::Validation(errors) => errors.clone(),
+                _ => Vec::new(),
+            },
+        }
+    }
+}
+
+impl fmt::Display for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.code(), self.detail())
+    }
+}
+
+impl ResponseError for ApiError {
+    fn status_code(&self) -> StatusCode {
+        match self {
+            Self::BadRequest { .. } => StatusCode::BAD_REQUEST,
+            Self::Unauthorized { .. } => StatusCode::UNAUTHORIZED,
+            Self::Forbidden { .. } => StatusCode::FORBIDDEN,
+            Self::NotFound { .. } => StatusCode::NOT_FOUND,
+            Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+            Self::Conflict { .. } => StatusCode::CONFLICT,
+            Self::PreconditionFailed { .. } => StatusCode::PRECONDITION_FAILED,
+            Self::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::UnsupportedMediaType { .. } => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            Self::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
+            Self::Unavailable { .. } => StatusCode::SERVICE_UNAVAILABLE,
+            Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        if let Self::Internal(cause) = self {
+            let mut chain = cause.to_string();
+            let mut source = cause.source();
+            while let Some(next) = source {
+                chain.push_str(": ");
+                chain.push_str(&next.to_string());
+                source = next.source();
+            }
+            tracing::error!(request_id = current_request_id().as_deref(), cause = %chain, "internal error");
+        }
+        let mut response = HttpResponse::build(self.status_code());
+        response.insert_header((header::CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON)));
+        match self {
+            Self::RateLimited {
+                retry_after_secs, ..
+            } => {
+                response.insert_header((header::RETRY_AFTER, retry_after_secs.to_string()));
+            }
+            Self::Unavailable { .. } => {
+                response.insert_header((header::RETRY_AFTER, "1"));
+            }
+            Self::Unauthorized { .. } => {
+                response.insert_header((header::WWW_AUTHENTICATE, "Bearer"));
+            }
+            _ => {}
+        }
+        let body = serde_json::to_vec(&self.problem()).unwrap_or_default();
+        response.body(body)
+    }
+}
+
+impl From<diesel::result::Error> for ApiError {
+    fn from(err: diesel::result::Error) -> Self {
+        use diesel::result::{DatabaseErrorKind, Error};
+        if crate::db::is_busy(&err) {
+            return Self::Unavailable {
+                code: "database_busy",
+                detail: "the database is busy; try again".to_owned(),
+            };
+        }
+        match err {
+            Error::NotFound => Self::not_found("no such resource"),
+            Error::DatabaseError(DatabaseErrorKind::UniqueViolation, _) => Self::conflict(
+                "already_exists",
+                "a resource with these values already exists",
+            ),
+            Error::DatabaseError(DatabaseErrorKind::ForeignKeyViolation, _) => Self::conflict(
+                "reference_conflict",
+                "a referenced resource does not exist or is still in use",
+            ),
+            other => Self::internal(other),
+        }
+    }
+}
+
+impl From<diesel::r2d2::PoolError> for ApiError {
+    fn from(err: diesel::r2d2::PoolError) -> Self {
+        tracing::warn!(error = %err, "no database connection available");
+        Self::Unavailable {
+            code: "database_unavailable",
+            detail: "the database cannot be reached right now; try again".to_owned(),
+        }
+    }
+}
+
+impl From<actix_web::error::BlockingError> for ApiError {
+    fn from(err: actix_web::error::BlockingError) -> Self {
+        Self::internal(err.to_string())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use actix_web::body::MessageBody as _;
+
+    fn body_of(err: &ApiError) -> serde_json::Value {
+        let bytes = err.error_response().into_body().try_into_bytes().unwrap();
+        serde_json::from_slice(&bytes).unwrap()
+    }
+
+    #[test]
+    fn statuses_follow_the_design() {
+        let cases: Vec<(ApiError, u16)> = vec![
+            (ApiError::bad_request("malformed_json", "x"), 400),
+            (ApiError::unauthorized("invalid_token", "x"), 401),
+            (ApiError::forbidden("forbidden", "x"), 403),
+            (ApiError::not_found("x"), 404),
+            (ApiError::MethodNotAllowed, 405),
+            (ApiError::conflict("login_taken", "x"), 409),
+            (
+                ApiError::PreconditionFailed {
+                    code: "version_mismatch",
+                    detail: "x".into(),
+                },
+                412,
+            ),
+            (ApiError::PayloadTooLarge { limit: 10 }, 413),
+            (ApiError::UnsupportedMediaType { detail: "x".into() }, 415),
+            (ApiError::invalid("login", "required", "x"), 422),
+            (
+                ApiError::RateLimited {
+                    retry_after_secs: 5,
+                    detail: "x".into(),
+                },
+                429,
+            ),
+            (ApiError::internal("boom"), 500),
+            (
+                ApiError::Unavailable {
+                    code: "database_busy",
+                    detail: "x".into(),
+                },
+                503,
+            ),
+        ];
+        for (err, status) in cases {
+            let response = err.error_response();
+            assert_eq!(response.status().as_u16(), status, "{err}");
+            assert_eq!(
+                response.headers().get(header::CONTENT_TYPE).unwrap(),
+                PROBLEM_JSON
+            );
+            let body = body_of(&err);
+            assert_eq!(body["status"], status);
+            assert_eq!(body["code"], err.code());
+            assert_eq!(body["type"], format!("/problems/{}", err.code()));
+        }
+    }
+
+    #[test]
+    fn internal_errors_hide_their_cause() {
+        let body = body_of(&ApiError::internal("secret path /etc/shadow"));
+        assert!(!body.to_string().contains("shadow"));
+        assert_eq!(body["code"], "internal_error");
+    }
+
+    #[test]
+    fn database_errors_are_mapped_on_purpose() {
+        assert_eq!(
+            ApiError::from(diesel::result::Error::NotFound).code(),
+            "not_found"
+        );
+        let locked = diesel::result::Error::DatabaseError(
+            diesel::result::DatabaseErrorKind::Unknown,
+            Box::new("database is locked".to_owned()),
+        );
+        let err = ApiError::from(locked);
+        assert_eq!(err.status_code(), StatusCode::SERVICE_UNAVAILABLE);
+        assert!(
+            err.error_response()
+                .headers()
+                .contains_key(header::RETRY_AFTER)
+        );
+        let unique = diesel::result::Error::DatabaseError(
+            diesel::result::DatabaseErrorKind::UniqueViolation,
+            Box::new("UNIQUE constraint failed: users.login".to_owned()),
+        );
+        let body = body_of(&ApiError::from(unique));
+        assert_eq!(body["status"], 409);
+        assert!(!body.to_string().contains("users.login"));
+    }
+
+    #[test]
+    fn validation_errors_list_each_field() {
+        let err = ApiError::Validation(vec![
+            FieldError::new("login", "required", "login is required"),
+            FieldError::new("password", "too_short", "at least 10 characters"),
+        ]);
+        let body = body_of(&err);
+        assert_eq!(body["errors"][1]["field"], "password");
+        assert_eq!(body["errors"][1]["code"], "too_short");
+    }
+
+    #[test]
+    fn rate_limit_says_when_to_come_back() {
+        let response = ApiError::RateLimited {
+            retry_after_secs: 42,
+            detail: "x".into(),
+        }
+        .error_response();
+        assert_eq!(response.headers().get(header::RETRY_AFTER).unwrap(), "42");
+    }
+}

@@ -1,0 +1,180 @@
+//! The `guanai` command: serve the API, migrate, create an admin, seed demo data.
+
+use std::io::IsTerminal as _;
+use std::sync::Arc;
+
+use anyhow::{Context as _, bail};
+use clap::{Parser, Subcommand};
+use guanai::auth::jwt::JwtKeys;
+use guanai::clock::{Clock as _, SystemClock};
+use guanai::config::{DatabaseTarget, Settings};
+use guanai::{AppState, db, demo};
+use tracing_subscriber::EnvFilter;
+use utoipa::OpenApi as _;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "guanai",
+    version,
+    about = "关爱专家团 booking and dispatch service"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Run the HTTP API (migrates the database first).
+    Serve {
+        /// Seed demo accounts when the database is empty.
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Apply pending database migrations.
+    Migrate,
+    /// Create an admin account; the password comes from GUANAI_ADMIN_PASSWORD or a prompt.
+    CreateAdmin {
+        #[arg(long)]
+        login: String,
+        #[arg(long, default_value = "关工委办公室")]
+        display_name: String,
+    },
+    /// Seed demo accounts of every role into an empty database.
+    SeedDemo,
+    /// Print the OpenAPI document.
+    Openapi,
+}
+
+fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    let settings = Settings::from_env().context("invalid configuration")?;
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            EnvFilter::try_new(&settings.log_filter).unwrap_or_else(|_| EnvFilter::new("info")),
+        )
+        .with_target(false)
+        .with_ansi(std::io::stderr().is_terminal())
+        .with_writer(std::io::stderr)
+        .init();
+    match cli.command {
+        Command::Serve { demo } => serve(settings, demo),
+        Command::Migrate => {
+            let mut conn = open(&settings)?;
+            let applied = db::run_migrations(&mut conn).map_err(|e| anyhow::anyhow!(e))?;
+            println!("applied {applied} migration(s)");
+            Ok(())
+        }
+        Command::CreateAdmin {
+            login,
+            display_name,
+        } => create_admin(&settings, &login, &display_name),
+        Command::SeedDemo => {
+            let mut conn = open(&settings)?;
+            db::run_migrations(&mut conn).map_err(|e| anyhow::anyhow!(e))?;
+            seed_demo(&mut conn)
+        }
+        Command::Openapi => {
+            println!("{}", guanai::api::ApiDoc::openapi().to_pretty_json()?);
+            Ok(())
+        }
+    }
+}
+
+fn open(settings: &Settings) -> anyhow::Result<db::DbConnection> {
+    db::connect_one(&settings.database).context("cannot open the database")
+}
+
+fn seed_demo(conn: &mut db::DbConnection) -> anyhow::Result<()> {
+    let hash = guanai::auth::password::hash_password(demo::DEMO_PASSWORD)
+        .map_err(|e| anyhow::anyhow!(e.to_string()))?;
+    match demo::seed(conn, &hash, SystemClock.now_naive())? {
+        demo::SeedOutcome::Seeded { accounts } => {
+            println!(
+                "seeded {accounts} demo accounts; DEMO PASSWORD for all of them: {}",
+                demo::DEMO_PASSWORD
+            );
+            println!("(demo data only: never use these accounts on a real deployment)");
+            for (login, _, role, _) in demo::DEMO_ACCOUNTS {
+                println!("  {role:<7} {login}");
+            }
+        }
+        demo::SeedOutcome::SkippedNotEmpty => {
+            println!("the database already holds accounts; demo data was not seeded");
+        }
+    }
+    Ok(())
+}
+
+fn create_admin(settings: &Settings, login: &str, display_name: &str) -> anyhow::Result<()> {
+    let login =
+        guanai::domain::validate::login("login", login).map_err(|e| anyhow::anyhow!(e.message))?;
+    let display_name = guanai::domain::validate::text("display_name", display_name, 100)
+        .map_err(|e| anyhow::anyhow!(e.message))?;
+    let password = match std::env::var("GUANAI_ADMIN_PASSWORD") {
+        Ok(p) if !p.is_empty() => p,
+        _ => {
+            if !std::io::stdin().is_terminal() {
+                bail!(
+                    "set GUANAI_ADMIN_PASSWORD or run in a terminal to be prompted for the password"
+                );
+            }
+            let first = rpassword::prompt_password(format!("password for {login}: "))?;
+            let second = rpassword::prompt_password("again: ")?;
+            if first != second {
+                bail!("the two passwords differ");
+            }
+            first
+        }
+    };
+    guanai::auth::password::check_policy("password", &password, &login)
+        .map_err(|e| anyhow::anyhow!(e.message))?;
+    let hash = guanai::auth::password::hash_password(&password)
+        .map_err(|e| anyhow::anyhow!(e.to_string()))?;
+    let mut conn = open(settings)?;
+    db::run_migrations(&mut conn).map_err(|e| anyhow::anyhow!(e))?;
+    let id = guanai::models::user::create_admin(
+        &mut conn,
+        &login,
+        &display_name,
+        &hash,
+        SystemClock.now_naive(),
+    )?
+    .with_context(|| format!("the login name `{login}` is taken"))?;
+    println!("created admin {login} ({id})");
+    Ok(())
+}
+
+fn serve(settings: Settings, demo: bool) -> anyhow::Result<()> {
+    let jwt_secret = guanai::config::resolve_jwt_secret(&settings)?;
+    let jwt = JwtKeys::new(&jwt_secret).map_err(|e| anyhow::anyhow!(e))?;
+    let pool = db::connect(&settings.database, settings.db_pool_size)
+        .context("cannot open the database")?;
+    {
+        let mut conn = pool.get().context("cannot open the database")?;
+        let applied = db::run_migrations(&mut conn).map_err(|e| anyhow::anyhow!(e))?;
+        tracing::info!(applied, "migrations applied");
+        if demo {
+            seed_demo(&mut conn)?;
+        }
+    }
+    let backend = match &settings.database {
+        DatabaseTarget::Sqlite(path) => format!("sqlite:{}", path.display()),
+        DatabaseTarget::Postgres(_) => "postgres".to_owned(),
+    };
+    let bind = settings.bind.clone();
+    let state =
+        actix_web::web::Data::new(AppState::new(pool, settings, Arc::new(SystemClock), jwt));
+    tracing::info!(%bind, %backend, "guanai listening");
+    actix_web::rt::System::new().block_on(async move {
+        actix_web::HttpServer::new(move || guanai::app(state.clone()))
+            .bind(&bind)
+            .with_context(|| format!("cannot listen on {bind}"))?
+            .shutdown_timeout(10)
+            .run()
+            .await
+            .context("server error")
+    })?;
+    tracing::info!("guanai stopped");
+    Ok(())
+}

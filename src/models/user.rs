@@ -1,0 +1,236 @@
+//! `users`: login accounts of every role.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use crate::db::DbConnection;
+use crate::db::schema::users;
+use crate::models::Keyset;
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = users)]
+pub struct User {
+    pub id: String,
+    pub login: String,
+    pub display_name: String,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub role: String,
+    pub password_hash: Option<String>,
+    pub must_change_password: bool,
+    pub active: bool,
+    pub token_version: i32,
+    pub version: i32,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Debug, Insertable)]
+#[diesel(table_name = users)]
+pub struct NewUser {
+    pub id: String,
+    pub login: String,
+    pub display_name: String,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub role: String,
+    pub password_hash: Option<String>,
+    pub must_change_password: bool,
+    pub active: bool,
+    pub token_version: i32,
+    pub version: i32,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+/// An admin's edit. `None` leaves a field alone; `Some(None)` clears an optional one.
+#[derive(Debug, Default, AsChangeset)]
+#[diesel(table_name = users)]
+pub struct UserChanges {
+    pub display_name: Option<String>,
+    pub email: Option<Option<String>>,
+    pub phone: Option<Option<String>>,
+    pub active: Option<bool>,
+}
+
+#[derive(Debug, Default)]
+pub struct UserFilter {
+    pub role: Option<String>,
+    pub active: Option<bool>,
+    /// Case-insensitive substring of login or display name.
+    pub q: Option<String>,
+}
+
+impl User {
+    pub fn find(conn: &mut DbConnection, id: &str) -> QueryResult<Option<User>> {
+        users::table
+            .find(id)
+            .select(User::as_select())
+            .first(conn)
+            .optional()
+    }
+
+    pub fn find_by_login(conn: &mut DbConnection, login: &str) -> QueryResult<Option<User>> {
+        users::table
+            .filter(users::login.eq(login))
+            .select(User::as_select())
+            .first(conn)
+            .optional()
+    }
+
+    pub fn login_exists(conn: &mut DbConnection, login: &str) -> QueryResult<bool> {
+        diesel::select(diesel::dsl::exists(
+            users::table.filter(users::login.eq(login)),
+        ))
+        .get_result(conn)
+    }
+
+    pub fn count(conn: &mut DbConnection) -> QueryResult<i64> {
+        users::table.count().get_result(conn)
+    }
+
+    pub fn insert(conn: &mut DbConnection, new: &NewUser) -> QueryResult<()> {
+        diesel::insert_into(users::table)
+            .values(new)
+            .execute(conn)?;
+        Ok(())
+    }
+
+    /// Users in creation order, oldest first, after `after`.
+    pub fn list(
+        conn: &mut DbConnection,
+        filter: &UserFilter,
+        after: Option<&Keyset>,
+        limit: i64,
+    ) -> QueryResult<Vec<User>> {
+        let mut query = users::table.select(User::as_select()).into_boxed();
+        if let Some(role) = &filter.role {
+            query = query.filter(users::role.eq(role.clone()));
+        }
+        if let Some(active) = filter.active {
+            query = query.filter(users::active.eq(active));
+        }
+        if let Some(q) = &filter.q {
+            // Logins are stored lowercase; display names are matched through lower() on
+            // both backends, so the search behaves the same on SQLite and PostgreSQL.
+            let pattern = format!("%{}%", escape_like(&q.to_lowercase()));
+            query = query.filter(
+                users::login
+                    .like(pattern.clone())
+                    .escape('\\')
+                    .or(lower(users::display_name).like(pattern).escape('\\')),
+            );
+        }
+        if let Some(k) = after {
+            query = query.filter(
+                users::created_at
+                    .gt(k.at)
+                    .or(users::created_at.eq(k.at).and(users::id.gt(k.id.clone()))),
+            );
+        }
+        query
+            .order((users::created_at.asc(), users::id.asc()))
+            .limit(limit)
+            .load(conn)
+    }
+
+    /// Applies an edit if the row is still at `expected_version`; returns false when stale.
+    pub fn update(
+        conn: &mut DbConnection,
+        id: &str,
+        expected_version: i32,
+        changes: &UserChanges,
+        now: NaiveDateTime,
+        bump_token_version: bool,
+    ) -> QueryResult<bool> {
+        let target = users::table
+            .filter(users::id.eq(id))
+            .filter(users::version.eq(expected_version));
+        let bump = i32::from(bump_token_version);
+        let updated = diesel::update(target)
+            .set((
+                changes,
+                users::version.eq(users::version + 1),
+                users::token_version.eq(users::token_version + bump),
+                users::updated_at.eq(now),
+            ))
+            .execute(conn)?;
+        Ok(updated == 1)
+    }
+
+    /// Stores a new password chosen by the user and cuts off every token issued before.
+    pub fn set_password(
+        conn: &mut DbConnection,
+        id: &str,
+        password_hash: &str,
+        now: NaiveDateTime,
+    ) -> QueryResult<()> {
+        diesel::update(users::table.find(id))
+            .set((
+                users::password_hash.eq(password_hash),
+                users::must_change_password.eq(false),
+                users::token_version.eq(users::token_version + 1),
+                users::version.eq(users::version + 1),
+                users::updated_at.eq(now),
+            ))
+            .execute(conn)?;
+        Ok(())
+    }
+}
+
+diesel::define_sql_function!(fn lower(x: diesel::sql_types::Text) -> diesel::sql_types::Text);
+
+/// Escapes `%`, `_` and `\` for a LIKE pattern with `ESCAPE '\'`.
+pub fn escape_like(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    for c in value.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Creates an admin who needs no password change (the operator chose the password).
+/// Returns `None` when the login is taken.
+pub fn create_admin(
+    conn: &mut DbConnection,
+    login: &str,
+    display_name: &str,
+    password_hash: &str,
+    now: NaiveDateTime,
+) -> QueryResult<Option<String>> {
+    crate::db::transaction(conn, |conn| {
+        if User::login_exists(conn, login)? {
+            return Ok(None);
+        }
+        let id = uuid::Uuid::new_v4().to_string();
+        User::insert(
+            conn,
+            &NewUser {
+                id: id.clone(),
+                login: login.to_owned(),
+                display_name: display_name.to_owned(),
+                email: None,
+                phone: None,
+                role: "admin".to_owned(),
+                password_hash: Some(password_hash.to_owned()),
+                must_change_password: false,
+                active: true,
+                token_version: 1,
+                version: 1,
+                created_at: now,
+                updated_at: now,
+            },
+        )?;
+        crate::audit::AuditContext::system(now).record(
+            conn,
+            "user.created",
+            "user",
+            Some(&id),
+            serde_json::json!({ "login": login, "role": "admin", "via": "cli" }),
+        )?;
+        Ok(Some(id))
+    })
+}
