@@ -114,7 +114,11 @@ fn field_error(path: &str, message: &str) -> FieldError {
     }
     if message.starts_with("unknown field") {
         // serde_path_to_error already ends the path with the unknown field's name.
-        let field = if path == "." || path.is_empty() { quoted } else { path.to_owned() };
+        let field = if path == "." || path.is_empty() {
+            quoted
+        } else {
+            path.to_owned()
+        };
         return FieldError::new(field, "unknown_field", message);
     }
     let field = if path == "." || path.is_empty() {

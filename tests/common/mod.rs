@@ -1,0 +1,321 @@
+//! The test harness: the real application from `guanai::app`, a fresh database per test
+//! (SQLite by default, PostgreSQL when `GUANAI_TEST_PG_URL` is set), a manual clock, and
+//! small builders for fixtures.
+#![allow(
+    dead_code,
+    reason = "each test binary uses a different part of the harness"
+)]
+
+use std::sync::{Arc, LazyLock};
+
+use actix_http::Request;
+use actix_service::boxed::BoxService;
+use actix_web::body::{BoxBody, MessageBody as _};
+use actix_web::dev::ServiceResponse;
+use actix_web::http::{Method, StatusCode, header};
+use actix_web::test::TestRequest;
+use actix_web::web;
+use chrono::{DateTime, Utc};
+use diesel::{Connection as _, PgConnection, RunQueryDsl as _};
+use guanai::auth::jwt::JwtKeys;
+use guanai::clock::{Clock as _, ManualClock};
+use guanai::config::{DatabaseTarget, Settings};
+use guanai::db::{self, DbConnection, DbPool};
+use guanai::domain::role::Role;
+use guanai::models::user::{NewUser, User};
+use guanai::{AppState, app};
+use serde_json::{Value, json};
+
+pub const JWT_SECRET: &str = "test-secret-test-secret-test-secret-0001";
+/// The password every fixture user has.
+pub const PASSWORD: &str = "correct horse battery staple";
+
+static PASSWORD_HASH: LazyLock<String> =
+    LazyLock::new(|| guanai::auth::password::hash_password(PASSWORD).expect("hash"));
+
+/// Where a test's database lives; dropping it removes the database, even after a failure.
+pub enum TestDb {
+    Sqlite(tempfile::TempDir),
+    Postgres { admin_url: String, name: String },
+}
+
+impl TestDb {
+    /// A fresh, empty database and the target to reach it.
+    pub fn create() -> (TestDb, DatabaseTarget) {
+        match std::env::var("GUANAI_TEST_PG_URL") {
+            Ok(admin_url) if !admin_url.is_empty() => {
+                let name = format!("guanai_t_{}", uuid::Uuid::new_v4().simple());
+                let mut admin = PgConnection::establish(&admin_url).unwrap_or_else(|e| {
+                    panic!("cannot reach PostgreSQL at GUANAI_TEST_PG_URL: {e}")
+                });
+                diesel::sql_query(format!("CREATE DATABASE {name}"))
+                    .execute(&mut admin)
+                    .expect("create test database");
+                let url = with_database(&admin_url, &name);
+                (
+                    TestDb::Postgres { admin_url, name },
+                    DatabaseTarget::Postgres(url),
+                )
+            }
+            _ => {
+                let dir = tempfile::tempdir().expect("tempdir");
+                let path = dir.path().join("test.db");
+                (TestDb::Sqlite(dir), DatabaseTarget::Sqlite(path))
+            }
+        }
+    }
+
+    pub fn is_postgres(&self) -> bool {
+        matches!(self, TestDb::Postgres { .. })
+    }
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        if let TestDb::Postgres { admin_url, name } = self
+            && let Ok(mut admin) = PgConnection::establish(admin_url)
+        {
+            let _ = diesel::sql_query(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                .execute(&mut admin);
+        }
+    }
+}
+
+/// `postgres://user@host:port/db?x` with the database replaced.
+fn with_database(url: &str, name: &str) -> String {
+    let (base, query) = url
+        .split_once('?')
+        .map_or((url, None), |(b, q)| (b, Some(q)));
+    let scheme_end = base.find("://").map_or(0, |i| i + 3);
+    let host_part = match base[scheme_end..].find('/') {
+        Some(slash) => &base[..scheme_end + slash],
+        None => base,
+    };
+    match query {
+        Some(q) => format!("{host_part}/{name}?{q}"),
+        None => format!("{host_part}/{name}"),
+    }
+}
+
+pub struct TestResponse {
+    pub status: StatusCode,
+    pub headers: header::HeaderMap,
+    pub body: Value,
+}
+
+impl TestResponse {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+
+    /// Asserts a problem-details error with this status and code.
+    #[track_caller]
+    pub fn assert_problem(&self, status: u16, code: &str) {
+        assert_eq!(self.status.as_u16(), status, "body: {}", self.body);
+        assert_eq!(
+            self.header("content-type"),
+            Some("application/problem+json")
+        );
+        assert_eq!(self.body["code"], code, "body: {}", self.body);
+        assert_eq!(self.body["status"], status);
+        assert_eq!(self.body["type"], format!("/problems/{code}"));
+        assert!(self.body["title"].is_string());
+        assert!(self.body["detail"].is_string());
+        let request_id = self.header("x-request-id").expect("x-request-id header");
+        assert_eq!(self.body["request_id"], request_id);
+    }
+
+    #[track_caller]
+    pub fn assert_status(&self, status: u16) -> &Value {
+        assert_eq!(self.status.as_u16(), status, "body: {}", self.body);
+        &self.body
+    }
+}
+
+pub struct TestApp {
+    pub state: web::Data<AppState>,
+    pub clock: ManualClock,
+    service: BoxService<Request, ServiceResponse<BoxBody>, actix_web::Error>,
+    pub db: TestDb,
+}
+
+pub fn start_time() -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339("2026-03-02T09:00:00+08:00")
+        .expect("time")
+        .with_timezone(&Utc)
+}
+
+impl TestApp {
+    pub async fn new() -> TestApp {
+        let (test_db, target) = TestDb::create();
+        let settings = Settings::from_lookup(|key| match key {
+            "GUANAI_JWT_SECRET" => Some(JWT_SECRET.to_owned()),
+            _ => None,
+        })
+        .expect("settings");
+        let settings = Settings {
+            database: target.clone(),
+            db_pool_size: 3,
+            ..settings
+        };
+        let pool = db::connect(&target, 3).expect("pool");
+        {
+            let mut conn = pool.get().expect("connection");
+            db::run_migrations(&mut conn).expect("migrations");
+        }
+        let clock = ManualClock::new(start_time());
+        let jwt = JwtKeys::new(JWT_SECRET).expect("jwt keys");
+        let state = web::Data::new(AppState::new(pool, settings, Arc::new(clock.clone()), jwt));
+        let service = actix_web::test::init_service(app(state.clone())).await;
+        TestApp {
+            state,
+            clock,
+            service: actix_service::boxed::service(service),
+            db: test_db,
+        }
+    }
+
+    pub fn pool(&self) -> &DbPool {
+        &self.state.db
+    }
+
+    /// Runs `f` on a connection of the app's database (for arranging and inspecting).
+    pub fn with_conn<T>(&self, f: impl FnOnce(&mut DbConnection) -> T) -> T {
+        let mut conn = self.pool().get().expect("connection");
+        f(&mut conn)
+    }
+
+    pub async fn call(&self, req: TestRequest) -> TestResponse {
+        use actix_service::Service as _;
+        let req = req
+            .peer_addr("192.0.2.10:40000".parse().expect("addr"))
+            .to_request();
+        let response = self.service.call(req).await.expect("service error");
+        let status = response.status();
+        let headers = response.headers().clone();
+        let bytes = response.into_body().try_into_bytes().unwrap_or_default();
+        let body = if bytes.is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_slice(&bytes)
+                .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into_owned()))
+        };
+        TestResponse {
+            status,
+            headers,
+            body,
+        }
+    }
+
+    pub async fn send(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+    ) -> TestResponse {
+        let mut req = TestRequest::default().method(method).uri(path);
+        if let Some(token) = token {
+            req = req.insert_header((header::AUTHORIZATION, format!("Bearer {token}")));
+        }
+        if let Some(body) = body {
+            req = req.set_json(body);
+        }
+        self.call(req).await
+    }
+
+    pub async fn get(&self, path: &str, token: &str) -> TestResponse {
+        self.send(Method::GET, path, Some(token), None).await
+    }
+
+    pub async fn post(&self, path: &str, token: Option<&str>, body: Value) -> TestResponse {
+        self.send(Method::POST, path, token, Some(body)).await
+    }
+
+    pub async fn patch(
+        &self,
+        path: &str,
+        token: &str,
+        if_match: Option<&str>,
+        body: Value,
+    ) -> TestResponse {
+        let mut req = TestRequest::patch()
+            .uri(path)
+            .insert_header((header::AUTHORIZATION, format!("Bearer {token}")))
+            .set_json(body);
+        if let Some(v) = if_match {
+            req = req.insert_header((header::IF_MATCH, v));
+        }
+        self.call(req).await
+    }
+
+    /// Inserts a ready-to-use user (own password [`PASSWORD`], no change required).
+    pub fn user(&self, role: Role, login: &str) -> User {
+        let now = self.clock.now_naive();
+        self.with_conn(|conn| {
+            let id = uuid::Uuid::new_v4().to_string();
+            User::insert(
+                conn,
+                &NewUser {
+                    id: id.clone(),
+                    login: login.to_owned(),
+                    display_name: format!("{login} (test)"),
+                    email: Some(format!("{login}@example.cn")),
+                    phone: None,
+                    role: role.as_str().to_owned(),
+                    password_hash: Some(PASSWORD_HASH.clone()),
+                    must_change_password: false,
+                    active: true,
+                    token_version: 1,
+                    version: 1,
+                    created_at: now,
+                    updated_at: now,
+                },
+            )
+            .expect("insert user");
+            User::find(conn, &id).expect("find").expect("user")
+        })
+    }
+
+    pub async fn login(&self, login: &str, password: &str) -> TestResponse {
+        self.post(
+            "/api/v1/auth/login",
+            None,
+            json!({ "login": login, "password": password }),
+        )
+        .await
+    }
+
+    /// Logs in and returns (access token, refresh token).
+    pub async fn tokens(&self, login: &str) -> (String, String) {
+        let response = self.login(login, PASSWORD).await;
+        let body = response.assert_status(200);
+        (
+            body["access_token"].as_str().expect("access").to_owned(),
+            body["refresh_token"].as_str().expect("refresh").to_owned(),
+        )
+    }
+
+    /// A new admin and an access token for them.
+    pub async fn admin(&self) -> (User, String) {
+        let user = self.user(
+            Role::Admin,
+            &format!("admin{}", &uuid::Uuid::new_v4().simple().to_string()[..6]),
+        );
+        let (token, _) = self.tokens(&user.login).await;
+        (user, token)
+    }
+
+    /// Audit rows with this action, oldest first.
+    pub fn audit_actions(&self, action: &str) -> Vec<guanai::models::audit_event::AuditEvent> {
+        use guanai::models::audit_event::{AuditEvent, AuditFilter};
+        let filter = AuditFilter {
+            action: Some(action.to_owned()),
+            ..AuditFilter::default()
+        };
+        let mut rows =
+            self.with_conn(|conn| AuditEvent::list(conn, &filter, None, 1000).expect("audit"));
+        rows.reverse();
+        rows
+    }
+}
