@@ -10,6 +10,7 @@ pub mod team;
 pub mod user;
 
 use actix_web::web;
+use utoipa::openapi::RefOr;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
@@ -49,10 +50,32 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         );
 }
 
-struct BearerAuth;
+/// Adds the bearer scheme, and declares error bodies as `application/problem+json`.
+struct ApiConventions;
 
-impl Modify for BearerAuth {
+impl Modify for ApiConventions {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        for item in openapi.paths.paths.values_mut() {
+            let operations = [
+                &mut item.get,
+                &mut item.put,
+                &mut item.post,
+                &mut item.delete,
+                &mut item.patch,
+            ];
+            for operation in operations.into_iter().flatten() {
+                for (status, response) in operation.responses.responses.iter_mut() {
+                    let is_error = status.starts_with('4') || status.starts_with('5');
+                    if let (true, RefOr::T(response)) = (is_error, response)
+                        && let Some(content) = response.content.shift_remove("application/json")
+                    {
+                        response
+                            .content
+                            .insert(crate::error::PROBLEM_JSON.to_owned(), content);
+                    }
+                }
+            }
+        }
         let components = openapi.components.get_or_insert_with(Default::default);
         components.add_security_scheme(
             "bearer",
@@ -74,7 +97,7 @@ impl Modify for BearerAuth {
                        Errors are RFC 9457 problem details; see api_docs/README.md.",
         license(name = "MIT"),
     ),
-    modifiers(&BearerAuth),
+    modifiers(&ApiConventions),
     paths(
         health::healthz,
         health::readyz,
