@@ -22,7 +22,9 @@ fn codes_after(source: &str, marker: &str) -> Vec<String> {
             let rest = rest.strip_prefix('"')?;
             let end = rest.find('"')?;
             let code = &rest[..end];
-            code.chars().all(|c| c.is_ascii_lowercase() || c == '_').then(|| code.to_owned())
+            code.chars()
+                .all(|c| c.is_ascii_lowercase() || c == '_')
+                .then(|| code.to_owned())
         })
         .collect()
 }
@@ -35,10 +37,20 @@ fn every_error_code_is_documented() {
     rust_files(&root.join("src"), &mut sources);
     // The places an ApiError gets its code: the constructors that take one, and the
     // variants built as struct literals (`code: "database_busy"`).
-    let markers = ["bad_request(", "unauthorized(", "forbidden(", "conflict(", "code: "];
+    let markers = [
+        "bad_request(",
+        "unauthorized(",
+        "forbidden(",
+        "conflict(",
+        "code: ",
+    ];
     let mut codes: Vec<String> = sources
         .iter()
-        .flat_map(|source| markers.iter().flat_map(move |marker| codes_after(source, marker)))
+        .flat_map(|source| {
+            markers
+                .iter()
+                .flat_map(move |marker| codes_after(source, marker))
+        })
         .collect();
     // Codes that ApiError derives from its variant rather than taking as an argument.
     codes.extend(
@@ -56,6 +68,12 @@ fn every_error_code_is_documented() {
     codes.sort();
     codes.dedup();
     assert!(codes.len() > 20, "found only {codes:?}");
-    let missing: Vec<&String> = codes.iter().filter(|c| !docs.contains(&format!("| `{c}` |"))).collect();
-    assert!(missing.is_empty(), "api_docs/errors.md lacks these codes: {missing:?}");
+    let missing: Vec<&String> = codes
+        .iter()
+        .filter(|c| !docs.contains(&format!("| `{c}` |")))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "api_docs/errors.md lacks these codes: {missing:?}"
+    );
 }

@@ -1,0 +1,191 @@
+//! The `guanai` binary: migrate, create-admin, seed-demo, and `serve --demo` end to end,
+//! including a graceful stop on SIGTERM.
+
+mod common;
+
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+use common::{TestDb, http};
+use guanai::config::DatabaseTarget;
+use serde_json::json;
+
+fn database_url(target: &DatabaseTarget) -> String {
+    match target {
+        DatabaseTarget::Sqlite(path) => path.to_string_lossy().into_owned(),
+        DatabaseTarget::Postgres(url) => url.clone(),
+    }
+}
+
+fn guanai(url: &str, args: &[&str], env: &[(&str, &str)]) -> Output {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_guanai"));
+    command
+        .args(args)
+        .env("DATABASE_URL", url)
+        .env("GUANAI_JWT_SECRET", common::JWT_SECRET)
+        .env_remove("GUANAI_ADMIN_PASSWORD")
+        .stdin(Stdio::null());
+    for (k, v) in env {
+        command.env(k, v);
+    }
+    command.output().expect("run guanai")
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+#[test]
+fn migrate_applies_pending_migrations_once() {
+    let (_db, target) = TestDb::create();
+    let url = database_url(&target);
+
+    let first = guanai(&url, &["migrate"], &[]);
+    let second = guanai(&url, &["migrate"], &[]);
+
+    assert!(first.status.success(), "{first:?}");
+    assert_eq!(stdout(&first).trim(), "applied 1 migration(s)");
+    assert_eq!(stdout(&second).trim(), "applied 0 migration(s)");
+}
+
+#[test]
+fn create_admin_takes_the_password_from_the_environment_only() {
+    let (_db, target) = TestDb::create();
+    let url = database_url(&target);
+
+    let no_password = guanai(&url, &["create-admin", "--login", "boss"], &[]);
+    assert!(!no_password.status.success());
+    assert!(String::from_utf8_lossy(&no_password.stderr).contains("GUANAI_ADMIN_PASSWORD"));
+
+    let weak = guanai(
+        &url,
+        &["create-admin", "--login", "boss"],
+        &[("GUANAI_ADMIN_PASSWORD", "short")],
+    );
+    assert!(!weak.status.success());
+
+    let created = guanai(
+        &url,
+        &["create-admin", "--login", "Boss"],
+        &[("GUANAI_ADMIN_PASSWORD", "the office's own password")],
+    );
+    assert!(created.status.success(), "{created:?}");
+    assert!(stdout(&created).starts_with("created admin boss"));
+
+    let again = guanai(
+        &url,
+        &["create-admin", "--login", "boss"],
+        &[("GUANAI_ADMIN_PASSWORD", "the office's own password")],
+    );
+    assert!(!again.status.success());
+    assert!(String::from_utf8_lossy(&again.stderr).contains("taken"));
+}
+
+#[test]
+fn seed_demo_fills_an_empty_database_and_leaves_a_used_one_alone() {
+    let (_db, target) = TestDb::create();
+    let url = database_url(&target);
+
+    let first = guanai(&url, &["seed-demo"], &[]);
+    let second = guanai(&url, &["seed-demo"], &[]);
+
+    assert!(stdout(&first).contains("DEMO PASSWORD"), "{first:?}");
+    assert!(stdout(&first).contains(guanai::demo::DEMO_PASSWORD));
+    assert!(stdout(&second).contains("not seeded"), "{second:?}");
+}
+
+#[test]
+fn postgres_without_a_jwt_secret_refuses_to_start() {
+    let output = Command::new(env!("CARGO_BIN_EXE_guanai"))
+        .args(["serve"])
+        .env("DATABASE_URL", "postgres://nobody@127.0.0.1:1/none")
+        .env_remove("GUANAI_JWT_SECRET")
+        .output()
+        .expect("run guanai");
+    assert!(!output.status.success());
+    assert!(String::from_utf8_lossy(&output.stderr).contains("GUANAI_JWT_SECRET"));
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+#[test]
+fn serve_demo_answers_the_readme_walkthrough_and_stops_on_sigterm() {
+    let (_db, target) = TestDb::create();
+    let url = database_url(&target);
+    let port = free_port();
+    let addr: std::net::SocketAddr = format!("127.0.0.1:{port}").parse().unwrap();
+    let child = Command::new(env!("CARGO_BIN_EXE_guanai"))
+        .args(["serve", "--demo"])
+        .env("DATABASE_URL", &url)
+        .env("GUANAI_JWT_SECRET", common::JWT_SECRET)
+        .env("GUANAI_BIND", addr.to_string())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start guanai serve");
+
+    let started = Instant::now();
+    while std::net::TcpStream::connect(addr).is_err() {
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "serve did not start listening"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let (status, login) = http(
+        addr,
+        "POST",
+        "/api/v1/auth/login",
+        None,
+        Some(&json!({ "login": "admin", "password": guanai::demo::DEMO_PASSWORD })),
+    );
+    assert_eq!(status, 200, "{login}");
+    let token = login["access_token"].as_str().unwrap();
+    let (status, teams) = http(addr, "GET", "/api/v1/teams", Some(token), None);
+    assert_eq!(status, 200);
+    assert_eq!(teams["items"].as_array().unwrap().len(), 6);
+
+    let killed = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let output = child.wait_with_output().unwrap();
+    assert!(output.status.success(), "{output:?}");
+    assert!(String::from_utf8_lossy(&output.stderr).contains("guanai stopped"));
+}
+
+#[test]
+fn serve_without_a_secret_on_sqlite_keeps_a_generated_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("g.db");
+    let port = free_port();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_guanai"))
+        .args(["serve"])
+        .env("DATABASE_URL", format!("sqlite://{}", db.display()))
+        .env_remove("GUANAI_JWT_SECRET")
+        .env("GUANAI_BIND", format!("127.0.0.1:{port}"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let secret = guanai::config::secret_file_for(&db);
+    let started = Instant::now();
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "serve did not start listening"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(db.exists());
+    assert!(std::fs::read_to_string(&secret).unwrap().len() >= 32);
+}
