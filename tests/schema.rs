@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 use common::TestDb;
 use diesel::RunQueryDsl as _;
 use diesel::sql_types::{Integer, Text};
+use guanai::config::DatabaseTarget;
 use guanai::db::{self, DbConnection};
 
 /// table → column → declared type (`Text`, `Nullable<Timestamp>`, …), read from schema.rs.
@@ -156,5 +157,37 @@ fn migrated_tables_match_schema_rs_column_for_column() {
     assert_eq!(
         actual, declared,
         "the migrations and src/db/schema.rs disagree; change both backends' migrations and schema.rs together"
+    );
+}
+
+#[derive(diesel::QueryableByName)]
+struct Pragma {
+    #[diesel(sql_type = Text)]
+    value: String,
+}
+
+#[test]
+fn sqlite_connections_enforce_foreign_keys_and_use_wal() {
+    let (_test_db, target) = TestDb::create();
+    let DatabaseTarget::Sqlite(_) = target else {
+        return; // a PostgreSQL run: nothing SQLite-specific to check
+    };
+    let pool = db::connect(&target, 2).unwrap();
+    let mut conn = pool.get().unwrap();
+    let mut pragma = |sql: &str| -> String {
+        let rows: Vec<Pragma> = diesel::sql_query(sql).load(&mut *conn).unwrap();
+        rows[0].value.clone()
+    };
+    assert_eq!(
+        pragma("SELECT CAST(foreign_keys AS TEXT) AS value FROM pragma_foreign_keys"),
+        "1"
+    );
+    assert_eq!(
+        pragma("SELECT journal_mode AS value FROM pragma_journal_mode"),
+        "wal"
+    );
+    assert_eq!(
+        pragma("SELECT CAST(timeout AS TEXT) AS value FROM pragma_busy_timeout"),
+        "5000"
     );
 }

@@ -1,12 +1,11 @@
 //! Logins and their sessions: the failed-login limiter and issuing token pairs.
 
 use chrono::{DateTime, Duration, NaiveDateTime, Utc};
-use diesel::RunQueryDsl as _;
 
 use crate::AppState;
 use crate::auth::jwt::{AUDIENCE, Claims, ISSUER};
 use crate::auth::token::{hash_token, random_token};
-use crate::db::DbConnection;
+use crate::db::{self, DbConnection};
 use crate::error::{ApiError, ApiResult};
 use crate::models::login_failure::{LoginFailure, NewLoginFailure, WindowCount};
 use crate::models::refresh_token::{NewRefreshToken, RefreshToken};
@@ -36,18 +35,6 @@ pub fn retry_after(window: WindowCount, cap: i64, now: NaiveDateTime) -> Option<
     Some(u64::try_from(seconds).unwrap_or(1))
 }
 
-/// On PostgreSQL, makes concurrent transactions that take the same key wait for each
-/// other (an advisory lock released at commit). SQLite needs nothing: every write
-/// transaction is `BEGIN IMMEDIATE` and so already runs alone.
-fn serialize_on(conn: &mut DbConnection, key: &str) -> diesel::QueryResult<()> {
-    if let DbConnection::Postgresql(pg) = conn {
-        diesel::sql_query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))")
-            .bind::<diesel::sql_types::Text, _>(key)
-            .execute(pg)?;
-    }
-    Ok(())
-}
-
 /// Inside a write transaction: refuses with 429 when the account or the address has used
 /// up its failures, else reserves one failure slot (returned as the row id). A login that
 /// then succeeds releases its slot with [`release_failure_slot`]; a failed one keeps it.
@@ -58,8 +45,8 @@ pub fn reserve_failure_slot(
     ip: &str,
     now: NaiveDateTime,
 ) -> ApiResult<String> {
-    serialize_on(conn, &format!("login:{login}"))?;
-    serialize_on(conn, &format!("ip:{ip}"))?;
+    db::lock_key(conn, &format!("login:{login}"))?;
+    db::lock_key(conn, &format!("ip:{ip}"))?;
     let since = now - Duration::minutes(FAILURE_WINDOW_MINUTES);
     let by_login = LoginFailure::for_login(conn, login, since, MAX_FAILURES_PER_LOGIN)?;
     let by_ip = LoginFailure::for_ip(conn, ip, since, MAX_FAILURES_PER_IP)?;

@@ -135,6 +135,19 @@ where
     }
 }
 
+/// Inside a write transaction, makes concurrent transactions that take the same key wait
+/// for each other until commit. PostgreSQL: a transaction-scoped advisory lock. SQLite:
+/// nothing to do, as every write transaction is `BEGIN IMMEDIATE` and so runs alone.
+pub fn lock_key(conn: &mut DbConnection, key: &str) -> diesel::QueryResult<()> {
+    use diesel::RunQueryDsl as _;
+    if let DbConnection::Postgresql(pg) = conn {
+        diesel::sql_query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))")
+            .bind::<diesel::sql_types::Text, _>(key)
+            .execute(pg)?;
+    }
+    Ok(())
+}
+
 /// [`run`] and [`transaction`] together: the usual shape of a request that changes data.
 pub async fn run_tx<T, F>(pool: &DbPool, f: F) -> ApiResult<T>
 where
