@@ -76,25 +76,14 @@ pub fn seed(
         }
         let audit = AuditContext::system(now);
         for (login, name, role, email) in DEMO_ACCOUNTS {
-            let id = uuid::Uuid::new_v4().to_string();
-            User::insert(
-                conn,
-                &NewUser {
-                    id: id.clone(),
-                    login: login.to_owned(),
-                    display_name: name.to_owned(),
-                    email: Some(email.to_owned()),
-                    phone: None,
-                    role: role.as_str().to_owned(),
-                    password_hash: Some(password_hash.to_owned()),
-                    must_change_password: false,
-                    active: true,
-                    token_version: 1,
-                    version: 1,
-                    created_at: now,
-                    updated_at: now,
-                },
-            )?;
+            let new = NewUser {
+                email: Some(email.to_owned()),
+                password_hash: Some(password_hash.to_owned()),
+                must_change_password: false,
+                ..NewUser::new(login, name, role, now)
+            };
+            let id = new.id.clone();
+            User::insert(conn, &new)?;
             audit.record(
                 conn,
                 "user.created",

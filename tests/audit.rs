@@ -20,7 +20,7 @@ async fn admin_reads_audit_events_newest_first_with_filters() {
         .post(
             "/api/v1/users",
             Some(&admin),
-            json!({ "login": "audited", "display_name": "A", "role": "expert" }),
+            json!({ "login": "audited", "display_name": "A", "role": "admin" }),
         )
         .await;
     let id = created.body["user"]["id"].as_str().unwrap().to_owned();

@@ -21,7 +21,7 @@ fn concurrent_writes_never_fail_with_a_server_error() {
         .map(|i| {
             let (server, token) = (server.clone(), token.clone());
             std::thread::spawn(move || {
-                let body = json!({ "login": format!("school.{i}"), "display_name": format!("学校{i}"), "role": "school" });
+                let body = json!({ "login": format!("officer.{i}"), "display_name": format!("干事{i}"), "role": "admin" });
                 http(server.addr, "POST", "/api/v1/users", Some(&token), Some(&body)).0
             })
         })
@@ -32,7 +32,7 @@ fn concurrent_writes_never_fail_with_a_server_error() {
     let (_, list) = http(
         server.addr,
         "GET",
-        "/api/v1/users?role=school&limit=100",
+        "/api/v1/users?role=admin&q=officer.&limit=100",
         Some(&token),
         None,
     );

@@ -69,7 +69,7 @@ async fn a_user_created_without_password_sets_one_with_the_token() {
         .post(
             "/api/v1/users",
             Some(&admin),
-            json!({ "login": "expert.chen", "display_name": "陈老师", "role": "expert" }),
+            json!({ "login": "office.chen", "display_name": "陈主任", "role": "admin" }),
         )
         .await;
     let body = created.assert_status(201);
@@ -81,7 +81,7 @@ async fn a_user_created_without_password_sets_one_with_the_token() {
         body["set_password_token"]["expires_at"],
         "2026-03-05T09:00:00+08:00"
     );
-    app.login("expert.chen", "")
+    app.login("office.chen", "")
         .await
         .assert_problem(401, "invalid_credentials");
 
@@ -94,7 +94,7 @@ async fn a_user_created_without_password_sets_one_with_the_token() {
         .await;
 
     assert_eq!(set.status.as_u16(), 204);
-    let session = app.login("expert.chen", "chen's own password").await;
+    let session = app.login("office.chen", "chen's own password").await;
     let access = session.assert_status(200)["access_token"]
         .as_str()
         .unwrap()
@@ -118,7 +118,7 @@ async fn set_password_tokens_expire_after_72_hours() {
         .post(
             "/api/v1/users",
             Some(&admin),
-            json!({ "login": "late.user", "display_name": "Late", "role": "expert" }),
+            json!({ "login": "late.user", "display_name": "Late", "role": "admin" }),
         )
         .await;
     let token = created.body["set_password_token"]["token"]
@@ -346,7 +346,7 @@ async fn creating_users_validates_every_field_and_refuses_a_taken_login() {
     app.post(
         "/api/v1/users",
         Some(&admin),
-        json!({ "login": "TAKEN", "display_name": "T", "role": "expert" }),
+        json!({ "login": "TAKEN", "display_name": "T", "role": "admin" }),
     )
     .await
     .assert_problem(409, "login_taken");

@@ -3,9 +3,12 @@
 
 pub mod audit;
 pub mod auth;
+pub mod expert;
 pub mod health;
 pub mod me;
 pub mod pagination;
+pub mod school;
+pub mod support;
 pub mod team;
 pub mod user;
 

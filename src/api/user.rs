@@ -2,30 +2,28 @@
 
 use actix_web::http::header;
 use actix_web::{HttpResponse, web};
-use chrono::{DateTime, Duration, FixedOffset};
-use serde::{Deserialize, Deserializer, Serialize};
+use chrono::{DateTime, FixedOffset};
+use serde::{Deserialize, Serialize};
 use serde_json::json;
 use utoipa::{IntoParams, ToSchema};
 
 use crate::AppState;
 use crate::api::pagination;
+use crate::api::support::{keep, present, with_etag};
 use crate::audit::AuditContext;
 use crate::auth::AdminUser;
+use crate::auth::account::{issue_set_password_token, provision};
 use crate::auth::password::{check_policy, hash_password};
-use crate::auth::token::{hash_token, random_token};
 use crate::db;
 use crate::domain::role::Role;
 use crate::domain::validate;
 use crate::error::{ApiError, ApiResult, FieldError, Problem};
 use crate::extract::{ApiJson, IfMatch};
 use crate::http::RequestMeta;
-use crate::models::password_token::{NewPasswordToken, PasswordToken};
 use crate::models::refresh_token::RefreshToken;
+use crate::models::school::School;
 use crate::models::user::{NewUser, User, UserChanges, UserFilter};
 use crate::time::to_local;
-
-/// How long a one-time set-password token works.
-pub const SET_PASSWORD_TOKEN_HOURS: i64 = 72;
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct UserResponse {
@@ -35,6 +33,8 @@ pub struct UserResponse {
     pub email: Option<String>,
     pub phone: Option<String>,
     pub role: Role,
+    /// The school of a `school` account.
+    pub school_id: Option<String>,
     pub active: bool,
     /// True until the user has set a password of their own; until then only
     /// `/me` and `/me/password` answer.
@@ -59,6 +59,7 @@ impl UserResponse {
             email: user.email.clone(),
             phone: user.phone.clone(),
             role: user.role.parse().unwrap_or(Role::School),
+            school_id: user.school_id.clone(),
             active: user.active,
             must_change_password: user.must_change_password,
             version: user.version,
@@ -77,6 +78,8 @@ pub struct CreateUserRequest {
     pub role: Role,
     pub email: Option<String>,
     pub phone: Option<String>,
+    /// Required for `school` accounts: the school they belong to.
+    pub school_id: Option<String>,
     /// A first password to hand over. Without one, the answer carries a one-time
     /// set-password token. Either way the user sets their own before using the API.
     pub initial_password: Option<String>,
@@ -96,15 +99,6 @@ pub struct CreateUserResponse {
     pub user: UserResponse,
     /// Present when the account was created without an initial password.
     pub set_password_token: Option<SetPasswordToken>,
-}
-
-/// Distinguishes a field that is absent (leave alone) from one that is `null` (clear it).
-fn present<'de, D, T>(deserializer: D) -> Result<Option<Option<T>>, D::Error>
-where
-    D: Deserializer<'de>,
-    T: Deserialize<'de>,
-{
-    Option::<T>::deserialize(deserializer).map(Some)
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -142,30 +136,6 @@ pub struct UserPage {
     pub next_cursor: Option<String>,
 }
 
-/// The value of a check that passed; a failed check's error goes to `errors`.
-fn keep<T>(errors: &mut Vec<FieldError>, result: Result<T, FieldError>) -> Option<T> {
-    result.map_err(|e| errors.push(e)).ok()
-}
-
-fn with_etag(mut response: HttpResponse, version: i32) -> HttpResponse {
-    if let Ok(value) = header::HeaderValue::from_str(&format!("\"{version}\"")) {
-        response.headers_mut().insert(header::ETAG, value);
-    }
-    response
-}
-
-fn new_password_token(user_id: &str, now: chrono::NaiveDateTime) -> (String, NewPasswordToken) {
-    let token = random_token();
-    let row = NewPasswordToken {
-        id: uuid::Uuid::new_v4().to_string(),
-        user_id: user_id.to_owned(),
-        token_hash: hash_token(&token),
-        created_at: now,
-        expires_at: now + Duration::hours(SET_PASSWORD_TOKEN_HOURS),
-    };
-    (token, row)
-}
-
 /// Create a login account (admin).
 #[utoipa::path(post, path = "/api/v1/users", tag = "users", request_body = CreateUserRequest,
     security(("bearer" = [])),
@@ -194,6 +164,25 @@ pub async fn create_user(
             errors.push(e);
         }
     }
+    match (body.role, &body.school_id) {
+        (Role::Expert, _) => errors.push(FieldError::new(
+            "role",
+            "invalid_choice",
+            "expert accounts are created with their profile: POST /api/v1/experts",
+        )),
+        (Role::School, None) => errors.push(FieldError::new(
+            "school_id",
+            "required",
+            "a school account belongs to a school",
+        )),
+        (Role::Admin, Some(_)) => errors.push(FieldError::new(
+            "school_id",
+            "not_allowed",
+            "only school accounts belong to a school",
+        )),
+        _ => {}
+    }
+    let school_id = body.school_id.clone();
     let (Some(login), Some(display_name), Some(email), Some(phone), true) =
         (login, display_name, email, phone, errors.is_empty())
     else {
@@ -217,33 +206,25 @@ pub async fn create_user(
                 format!("the login name `{login}` is taken"),
             ));
         }
-        let id = uuid::Uuid::new_v4().to_string();
+        if let Some(school) = &school_id
+            && School::find(conn, school)?.is_none()
+        {
+            return Err(ApiError::invalid(
+                "school_id",
+                "not_found",
+                "no school has this id",
+            ));
+        }
         let has_password = password_hash.is_some();
-        User::insert(
-            conn,
-            &NewUser {
-                id: id.clone(),
-                login: login.clone(),
-                display_name,
-                email,
-                phone,
-                role: role.as_str().to_owned(),
-                password_hash,
-                must_change_password: true,
-                active: true,
-                token_version: 1,
-                version: 1,
-                created_at: now,
-                updated_at: now,
-            },
-        )?;
-        let token = if has_password {
-            None
-        } else {
-            let (token, row) = new_password_token(&id, now);
-            PasswordToken::replace_for_user(conn, &row)?;
-            Some((token, row.expires_at))
+        let new = NewUser {
+            email,
+            phone,
+            password_hash,
+            school_id,
+            ..NewUser::new(&login, &display_name, role, now)
         };
+        let id = new.id.clone();
+        let token = provision(conn, &new)?.map(|t| (t.token, t.expires_at));
         audit.record(
             conn,
             "user.created",
@@ -456,8 +437,7 @@ pub async fn reset_user_password(
                 "reactivate the account before resetting its password",
             ));
         }
-        let (token, row) = new_password_token(&user.id, now);
-        PasswordToken::replace_for_user(conn, &row)?;
+        let issued = issue_set_password_token(conn, &user.id, now)?;
         audit.record(
             conn,
             "user.password_reset_issued",
@@ -465,7 +445,7 @@ pub async fn reset_user_password(
             Some(&user.id),
             json!({}),
         )?;
-        Ok((token, row.expires_at))
+        Ok((issued.token, issued.expires_at))
     })
     .await?;
     Ok(HttpResponse::Created().json(SetPasswordToken {

@@ -1,6 +1,8 @@
 //! Authentication and authorization: passwords, tokens, and the extractors a handler
 //! names in its signature to say who may call it.
 
+pub mod account;
+pub mod actor;
 pub mod jwt;
 pub mod password;
 pub mod session;

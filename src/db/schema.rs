@@ -16,6 +16,112 @@ diesel::table! {
 }
 
 diesel::table! {
+    course_audiences (course_id, audience) {
+        course_id -> Text,
+        audience -> Text,
+    }
+}
+
+diesel::table! {
+    course_grades (course_id, grade) {
+        course_id -> Text,
+        grade -> Text,
+    }
+}
+
+diesel::table! {
+    course_modes (course_id, mode) {
+        course_id -> Text,
+        mode -> Text,
+    }
+}
+
+diesel::table! {
+    courses (id) {
+        id -> Text,
+        expert_id -> Text,
+        team_code -> Text,
+        title -> Text,
+        description -> Text,
+        outline -> Text,
+        duration_minutes -> Integer,
+        max_audience -> Nullable<Integer>,
+        status -> Text,
+        review_comment -> Nullable<Text>,
+        reviewed_by -> Nullable<Text>,
+        reviewed_at -> Nullable<Timestamp>,
+        search_text -> Text,
+        created_by -> Text,
+        version -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    expert_districts (expert_id, district) {
+        expert_id -> Text,
+        district -> Text,
+    }
+}
+
+diesel::table! {
+    expert_extra_teams (expert_id, team_code) {
+        expert_id -> Text,
+        team_code -> Text,
+    }
+}
+
+diesel::table! {
+    expert_modes (expert_id, mode) {
+        expert_id -> Text,
+        mode -> Text,
+    }
+}
+
+diesel::table! {
+    expert_rest_days (expert_id, weekday) {
+        expert_id -> Text,
+        weekday -> Integer,
+    }
+}
+
+diesel::table! {
+    expert_status_changes (id) {
+        id -> Text,
+        expert_id -> Text,
+        from_status -> Nullable<Text>,
+        to_status -> Text,
+        reason -> Text,
+        actor_id -> Nullable<Text>,
+        at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    experts (id) {
+        id -> Text,
+        user_id -> Text,
+        name -> Text,
+        gender -> Nullable<Text>,
+        birth_year -> Nullable<Integer>,
+        category -> Text,
+        former_post -> Nullable<Text>,
+        former_org -> Nullable<Text>,
+        specialties -> Text,
+        bio -> Text,
+        max_per_week -> Integer,
+        max_per_month -> Integer,
+        primary_team -> Text,
+        status -> Text,
+        search_text -> Text,
+        version -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     login_failures (id) {
         id -> Text,
         login -> Text,
@@ -49,6 +155,31 @@ diesel::table! {
 }
 
 diesel::table! {
+    schools (id) {
+        id -> Text,
+        name -> Text,
+        school_type -> Text,
+        district -> Text,
+        address -> Text,
+        contact_person -> Text,
+        phone -> Nullable<Text>,
+        search_text -> Text,
+        version -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    team_leads (team_code, expert_id) {
+        team_code -> Text,
+        expert_id -> Text,
+        lead_role -> Text,
+        since -> Timestamp,
+    }
+}
+
+diesel::table! {
     teams (code) {
         code -> Text,
         name_zh -> Text,
@@ -72,18 +203,47 @@ diesel::table! {
         version -> Integer,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        school_id -> Nullable<Text>,
     }
 }
 
 diesel::joinable!(audit_events -> users (actor_id));
+diesel::joinable!(course_audiences -> courses (course_id));
+diesel::joinable!(course_grades -> courses (course_id));
+diesel::joinable!(course_modes -> courses (course_id));
+diesel::joinable!(courses -> experts (expert_id));
+diesel::joinable!(courses -> teams (team_code));
+diesel::joinable!(expert_districts -> experts (expert_id));
+diesel::joinable!(expert_extra_teams -> experts (expert_id));
+diesel::joinable!(expert_extra_teams -> teams (team_code));
+diesel::joinable!(expert_modes -> experts (expert_id));
+diesel::joinable!(expert_rest_days -> experts (expert_id));
+diesel::joinable!(expert_status_changes -> experts (expert_id));
+diesel::joinable!(experts -> teams (primary_team));
+diesel::joinable!(experts -> users (user_id));
+diesel::joinable!(team_leads -> experts (expert_id));
+diesel::joinable!(team_leads -> teams (team_code));
+diesel::joinable!(users -> schools (school_id));
 diesel::joinable!(password_tokens -> users (user_id));
 diesel::joinable!(refresh_tokens -> users (user_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     audit_events,
+    course_audiences,
+    course_grades,
+    course_modes,
+    courses,
+    expert_districts,
+    expert_extra_teams,
+    expert_modes,
+    expert_rest_days,
+    expert_status_changes,
+    experts,
     login_failures,
     password_tokens,
     refresh_tokens,
+    schools,
+    team_leads,
     teams,
     users,
 );

@@ -5,6 +5,7 @@ use diesel::prelude::*;
 
 use crate::db::DbConnection;
 use crate::db::schema::users;
+use crate::domain::role::Role;
 use crate::models::Keyset;
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -23,6 +24,8 @@ pub struct User {
     pub version: i32,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    /// The school a `school` account belongs to.
+    pub school_id: Option<String>,
 }
 
 #[derive(Debug, Insertable)]
@@ -41,6 +44,30 @@ pub struct NewUser {
     pub version: i32,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    pub school_id: Option<String>,
+}
+
+impl NewUser {
+    /// A new active account with a fresh id, no password yet (so it must set one), no
+    /// contact details and no school; set the other fields with struct update syntax.
+    pub fn new(login: &str, display_name: &str, role: Role, now: NaiveDateTime) -> Self {
+        Self {
+            id: uuid::Uuid::new_v4().to_string(),
+            login: login.to_owned(),
+            display_name: display_name.to_owned(),
+            email: None,
+            phone: None,
+            role: role.as_str().to_owned(),
+            password_hash: None,
+            must_change_password: true,
+            active: true,
+            token_version: 1,
+            version: 1,
+            created_at: now,
+            updated_at: now,
+            school_id: None,
+        }
+    }
 }
 
 /// An admin's edit. `None` leaves a field alone; `Some(None)` clears an optional one.
@@ -205,25 +232,13 @@ pub fn create_admin(
         if User::login_exists(conn, login)? {
             return Ok(None);
         }
-        let id = uuid::Uuid::new_v4().to_string();
-        User::insert(
-            conn,
-            &NewUser {
-                id: id.clone(),
-                login: login.to_owned(),
-                display_name: display_name.to_owned(),
-                email: None,
-                phone: None,
-                role: "admin".to_owned(),
-                password_hash: Some(password_hash.to_owned()),
-                must_change_password: false,
-                active: true,
-                token_version: 1,
-                version: 1,
-                created_at: now,
-                updated_at: now,
-            },
-        )?;
+        let new = NewUser {
+            password_hash: Some(password_hash.to_owned()),
+            must_change_password: false,
+            ..NewUser::new(login, display_name, Role::Admin, now)
+        };
+        let id = new.id.clone();
+        User::insert(conn, &new)?;
         crate::audit::AuditContext::system(now).record(
             conn,
             "user.created",
@@ -233,4 +248,32 @@ pub fn create_admin(
         )?;
         Ok(Some(id))
     })
+}
+
+impl User {
+    /// Several users by id, in no particular order.
+    pub fn find_many(conn: &mut DbConnection, ids: &[String]) -> QueryResult<Vec<User>> {
+        users::table
+            .filter(users::id.eq_any(ids))
+            .select(User::as_select())
+            .load(conn)
+    }
+
+    /// Sets or clears contact details (an expert edits their own through their profile).
+    pub fn set_contact(
+        conn: &mut DbConnection,
+        id: &str,
+        email: Option<Option<String>>,
+        phone: Option<Option<String>>,
+        now: NaiveDateTime,
+    ) -> QueryResult<()> {
+        let changes = UserChanges { email, phone, ..UserChanges::default() };
+        if changes.email.is_none() && changes.phone.is_none() {
+            return Ok(());
+        }
+        diesel::update(users::table.find(id))
+            .set((&changes, users::version.eq(users::version + 1), users::updated_at.eq(now)))
+            .execute(conn)?;
+        Ok(())
+    }
 }

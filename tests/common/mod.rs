@@ -15,7 +15,7 @@ use actix_web::dev::ServiceResponse;
 use actix_web::http::{Method, StatusCode, header};
 use actix_web::test::TestRequest;
 use actix_web::web;
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::{Connection as _, PgConnection, RunQueryDsl as _};
 use guanai::auth::jwt::JwtKeys;
 use guanai::clock::{Clock as _, ManualClock};
@@ -95,6 +95,19 @@ fn with_database(url: &str, name: &str) -> String {
         Some(q) => format!("{host_part}/{name}?{q}"),
         None => format!("{host_part}/{name}"),
     }
+}
+
+/// Inserts a ready-to-use account (password [`PASSWORD`], no change required).
+pub fn insert_user(conn: &mut DbConnection, role: Role, login: &str, school_id: Option<&str>, now: NaiveDateTime) -> User {
+    let new = NewUser {
+        email: Some(format!("{login}@example.cn")),
+        password_hash: Some(PASSWORD_HASH.clone()),
+        must_change_password: false,
+        school_id: school_id.map(str::to_owned),
+        ..NewUser::new(login, &format!("{login} (test)"), role, now)
+    };
+    User::insert(conn, &new).expect("insert user");
+    User::find(conn, &new.id).expect("find").expect("user")
 }
 
 pub struct TestResponse {
@@ -258,29 +271,7 @@ impl TestApp {
     /// Inserts a ready-to-use user (own password [`PASSWORD`], no change required).
     pub fn user(&self, role: Role, login: &str) -> User {
         let now = self.clock.now_naive();
-        self.with_conn(|conn| {
-            let id = uuid::Uuid::new_v4().to_string();
-            User::insert(
-                conn,
-                &NewUser {
-                    id: id.clone(),
-                    login: login.to_owned(),
-                    display_name: format!("{login} (test)"),
-                    email: Some(format!("{login}@example.cn")),
-                    phone: None,
-                    role: role.as_str().to_owned(),
-                    password_hash: Some(PASSWORD_HASH.clone()),
-                    must_change_password: false,
-                    active: true,
-                    token_version: 1,
-                    version: 1,
-                    created_at: now,
-                    updated_at: now,
-                },
-            )
-            .expect("insert user");
-            User::find(conn, &id).expect("find").expect("user")
-        })
+        self.with_conn(|conn| insert_user(conn, role, login, None, now))
     }
 
     pub async fn login(&self, login: &str, password: &str) -> TestResponse {
@@ -434,27 +425,7 @@ impl TestServer {
     pub fn user(&self, role: Role, login: &str) -> User {
         let now = self.clock.now_naive();
         let mut conn = self.state.db.get().expect("connection");
-        let id = uuid::Uuid::new_v4().to_string();
-        User::insert(
-            &mut conn,
-            &NewUser {
-                id: id.clone(),
-                login: login.to_owned(),
-                display_name: login.to_owned(),
-                email: None,
-                phone: None,
-                role: role.as_str().to_owned(),
-                password_hash: Some(PASSWORD_HASH.clone()),
-                must_change_password: false,
-                active: true,
-                token_version: 1,
-                version: 1,
-                created_at: now,
-                updated_at: now,
-            },
-        )
-        .expect("insert user");
-        User::find(&mut conn, &id).expect("find").expect("user")
+        insert_user(&mut conn, role, login, None, now)
     }
 
     pub fn login(&self, login: &str) -> Value {

@@ -1,0 +1,14 @@
+DROP TABLE course_modes;
+DROP TABLE course_grades;
+DROP TABLE course_audiences;
+DROP TABLE courses;
+DROP TABLE team_leads;
+DROP TABLE expert_status_changes;
+DROP TABLE expert_rest_days;
+DROP TABLE expert_districts;
+DROP TABLE expert_modes;
+DROP TABLE expert_extra_teams;
+DROP TABLE experts;
+DROP INDEX users_school;
+ALTER TABLE users DROP COLUMN school_id;
+DROP TABLE schools;

@@ -1,0 +1,788 @@
+//! `/api/v1/experts`: the roster (专家团名册): profiles, membership, search.
+
+use std::collections::HashMap;
+
+use actix_web::http::header;
+use actix_web::{HttpResponse, web};
+use chrono::{DateTime, Datelike as _, FixedOffset};
+use chrono_tz::Tz;
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use utoipa::{IntoParams, ToSchema};
+
+use crate::AppState;
+use crate::api::pagination;
+use crate::api::support::{keep, present, with_etag};
+use crate::audit::AuditContext;
+use crate::auth::account::{IssuedToken, provision};
+use crate::auth::actor::Actor;
+use crate::auth::password::{check_policy, hash_password};
+use crate::auth::{AdminUser, AuthUser};
+use crate::db::{self, DbConnection};
+use crate::domain::profile::{DEFAULT_MAX_PER_MONTH, DEFAULT_MAX_PER_WEEK, Profile, TEAM_CODES};
+use crate::domain::role::Role;
+use crate::domain::roster::{Category, ExpertStatus, Gender, Mode, stored};
+use crate::domain::validate;
+use crate::domain::visibility::{ProfileView, expert_view};
+use crate::error::{ApiError, ApiResult, Problem};
+use crate::extract::{ApiJson, IfMatch};
+use crate::http::RequestMeta;
+use crate::models::expert::{
+    Expert, ExpertChanges, ExpertFilter, ExpertScope, ExpertSets, NewExpert, encode_specialties, search_text,
+    specialties_of,
+};
+use crate::models::team_lead::TeamLead;
+use crate::models::user::{NewUser, User};
+use crate::time::to_local;
+
+/// What everyone may see of an active expert.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ExpertPublic {
+    /// Always `public`.
+    pub view: String,
+    pub id: String,
+    pub name: String,
+    pub primary_team: String,
+    /// Primary team first, then the others served.
+    pub teams: Vec<String>,
+    pub specialties: Vec<String>,
+    pub bio: String,
+    pub modes: Vec<Mode>,
+}
+
+/// The whole profile: for admins, the expert, and the leads of the expert's teams.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ExpertFull {
+    /// Always `full`.
+    pub view: String,
+    pub id: String,
+    pub user_id: String,
+    pub login: String,
+    pub name: String,
+    pub gender: Option<Gender>,
+    pub birth_year: Option<i32>,
+    pub category: Category,
+    pub former_post: Option<String>,
+    pub former_org: Option<String>,
+    pub specialties: Vec<String>,
+    pub bio: String,
+    pub districts: Vec<String>,
+    pub modes: Vec<Mode>,
+    pub max_per_week: i32,
+    pub max_per_month: i32,
+    /// ISO weekdays, 1 = Monday … 7 = Sunday.
+    pub rest_weekdays: Vec<i32>,
+    pub primary_team: String,
+    pub extra_teams: Vec<String>,
+    pub teams: Vec<String>,
+    pub status: ExpertStatus,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    pub version: i32,
+    #[serde(serialize_with = "crate::time::serialize")]
+    #[schema(value_type = String, format = DateTime)]
+    pub created_at: DateTime<FixedOffset>,
+    #[serde(serialize_with = "crate::time::serialize")]
+    #[schema(value_type = String, format = DateTime)]
+    pub updated_at: DateTime<FixedOffset>,
+}
+
+/// An expert as the caller may see them: `view` says which.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(untagged)]
+pub enum ExpertResponse {
+    Full(Box<ExpertFull>),
+    Public(ExpertPublic),
+}
+
+/// One loaded expert: row, sets and account.
+pub struct ExpertRecord {
+    pub expert: Expert,
+    pub sets: ExpertSets,
+    pub user: Option<User>,
+}
+
+impl ExpertRecord {
+    pub fn teams(&self) -> Vec<String> {
+        self.sets.all_teams(&self.expert.primary_team)
+    }
+
+    pub fn load(conn: &mut DbConnection, id: &str) -> ApiResult<Option<ExpertRecord>> {
+        let Some(expert) = Expert::find(conn, id)? else {
+            return Ok(None);
+        };
+        Ok(Self::load_many(conn, vec![expert])?.pop())
+    }
+
+    pub fn load_many(conn: &mut DbConnection, experts: Vec<Expert>) -> ApiResult<Vec<ExpertRecord>> {
+        let ids: Vec<String> = experts.iter().map(|e| e.id.clone()).collect();
+        let sets = Expert::sets_for(conn, &ids)?;
+        let user_ids: Vec<String> = experts.iter().map(|e| e.user_id.clone()).collect();
+        let mut users: HashMap<String, User> =
+            User::find_many(conn, &user_ids)?.into_iter().map(|u| (u.id.clone(), u)).collect();
+        Ok(experts
+            .into_iter()
+            .zip(sets)
+            .map(|(expert, sets)| {
+                let user = users.remove(&expert.user_id);
+                ExpertRecord { expert, sets, user }
+            })
+            .collect())
+    }
+
+    pub fn profile(&self) -> ApiResult<Profile> {
+        let e = &self.expert;
+        Ok(Profile {
+            name: e.name.clone(),
+            gender: e.gender.as_deref().map(stored).transpose()?,
+            birth_year: e.birth_year,
+            category: stored(&e.category)?,
+            former_post: e.former_post.clone(),
+            former_org: e.former_org.clone(),
+            specialties: specialties_of(e),
+            bio: e.bio.clone(),
+            districts: self.sets.districts.clone(),
+            modes: self.sets.modes.iter().map(|m| stored(m)).collect::<ApiResult<_>>()?,
+            max_per_week: e.max_per_week,
+            max_per_month: e.max_per_month,
+            rest_weekdays: self.sets.rest_weekdays.clone(),
+            primary_team: e.primary_team.clone(),
+            extra_teams: self.sets.extra_teams.clone(),
+        })
+    }
+
+    pub fn response(&self, view: ProfileView, tz: Tz) -> ApiResult<ExpertResponse> {
+        let profile = self.profile()?;
+        let e = &self.expert;
+        Ok(match view {
+            ProfileView::Public => ExpertResponse::Public(ExpertPublic {
+                view: "public".to_owned(),
+                id: e.id.clone(),
+                name: profile.name.clone(),
+                primary_team: e.primary_team.clone(),
+                teams: profile.teams(),
+                specialties: profile.specialties,
+                bio: profile.bio,
+                modes: profile.modes,
+            }),
+            ProfileView::Full => ExpertResponse::Full(Box::new(ExpertFull {
+                view: "full".to_owned(),
+                id: e.id.clone(),
+                user_id: e.user_id.clone(),
+                login: self.user.as_ref().map(|u| u.login.clone()).unwrap_or_default(),
+                teams: profile.teams(),
+                name: profile.name,
+                gender: profile.gender,
+                birth_year: profile.birth_year,
+                category: profile.category,
+                former_post: profile.former_post,
+                former_org: profile.former_org,
+                specialties: profile.specialties,
+                bio: profile.bio,
+                districts: profile.districts,
+                modes: profile.modes,
+                max_per_week: profile.max_per_week,
+                max_per_month: profile.max_per_month,
+                rest_weekdays: profile.rest_weekdays,
+                primary_team: profile.primary_team,
+                extra_teams: profile.extra_teams,
+                status: stored(&e.status)?,
+                phone: self.user.as_ref().and_then(|u| u.phone.clone()),
+                email: self.user.as_ref().and_then(|u| u.email.clone()),
+                version: e.version,
+                created_at: to_local(e.created_at, tz),
+                updated_at: to_local(e.updated_at, tz),
+            })),
+        })
+    }
+
+    pub fn view_for(&self, actor: &Actor) -> Option<ProfileView> {
+        expert_view(actor.viewer(), &self.expert.id, &self.teams(), self.expert.status == "active")
+    }
+}
+
+fn sets_of(profile: &Profile) -> ExpertSets {
+    ExpertSets {
+        extra_teams: profile.extra_teams.clone(),
+        modes: profile.modes.iter().map(|m| m.as_str().to_owned()).collect(),
+        districts: profile.districts.clone(),
+        rest_weekdays: profile.rest_weekdays.clone(),
+    }
+}
+
+/// Everything needed to enter one expert: account, profile, starting status.
+pub struct NewExpertInput {
+    pub account: NewUser,
+    pub profile: Profile,
+    pub status: ExpertStatus,
+    pub reason: String,
+}
+
+/// Creates the account and the profile, records the first membership step and audits it.
+/// Runs inside the caller's transaction.
+pub fn create_expert(
+    conn: &mut DbConnection,
+    audit: &AuditContext,
+    input: NewExpertInput,
+) -> ApiResult<(String, Option<IssuedToken>)> {
+    let NewExpertInput { account, profile, status, reason } = input;
+    let now = account.created_at;
+    let token = provision(conn, &account)?;
+    let id = uuid::Uuid::new_v4().to_string();
+    Expert::insert(
+        conn,
+        &NewExpert {
+            id: id.clone(),
+            user_id: account.id.clone(),
+            name: profile.name.clone(),
+            gender: profile.gender.map(|g| g.as_str().to_owned()),
+            birth_year: profile.birth_year,
+            category: profile.category.as_str().to_owned(),
+            former_post: profile.former_post.clone(),
+            former_org: profile.former_org.clone(),
+            specialties: encode_specialties(&profile.specialties),
+            bio: profile.bio.clone(),
+            max_per_week: profile.max_per_week,
+            max_per_month: profile.max_per_month,
+            primary_team: profile.primary_team.clone(),
+            status: status.as_str().to_owned(),
+            search_text: search_text(&profile.name, &profile.specialties, &profile.bio),
+            version: 1,
+            created_at: now,
+            updated_at: now,
+        },
+        &sets_of(&profile),
+    )?;
+    Expert::record_status(conn, &id, None, status.as_str(), &reason, audit.actor_id.as_deref(), now)?;
+    audit.record(
+        conn,
+        "expert.created",
+        "expert",
+        Some(&id),
+        json!({ "login": account.login, "name": profile.name, "status": status, "user_id": account.id }),
+    )?;
+    Ok((id, token))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateExpertRequest {
+    /// Login name of the expert's account.
+    pub login: String,
+    pub name: String,
+    pub gender: Option<Gender>,
+    pub birth_year: Option<i32>,
+    /// 五老 category.
+    pub category: Category,
+    pub former_post: Option<String>,
+    pub former_org: Option<String>,
+    #[serde(default)]
+    pub specialties: Vec<String>,
+    #[serde(default)]
+    pub bio: String,
+    #[serde(default)]
+    pub districts: Vec<String>,
+    #[serde(default)]
+    pub modes: Vec<Mode>,
+    /// Default 3.
+    pub max_per_week: Option<i32>,
+    /// Default 10.
+    pub max_per_month: Option<i32>,
+    #[serde(default)]
+    pub rest_weekdays: Vec<i32>,
+    pub primary_team: String,
+    #[serde(default)]
+    pub extra_teams: Vec<String>,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    /// As for `POST /api/v1/users`: without it the answer carries a set-password token.
+    pub initial_password: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CreateExpertResponse {
+    pub expert: ExpertFull,
+    pub set_password_token: Option<crate::api::user::SetPasswordToken>,
+}
+
+fn current_year(state: &AppState) -> i32 {
+    state.clock.now().with_timezone(&state.settings.timezone).year()
+}
+
+/// Enter an expert and their account (admin). Membership starts as `candidate`; the
+/// qualification decision (资格确定) is the step to `active`.
+#[utoipa::path(post, path = "/api/v1/experts", tag = "experts", request_body = CreateExpertRequest,
+    security(("bearer" = [])),
+    responses((status = 201, body = CreateExpertResponse), (status = 403, body = Problem),
+        (status = 409, body = Problem, description = "`login_taken`"), (status = 422, body = Problem)))]
+pub async fn create_expert_handler(
+    state: web::Data<AppState>,
+    AdminUser(admin): AdminUser,
+    meta: RequestMeta,
+    ApiJson(body): ApiJson<CreateExpertRequest>,
+) -> ApiResult<HttpResponse> {
+    let mut errors = Vec::new();
+    let login = keep(&mut errors, validate::login("login", &body.login));
+    let email = keep(&mut errors, validate::email("email", body.email.as_deref()));
+    let phone = keep(&mut errors, validate::phone("phone", body.phone.as_deref()));
+    if let Some(password) = &body.initial_password
+        && let Err(e) = check_policy("initial_password", password, login.as_deref().unwrap_or_default())
+    {
+        errors.push(e);
+    }
+    let profile = Profile {
+        name: body.name,
+        gender: body.gender,
+        birth_year: body.birth_year,
+        category: body.category,
+        former_post: body.former_post,
+        former_org: body.former_org,
+        specialties: body.specialties,
+        bio: body.bio,
+        districts: body.districts,
+        modes: body.modes,
+        max_per_week: body.max_per_week.unwrap_or(DEFAULT_MAX_PER_WEEK),
+        max_per_month: body.max_per_month.unwrap_or(DEFAULT_MAX_PER_MONTH),
+        rest_weekdays: body.rest_weekdays,
+        primary_team: body.primary_team,
+        extra_teams: body.extra_teams,
+    }
+    .normalized(current_year(&state))
+    .map_err(|e| errors.extend(e))
+    .ok();
+    let (Some(login), Some(email), Some(phone), Some(profile), true) = (login, email, phone, profile, errors.is_empty())
+    else {
+        return Err(ApiError::Validation(errors));
+    };
+    let password_hash = match body.initial_password {
+        Some(p) => Some(web::block(move || hash_password(&p)).await?.map_err(|e| ApiError::internal(e.to_string()))?),
+        None => None,
+    };
+    let now = state.clock.now_naive();
+    let audit = AuditContext::from_request(&meta, Some(admin.id()), now);
+    let (record, token) = db::run_tx(&state.db, move |conn| {
+        if User::login_exists(conn, &login)? {
+            return Err(ApiError::conflict("login_taken", format!("the login name `{login}` is taken")));
+        }
+        let account = NewUser { email, phone, password_hash, ..NewUser::new(&login, &profile.name, Role::Expert, now) };
+        let input = NewExpertInput {
+            account,
+            profile,
+            status: ExpertStatus::Candidate,
+            reason: "entered by the office".to_owned(),
+        };
+        let (id, token) = create_expert(conn, &audit, input)?;
+        let record = ExpertRecord::load(conn, &id)?.ok_or_else(|| ApiError::internal("created expert vanished"))?;
+        Ok((record, token))
+    })
+    .await?;
+    let tz = state.settings.timezone;
+    let ExpertResponse::Full(full) = record.response(ProfileView::Full, tz)? else {
+        return Err(ApiError::internal("full view expected"));
+    };
+    let body = CreateExpertResponse {
+        expert: *full,
+        set_password_token: token.map(|t| crate::api::user::SetPasswordToken { token: t.token, expires_at: to_local(t.expires_at, tz) }),
+    };
+    let response = HttpResponse::Created()
+        .insert_header((header::LOCATION, format!("/api/v1/experts/{}", record.expert.id)))
+        .json(body);
+    Ok(with_etag(response, record.expert.version))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct ListExpertsQuery {
+    /// A sub-team code: the primary team or another one served.
+    pub team: Option<String>,
+    /// Admins and leads only see other statuses; for others only `active` matches.
+    pub status: Option<ExpertStatus>,
+    pub mode: Option<Mode>,
+    pub district: Option<String>,
+    /// Part of the name, specialties or bio, any case.
+    pub q: Option<String>,
+    pub cursor: Option<String>,
+    /// 1-100, default 20.
+    pub limit: Option<i64>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ExpertPage {
+    pub items: Vec<ExpertResponse>,
+    pub next_cursor: Option<String>,
+}
+
+/// Search the roster. Schools and experts see active experts' public profiles; leads also
+/// see their own teams in full; admins see everyone.
+#[utoipa::path(get, path = "/api/v1/experts", tag = "experts", params(ListExpertsQuery), security(("bearer" = [])),
+    responses((status = 200, body = ExpertPage), (status = 422, body = Problem)))]
+pub async fn list_experts(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    query: web::Query<ListExpertsQuery>,
+) -> ApiResult<HttpResponse> {
+    let query = query.into_inner();
+    let limit = pagination::limit(query.limit)?;
+    let after = pagination::decode_cursor(query.cursor.as_deref())?;
+    if let Some(team) = &query.team
+        && !TEAM_CODES.contains(&team.as_str())
+    {
+        return Err(ApiError::invalid("team", "invalid_choice", format!("team must be one of {}", TEAM_CODES.join(", "))));
+    }
+    let filter = ExpertFilter {
+        team: query.team,
+        status: query.status.map(|s| s.as_str().to_owned()),
+        mode: query.mode.map(|m| m.as_str().to_owned()),
+        district: query.district.map(|d| d.trim().to_owned()).filter(|d| !d.is_empty()),
+        q: query.q.map(|q| q.trim().to_lowercase()).filter(|q| !q.is_empty()),
+    };
+    let tz = state.settings.timezone;
+    let (items, next_cursor) = db::run(&state.db, move |conn| {
+        let actor = Actor::load(conn, &user)?;
+        let scope = if actor.is_admin() {
+            ExpertScope::All
+        } else {
+            ExpertScope::ActiveOrTeams { teams: actor.lead_teams.clone(), own: actor.expert_id.clone() }
+        };
+        let rows = Expert::list(conn, &scope, &filter, after.as_ref(), limit + 1)?;
+        let (rows, next) = pagination::split_page(rows, limit, |e| (e.created_at, e.id.clone()));
+        let mut items = Vec::with_capacity(rows.len());
+        for record in ExpertRecord::load_many(conn, rows)? {
+            if let Some(view) = record.view_for(&actor) {
+                items.push(record.response(view, tz)?);
+            }
+        }
+        Ok((items, next))
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(ExpertPage { items, next_cursor }))
+}
+
+async fn visible_record(state: &AppState, user: AuthUser, id: String) -> ApiResult<(ExpertRecord, ProfileView, Actor)> {
+    db::run(&state.db, move |conn| {
+        let actor = Actor::load(conn, &user)?;
+        let record = ExpertRecord::load(conn, &id)?.ok_or_else(|| ApiError::not_found("no such expert"))?;
+        let view = record.view_for(&actor).ok_or_else(|| ApiError::not_found("no such expert"))?;
+        Ok((record, view, actor))
+    })
+    .await
+}
+
+/// One expert, in the view the caller is entitled to.
+#[utoipa::path(get, path = "/api/v1/experts/{id}", tag = "experts", params(("id" = String, Path)),
+    security(("bearer" = [])),
+    responses((status = 200, body = ExpertResponse), (status = 404, body = Problem)))]
+pub async fn get_expert(state: web::Data<AppState>, user: AuthUser, id: web::Path<String>) -> ApiResult<HttpResponse> {
+    let (record, view, _) = visible_record(&state, user, id.into_inner()).await?;
+    let response = HttpResponse::Ok().json(record.response(view, state.settings.timezone)?);
+    Ok(if view == ProfileView::Full { with_etag(response, record.expert.version) } else { response })
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateExpertRequest {
+    /// Admin only.
+    pub name: Option<String>,
+    /// Admin only; `null` clears.
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<Gender>)]
+    pub gender: Option<Option<Gender>>,
+    /// Admin only; `null` clears.
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<i32>)]
+    pub birth_year: Option<Option<i32>>,
+    /// Admin only.
+    pub category: Option<Category>,
+    /// Admin only; `null` clears.
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>)]
+    pub former_post: Option<Option<String>>,
+    /// Admin only; `null` clears.
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>)]
+    pub former_org: Option<Option<String>>,
+    /// Admin only.
+    pub districts: Option<Vec<String>>,
+    /// Admin only.
+    pub primary_team: Option<String>,
+    /// Admin only.
+    pub extra_teams: Option<Vec<String>>,
+    pub specialties: Option<Vec<String>>,
+    pub bio: Option<String>,
+    pub modes: Option<Vec<Mode>>,
+    pub max_per_week: Option<i32>,
+    pub max_per_month: Option<i32>,
+    pub rest_weekdays: Option<Vec<i32>>,
+    /// `null` removes the number.
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>)]
+    pub phone: Option<Option<String>>,
+    /// `null` removes the address.
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>)]
+    pub email: Option<Option<String>>,
+}
+
+impl UpdateExpertRequest {
+    /// The fields only an admin may change, by name, that this request touches.
+    fn admin_fields(&self) -> Vec<&'static str> {
+        let mut fields = Vec::new();
+        let touched = [
+            ("name", self.name.is_some()),
+            ("gender", self.gender.is_some()),
+            ("birth_year", self.birth_year.is_some()),
+            ("category", self.category.is_some()),
+            ("former_post", self.former_post.is_some()),
+            ("former_org", self.former_org.is_some()),
+            ("districts", self.districts.is_some()),
+            ("primary_team", self.primary_team.is_some()),
+            ("extra_teams", self.extra_teams.is_some()),
+        ];
+        for (name, is_touched) in touched {
+            if is_touched {
+                fields.push(name);
+            }
+        }
+        fields
+    }
+
+    fn apply(self, mut p: Profile) -> Profile {
+        p.name = self.name.unwrap_or(p.name);
+        p.gender = self.gender.unwrap_or(p.gender);
+        p.birth_year = self.birth_year.unwrap_or(p.birth_year);
+        p.category = self.category.unwrap_or(p.category);
+        p.former_post = self.former_post.unwrap_or(p.former_post);
+        p.former_org = self.former_org.unwrap_or(p.former_org);
+        p.districts = self.districts.unwrap_or(p.districts);
+        p.primary_team = self.primary_team.unwrap_or(p.primary_team);
+        p.extra_teams = self.extra_teams.unwrap_or(p.extra_teams);
+        p.specialties = self.specialties.unwrap_or(p.specialties);
+        p.bio = self.bio.unwrap_or(p.bio);
+        p.modes = self.modes.unwrap_or(p.modes);
+        p.max_per_week = self.max_per_week.unwrap_or(p.max_per_week);
+        p.max_per_month = self.max_per_month.unwrap_or(p.max_per_month);
+        p.rest_weekdays = self.rest_weekdays.unwrap_or(p.rest_weekdays);
+        p
+    }
+}
+
+fn changes_between(before: &Profile, after: &Profile) -> ExpertChanges {
+    fn diff<T: PartialEq + Clone>(a: &T, b: &T) -> Option<T> {
+        (a != b).then(|| b.clone())
+    }
+    ExpertChanges {
+        name: diff(&before.name, &after.name),
+        gender: diff(&before.gender, &after.gender).map(|g| g.map(|g| g.as_str().to_owned())),
+        birth_year: diff(&before.birth_year, &after.birth_year),
+        category: diff(&before.category, &after.category).map(|c| c.as_str().to_owned()),
+        former_post: diff(&before.former_post, &after.former_post),
+        former_org: diff(&before.former_org, &after.former_org),
+        specialties: diff(&before.specialties, &after.specialties).map(|s| encode_specialties(&s)),
+        bio: diff(&before.bio, &after.bio),
+        max_per_week: diff(&before.max_per_week, &after.max_per_week),
+        max_per_month: diff(&before.max_per_month, &after.max_per_month),
+        primary_team: diff(&before.primary_team, &after.primary_team),
+        search_text: Some(search_text(&after.name, &after.specialties, &after.bio)),
+    }
+}
+
+/// Edit a profile. The expert edits their own bio, specialties, contact, modes, load
+/// limits and rest days; only an admin changes the rest. Status has its own action.
+/// Honours `If-Match`.
+#[utoipa::path(patch, path = "/api/v1/experts/{id}", tag = "experts", request_body = UpdateExpertRequest,
+    params(("id" = String, Path), ("If-Match" = Option<String>, Header, description = "the version last read")),
+    security(("bearer" = [])),
+    responses((status = 200, body = ExpertResponse), (status = 403, body = Problem), (status = 404, body = Problem),
+        (status = 412, body = Problem), (status = 422, body = Problem)))]
+pub async fn update_expert(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    meta: RequestMeta,
+    id: web::Path<String>,
+    if_match: IfMatch,
+    ApiJson(body): ApiJson<UpdateExpertRequest>,
+) -> ApiResult<HttpResponse> {
+    let id = id.into_inner();
+    let mut errors = Vec::new();
+    let email = body.email.as_ref().and_then(|e| keep(&mut errors, validate::email("email", e.as_deref())));
+    let phone = body.phone.as_ref().and_then(|p| keep(&mut errors, validate::phone("phone", p.as_deref())));
+    if !errors.is_empty() {
+        return Err(ApiError::Validation(errors));
+    }
+    let year = current_year(&state);
+    let now = state.clock.now_naive();
+    let audit = AuditContext::from_request(&meta, Some(user.id()), now);
+    let tz = state.settings.timezone;
+    let record = db::run_tx(&state.db, move |conn| {
+        let actor = Actor::load(conn, &user)?;
+        let record = ExpertRecord::load(conn, &id)?.ok_or_else(|| ApiError::not_found("no such expert"))?;
+        if record.view_for(&actor).is_none() {
+            return Err(ApiError::not_found("no such expert"));
+        }
+        let admin_fields = body.admin_fields();
+        if !actor.is_admin() {
+            if !actor.is_expert(&id) {
+                return Err(ApiError::forbidden("forbidden", "only the expert and the office edit a profile"));
+            }
+            if !admin_fields.is_empty() {
+                return Err(ApiError::forbidden(
+                    "forbidden",
+                    format!("only the office changes {}", admin_fields.join(", ")),
+                ));
+            }
+        }
+        let before = record.profile()?;
+        let after = body.apply(before.clone()).normalized(year).map_err(ApiError::Validation)?;
+        let expected = if_match.0.unwrap_or(record.expert.version);
+        if !Expert::update(conn, &id, expected, &changes_between(&before, &after), now)? {
+            return Err(ApiError::PreconditionFailed {
+                code: "version_mismatch",
+                detail: format!("the expert is at version {}, not {expected}; read it again", record.expert.version),
+            });
+        }
+        Expert::replace_sets(conn, &id, &sets_of(&after))?;
+        User::set_contact(conn, &record.expert.user_id, email, phone, now)?;
+        let ended = TeamLead::remove_for_expert(conn, &id, &after.teams())?;
+        if !ended.is_empty() {
+            audit.record(conn, "team.leads_changed", "expert", Some(&id), json!({ "ended": ended, "why": "no longer serves the team" }))?;
+        }
+        let action = if actor.is_admin() && !actor.is_expert(&id) { "expert.updated_by_admin" } else { "expert.updated" };
+        audit.record(conn, action, "expert", Some(&id), json!({ "fields": changed_fields(&before, &after) }))?;
+        let record = ExpertRecord::load(conn, &id)?.ok_or_else(|| ApiError::internal("updated expert vanished"))?;
+        Ok(record)
+    })
+    .await?;
+    let response = HttpResponse::Ok().json(record.response(ProfileView::Full, tz)?);
+    Ok(with_etag(response, record.expert.version))
+}
+
+fn changed_fields(before: &Profile, after: &Profile) -> Vec<&'static str> {
+    let pairs = [
+        ("name", before.name != after.name),
+        ("gender", before.gender != after.gender),
+        ("birth_year", before.birth_year != after.birth_year),
+        ("category", before.category != after.category),
+        ("former_post", before.former_post != after.former_post),
+        ("former_org", before.former_org != after.former_org),
+        ("specialties", before.specialties != after.specialties),
+        ("bio", before.bio != after.bio),
+        ("districts", before.districts != after.districts),
+        ("modes", before.modes != after.modes),
+        ("max_per_week", before.max_per_week != after.max_per_week),
+        ("max_per_month", before.max_per_month != after.max_per_month),
+        ("rest_weekdays", before.rest_weekdays != after.rest_weekdays),
+        ("primary_team", before.primary_team != after.primary_team),
+        ("extra_teams", before.extra_teams != after.extra_teams),
+    ];
+    pairs.into_iter().filter(|(_, changed)| *changed).map(|(name, _)| name).collect()
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ChangeStatusRequest {
+    pub to: ExpertStatus,
+    /// Why: kept in the membership history.
+    pub reason: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct StatusChangeResponse {
+    pub from: Option<ExpertStatus>,
+    pub to: ExpertStatus,
+    pub reason: String,
+    pub actor_id: Option<String>,
+    #[serde(serialize_with = "crate::time::serialize")]
+    #[schema(value_type = String, format = DateTime)]
+    pub at: DateTime<FixedOffset>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct StatusHistory {
+    pub items: Vec<StatusChangeResponse>,
+    /// Always null: the whole history fits on one page.
+    pub next_cursor: Option<String>,
+}
+
+/// Move an expert's membership (admin): `candidate → active | exited`,
+/// `active → suspended | exited`, `suspended → active | exited`, `exited → candidate`.
+/// `candidate → active` is the qualification decision (资格确定). Suspension and exit end
+/// any lead post at once.
+#[utoipa::path(post, path = "/api/v1/experts/{id}/status", tag = "experts", request_body = ChangeStatusRequest,
+    params(("id" = String, Path)), security(("bearer" = [])),
+    responses((status = 200, body = ExpertResponse), (status = 404, body = Problem),
+        (status = 409, body = Problem, description = "`illegal_transition`, naming the allowed ones"),
+        (status = 422, body = Problem)))]
+pub async fn change_expert_status(
+    state: web::Data<AppState>,
+    AdminUser(admin): AdminUser,
+    meta: RequestMeta,
+    id: web::Path<String>,
+    ApiJson(body): ApiJson<ChangeStatusRequest>,
+) -> ApiResult<HttpResponse> {
+    let id = id.into_inner();
+    let reason = validate::text("reason", &body.reason, 500).map_err(|e| ApiError::Validation(vec![e]))?;
+    let now = state.clock.now_naive();
+    let audit = AuditContext::from_request(&meta, Some(admin.id()), now);
+    let to = body.to;
+    let record = db::run_tx(&state.db, move |conn| {
+        let expert = Expert::find(conn, &id)?.ok_or_else(|| ApiError::not_found("no such expert"))?;
+        let from: ExpertStatus = stored(&expert.status)?;
+        if !from.can_become(to) {
+            let allowed: Vec<&str> = from.allowed_next().iter().map(|s| s.as_str()).collect();
+            return Err(ApiError::conflict(
+                "illegal_transition",
+                format!("membership cannot go from {from} to {to}; from {from} it can go to: {}", allowed.join(", ")),
+            ));
+        }
+        if !Expert::change_status(conn, &id, from.as_str(), to.as_str(), &reason, audit.actor_id.as_deref(), now)? {
+            return Err(ApiError::conflict("status_changed", "the status changed meanwhile; read it again"));
+        }
+        if matches!(to, ExpertStatus::Suspended | ExpertStatus::Exited) {
+            let ended = TeamLead::remove_for_expert(conn, &id, &[])?;
+            if !ended.is_empty() {
+                audit.record(conn, "team.leads_changed", "expert", Some(&id), json!({ "ended": ended, "why": to }))?;
+            }
+        }
+        let qualification = from == ExpertStatus::Candidate && to == ExpertStatus::Active;
+        audit.record(
+            conn,
+            "expert.status_changed",
+            "expert",
+            Some(&id),
+            json!({ "from": from, "to": to, "reason": reason, "qualification": qualification }),
+        )?;
+        ExpertRecord::load(conn, &id)?.ok_or_else(|| ApiError::internal("expert vanished"))
+    })
+    .await?;
+    let response = HttpResponse::Ok().json(record.response(ProfileView::Full, state.settings.timezone)?);
+    Ok(with_etag(response, record.expert.version))
+}
+
+/// The membership history (有出有进): for admins, the expert, and leads of their teams.
+#[utoipa::path(get, path = "/api/v1/experts/{id}/history", tag = "experts", params(("id" = String, Path)),
+    security(("bearer" = [])),
+    responses((status = 200, body = StatusHistory), (status = 403, body = Problem), (status = 404, body = Problem)))]
+pub async fn expert_history(state: web::Data<AppState>, user: AuthUser, id: web::Path<String>) -> ApiResult<HttpResponse> {
+    let id = id.into_inner();
+    let (record, view, _) = visible_record(&state, user, id.clone()).await?;
+    if view != ProfileView::Full {
+        return Err(ApiError::forbidden("forbidden", "the membership history is for the office, the expert and their team leads"));
+    }
+    let changes = db::run(&state.db, move |conn| Ok(Expert::history(conn, &record.expert.id)?)).await?;
+    let tz = state.settings.timezone;
+    let items = changes
+        .into_iter()
+        .map(|c| {
+            Ok(StatusChangeResponse {
+                from: c.from_status.as_deref().map(stored).transpose()?,
+                to: stored(&c.to_status)?,
+                reason: c.reason,
+                actor_id: c.actor_id,
+                at: to_local(c.at, tz),
+            })
+        })
+        .collect::<ApiResult<Vec<_>>>()?;
+    Ok(HttpResponse::Ok().json(StatusHistory { items, next_cursor: None }))
+}
+

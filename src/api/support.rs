@@ -1,0 +1,29 @@
+//! Small helpers shared by the handlers: optional-nullable fields, collecting field
+//! errors, version headers.
+
+use actix_web::HttpResponse;
+use actix_web::http::header;
+use serde::{Deserialize, Deserializer};
+
+use crate::error::FieldError;
+
+/// Distinguishes a field that is absent (leave alone) from one that is `null` (clear it).
+pub fn present<'de, D, T>(deserializer: D) -> Result<Option<Option<T>>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    Option::<T>::deserialize(deserializer).map(Some)
+}
+
+/// The value of a check that passed; a failed check's error goes to `errors`.
+pub fn keep<T>(errors: &mut Vec<FieldError>, result: Result<T, FieldError>) -> Option<T> {
+    result.map_err(|e| errors.push(e)).ok()
+}
+
+pub fn with_etag(mut response: HttpResponse, version: i32) -> HttpResponse {
+    if let Ok(value) = header::HeaderValue::from_str(&format!("\"{version}\"")) {
+        response.headers_mut().insert(header::ETAG, value);
+    }
+    response
+}

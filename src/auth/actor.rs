@@ -1,0 +1,68 @@
+//! Who is acting, with the relations that decide what they may see and do: their expert
+//! profile, their school, and the sub-teams they lead. Read inside the request's own
+//! database call, so a change of lead or status counts at once.
+
+use diesel::QueryResult;
+
+use crate::auth::AuthUser;
+use crate::db::DbConnection;
+use crate::domain::role::Role;
+use crate::models::expert::Expert;
+use crate::models::team_lead::TeamLead;
+
+#[derive(Debug, Clone)]
+pub struct Actor {
+    pub user_id: String,
+    pub role: Role,
+    /// The caller's own expert profile, for expert accounts.
+    pub expert_id: Option<String>,
+    /// The caller's school, for school accounts.
+    pub school_id: Option<String>,
+    /// Sub-teams the caller leads (团长 or 副团长) while their profile is active.
+    pub lead_teams: Vec<String>,
+}
+
+impl Actor {
+    pub fn load(conn: &mut DbConnection, user: &AuthUser) -> QueryResult<Actor> {
+        let (expert_id, lead_teams) = if user.role == Role::Expert {
+            let expert = Expert::find_by_user(conn, user.id())?;
+            (
+                expert.map(|e| e.id),
+                TeamLead::teams_led_by_user(conn, user.id())?,
+            )
+        } else {
+            (None, Vec::new())
+        };
+        Ok(Actor {
+            user_id: user.id().to_owned(),
+            role: user.role,
+            expert_id,
+            school_id: user.user.school_id.clone(),
+            lead_teams,
+        })
+    }
+
+    pub fn is_admin(&self) -> bool {
+        self.role == Role::Admin
+    }
+
+    pub fn leads(&self, team: &str) -> bool {
+        self.lead_teams.iter().any(|t| t == team)
+    }
+
+    pub fn leads_any(&self, teams: &[String]) -> bool {
+        teams.iter().any(|t| self.leads(t))
+    }
+
+    pub fn viewer(&self) -> crate::domain::visibility::Viewer<'_> {
+        crate::domain::visibility::Viewer {
+            is_admin: self.is_admin(),
+            own_expert_id: self.expert_id.as_deref(),
+            lead_teams: &self.lead_teams,
+        }
+    }
+
+    pub fn is_expert(&self, expert_id: &str) -> bool {
+        self.expert_id.as_deref() == Some(expert_id)
+    }
+}

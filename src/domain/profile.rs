@@ -1,0 +1,201 @@
+//! An expert's profile as the rules see it: the checks shared by creation, edits and the
+//! CSV import. No I/O.
+
+use crate::domain::roster::{Category, Gender, Mode};
+use crate::error::FieldError;
+
+/// The six fixed sub-team codes (seeded by migration, never changed at run time).
+pub const TEAM_CODES: [&str; 6] = [
+    "family_education",
+    "mental_health",
+    "reading",
+    "ideology",
+    "traditional_culture",
+    "legal_safety",
+];
+
+pub const DEFAULT_MAX_PER_WEEK: i32 = 3;
+pub const DEFAULT_MAX_PER_MONTH: i32 = 10;
+
+/// Parses a sub-team given by code or by its Chinese name (as the office's files have it).
+pub fn team_code(raw: &str) -> Option<&'static str> {
+    const NAMES: [(&str, &str); 6] = [
+        ("family_education", "家庭教育"),
+        ("mental_health", "心理健康"),
+        ("reading", "阅读辅导"),
+        ("ideology", "思政教育"),
+        ("traditional_culture", "传统文化"),
+        ("legal_safety", "法制安全教育"),
+    ];
+    let raw = raw.trim();
+    NAMES
+        .iter()
+        .find(|(code, zh)| code.eq_ignore_ascii_case(raw) || *zh == raw)
+        .map(|(code, _)| *code)
+}
+
+/// Every field of a profile except status and account.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Profile {
+    pub name: String,
+    pub gender: Option<Gender>,
+    pub birth_year: Option<i32>,
+    pub category: Category,
+    pub former_post: Option<String>,
+    pub former_org: Option<String>,
+    pub specialties: Vec<String>,
+    pub bio: String,
+    pub districts: Vec<String>,
+    pub modes: Vec<Mode>,
+    pub max_per_week: i32,
+    pub max_per_month: i32,
+    pub rest_weekdays: Vec<i32>,
+    pub primary_team: String,
+    pub extra_teams: Vec<String>,
+}
+
+fn tidy_list(values: &[String]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for v in values.iter().map(|v| v.trim()).filter(|v| !v.is_empty()) {
+        if !out.iter().any(|o| o == v) {
+            out.push(v.to_owned());
+        }
+    }
+    out
+}
+
+fn check_list(errors: &mut Vec<FieldError>, field: &str, values: &[String], max_items: usize, max_len: usize) {
+    if values.len() > max_items {
+        errors.push(FieldError::new(field, "too_many", format!("at most {max_items} entries")));
+    }
+    if values.iter().any(|v| v.chars().count() > max_len) {
+        errors.push(FieldError::new(field, "too_long", format!("each entry has at most {max_len} characters")));
+    }
+}
+
+fn check_optional_text(errors: &mut Vec<FieldError>, field: &str, value: &Option<String>, max: usize) {
+    if value.as_ref().is_some_and(|v| v.chars().count() > max) {
+        errors.push(FieldError::new(field, "too_long", format!("{field} has at most {max} characters")));
+    }
+}
+
+impl Profile {
+    /// Trims and de-duplicates lists, drops the primary team from the extra ones, sorts
+    /// modes and weekdays; then checks every rule and reports every broken one.
+    pub fn normalized(mut self, current_year: i32) -> Result<Profile, Vec<FieldError>> {
+        let mut errors = Vec::new();
+        self.name = self.name.trim().to_owned();
+        self.bio = self.bio.trim().to_owned();
+        self.former_post = self.former_post.map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
+        self.former_org = self.former_org.map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
+        self.specialties = tidy_list(&self.specialties);
+        self.districts = tidy_list(&self.districts);
+        self.modes.sort();
+        self.modes.dedup();
+        self.rest_weekdays.sort_unstable();
+        self.rest_weekdays.dedup();
+        self.primary_team = self.primary_team.trim().to_owned();
+        let primary = self.primary_team.clone();
+        self.extra_teams = tidy_list(&self.extra_teams).into_iter().filter(|t| *t != primary).collect();
+
+        if self.name.is_empty() {
+            errors.push(FieldError::new("name", "required", "name must not be empty"));
+        } else if self.name.chars().count() > 50 {
+            errors.push(FieldError::new("name", "too_long", "name has at most 50 characters"));
+        }
+        if let Some(year) = self.birth_year
+            && !(1900..=current_year - 18).contains(&year)
+        {
+            errors.push(FieldError::new("birth_year", "out_of_range", format!("birth_year must be between 1900 and {}", current_year - 18)));
+        }
+        check_optional_text(&mut errors, "former_post", &self.former_post, 100);
+        check_optional_text(&mut errors, "former_org", &self.former_org, 100);
+        check_list(&mut errors, "specialties", &self.specialties, 20, 50);
+        check_list(&mut errors, "districts", &self.districts, 30, 50);
+        if self.bio.chars().count() > 2000 {
+            errors.push(FieldError::new("bio", "too_long", "bio has at most 2000 characters"));
+        }
+        if !(0..=20).contains(&self.max_per_week) {
+            errors.push(FieldError::new("max_per_week", "out_of_range", "max_per_week must be between 0 and 20"));
+        }
+        if !(0..=80).contains(&self.max_per_month) {
+            errors.push(FieldError::new("max_per_month", "out_of_range", "max_per_month must be between 0 and 80"));
+        } else if self.max_per_week > self.max_per_month {
+            errors.push(FieldError::new("max_per_month", "out_of_range", "max_per_month must not be below max_per_week"));
+        }
+        if self.rest_weekdays.iter().any(|d| !(1..=7).contains(d)) {
+            errors.push(FieldError::new("rest_weekdays", "out_of_range", "weekdays are ISO numbers 1 (Monday) to 7 (Sunday)"));
+        }
+        if !TEAM_CODES.contains(&self.primary_team.as_str()) {
+            errors.push(FieldError::new("primary_team", "invalid_choice", format!("primary_team must be one of {}", TEAM_CODES.join(", "))));
+        }
+        if self.extra_teams.iter().any(|t| !TEAM_CODES.contains(&t.as_str())) {
+            errors.push(FieldError::new("extra_teams", "invalid_choice", format!("extra_teams must be among {}", TEAM_CODES.join(", "))));
+        }
+        if errors.is_empty() { Ok(self) } else { Err(errors) }
+    }
+
+    /// Primary team first, then the extra ones.
+    pub fn teams(&self) -> Vec<String> {
+        std::iter::once(self.primary_team.clone()).chain(self.extra_teams.iter().cloned()).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn profile() -> Profile {
+        Profile {
+            name: " 王秀兰 ".into(),
+            gender: Some(Gender::Female),
+            birth_year: Some(1950),
+            category: Category::VeteranTeacher,
+            former_post: Some("  ".into()),
+            former_org: None,
+            specialties: vec!["亲子沟通".into(), " 亲子沟通".into(), "".into()],
+            bio: "退休特级教师".into(),
+            districts: vec!["鼓楼区".into()],
+            modes: vec![Mode::Offline, Mode::Online, Mode::Offline],
+            max_per_week: 3,
+            max_per_month: 10,
+            rest_weekdays: vec![7, 6, 7],
+            primary_team: "family_education".into(),
+            extra_teams: vec!["family_education".into(), "reading".into()],
+        }
+    }
+
+    #[test]
+    fn normalizing_tidies_lists() {
+        let p = profile().normalized(2026).unwrap();
+        assert_eq!(p.name, "王秀兰");
+        assert_eq!(p.former_post, None);
+        assert_eq!(p.specialties, ["亲子沟通"]);
+        assert_eq!(p.modes, [Mode::Online, Mode::Offline]);
+        assert_eq!(p.rest_weekdays, [6, 7]);
+        assert_eq!(p.extra_teams, ["reading"]);
+        assert_eq!(p.teams(), ["family_education", "reading"]);
+    }
+
+    #[test]
+    fn every_broken_rule_is_reported() {
+        let bad = Profile {
+            name: "".into(),
+            birth_year: Some(2020),
+            max_per_week: 5,
+            max_per_month: 4,
+            rest_weekdays: vec![0, 8],
+            primary_team: "astrology".into(),
+            ..profile()
+        };
+        let fields: Vec<String> = bad.normalized(2026).unwrap_err().into_iter().map(|e| e.field).collect();
+        assert_eq!(fields, ["name", "birth_year", "max_per_month", "rest_weekdays", "primary_team"]);
+    }
+
+    #[test]
+    fn teams_parse_by_code_or_chinese_name() {
+        assert_eq!(team_code("法制安全教育"), Some("legal_safety"));
+        assert_eq!(team_code(" reading "), Some("reading"));
+        assert_eq!(team_code("天文"), None);
+    }
+}

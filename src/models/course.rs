@@ -1,0 +1,274 @@
+//! `courses`: the course menu (课程菜单), with audiences, grade bands and modes in join tables.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use crate::db::DbConnection;
+use crate::db::schema::{course_audiences, course_grades, course_modes, courses, experts};
+use crate::models::Keyset;
+use crate::models::value_set;
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = courses)]
+pub struct Course {
+    pub id: String,
+    pub expert_id: String,
+    pub team_code: String,
+    pub title: String,
+    pub description: String,
+    pub outline: String,
+    pub duration_minutes: i32,
+    pub max_audience: Option<i32>,
+    pub status: String,
+    pub review_comment: Option<String>,
+    pub reviewed_by: Option<String>,
+    pub reviewed_at: Option<NaiveDateTime>,
+    pub search_text: String,
+    pub created_by: String,
+    pub version: i32,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = courses)]
+pub struct NewCourse {
+    pub id: String,
+    pub expert_id: String,
+    pub team_code: String,
+    pub title: String,
+    pub description: String,
+    pub outline: String,
+    pub duration_minutes: i32,
+    pub max_audience: Option<i32>,
+    pub status: String,
+    pub search_text: String,
+    pub created_by: String,
+    pub version: i32,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Debug, Default, Clone, AsChangeset)]
+#[diesel(table_name = courses)]
+pub struct CourseChanges {
+    pub team_code: Option<String>,
+    pub title: Option<String>,
+    pub description: Option<String>,
+    pub outline: Option<String>,
+    pub duration_minutes: Option<i32>,
+    pub max_audience: Option<Option<i32>>,
+    pub status: Option<String>,
+    pub search_text: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CourseSets {
+    pub audiences: Vec<String>,
+    pub grades: Vec<String>,
+    pub modes: Vec<String>,
+}
+
+/// Which courses a caller may see in a list.
+#[derive(Debug, Clone)]
+pub enum CourseScope {
+    All,
+    /// Approved courses of active experts, plus this expert's own and these teams' courses.
+    Menu {
+        own_expert: Option<String>,
+        teams: Vec<String>,
+    },
+}
+
+#[derive(Debug, Default)]
+pub struct CourseFilter {
+    pub team: Option<String>,
+    pub audience: Option<String>,
+    pub grade: Option<String>,
+    pub mode: Option<String>,
+    pub expert: Option<String>,
+    pub status: Option<String>,
+    pub q: Option<String>,
+}
+
+pub fn search_text(title: &str, description: &str, outline: &str) -> String {
+    format!("{title}\n{description}\n{outline}").to_lowercase()
+}
+
+impl Course {
+    pub fn find(conn: &mut DbConnection, id: &str) -> QueryResult<Option<Course>> {
+        courses::table
+            .find(id)
+            .select(Course::as_select())
+            .first(conn)
+            .optional()
+    }
+
+    pub fn insert(conn: &mut DbConnection, new: &NewCourse, sets: &CourseSets) -> QueryResult<()> {
+        diesel::insert_into(courses::table)
+            .values(new)
+            .execute(conn)?;
+        Self::replace_sets(conn, &new.id, sets)
+    }
+
+    pub fn replace_sets(conn: &mut DbConnection, id: &str, sets: &CourseSets) -> QueryResult<()> {
+        value_set::course_audiences::replace(conn, id, &sets.audiences)?;
+        value_set::course_grades::replace(conn, id, &sets.grades)?;
+        value_set::course_modes::replace(conn, id, &sets.modes)
+    }
+
+    pub fn sets(conn: &mut DbConnection, id: &str) -> QueryResult<CourseSets> {
+        Ok(Self::sets_for(conn, &[id.to_owned()])?
+            .pop()
+            .unwrap_or_default())
+    }
+
+    pub fn sets_for(conn: &mut DbConnection, ids: &[String]) -> QueryResult<Vec<CourseSets>> {
+        let mut audiences = value_set::course_audiences::load(conn, ids)?;
+        let mut grades = value_set::course_grades::load(conn, ids)?;
+        let mut modes = value_set::course_modes::load(conn, ids)?;
+        Ok(ids
+            .iter()
+            .map(|id| CourseSets {
+                audiences: audiences.remove(id).unwrap_or_default(),
+                grades: grades.remove(id).unwrap_or_default(),
+                modes: modes.remove(id).unwrap_or_default(),
+            })
+            .collect())
+    }
+
+    pub fn update(
+        conn: &mut DbConnection,
+        id: &str,
+        expected_version: i32,
+        changes: &CourseChanges,
+        now: NaiveDateTime,
+    ) -> QueryResult<bool> {
+        let updated = diesel::update(
+            courses::table
+                .filter(courses::id.eq(id))
+                .filter(courses::version.eq(expected_version)),
+        )
+        .set((
+            changes,
+            courses::version.eq(courses::version + 1),
+            courses::updated_at.eq(now),
+        ))
+        .execute(conn)?;
+        Ok(updated == 1)
+    }
+
+    /// Records a review decision, only if the course is still pending.
+    pub fn review(
+        conn: &mut DbConnection,
+        id: &str,
+        to: &str,
+        comment: Option<&str>,
+        reviewer: &str,
+        now: NaiveDateTime,
+    ) -> QueryResult<bool> {
+        let updated = diesel::update(
+            courses::table
+                .filter(courses::id.eq(id))
+                .filter(courses::status.eq("pending_review")),
+        )
+        .set((
+            courses::status.eq(to),
+            courses::review_comment.eq(comment),
+            courses::reviewed_by.eq(reviewer),
+            courses::reviewed_at.eq(now),
+            courses::version.eq(courses::version + 1),
+            courses::updated_at.eq(now),
+        ))
+        .execute(conn)?;
+        Ok(updated == 1)
+    }
+
+    /// Takes an approved course off the menu.
+    pub fn retire(conn: &mut DbConnection, id: &str, now: NaiveDateTime) -> QueryResult<bool> {
+        let updated = diesel::update(
+            courses::table
+                .filter(courses::id.eq(id))
+                .filter(courses::status.eq("approved")),
+        )
+        .set((
+            courses::status.eq("retired"),
+            courses::version.eq(courses::version + 1),
+            courses::updated_at.eq(now),
+        ))
+        .execute(conn)?;
+        Ok(updated == 1)
+    }
+
+    pub fn list(
+        conn: &mut DbConnection,
+        scope: &CourseScope,
+        filter: &CourseFilter,
+        after: Option<&Keyset>,
+        limit: i64,
+    ) -> QueryResult<Vec<Course>> {
+        let mut query = courses::table.select(Course::as_select()).into_boxed();
+        if let CourseScope::Menu { own_expert, teams } = scope {
+            let on_menu = courses::status.eq("approved").and(
+                courses::expert_id.eq_any(
+                    experts::table
+                        .filter(experts::status.eq("active"))
+                        .select(experts::id),
+                ),
+            );
+            let own = courses::expert_id.eq(own_expert.clone().unwrap_or_default());
+            query = query.filter(on_menu.or(own).or(courses::team_code.eq_any(teams.clone())));
+        }
+        if let Some(team) = &filter.team {
+            query = query.filter(courses::team_code.eq(team.clone()));
+        }
+        if let Some(expert) = &filter.expert {
+            query = query.filter(courses::expert_id.eq(expert.clone()));
+        }
+        if let Some(status) = &filter.status {
+            query = query.filter(courses::status.eq(status.clone()));
+        }
+        if let Some(audience) = &filter.audience {
+            query = query.filter(
+                courses::id.eq_any(
+                    course_audiences::table
+                        .filter(course_audiences::audience.eq(audience.clone()))
+                        .select(course_audiences::course_id),
+                ),
+            );
+        }
+        if let Some(grade) = &filter.grade {
+            query = query.filter(
+                courses::id.eq_any(
+                    course_grades::table
+                        .filter(course_grades::grade.eq(grade.clone()))
+                        .select(course_grades::course_id),
+                ),
+            );
+        }
+        if let Some(mode) = &filter.mode {
+            query = query.filter(
+                courses::id.eq_any(
+                    course_modes::table
+                        .filter(course_modes::mode.eq(mode.clone()))
+                        .select(course_modes::course_id),
+                ),
+            );
+        }
+        if let Some(q) = &filter.q {
+            let pattern = format!("%{}%", crate::models::user::escape_like(q));
+            query = query.filter(courses::search_text.like(pattern).escape('\\'));
+        }
+        if let Some(k) = after {
+            query = query.filter(
+                courses::created_at.gt(k.at).or(courses::created_at
+                    .eq(k.at)
+                    .and(courses::id.gt(k.id.clone()))),
+            );
+        }
+        query
+            .order((courses::created_at.asc(), courses::id.asc()))
+            .limit(limit)
+            .load(conn)
+    }
+}

@@ -1,0 +1,352 @@
+//! `experts` (专家团成员) and their membership history (`expert_status_changes`).
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use crate::db::DbConnection;
+use crate::db::schema::{
+    expert_districts, expert_extra_teams, expert_modes, expert_status_changes, experts,
+};
+use crate::models::Keyset;
+use crate::models::value_set;
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = experts)]
+pub struct Expert {
+    pub id: String,
+    pub user_id: String,
+    pub name: String,
+    pub gender: Option<String>,
+    pub birth_year: Option<i32>,
+    pub category: String,
+    pub former_post: Option<String>,
+    pub former_org: Option<String>,
+    /// JSON array of strings.
+    pub specialties: String,
+    pub bio: String,
+    pub max_per_week: i32,
+    pub max_per_month: i32,
+    pub primary_team: String,
+    pub status: String,
+    pub search_text: String,
+    pub version: i32,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = experts)]
+pub struct NewExpert {
+    pub id: String,
+    pub user_id: String,
+    pub name: String,
+    pub gender: Option<String>,
+    pub birth_year: Option<i32>,
+    pub category: String,
+    pub former_post: Option<String>,
+    pub former_org: Option<String>,
+    pub specialties: String,
+    pub bio: String,
+    pub max_per_week: i32,
+    pub max_per_month: i32,
+    pub primary_team: String,
+    pub status: String,
+    pub search_text: String,
+    pub version: i32,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Debug, Default, Clone, AsChangeset)]
+#[diesel(table_name = experts)]
+pub struct ExpertChanges {
+    pub name: Option<String>,
+    pub gender: Option<Option<String>>,
+    pub birth_year: Option<Option<i32>>,
+    pub category: Option<String>,
+    pub former_post: Option<Option<String>>,
+    pub former_org: Option<Option<String>>,
+    pub specialties: Option<String>,
+    pub bio: Option<String>,
+    pub max_per_week: Option<i32>,
+    pub max_per_month: Option<i32>,
+    pub primary_team: Option<String>,
+    pub search_text: Option<String>,
+}
+
+/// The multi-valued parts of a profile, kept in join tables.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ExpertSets {
+    pub extra_teams: Vec<String>,
+    pub modes: Vec<String>,
+    pub districts: Vec<String>,
+    pub rest_weekdays: Vec<i32>,
+}
+
+impl ExpertSets {
+    /// Primary team first, then the extra ones.
+    pub fn all_teams(&self, primary: &str) -> Vec<String> {
+        std::iter::once(primary.to_owned())
+            .chain(self.extra_teams.iter().filter(|t| *t != primary).cloned())
+            .collect()
+    }
+}
+
+/// Which experts a caller may see in a list.
+#[derive(Debug, Clone)]
+pub enum ExpertScope {
+    All,
+    /// Active experts, plus every expert of these teams (a lead's own) and oneself.
+    ActiveOrTeams { teams: Vec<String>, own: Option<String> },
+}
+
+#[derive(Debug, Default)]
+pub struct ExpertFilter {
+    pub team: Option<String>,
+    pub status: Option<String>,
+    pub mode: Option<String>,
+    pub district: Option<String>,
+    /// Lower-cased substring of name, specialties or bio.
+    pub q: Option<String>,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = expert_status_changes)]
+pub struct StatusChange {
+    pub id: String,
+    pub expert_id: String,
+    pub from_status: Option<String>,
+    pub to_status: String,
+    pub reason: String,
+    pub actor_id: Option<String>,
+    pub at: NaiveDateTime,
+}
+
+/// What `q` searches, lower-cased in Rust so both databases match alike.
+pub fn search_text(name: &str, specialties: &[String], bio: &str) -> String {
+    format!("{name}\n{}\n{bio}", specialties.join("\n")).to_lowercase()
+}
+
+pub fn specialties_of(expert: &Expert) -> Vec<String> {
+    serde_json::from_str(&expert.specialties).unwrap_or_default()
+}
+
+pub fn encode_specialties(specialties: &[String]) -> String {
+    serde_json::to_string(specialties).unwrap_or_else(|_| "[]".to_owned())
+}
+
+impl Expert {
+    pub fn find(conn: &mut DbConnection, id: &str) -> QueryResult<Option<Expert>> {
+        experts::table
+            .find(id)
+            .select(Expert::as_select())
+            .first(conn)
+            .optional()
+    }
+
+    pub fn find_by_user(conn: &mut DbConnection, user_id: &str) -> QueryResult<Option<Expert>> {
+        experts::table
+            .filter(experts::user_id.eq(user_id))
+            .select(Expert::as_select())
+            .first(conn)
+            .optional()
+    }
+
+    pub fn insert(conn: &mut DbConnection, new: &NewExpert, sets: &ExpertSets) -> QueryResult<()> {
+        diesel::insert_into(experts::table)
+            .values(new)
+            .execute(conn)?;
+        Self::replace_sets(conn, &new.id, sets)
+    }
+
+    pub fn replace_sets(conn: &mut DbConnection, id: &str, sets: &ExpertSets) -> QueryResult<()> {
+        value_set::expert_extra_teams::replace(conn, id, &sets.extra_teams)?;
+        value_set::expert_modes::replace(conn, id, &sets.modes)?;
+        value_set::expert_districts::replace(conn, id, &sets.districts)?;
+        value_set::expert_rest_days::replace(conn, id, &sets.rest_weekdays)
+    }
+
+    pub fn sets(conn: &mut DbConnection, id: &str) -> QueryResult<ExpertSets> {
+        Ok(Self::sets_for(conn, &[id.to_owned()])?
+            .pop()
+            .unwrap_or_default())
+    }
+
+    /// The sets of several experts, in the order of `ids`.
+    pub fn sets_for(conn: &mut DbConnection, ids: &[String]) -> QueryResult<Vec<ExpertSets>> {
+        let mut teams = value_set::expert_extra_teams::load(conn, ids)?;
+        let mut modes = value_set::expert_modes::load(conn, ids)?;
+        let mut districts = value_set::expert_districts::load(conn, ids)?;
+        let mut rest = value_set::expert_rest_days::load(conn, ids)?;
+        Ok(ids
+            .iter()
+            .map(|id| ExpertSets {
+                extra_teams: teams.remove(id).unwrap_or_default(),
+                modes: modes.remove(id).unwrap_or_default(),
+                districts: districts.remove(id).unwrap_or_default(),
+                rest_weekdays: rest.remove(id).unwrap_or_default(),
+            })
+            .collect())
+    }
+
+    /// Applies an edit if the row is still at `expected_version`.
+    pub fn update(
+        conn: &mut DbConnection,
+        id: &str,
+        expected_version: i32,
+        changes: &ExpertChanges,
+        now: NaiveDateTime,
+    ) -> QueryResult<bool> {
+        let updated = diesel::update(
+            experts::table
+                .filter(experts::id.eq(id))
+                .filter(experts::version.eq(expected_version)),
+        )
+        .set((
+            changes,
+            experts::version.eq(experts::version + 1),
+            experts::updated_at.eq(now),
+        ))
+        .execute(conn)?;
+        Ok(updated == 1)
+    }
+
+    /// Moves membership from `from` to `to` (only if still at `from`) and records it.
+    pub fn change_status(
+        conn: &mut DbConnection,
+        id: &str,
+        from: &str,
+        to: &str,
+        reason: &str,
+        actor_id: Option<&str>,
+        now: NaiveDateTime,
+    ) -> QueryResult<bool> {
+        let updated = diesel::update(
+            experts::table
+                .filter(experts::id.eq(id))
+                .filter(experts::status.eq(from)),
+        )
+        .set((
+            experts::status.eq(to),
+            experts::version.eq(experts::version + 1),
+            experts::updated_at.eq(now),
+        ))
+        .execute(conn)?;
+        if updated == 1 {
+            Self::record_status(conn, id, Some(from), to, reason, actor_id, now)?;
+        }
+        Ok(updated == 1)
+    }
+
+    pub fn record_status(
+        conn: &mut DbConnection,
+        id: &str,
+        from: Option<&str>,
+        to: &str,
+        reason: &str,
+        actor_id: Option<&str>,
+        now: NaiveDateTime,
+    ) -> QueryResult<()> {
+        diesel::insert_into(expert_status_changes::table)
+            .values((
+                expert_status_changes::id.eq(uuid::Uuid::new_v4().to_string()),
+                expert_status_changes::expert_id.eq(id),
+                expert_status_changes::from_status.eq(from),
+                expert_status_changes::to_status.eq(to),
+                expert_status_changes::reason.eq(reason),
+                expert_status_changes::actor_id.eq(actor_id),
+                expert_status_changes::at.eq(now),
+            ))
+            .execute(conn)?;
+        Ok(())
+    }
+
+    pub fn history(conn: &mut DbConnection, id: &str) -> QueryResult<Vec<StatusChange>> {
+        expert_status_changes::table
+            .filter(expert_status_changes::expert_id.eq(id))
+            .order((
+                expert_status_changes::at.asc(),
+                expert_status_changes::id.asc(),
+            ))
+            .select(StatusChange::as_select())
+            .load(conn)
+    }
+
+    pub fn list(
+        conn: &mut DbConnection,
+        scope: &ExpertScope,
+        filter: &ExpertFilter,
+        after: Option<&Keyset>,
+        limit: i64,
+    ) -> QueryResult<Vec<Expert>> {
+        let mut query = experts::table.select(Expert::as_select()).into_boxed();
+        if let ExpertScope::ActiveOrTeams { teams, own } = scope {
+            query = query.filter(
+                experts::status
+                    .eq("active")
+                    .or(experts::id.eq(own.clone().unwrap_or_default()))
+                    .or(experts::primary_team.eq_any(teams.clone()))
+                    .or(experts::id.eq_any(
+                        expert_extra_teams::table
+                            .filter(expert_extra_teams::team_code.eq_any(teams.clone()))
+                            .select(expert_extra_teams::expert_id),
+                    )),
+            );
+        }
+        if let Some(team) = &filter.team {
+            query = query.filter(
+                experts::primary_team
+                    .eq(team.clone())
+                    .or(experts::id.eq_any(
+                        expert_extra_teams::table
+                            .filter(expert_extra_teams::team_code.eq(team.clone()))
+                            .select(expert_extra_teams::expert_id),
+                    )),
+            );
+        }
+        if let Some(status) = &filter.status {
+            query = query.filter(experts::status.eq(status.clone()));
+        }
+        if let Some(mode) = &filter.mode {
+            query = query.filter(
+                experts::id.eq_any(
+                    expert_modes::table
+                        .filter(expert_modes::mode.eq(mode.clone()))
+                        .select(expert_modes::expert_id),
+                ),
+            );
+        }
+        if let Some(district) = &filter.district {
+            query = query.filter(
+                experts::id.eq_any(
+                    expert_districts::table
+                        .filter(expert_districts::district.eq(district.clone()))
+                        .select(expert_districts::expert_id),
+                ),
+            );
+        }
+        if let Some(q) = &filter.q {
+            let pattern = format!("%{}%", crate::models::user::escape_like(q));
+            query = query.filter(experts::search_text.like(pattern).escape('\\'));
+        }
+        if let Some(k) = after {
+            query = query.filter(
+                experts::created_at.gt(k.at).or(experts::created_at
+                    .eq(k.at)
+                    .and(experts::id.gt(k.id.clone()))),
+            );
+        }
+        query
+            .order((experts::created_at.asc(), experts::id.asc()))
+            .limit(limit)
+            .load(conn)
+    }
+
+    /// Every expert in creation order (export).
+    pub fn all(conn: &mut DbConnection) -> QueryResult<Vec<Expert>> {
+        experts::table
+            .order((experts::created_at.asc(), experts::id.asc()))
+            .select(Expert::as_select())
+            .load(conn)
+    }
+}
