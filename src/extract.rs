@@ -21,47 +21,80 @@ pub const JSON_LIMIT: usize = 64 * 1024;
 #[derive(Debug)]
 pub struct ApiJson<T>(pub T);
 
+/// The media type of a request, lower-cased, without parameters.
+fn media_type(req: &HttpRequest) -> Option<String> {
+    req.headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .map(|v| v.trim().to_ascii_lowercase())
+}
+
+/// Reads the whole body, refusing a wrong media type (415) or more than `limit` bytes (413).
+fn read_body(
+    req: &HttpRequest,
+    payload: &mut Payload,
+    limit: usize,
+    accepted: bool,
+    wanted: &'static str,
+) -> LocalBoxFuture<'static, Result<BytesMut, ApiError>> {
+    let declared_length = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok());
+    let mut payload = payload.take();
+    Box::pin(async move {
+        if !accepted {
+            return Err(ApiError::UnsupportedMediaType {
+                detail: format!("send the body as {wanted}"),
+            });
+        }
+        if declared_length.is_some_and(|len| len > limit) {
+            return Err(ApiError::PayloadTooLarge { limit });
+        }
+        let mut body = BytesMut::new();
+        while let Some(chunk) = payload.next().await {
+            let chunk = chunk.map_err(|_| {
+                ApiError::bad_request("malformed_body", "the request body could not be read")
+            })?;
+            if body.len() + chunk.len() > limit {
+                return Err(ApiError::PayloadTooLarge { limit });
+            }
+            body.extend_from_slice(&chunk);
+        }
+        Ok(body)
+    })
+}
+
 impl<T: DeserializeOwned + 'static> FromRequest for ApiJson<T> {
     type Error = ApiError;
     type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
-        let content_type_ok = req
-            .headers()
-            .get(header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.split(';').next())
-            .map(|v| v.trim().to_ascii_lowercase())
-            .is_some_and(|v| {
-                v == "application/json" || (v.starts_with("application/") && v.ends_with("+json"))
-            });
-        let declared_length = req
-            .headers()
-            .get(header::CONTENT_LENGTH)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.parse::<usize>().ok());
-        let mut payload = payload.take();
-        Box::pin(async move {
-            if !content_type_ok {
-                return Err(ApiError::UnsupportedMediaType {
-                    detail: "send the body as application/json".to_owned(),
-                });
-            }
-            if declared_length.is_some_and(|len| len > JSON_LIMIT) {
-                return Err(ApiError::PayloadTooLarge { limit: JSON_LIMIT });
-            }
-            let mut body = BytesMut::new();
-            while let Some(chunk) = payload.next().await {
-                let chunk = chunk.map_err(|_| {
-                    ApiError::bad_request("malformed_body", "the request body could not be read")
-                })?;
-                if body.len() + chunk.len() > JSON_LIMIT {
-                    return Err(ApiError::PayloadTooLarge { limit: JSON_LIMIT });
-                }
-                body.extend_from_slice(&chunk);
-            }
-            parse_json(&body).map(ApiJson)
-        })
+        let accepted = media_type(req).is_some_and(|v| {
+            v == "application/json" || (v.starts_with("application/") && v.ends_with("+json"))
+        });
+        let body = read_body(req, payload, JSON_LIMIT, accepted, "application/json");
+        Box::pin(async move { parse_json(&body.await?).map(ApiJson) })
+    }
+}
+
+/// Largest CSV upload accepted.
+pub const CSV_LIMIT: usize = 5 * 1024 * 1024;
+
+/// A `text/csv` request body of at most 5 MiB.
+#[derive(Debug)]
+pub struct CsvBody(pub Vec<u8>);
+
+impl FromRequest for CsvBody {
+    type Error = ApiError;
+    type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let accepted = media_type(req).is_some_and(|v| v == "text/csv");
+        let body = read_body(req, payload, CSV_LIMIT, accepted, "text/csv");
+        Box::pin(async move { Ok(CsvBody(body.await?.to_vec())) })
     }
 }
 

@@ -44,8 +44,13 @@ fn migrate_applies_pending_migrations_once() {
     let second = guanai(&url, &["migrate"], &[]);
 
     assert!(first.status.success(), "{first:?}");
-    let migrations = std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/migrations/sqlite")).unwrap().count();
-    assert_eq!(stdout(&first).trim(), format!("applied {migrations} migration(s)"));
+    let migrations = std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/migrations/sqlite"))
+        .unwrap()
+        .count();
+    assert_eq!(
+        stdout(&first).trim(),
+        format!("applied {migrations} migration(s)")
+    );
     assert_eq!(stdout(&second).trim(), "applied 0 migration(s)");
 }
 

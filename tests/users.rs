@@ -12,12 +12,13 @@ use serde_json::json;
 async fn admin_creates_a_user_with_an_initial_password_that_must_be_changed() {
     let app = TestApp::new().await;
     let (_, admin) = app.admin().await;
+    let school = app.school("实验小学");
 
     let created = app
         .post(
             "/api/v1/users",
             Some(&admin),
-            json!({ "login": "Shiyan.XiaoXue", "display_name": "实验小学", "role": "school",
+            json!({ "login": "Shiyan.XiaoXue", "display_name": "实验小学", "role": "school", "school_id": school.id,
                     "email": "office@shiyan.edu.cn", "initial_password": "first password 1" }),
         )
         .await;
@@ -25,6 +26,7 @@ async fn admin_creates_a_user_with_an_initial_password_that_must_be_changed() {
     let body = created.assert_status(201);
     let id = body["user"]["id"].as_str().unwrap().to_owned();
     assert_eq!(body["user"]["login"], "shiyan.xiaoxue");
+    assert_eq!(body["user"]["school_id"], school.id.as_str());
     assert_eq!(body["user"]["must_change_password"], true);
     assert!(body["set_password_token"].is_null());
     assert_eq!(
@@ -329,8 +331,34 @@ async fn creating_users_validates_every_field_and_refuses_a_taken_login() {
         .collect();
     assert_eq!(
         fields,
-        ["login", "display_name", "email", "initial_password"]
+        [
+            "login",
+            "display_name",
+            "email",
+            "initial_password",
+            "school_id"
+        ]
     );
+
+    let expert = app
+        .post(
+            "/api/v1/users",
+            Some(&admin),
+            json!({ "login": "someone.else", "display_name": "S", "role": "expert" }),
+        )
+        .await;
+    expert.assert_problem(422, "validation_failed");
+    assert_eq!(expert.body["errors"][0]["field"], "role");
+
+    let unknown_school = app
+        .post(
+            "/api/v1/users",
+            Some(&admin),
+            json!({ "login": "school.ghost", "display_name": "S", "role": "school", "school_id": "no-such-school" }),
+        )
+        .await;
+    unknown_school.assert_problem(422, "validation_failed");
+    assert_eq!(unknown_school.body["errors"][0]["code"], "not_found");
 
     let bad_role = app
         .post(

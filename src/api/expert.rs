@@ -28,8 +28,8 @@ use crate::error::{ApiError, ApiResult, Problem};
 use crate::extract::{ApiJson, IfMatch};
 use crate::http::RequestMeta;
 use crate::models::expert::{
-    Expert, ExpertChanges, ExpertFilter, ExpertScope, ExpertSets, NewExpert, encode_specialties, search_text,
-    specialties_of,
+    Expert, ExpertChanges, ExpertFilter, ExpertScope, ExpertSets, NewExpert, encode_specialties,
+    search_text, specialties_of,
 };
 use crate::models::team_lead::TeamLead;
 use crate::models::user::{NewUser, User};
@@ -114,12 +114,17 @@ impl ExpertRecord {
         Ok(Self::load_many(conn, vec![expert])?.pop())
     }
 
-    pub fn load_many(conn: &mut DbConnection, experts: Vec<Expert>) -> ApiResult<Vec<ExpertRecord>> {
+    pub fn load_many(
+        conn: &mut DbConnection,
+        experts: Vec<Expert>,
+    ) -> ApiResult<Vec<ExpertRecord>> {
         let ids: Vec<String> = experts.iter().map(|e| e.id.clone()).collect();
         let sets = Expert::sets_for(conn, &ids)?;
         let user_ids: Vec<String> = experts.iter().map(|e| e.user_id.clone()).collect();
-        let mut users: HashMap<String, User> =
-            User::find_many(conn, &user_ids)?.into_iter().map(|u| (u.id.clone(), u)).collect();
+        let mut users: HashMap<String, User> = User::find_many(conn, &user_ids)?
+            .into_iter()
+            .map(|u| (u.id.clone(), u))
+            .collect();
         Ok(experts
             .into_iter()
             .zip(sets)
@@ -142,7 +147,12 @@ impl ExpertRecord {
             specialties: specialties_of(e),
             bio: e.bio.clone(),
             districts: self.sets.districts.clone(),
-            modes: self.sets.modes.iter().map(|m| stored(m)).collect::<ApiResult<_>>()?,
+            modes: self
+                .sets
+                .modes
+                .iter()
+                .map(|m| stored(m))
+                .collect::<ApiResult<_>>()?,
             max_per_week: e.max_per_week,
             max_per_month: e.max_per_month,
             rest_weekdays: self.sets.rest_weekdays.clone(),
@@ -169,7 +179,11 @@ impl ExpertRecord {
                 view: "full".to_owned(),
                 id: e.id.clone(),
                 user_id: e.user_id.clone(),
-                login: self.user.as_ref().map(|u| u.login.clone()).unwrap_or_default(),
+                login: self
+                    .user
+                    .as_ref()
+                    .map(|u| u.login.clone())
+                    .unwrap_or_default(),
                 teams: profile.teams(),
                 name: profile.name,
                 gender: profile.gender,
@@ -197,14 +211,23 @@ impl ExpertRecord {
     }
 
     pub fn view_for(&self, actor: &Actor) -> Option<ProfileView> {
-        expert_view(actor.viewer(), &self.expert.id, &self.teams(), self.expert.status == "active")
+        expert_view(
+            actor.viewer(),
+            &self.expert.id,
+            &self.teams(),
+            self.expert.status == "active",
+        )
     }
 }
 
 fn sets_of(profile: &Profile) -> ExpertSets {
     ExpertSets {
         extra_teams: profile.extra_teams.clone(),
-        modes: profile.modes.iter().map(|m| m.as_str().to_owned()).collect(),
+        modes: profile
+            .modes
+            .iter()
+            .map(|m| m.as_str().to_owned())
+            .collect(),
         districts: profile.districts.clone(),
         rest_weekdays: profile.rest_weekdays.clone(),
     }
@@ -225,7 +248,12 @@ pub fn create_expert(
     audit: &AuditContext,
     input: NewExpertInput,
 ) -> ApiResult<(String, Option<IssuedToken>)> {
-    let NewExpertInput { account, profile, status, reason } = input;
+    let NewExpertInput {
+        account,
+        profile,
+        status,
+        reason,
+    } = input;
     let now = account.created_at;
     let token = provision(conn, &account)?;
     let id = uuid::Uuid::new_v4().to_string();
@@ -253,7 +281,15 @@ pub fn create_expert(
         },
         &sets_of(&profile),
     )?;
-    Expert::record_status(conn, &id, None, status.as_str(), &reason, audit.actor_id.as_deref(), now)?;
+    Expert::record_status(
+        conn,
+        &id,
+        None,
+        status.as_str(),
+        &reason,
+        audit.actor_id.as_deref(),
+        now,
+    )?;
     audit.record(
         conn,
         "expert.created",
@@ -305,8 +341,12 @@ pub struct CreateExpertResponse {
     pub set_password_token: Option<crate::api::user::SetPasswordToken>,
 }
 
-fn current_year(state: &AppState) -> i32 {
-    state.clock.now().with_timezone(&state.settings.timezone).year()
+pub fn current_year(state: &AppState) -> i32 {
+    state
+        .clock
+        .now()
+        .with_timezone(&state.settings.timezone)
+        .year()
 }
 
 /// Enter an expert and their account (admin). Membership starts as `candidate`; the
@@ -326,7 +366,11 @@ pub async fn create_expert_handler(
     let email = keep(&mut errors, validate::email("email", body.email.as_deref()));
     let phone = keep(&mut errors, validate::phone("phone", body.phone.as_deref()));
     if let Some(password) = &body.initial_password
-        && let Err(e) = check_policy("initial_password", password, login.as_deref().unwrap_or_default())
+        && let Err(e) = check_policy(
+            "initial_password",
+            password,
+            login.as_deref().unwrap_or_default(),
+        )
     {
         errors.push(e);
     }
@@ -350,21 +394,34 @@ pub async fn create_expert_handler(
     .normalized(current_year(&state))
     .map_err(|e| errors.extend(e))
     .ok();
-    let (Some(login), Some(email), Some(phone), Some(profile), true) = (login, email, phone, profile, errors.is_empty())
+    let (Some(login), Some(email), Some(phone), Some(profile), true) =
+        (login, email, phone, profile, errors.is_empty())
     else {
         return Err(ApiError::Validation(errors));
     };
     let password_hash = match body.initial_password {
-        Some(p) => Some(web::block(move || hash_password(&p)).await?.map_err(|e| ApiError::internal(e.to_string()))?),
+        Some(p) => Some(
+            web::block(move || hash_password(&p))
+                .await?
+                .map_err(|e| ApiError::internal(e.to_string()))?,
+        ),
         None => None,
     };
     let now = state.clock.now_naive();
     let audit = AuditContext::from_request(&meta, Some(admin.id()), now);
     let (record, token) = db::run_tx(&state.db, move |conn| {
         if User::login_exists(conn, &login)? {
-            return Err(ApiError::conflict("login_taken", format!("the login name `{login}` is taken")));
+            return Err(ApiError::conflict(
+                "login_taken",
+                format!("the login name `{login}` is taken"),
+            ));
         }
-        let account = NewUser { email, phone, password_hash, ..NewUser::new(&login, &profile.name, Role::Expert, now) };
+        let account = NewUser {
+            email,
+            phone,
+            password_hash,
+            ..NewUser::new(&login, &profile.name, Role::Expert, now)
+        };
         let input = NewExpertInput {
             account,
             profile,
@@ -372,7 +429,8 @@ pub async fn create_expert_handler(
             reason: "entered by the office".to_owned(),
         };
         let (id, token) = create_expert(conn, &audit, input)?;
-        let record = ExpertRecord::load(conn, &id)?.ok_or_else(|| ApiError::internal("created expert vanished"))?;
+        let record = ExpertRecord::load(conn, &id)?
+            .ok_or_else(|| ApiError::internal("created expert vanished"))?;
         Ok((record, token))
     })
     .await?;
@@ -382,10 +440,16 @@ pub async fn create_expert_handler(
     };
     let body = CreateExpertResponse {
         expert: *full,
-        set_password_token: token.map(|t| crate::api::user::SetPasswordToken { token: t.token, expires_at: to_local(t.expires_at, tz) }),
+        set_password_token: token.map(|t| crate::api::user::SetPasswordToken {
+            token: t.token,
+            expires_at: to_local(t.expires_at, tz),
+        }),
     };
     let response = HttpResponse::Created()
-        .insert_header((header::LOCATION, format!("/api/v1/experts/{}", record.expert.id)))
+        .insert_header((
+            header::LOCATION,
+            format!("/api/v1/experts/{}", record.expert.id),
+        ))
         .json(body);
     Ok(with_etag(response, record.expert.version))
 }
@@ -428,14 +492,24 @@ pub async fn list_experts(
     if let Some(team) = &query.team
         && !TEAM_CODES.contains(&team.as_str())
     {
-        return Err(ApiError::invalid("team", "invalid_choice", format!("team must be one of {}", TEAM_CODES.join(", "))));
+        return Err(ApiError::invalid(
+            "team",
+            "invalid_choice",
+            format!("team must be one of {}", TEAM_CODES.join(", ")),
+        ));
     }
     let filter = ExpertFilter {
         team: query.team,
         status: query.status.map(|s| s.as_str().to_owned()),
         mode: query.mode.map(|m| m.as_str().to_owned()),
-        district: query.district.map(|d| d.trim().to_owned()).filter(|d| !d.is_empty()),
-        q: query.q.map(|q| q.trim().to_lowercase()).filter(|q| !q.is_empty()),
+        district: query
+            .district
+            .map(|d| d.trim().to_owned())
+            .filter(|d| !d.is_empty()),
+        q: query
+            .q
+            .map(|q| q.trim().to_lowercase())
+            .filter(|q| !q.is_empty()),
     };
     let tz = state.settings.timezone;
     let (items, next_cursor) = db::run(&state.db, move |conn| {
@@ -443,7 +517,10 @@ pub async fn list_experts(
         let scope = if actor.is_admin() {
             ExpertScope::All
         } else {
-            ExpertScope::ActiveOrTeams { teams: actor.lead_teams.clone(), own: actor.expert_id.clone() }
+            ExpertScope::ActiveOrTeams {
+                teams: actor.lead_teams.clone(),
+                own: actor.expert_id.clone(),
+            }
         };
         let rows = Expert::list(conn, &scope, &filter, after.as_ref(), limit + 1)?;
         let (rows, next) = pagination::split_page(rows, limit, |e| (e.created_at, e.id.clone()));
@@ -459,11 +536,18 @@ pub async fn list_experts(
     Ok(HttpResponse::Ok().json(ExpertPage { items, next_cursor }))
 }
 
-async fn visible_record(state: &AppState, user: AuthUser, id: String) -> ApiResult<(ExpertRecord, ProfileView, Actor)> {
+async fn visible_record(
+    state: &AppState,
+    user: AuthUser,
+    id: String,
+) -> ApiResult<(ExpertRecord, ProfileView, Actor)> {
     db::run(&state.db, move |conn| {
         let actor = Actor::load(conn, &user)?;
-        let record = ExpertRecord::load(conn, &id)?.ok_or_else(|| ApiError::not_found("no such expert"))?;
-        let view = record.view_for(&actor).ok_or_else(|| ApiError::not_found("no such expert"))?;
+        let record =
+            ExpertRecord::load(conn, &id)?.ok_or_else(|| ApiError::not_found("no such expert"))?;
+        let view = record
+            .view_for(&actor)
+            .ok_or_else(|| ApiError::not_found("no such expert"))?;
         Ok((record, view, actor))
     })
     .await
@@ -473,10 +557,18 @@ async fn visible_record(state: &AppState, user: AuthUser, id: String) -> ApiResu
 #[utoipa::path(get, path = "/api/v1/experts/{id}", tag = "experts", params(("id" = String, Path)),
     security(("bearer" = [])),
     responses((status = 200, body = ExpertResponse), (status = 404, body = Problem)))]
-pub async fn get_expert(state: web::Data<AppState>, user: AuthUser, id: web::Path<String>) -> ApiResult<HttpResponse> {
+pub async fn get_expert(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<String>,
+) -> ApiResult<HttpResponse> {
     let (record, view, _) = visible_record(&state, user, id.into_inner()).await?;
     let response = HttpResponse::Ok().json(record.response(view, state.settings.timezone)?);
-    Ok(if view == ProfileView::Full { with_etag(response, record.expert.version) } else { response })
+    Ok(if view == ProfileView::Full {
+        with_etag(response, record.expert.version)
+    } else {
+        response
+    })
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -605,8 +697,14 @@ pub async fn update_expert(
 ) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
     let mut errors = Vec::new();
-    let email = body.email.as_ref().and_then(|e| keep(&mut errors, validate::email("email", e.as_deref())));
-    let phone = body.phone.as_ref().and_then(|p| keep(&mut errors, validate::phone("phone", p.as_deref())));
+    let email = body
+        .email
+        .as_ref()
+        .and_then(|e| keep(&mut errors, validate::email("email", e.as_deref())));
+    let phone = body
+        .phone
+        .as_ref()
+        .and_then(|p| keep(&mut errors, validate::phone("phone", p.as_deref())));
     if !errors.is_empty() {
         return Err(ApiError::Validation(errors));
     }
@@ -616,14 +714,18 @@ pub async fn update_expert(
     let tz = state.settings.timezone;
     let record = db::run_tx(&state.db, move |conn| {
         let actor = Actor::load(conn, &user)?;
-        let record = ExpertRecord::load(conn, &id)?.ok_or_else(|| ApiError::not_found("no such expert"))?;
+        let record =
+            ExpertRecord::load(conn, &id)?.ok_or_else(|| ApiError::not_found("no such expert"))?;
         if record.view_for(&actor).is_none() {
             return Err(ApiError::not_found("no such expert"));
         }
         let admin_fields = body.admin_fields();
         if !actor.is_admin() {
             if !actor.is_expert(&id) {
-                return Err(ApiError::forbidden("forbidden", "only the expert and the office edit a profile"));
+                return Err(ApiError::forbidden(
+                    "forbidden",
+                    "only the expert and the office edit a profile",
+                ));
             }
             if !admin_fields.is_empty() {
                 return Err(ApiError::forbidden(
@@ -633,23 +735,46 @@ pub async fn update_expert(
             }
         }
         let before = record.profile()?;
-        let after = body.apply(before.clone()).normalized(year).map_err(ApiError::Validation)?;
+        let after = body
+            .apply(before.clone())
+            .normalized(year)
+            .map_err(ApiError::Validation)?;
         let expected = if_match.0.unwrap_or(record.expert.version);
         if !Expert::update(conn, &id, expected, &changes_between(&before, &after), now)? {
             return Err(ApiError::PreconditionFailed {
                 code: "version_mismatch",
-                detail: format!("the expert is at version {}, not {expected}; read it again", record.expert.version),
+                detail: format!(
+                    "the expert is at version {}, not {expected}; read it again",
+                    record.expert.version
+                ),
             });
         }
         Expert::replace_sets(conn, &id, &sets_of(&after))?;
         User::set_contact(conn, &record.expert.user_id, email, phone, now)?;
         let ended = TeamLead::remove_for_expert(conn, &id, &after.teams())?;
         if !ended.is_empty() {
-            audit.record(conn, "team.leads_changed", "expert", Some(&id), json!({ "ended": ended, "why": "no longer serves the team" }))?;
+            audit.record(
+                conn,
+                "team.leads_changed",
+                "expert",
+                Some(&id),
+                json!({ "ended": ended, "why": "no longer serves the team" }),
+            )?;
         }
-        let action = if actor.is_admin() && !actor.is_expert(&id) { "expert.updated_by_admin" } else { "expert.updated" };
-        audit.record(conn, action, "expert", Some(&id), json!({ "fields": changed_fields(&before, &after) }))?;
-        let record = ExpertRecord::load(conn, &id)?.ok_or_else(|| ApiError::internal("updated expert vanished"))?;
+        let action = if actor.is_admin() && !actor.is_expert(&id) {
+            "expert.updated_by_admin"
+        } else {
+            "expert.updated"
+        };
+        audit.record(
+            conn,
+            action,
+            "expert",
+            Some(&id),
+            json!({ "fields": changed_fields(&before, &after) }),
+        )?;
+        let record = ExpertRecord::load(conn, &id)?
+            .ok_or_else(|| ApiError::internal("updated expert vanished"))?;
         Ok(record)
     })
     .await?;
@@ -675,7 +800,11 @@ fn changed_fields(before: &Profile, after: &Profile) -> Vec<&'static str> {
         ("primary_team", before.primary_team != after.primary_team),
         ("extra_teams", before.extra_teams != after.extra_teams),
     ];
-    pairs.into_iter().filter(|(_, changed)| *changed).map(|(name, _)| name).collect()
+    pairs
+        .into_iter()
+        .filter(|(_, changed)| *changed)
+        .map(|(name, _)| name)
+        .collect()
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -721,27 +850,49 @@ pub async fn change_expert_status(
     ApiJson(body): ApiJson<ChangeStatusRequest>,
 ) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
-    let reason = validate::text("reason", &body.reason, 500).map_err(|e| ApiError::Validation(vec![e]))?;
+    let reason =
+        validate::text("reason", &body.reason, 500).map_err(|e| ApiError::Validation(vec![e]))?;
     let now = state.clock.now_naive();
     let audit = AuditContext::from_request(&meta, Some(admin.id()), now);
     let to = body.to;
     let record = db::run_tx(&state.db, move |conn| {
-        let expert = Expert::find(conn, &id)?.ok_or_else(|| ApiError::not_found("no such expert"))?;
+        let expert =
+            Expert::find(conn, &id)?.ok_or_else(|| ApiError::not_found("no such expert"))?;
         let from: ExpertStatus = stored(&expert.status)?;
         if !from.can_become(to) {
             let allowed: Vec<&str> = from.allowed_next().iter().map(|s| s.as_str()).collect();
             return Err(ApiError::conflict(
                 "illegal_transition",
-                format!("membership cannot go from {from} to {to}; from {from} it can go to: {}", allowed.join(", ")),
+                format!(
+                    "membership cannot go from {from} to {to}; from {from} it can go to: {}",
+                    allowed.join(", ")
+                ),
             ));
         }
-        if !Expert::change_status(conn, &id, from.as_str(), to.as_str(), &reason, audit.actor_id.as_deref(), now)? {
-            return Err(ApiError::conflict("status_changed", "the status changed meanwhile; read it again"));
+        if !Expert::change_status(
+            conn,
+            &id,
+            from.as_str(),
+            to.as_str(),
+            &reason,
+            audit.actor_id.as_deref(),
+            now,
+        )? {
+            return Err(ApiError::conflict(
+                "status_changed",
+                "the status changed meanwhile; read it again",
+            ));
         }
         if matches!(to, ExpertStatus::Suspended | ExpertStatus::Exited) {
             let ended = TeamLead::remove_for_expert(conn, &id, &[])?;
             if !ended.is_empty() {
-                audit.record(conn, "team.leads_changed", "expert", Some(&id), json!({ "ended": ended, "why": to }))?;
+                audit.record(
+                    conn,
+                    "team.leads_changed",
+                    "expert",
+                    Some(&id),
+                    json!({ "ended": ended, "why": to }),
+                )?;
             }
         }
         let qualification = from == ExpertStatus::Candidate && to == ExpertStatus::Active;
@@ -755,7 +906,8 @@ pub async fn change_expert_status(
         ExpertRecord::load(conn, &id)?.ok_or_else(|| ApiError::internal("expert vanished"))
     })
     .await?;
-    let response = HttpResponse::Ok().json(record.response(ProfileView::Full, state.settings.timezone)?);
+    let response =
+        HttpResponse::Ok().json(record.response(ProfileView::Full, state.settings.timezone)?);
     Ok(with_etag(response, record.expert.version))
 }
 
@@ -763,13 +915,23 @@ pub async fn change_expert_status(
 #[utoipa::path(get, path = "/api/v1/experts/{id}/history", tag = "experts", params(("id" = String, Path)),
     security(("bearer" = [])),
     responses((status = 200, body = StatusHistory), (status = 403, body = Problem), (status = 404, body = Problem)))]
-pub async fn expert_history(state: web::Data<AppState>, user: AuthUser, id: web::Path<String>) -> ApiResult<HttpResponse> {
+pub async fn expert_history(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<String>,
+) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
     let (record, view, _) = visible_record(&state, user, id.clone()).await?;
     if view != ProfileView::Full {
-        return Err(ApiError::forbidden("forbidden", "the membership history is for the office, the expert and their team leads"));
+        return Err(ApiError::forbidden(
+            "forbidden",
+            "the membership history is for the office, the expert and their team leads",
+        ));
     }
-    let changes = db::run(&state.db, move |conn| Ok(Expert::history(conn, &record.expert.id)?)).await?;
+    let changes = db::run(&state.db, move |conn| {
+        Ok(Expert::history(conn, &record.expert.id)?)
+    })
+    .await?;
     let tz = state.settings.timezone;
     let items = changes
         .into_iter()
@@ -783,6 +945,8 @@ pub async fn expert_history(state: web::Data<AppState>, user: AuthUser, id: web:
             })
         })
         .collect::<ApiResult<Vec<_>>>()?;
-    Ok(HttpResponse::Ok().json(StatusHistory { items, next_cursor: None }))
+    Ok(HttpResponse::Ok().json(StatusHistory {
+        items,
+        next_cursor: None,
+    }))
 }
-

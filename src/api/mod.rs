@@ -3,10 +3,12 @@
 
 pub mod audit;
 pub mod auth;
+pub mod course;
 pub mod expert;
 pub mod health;
 pub mod me;
 pub mod pagination;
+pub mod roster_csv;
 pub mod school;
 pub mod support;
 pub mod team;
@@ -49,6 +51,64 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 )
                 .service(web::resource("/teams").route(web::get().to(team::list_teams)))
                 .service(web::resource("/teams/{code}").route(web::get().to(team::get_team)))
+                .service(
+                    web::resource("/teams/{code}/leads").route(web::put().to(team::set_team_leads)),
+                )
+                .service(
+                    web::resource("/schools")
+                        .route(web::get().to(school::list_schools))
+                        .route(web::post().to(school::create_school)),
+                )
+                .service(
+                    web::resource("/schools/{id}")
+                        .route(web::get().to(school::get_school))
+                        .route(web::patch().to(school::update_school)),
+                )
+                .service(
+                    web::resource("/experts")
+                        .route(web::get().to(expert::list_experts))
+                        .route(web::post().to(expert::create_expert_handler)),
+                )
+                // Before /experts/{id}, which would otherwise take these names as ids.
+                .service(
+                    web::resource("/experts/import")
+                        .route(web::post().to(roster_csv::import_experts)),
+                )
+                .service(
+                    web::resource("/experts/export.csv")
+                        .route(web::get().to(roster_csv::export_experts)),
+                )
+                .service(
+                    web::resource("/experts/{id}")
+                        .route(web::get().to(expert::get_expert))
+                        .route(web::patch().to(expert::update_expert)),
+                )
+                .service(
+                    web::resource("/experts/{id}/status")
+                        .route(web::post().to(expert::change_expert_status)),
+                )
+                .service(
+                    web::resource("/experts/{id}/history")
+                        .route(web::get().to(expert::expert_history)),
+                )
+                .service(
+                    web::resource("/courses")
+                        .route(web::get().to(course::list_courses))
+                        .route(web::post().to(course::create_course)),
+                )
+                .service(
+                    web::resource("/courses/{id}")
+                        .route(web::get().to(course::get_course))
+                        .route(web::patch().to(course::update_course)),
+                )
+                .service(
+                    web::resource("/courses/{id}/review")
+                        .route(web::post().to(course::review_course)),
+                )
+                .service(
+                    web::resource("/courses/{id}/retire")
+                        .route(web::post().to(course::retire_course)),
+                )
                 .service(web::resource("/audit").route(web::get().to(audit::list_audit))),
         );
 }
@@ -118,6 +178,25 @@ impl Modify for ApiConventions {
         user::reset_user_password,
         team::list_teams,
         team::get_team,
+        team::set_team_leads,
+        school::create_school,
+        school::list_schools,
+        school::get_school,
+        school::update_school,
+        expert::create_expert_handler,
+        expert::list_experts,
+        expert::get_expert,
+        expert::update_expert,
+        expert::change_expert_status,
+        expert::expert_history,
+        roster_csv::import_experts,
+        roster_csv::export_experts,
+        course::create_course,
+        course::list_courses,
+        course::get_course,
+        course::update_course,
+        course::review_course,
+        course::retire_course,
         audit::list_audit,
     ),
     components(schemas(crate::error::Problem, crate::error::FieldError)),
@@ -125,7 +204,10 @@ impl Modify for ApiConventions {
         (name = "auth", description = "log in, refresh, log out, set a password"),
         (name = "me", description = "the caller's own account"),
         (name = "users", description = "login accounts, managed by the office"),
-        (name = "teams", description = "the six sub-teams (分团)"),
+        (name = "teams", description = "the six sub-teams (分团) and their leads"),
+        (name = "schools", description = "schools, kindergartens and colleges"),
+        (name = "experts", description = "the roster (专家团名册): profiles, membership, import and export"),
+        (name = "courses", description = "the course menu (课程菜单) and its review"),
         (name = "audit", description = "the append-only audit log"),
         (name = "operations", description = "health, readiness, this document"),
     )

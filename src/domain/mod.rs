@@ -1,7 +1,9 @@
 //! Rules without I/O: roles, validated values.
 
+pub mod course;
 pub mod profile;
 pub mod role;
 pub mod roster;
+pub mod roster_csv;
 pub mod validate;
 pub mod visibility;

@@ -64,18 +64,41 @@ fn tidy_list(values: &[String]) -> Vec<String> {
     out
 }
 
-fn check_list(errors: &mut Vec<FieldError>, field: &str, values: &[String], max_items: usize, max_len: usize) {
+fn check_list(
+    errors: &mut Vec<FieldError>,
+    field: &str,
+    values: &[String],
+    max_items: usize,
+    max_len: usize,
+) {
     if values.len() > max_items {
-        errors.push(FieldError::new(field, "too_many", format!("at most {max_items} entries")));
+        errors.push(FieldError::new(
+            field,
+            "too_many",
+            format!("at most {max_items} entries"),
+        ));
     }
     if values.iter().any(|v| v.chars().count() > max_len) {
-        errors.push(FieldError::new(field, "too_long", format!("each entry has at most {max_len} characters")));
+        errors.push(FieldError::new(
+            field,
+            "too_long",
+            format!("each entry has at most {max_len} characters"),
+        ));
     }
 }
 
-fn check_optional_text(errors: &mut Vec<FieldError>, field: &str, value: &Option<String>, max: usize) {
+fn check_optional_text(
+    errors: &mut Vec<FieldError>,
+    field: &str,
+    value: &Option<String>,
+    max: usize,
+) {
     if value.as_ref().is_some_and(|v| v.chars().count() > max) {
-        errors.push(FieldError::new(field, "too_long", format!("{field} has at most {max} characters")));
+        errors.push(FieldError::new(
+            field,
+            "too_long",
+            format!("{field} has at most {max} characters"),
+        ));
     }
 }
 
@@ -86,8 +109,14 @@ impl Profile {
         let mut errors = Vec::new();
         self.name = self.name.trim().to_owned();
         self.bio = self.bio.trim().to_owned();
-        self.former_post = self.former_post.map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
-        self.former_org = self.former_org.map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
+        self.former_post = self
+            .former_post
+            .map(|v| v.trim().to_owned())
+            .filter(|v| !v.is_empty());
+        self.former_org = self
+            .former_org
+            .map(|v| v.trim().to_owned())
+            .filter(|v| !v.is_empty());
         self.specialties = tidy_list(&self.specialties);
         self.districts = tidy_list(&self.districts);
         self.modes.sort();
@@ -96,48 +125,101 @@ impl Profile {
         self.rest_weekdays.dedup();
         self.primary_team = self.primary_team.trim().to_owned();
         let primary = self.primary_team.clone();
-        self.extra_teams = tidy_list(&self.extra_teams).into_iter().filter(|t| *t != primary).collect();
+        self.extra_teams = tidy_list(&self.extra_teams)
+            .into_iter()
+            .filter(|t| *t != primary)
+            .collect();
 
         if self.name.is_empty() {
-            errors.push(FieldError::new("name", "required", "name must not be empty"));
+            errors.push(FieldError::new(
+                "name",
+                "required",
+                "name must not be empty",
+            ));
         } else if self.name.chars().count() > 50 {
-            errors.push(FieldError::new("name", "too_long", "name has at most 50 characters"));
+            errors.push(FieldError::new(
+                "name",
+                "too_long",
+                "name has at most 50 characters",
+            ));
         }
         if let Some(year) = self.birth_year
             && !(1900..=current_year - 18).contains(&year)
         {
-            errors.push(FieldError::new("birth_year", "out_of_range", format!("birth_year must be between 1900 and {}", current_year - 18)));
+            errors.push(FieldError::new(
+                "birth_year",
+                "out_of_range",
+                format!("birth_year must be between 1900 and {}", current_year - 18),
+            ));
         }
         check_optional_text(&mut errors, "former_post", &self.former_post, 100);
         check_optional_text(&mut errors, "former_org", &self.former_org, 100);
         check_list(&mut errors, "specialties", &self.specialties, 20, 50);
         check_list(&mut errors, "districts", &self.districts, 30, 50);
         if self.bio.chars().count() > 2000 {
-            errors.push(FieldError::new("bio", "too_long", "bio has at most 2000 characters"));
+            errors.push(FieldError::new(
+                "bio",
+                "too_long",
+                "bio has at most 2000 characters",
+            ));
         }
         if !(0..=20).contains(&self.max_per_week) {
-            errors.push(FieldError::new("max_per_week", "out_of_range", "max_per_week must be between 0 and 20"));
+            errors.push(FieldError::new(
+                "max_per_week",
+                "out_of_range",
+                "max_per_week must be between 0 and 20",
+            ));
         }
         if !(0..=80).contains(&self.max_per_month) {
-            errors.push(FieldError::new("max_per_month", "out_of_range", "max_per_month must be between 0 and 80"));
+            errors.push(FieldError::new(
+                "max_per_month",
+                "out_of_range",
+                "max_per_month must be between 0 and 80",
+            ));
         } else if self.max_per_week > self.max_per_month {
-            errors.push(FieldError::new("max_per_month", "out_of_range", "max_per_month must not be below max_per_week"));
+            errors.push(FieldError::new(
+                "max_per_month",
+                "out_of_range",
+                "max_per_month must not be below max_per_week",
+            ));
         }
         if self.rest_weekdays.iter().any(|d| !(1..=7).contains(d)) {
-            errors.push(FieldError::new("rest_weekdays", "out_of_range", "weekdays are ISO numbers 1 (Monday) to 7 (Sunday)"));
+            errors.push(FieldError::new(
+                "rest_weekdays",
+                "out_of_range",
+                "weekdays are ISO numbers 1 (Monday) to 7 (Sunday)",
+            ));
         }
         if !TEAM_CODES.contains(&self.primary_team.as_str()) {
-            errors.push(FieldError::new("primary_team", "invalid_choice", format!("primary_team must be one of {}", TEAM_CODES.join(", "))));
+            errors.push(FieldError::new(
+                "primary_team",
+                "invalid_choice",
+                format!("primary_team must be one of {}", TEAM_CODES.join(", ")),
+            ));
         }
-        if self.extra_teams.iter().any(|t| !TEAM_CODES.contains(&t.as_str())) {
-            errors.push(FieldError::new("extra_teams", "invalid_choice", format!("extra_teams must be among {}", TEAM_CODES.join(", "))));
+        if self
+            .extra_teams
+            .iter()
+            .any(|t| !TEAM_CODES.contains(&t.as_str()))
+        {
+            errors.push(FieldError::new(
+                "extra_teams",
+                "invalid_choice",
+                format!("extra_teams must be among {}", TEAM_CODES.join(", ")),
+            ));
         }
-        if errors.is_empty() { Ok(self) } else { Err(errors) }
+        if errors.is_empty() {
+            Ok(self)
+        } else {
+            Err(errors)
+        }
     }
 
     /// Primary team first, then the extra ones.
     pub fn teams(&self) -> Vec<String> {
-        std::iter::once(self.primary_team.clone()).chain(self.extra_teams.iter().cloned()).collect()
+        std::iter::once(self.primary_team.clone())
+            .chain(self.extra_teams.iter().cloned())
+            .collect()
     }
 }
 
@@ -188,8 +270,22 @@ mod tests {
             primary_team: "astrology".into(),
             ..profile()
         };
-        let fields: Vec<String> = bad.normalized(2026).unwrap_err().into_iter().map(|e| e.field).collect();
-        assert_eq!(fields, ["name", "birth_year", "max_per_month", "rest_weekdays", "primary_team"]);
+        let fields: Vec<String> = bad
+            .normalized(2026)
+            .unwrap_err()
+            .into_iter()
+            .map(|e| e.field)
+            .collect();
+        assert_eq!(
+            fields,
+            [
+                "name",
+                "birth_year",
+                "max_per_month",
+                "rest_weekdays",
+                "primary_team"
+            ]
+        );
     }
 
     #[test]

@@ -97,7 +97,10 @@ impl ExpertSets {
 pub enum ExpertScope {
     All,
     /// Active experts, plus every expert of these teams (a lead's own) and oneself.
-    ActiveOrTeams { teams: Vec<String>, own: Option<String> },
+    ActiveOrTeams {
+        teams: Vec<String>,
+        own: Option<String>,
+    },
 }
 
 #[derive(Debug, Default)]

@@ -267,12 +267,20 @@ impl User {
         phone: Option<Option<String>>,
         now: NaiveDateTime,
     ) -> QueryResult<()> {
-        let changes = UserChanges { email, phone, ..UserChanges::default() };
+        let changes = UserChanges {
+            email,
+            phone,
+            ..UserChanges::default()
+        };
         if changes.email.is_none() && changes.phone.is_none() {
             return Ok(());
         }
         diesel::update(users::table.find(id))
-            .set((&changes, users::version.eq(users::version + 1), users::updated_at.eq(now)))
+            .set((
+                &changes,
+                users::version.eq(users::version + 1),
+                users::updated_at.eq(now),
+            ))
             .execute(conn)?;
         Ok(())
     }

@@ -17,11 +17,17 @@ use actix_web::test::TestRequest;
 use actix_web::web;
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::{Connection as _, PgConnection, RunQueryDsl as _};
+use guanai::api::expert::{NewExpertInput, create_expert};
+use guanai::audit::AuditContext;
 use guanai::auth::jwt::JwtKeys;
 use guanai::clock::{Clock as _, ManualClock};
 use guanai::config::{DatabaseTarget, Settings};
 use guanai::db::{self, DbConnection, DbPool};
+use guanai::domain::profile::Profile;
 use guanai::domain::role::Role;
+use guanai::domain::roster::{Category, ExpertStatus, Gender, Mode};
+use guanai::models::expert::Expert;
+use guanai::models::school::{NewSchool, School};
 use guanai::models::user::{NewUser, User};
 use guanai::{AppState, app};
 use serde_json::{Value, json};
@@ -98,7 +104,13 @@ fn with_database(url: &str, name: &str) -> String {
 }
 
 /// Inserts a ready-to-use account (password [`PASSWORD`], no change required).
-pub fn insert_user(conn: &mut DbConnection, role: Role, login: &str, school_id: Option<&str>, now: NaiveDateTime) -> User {
+pub fn insert_user(
+    conn: &mut DbConnection,
+    role: Role,
+    login: &str,
+    school_id: Option<&str>,
+    now: NaiveDateTime,
+) -> User {
     let new = NewUser {
         email: Some(format!("{login}@example.cn")),
         password_hash: Some(PASSWORD_HASH.clone()),
@@ -108,6 +120,72 @@ pub fn insert_user(conn: &mut DbConnection, role: Role, login: &str, school_id: 
     };
     User::insert(conn, &new).expect("insert user");
     User::find(conn, &new.id).expect("find").expect("user")
+}
+
+/// Inserts a school.
+pub fn insert_school(conn: &mut DbConnection, name: &str, now: NaiveDateTime) -> School {
+    let new = NewSchool {
+        id: uuid::Uuid::new_v4().to_string(),
+        name: name.to_owned(),
+        school_type: "primary".to_owned(),
+        district: "鼓楼区".to_owned(),
+        address: format!("{name}路1号"),
+        contact_person: "李老师".to_owned(),
+        phone: Some("0591-00000000".to_owned()),
+        search_text: guanai::models::school::search_text(name, "鼓楼区", &format!("{name}路1号")),
+        version: 1,
+        created_at: now,
+        updated_at: now,
+    };
+    School::insert(conn, &new).expect("insert school");
+    School::find(conn, &new.id).expect("find").expect("school")
+}
+
+/// A profile for fixtures: one primary team, online and offline.
+pub fn profile(name: &str, team: &str) -> Profile {
+    Profile {
+        name: name.to_owned(),
+        gender: Some(Gender::Female),
+        birth_year: Some(1952),
+        category: Category::VeteranTeacher,
+        former_post: Some("特级教师".to_owned()),
+        former_org: Some("市第一中学".to_owned()),
+        specialties: vec!["亲子沟通".to_owned()],
+        bio: format!("{name}，退休教师。"),
+        districts: vec!["鼓楼区".to_owned()],
+        modes: vec![Mode::Online, Mode::Offline],
+        max_per_week: 3,
+        max_per_month: 10,
+        rest_weekdays: vec![7],
+        primary_team: team.to_owned(),
+        extra_teams: Vec::new(),
+    }
+}
+
+/// Inserts an expert with a ready-to-use account (password [`PASSWORD`]) through the same
+/// code as the API, then moves them to `status`.
+pub fn insert_expert(
+    conn: &mut DbConnection,
+    login: &str,
+    profile: Profile,
+    status: ExpertStatus,
+    now: NaiveDateTime,
+) -> Expert {
+    let account = NewUser {
+        email: Some(format!("{login}@example.cn")),
+        phone: Some("13800000000".to_owned()),
+        password_hash: Some(PASSWORD_HASH.clone()),
+        must_change_password: false,
+        ..NewUser::new(login, &profile.name, Role::Expert, now)
+    };
+    let input = NewExpertInput {
+        account,
+        profile,
+        status,
+        reason: "test fixture".to_owned(),
+    };
+    let (id, _) = create_expert(conn, &AuditContext::system(now), input).expect("create expert");
+    Expert::find(conn, &id).expect("find").expect("expert")
 }
 
 pub struct TestResponse {
@@ -272,6 +350,50 @@ impl TestApp {
     pub fn user(&self, role: Role, login: &str) -> User {
         let now = self.clock.now_naive();
         self.with_conn(|conn| insert_user(conn, role, login, None, now))
+    }
+
+    pub fn school(&self, name: &str) -> School {
+        let now = self.clock.now_naive();
+        self.with_conn(|conn| insert_school(conn, name, now))
+    }
+
+    /// A school and one ready-to-use account of it.
+    pub fn school_account(&self, login: &str) -> (School, User) {
+        let now = self.clock.now_naive();
+        self.with_conn(|conn| {
+            let school = insert_school(conn, &format!("{login}学校"), now);
+            let user = insert_user(conn, Role::School, login, Some(&school.id), now);
+            (school, user)
+        })
+    }
+
+    /// An expert with a ready-to-use account, in `team`, with `status`.
+    pub fn expert(&self, login: &str, team: &str, status: ExpertStatus) -> Expert {
+        let now = self.clock.now_naive();
+        self.with_conn(|conn| {
+            insert_expert(
+                conn,
+                login,
+                profile(&format!("{login}专家"), team),
+                status,
+                now,
+            )
+        })
+    }
+
+    /// Makes `expert_id` the 团长 of `team`.
+    pub fn make_lead(&self, team: &str, expert_id: &str) {
+        let now = self.clock.now_naive();
+        self.with_conn(|conn| {
+            guanai::models::team_lead::TeamLead::replace_for_team(
+                conn,
+                team,
+                Some(expert_id),
+                &[],
+                now,
+            )
+            .expect("leads")
+        });
     }
 
     pub async fn login(&self, login: &str, password: &str) -> TestResponse {
