@@ -42,6 +42,13 @@ enum Command {
     },
     /// Seed demo accounts of every role into an empty database.
     SeedDemo,
+    /// Import the roster from a CSV file: every row or none (see api_docs/experts_sample.csv).
+    ImportExperts {
+        file: std::path::PathBuf,
+        /// Check the file only; create nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
     /// Print the OpenAPI document.
     Openapi,
 }
@@ -74,6 +81,7 @@ fn main() -> anyhow::Result<()> {
             db::run_migrations(&mut conn).map_err(|e| anyhow::anyhow!(e))?;
             seed_demo(&mut conn)
         }
+        Command::ImportExperts { file, dry_run } => import_experts(&settings, &file, dry_run),
         Command::Openapi => {
             println!("{}", guanai::api::ApiDoc::openapi().to_pretty_json()?);
             Ok(())
@@ -88,14 +96,24 @@ fn open(settings: &Settings) -> anyhow::Result<db::DbConnection> {
 fn seed_demo(conn: &mut db::DbConnection) -> anyhow::Result<()> {
     let hash = guanai::auth::password::hash_password(demo::DEMO_PASSWORD)
         .map_err(|e| anyhow::anyhow!(e.to_string()))?;
-    match demo::seed(conn, &hash, SystemClock.now_naive())? {
-        demo::SeedOutcome::Seeded { accounts } => {
+    match demo::seed(conn, &hash, SystemClock.now_naive())
+        .map_err(|e| anyhow::anyhow!(e.to_string()))?
+    {
+        demo::SeedOutcome::Seeded {
+            accounts,
+            experts,
+            schools,
+            courses,
+        } => {
             println!(
-                "seeded {accounts} demo accounts; DEMO PASSWORD for all of them: {}",
+                "seeded {accounts} demo accounts ({experts} experts, {schools} schools) and {courses} approved courses"
+            );
+            println!(
+                "DEMO PASSWORD for every demo account: {}",
                 demo::DEMO_PASSWORD
             );
             println!("(demo data only: never use these accounts on a real deployment)");
-            for (login, _, role, _) in demo::DEMO_ACCOUNTS {
+            for (role, login) in demo::demo_logins() {
                 println!("  {role:<7} {login}");
             }
         }
@@ -104,6 +122,55 @@ fn seed_demo(conn: &mut db::DbConnection) -> anyhow::Result<()> {
         }
     }
     Ok(())
+}
+
+fn import_experts(
+    settings: &Settings,
+    file: &std::path::Path,
+    dry_run: bool,
+) -> anyhow::Result<()> {
+    use chrono::Datelike as _;
+    let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
+    let mut conn = open(settings)?;
+    db::run_migrations(&mut conn).map_err(|e| anyhow::anyhow!(e))?;
+    let now = SystemClock.now_naive();
+    let tz = settings.timezone;
+    let year = SystemClock.now().with_timezone(&tz).year();
+    let audit = guanai::audit::AuditContext::system(now);
+    let result = db::transaction(&mut conn, |conn| {
+        guanai::api::roster_csv::import_roster(conn, &bytes, dry_run, &audit, year, tz)
+    });
+    match result {
+        Ok(report) => {
+            let verb = if report.dry_run {
+                "would create"
+            } else {
+                "created"
+            };
+            println!("{verb} {} expert(s)", report.created);
+            for expert in report.experts {
+                match expert.set_password_token {
+                    Some(token) => println!(
+                        "  line {:>4}  {}  {}  set-password token: {token}",
+                        expert.line, expert.login, expert.name
+                    ),
+                    None => println!(
+                        "  line {:>4}  {}  {}",
+                        expert.line, expert.login, expert.name
+                    ),
+                }
+            }
+            Ok(())
+        }
+        Err(guanai::error::ApiError::Validation(errors)) => {
+            eprintln!("nothing was imported; {} problem(s):", errors.len());
+            for e in errors {
+                eprintln!("  {}: {} ({})", e.field, e.message, e.code);
+            }
+            bail!("the roster file has problems")
+        }
+        Err(other) => Err(anyhow::anyhow!(other.to_string())),
+    }
 }
 
 fn create_admin(settings: &Settings, login: &str, display_name: &str) -> anyhow::Result<()> {

@@ -176,7 +176,7 @@ impl Profile {
                 "out_of_range",
                 "max_per_month must be between 0 and 80",
             ));
-        } else if self.max_per_week > self.max_per_month {
+        } else if (0..=20).contains(&self.max_per_week) && self.max_per_week > self.max_per_month {
             errors.push(FieldError::new(
                 "max_per_month",
                 "out_of_range",
