@@ -105,8 +105,9 @@ impl CourseRecord {
         )
     }
 
+    /// The course as a draft; sets in their natural order, not the database's text order.
     fn draft(&self) -> ApiResult<CourseDraft> {
-        Ok(CourseDraft {
+        let mut draft = CourseDraft {
             team: self.course.team_code.clone(),
             title: self.course.title.clone(),
             description: self.course.description.clone(),
@@ -131,7 +132,11 @@ impl CourseRecord {
                 .collect::<ApiResult<_>>()?,
             duration_minutes: self.course.duration_minutes,
             max_audience: self.course.max_audience,
-        })
+        };
+        draft.audiences.sort();
+        draft.grade_bands.sort();
+        draft.modes.sort();
+        Ok(draft)
     }
 
     fn response(&self, actor: &Actor, tz: Tz) -> ApiResult<CourseResponse> {

@@ -135,8 +135,16 @@ impl ExpertRecord {
             .collect())
     }
 
+    /// The profile; modes in their natural order, not the database's text order.
     pub fn profile(&self) -> ApiResult<Profile> {
         let e = &self.expert;
+        let mut modes: Vec<Mode> = self
+            .sets
+            .modes
+            .iter()
+            .map(|m| stored(m))
+            .collect::<ApiResult<_>>()?;
+        modes.sort();
         Ok(Profile {
             name: e.name.clone(),
             gender: e.gender.as_deref().map(stored).transpose()?,
@@ -147,12 +155,7 @@ impl ExpertRecord {
             specialties: specialties_of(e),
             bio: e.bio.clone(),
             districts: self.sets.districts.clone(),
-            modes: self
-                .sets
-                .modes
-                .iter()
-                .map(|m| stored(m))
-                .collect::<ApiResult<_>>()?,
+            modes,
             max_per_week: e.max_per_week,
             max_per_month: e.max_per_month,
             rest_weekdays: self.sets.rest_weekdays.clone(),

@@ -73,11 +73,13 @@ pub fn import_roster(
         return Err(import_failed(errors));
     }
     let mut experts = Vec::with_capacity(rows.len());
-    for row in rows {
+    for (i, row) in rows.into_iter().enumerate() {
+        // One microsecond apart, so that lists (ordered by creation) keep the file's order.
+        let at = audit.at + chrono::Duration::microseconds(i64::try_from(i).unwrap_or(0));
         experts.push(if dry_run {
             planned(row)
         } else {
-            create_row(conn, audit, row, audit.at, tz)?
+            create_row(conn, audit, row, at, tz)?
         });
     }
     if !dry_run {
