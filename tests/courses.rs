@@ -67,6 +67,21 @@ async fn a_proposed_course_reaches_schools_only_after_approval() {
         ["整本书阅读指导"]
     );
     assert_eq!(app.audit_actions("course.reviewed").len(), 1);
+
+    // A school may read the course but never review or retire it.
+    app.post(
+        &format!("{path}/review"),
+        Some(&school),
+        json!({ "decision": "reject", "comment": "不喜欢" }),
+    )
+    .await
+    .assert_problem(403, "forbidden");
+    app.post(&format!("{path}/retire"), Some(&school), json!({}))
+        .await
+        .assert_problem(403, "forbidden");
+    app.patch(&path, &school, None, json!({ "title": "改" }))
+        .await
+        .assert_problem(403, "forbidden");
 }
 
 #[actix_web::test]
