@@ -12,6 +12,15 @@
 //! | `GUANAI_DB_POOL_SIZE` | `8` | database connections per instance |
 //! | `GUANAI_LOG` | `info` | tracing filter, e.g. `guanai=debug,actix_web=info` |
 //! | `GUANAI_ADMIN_PASSWORD` | none | password for `guanai create-admin` (prompted for when unset) |
+//! | `GUANAI_PUBLIC_URL` | `http://127.0.0.1:8080` | base of links in mails (set-password links) |
+//! | `GUANAI_MAIL_TRANSPORT` | `file` | `file` (an `.eml` per message), `smtp`, or `log` |
+//! | `GUANAI_MAIL_DIR` | `mail` | folder for the `file` transport |
+//! | `GUANAI_MAIL_FROM` | `关爱专家团 <noreply@guanai.invalid>` | sender of every mail |
+//! | `GUANAI_MAIL_POLL_SECONDS` | `5` | how often the delivery worker looks for due mail, 1-300 |
+//! | `GUANAI_SMTP_HOST` | none | SMTP server (required for `smtp`) |
+//! | `GUANAI_SMTP_PORT` | by security: 587, 465 or 25 | SMTP port |
+//! | `GUANAI_SMTP_SECURITY` | `starttls` | `starttls`, `tls` (implicit TLS) or `none` |
+//! | `GUANAI_SMTP_USER`, `GUANAI_SMTP_PASSWORD` | none | SMTP credentials, if the server wants them |
 
 use std::net::IpAddr;
 use std::path::{Path, PathBuf};
@@ -37,6 +46,36 @@ impl DatabaseTarget {
     }
 }
 
+/// How the SMTP connection is protected.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SmtpSecurity {
+    StartTls,
+    Tls,
+    None,
+}
+
+/// Where mail goes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MailTransport {
+    /// Each message as `<notification id>.eml` in this folder (the default: works with no mail server).
+    File(PathBuf),
+    Smtp {
+        host: String,
+        port: u16,
+        security: SmtpSecurity,
+        credentials: Option<(String, String)>,
+    },
+    /// Only a log line per message (never its body).
+    Log,
+}
+
+#[derive(Debug, Clone)]
+pub struct MailSettings {
+    pub transport: MailTransport,
+    pub from: String,
+    pub poll_seconds: u64,
+}
+
 #[derive(Debug, Clone)]
 pub struct Settings {
     pub bind: String,
@@ -48,6 +87,8 @@ pub struct Settings {
     pub trusted_proxies: Vec<IpAddr>,
     pub db_pool_size: u32,
     pub log_filter: String,
+    pub public_url: String,
+    pub mail: MailSettings,
 }
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -126,6 +167,7 @@ impl Settings {
                 .collect::<Result<_, _>>()?,
         };
         let pool = ranged(&lookup, "GUANAI_DB_POOL_SIZE", 8, 1..=256)?;
+        let mail = mail_settings(&lookup)?;
         Ok(Self {
             bind: lookup("GUANAI_BIND").unwrap_or_else(|| "127.0.0.1:8080".to_owned()),
             database: DatabaseTarget::parse(
@@ -138,8 +180,83 @@ impl Settings {
             trusted_proxies,
             db_pool_size: u32::try_from(pool).unwrap_or(8),
             log_filter: lookup("GUANAI_LOG").unwrap_or_else(|| "info".to_owned()),
+            public_url: lookup("GUANAI_PUBLIC_URL")
+                .unwrap_or_else(|| "http://127.0.0.1:8080".to_owned())
+                .trim_end_matches('/')
+                .to_owned(),
+            mail,
         })
     }
+}
+
+fn mail_settings(lookup: &impl Fn(&str) -> Option<String>) -> Result<MailSettings, ConfigError> {
+    let from = lookup("GUANAI_MAIL_FROM")
+        .unwrap_or_else(|| "关爱专家团 <noreply@guanai.invalid>".to_owned());
+    if from.parse::<lettre::message::Mailbox>().is_err() {
+        return Err(invalid(
+            "GUANAI_MAIL_FROM",
+            format!("`{from}` is not a mail address"),
+        ));
+    }
+    let poll = ranged(lookup, "GUANAI_MAIL_POLL_SECONDS", 5, 1..=300)?;
+    let transport = match lookup("GUANAI_MAIL_TRANSPORT").as_deref().map(str::trim) {
+        None | Some("file") => MailTransport::File(PathBuf::from(
+            lookup("GUANAI_MAIL_DIR").unwrap_or_else(|| "mail".to_owned()),
+        )),
+        Some("log") => MailTransport::Log,
+        Some("smtp") => {
+            let host = lookup("GUANAI_SMTP_HOST").ok_or_else(|| {
+                invalid(
+                    "GUANAI_SMTP_HOST",
+                    "required when GUANAI_MAIL_TRANSPORT=smtp",
+                )
+            })?;
+            let security = match lookup("GUANAI_SMTP_SECURITY").as_deref().map(str::trim) {
+                None | Some("starttls") => SmtpSecurity::StartTls,
+                Some("tls") => SmtpSecurity::Tls,
+                Some("none") => SmtpSecurity::None,
+                Some(other) => {
+                    return Err(invalid(
+                        "GUANAI_SMTP_SECURITY",
+                        format!("`{other}` is not starttls, tls or none"),
+                    ));
+                }
+            };
+            let default_port = match security {
+                SmtpSecurity::StartTls => 587,
+                SmtpSecurity::Tls => 465,
+                SmtpSecurity::None => 25,
+            };
+            let port = ranged(lookup, "GUANAI_SMTP_PORT", default_port, 1..=65535)?;
+            let credentials = match (lookup("GUANAI_SMTP_USER"), lookup("GUANAI_SMTP_PASSWORD")) {
+                (Some(user), Some(password)) => Some((user, password)),
+                (None, None) => None,
+                _ => {
+                    return Err(invalid(
+                        "GUANAI_SMTP_USER",
+                        "set GUANAI_SMTP_USER and GUANAI_SMTP_PASSWORD together",
+                    ));
+                }
+            };
+            MailTransport::Smtp {
+                host,
+                port: u16::try_from(port).unwrap_or(25),
+                security,
+                credentials,
+            }
+        }
+        Some(other) => {
+            return Err(invalid(
+                "GUANAI_MAIL_TRANSPORT",
+                format!("`{other}` is not file, smtp or log"),
+            ));
+        }
+    };
+    Ok(MailSettings {
+        transport,
+        from,
+        poll_seconds: u64::try_from(poll).unwrap_or(5),
+    })
 }
 
 /// Where `serve` keeps a generated JWT secret for an SQLite database.
@@ -260,6 +377,45 @@ mod tests {
                 .unwrap_err()
                 .variable,
             "GUANAI_TRUSTED_PROXIES"
+        );
+    }
+
+    #[test]
+    fn mail_defaults_to_files_and_smtp_needs_a_host() {
+        let s = settings(&[]).unwrap();
+        assert_eq!(s.mail.transport, MailTransport::File("mail".into()));
+        assert_eq!(
+            settings(&[("GUANAI_MAIL_TRANSPORT", "smtp")])
+                .unwrap_err()
+                .variable,
+            "GUANAI_SMTP_HOST"
+        );
+        let smtp = settings(&[
+            ("GUANAI_MAIL_TRANSPORT", "smtp"),
+            ("GUANAI_SMTP_HOST", "mail.example.cn"),
+            ("GUANAI_SMTP_SECURITY", "tls"),
+        ])
+        .unwrap();
+        assert_eq!(
+            smtp.mail.transport,
+            MailTransport::Smtp {
+                host: "mail.example.cn".into(),
+                port: 465,
+                security: SmtpSecurity::Tls,
+                credentials: None
+            }
+        );
+        assert_eq!(
+            settings(&[("GUANAI_MAIL_FROM", "not an address")])
+                .unwrap_err()
+                .variable,
+            "GUANAI_MAIL_FROM"
+        );
+        assert_eq!(
+            settings(&[("GUANAI_MAIL_TRANSPORT", "pigeon")])
+                .unwrap_err()
+                .variable,
+            "GUANAI_MAIL_TRANSPORT"
         );
     }
 

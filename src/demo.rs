@@ -602,7 +602,7 @@ pub fn seed(
                 status: ExpertStatus::Active,
                 reason: "demo roster".to_owned(),
             };
-            let (id, _) = create_expert(conn, &audit, input)?;
+            let (id, _) = create_expert(conn, &audit, input, None)?;
             expert_ids.insert(login, id);
         }
         for (team, lead, deputy) in LEADS {

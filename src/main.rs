@@ -138,7 +138,7 @@ fn import_experts(
     let year = SystemClock.now().with_timezone(&tz).year();
     let audit = guanai::audit::AuditContext::system(now);
     let result = db::transaction(&mut conn, |conn| {
-        guanai::api::roster_csv::import_roster(conn, &bytes, dry_run, &audit, year, tz)
+        guanai::api::roster_csv::import_roster(conn, &bytes, dry_run, &audit, year, settings)
     });
     match result {
         Ok(report) => {
@@ -230,10 +230,17 @@ fn serve(settings: Settings, demo: bool) -> anyhow::Result<()> {
         DatabaseTarget::Postgres(_) => "postgres".to_owned(),
     };
     let bind = settings.bind.clone();
-    let state =
-        actix_web::web::Data::new(AppState::new(pool, settings, Arc::new(SystemClock), jwt));
+    let mailer =
+        guanai::mail::Mailer::from_settings(&settings.mail).map_err(|e| anyhow::anyhow!(e))?;
+    let from: lettre::message::Mailbox = settings.mail.from.parse().context("GUANAI_MAIL_FROM")?;
+    let poll = std::time::Duration::from_secs(settings.mail.poll_seconds);
+    let clock: Arc<dyn guanai::clock::Clock> = Arc::new(SystemClock);
+    let worker =
+        guanai::mail::worker::Worker::spawn(pool.clone(), mailer, from, clock.clone(), poll)
+            .context("cannot start the mail worker")?;
+    let state = actix_web::web::Data::new(AppState::new(pool, settings, clock, jwt));
     tracing::info!(%bind, %backend, "guanai listening");
-    actix_web::rt::System::new().block_on(async move {
+    let served = actix_web::rt::System::new().block_on(async move {
         actix_web::HttpServer::new(move || guanai::app(state.clone()))
             .bind(&bind)
             .with_context(|| format!("cannot listen on {bind}"))?
@@ -241,7 +248,9 @@ fn serve(settings: Settings, demo: bool) -> anyhow::Result<()> {
             .run()
             .await
             .context("server error")
-    })?;
+    });
+    worker.stop();
+    served?;
     tracing::info!("guanai stopped");
     Ok(())
 }

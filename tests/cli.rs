@@ -23,6 +23,7 @@ fn guanai(url: &str, args: &[&str], env: &[(&str, &str)]) -> Output {
         .args(args)
         .env("DATABASE_URL", url)
         .env("GUANAI_JWT_SECRET", common::JWT_SECRET)
+        .env("GUANAI_MAIL_TRANSPORT", "log")
         .env_remove("GUANAI_ADMIN_PASSWORD")
         .stdin(Stdio::null());
     for (k, v) in env {
@@ -130,6 +131,7 @@ fn serve_demo_answers_the_readme_walkthrough_and_stops_on_sigterm() {
         .args(["serve", "--demo"])
         .env("DATABASE_URL", &url)
         .env("GUANAI_JWT_SECRET", common::JWT_SECRET)
+        .env("GUANAI_MAIL_TRANSPORT", "log")
         .env("GUANAI_BIND", addr.to_string())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -176,6 +178,7 @@ fn serve_without_a_secret_on_sqlite_keeps_a_generated_one() {
         .args(["serve"])
         .env("DATABASE_URL", format!("sqlite://{}", db.display()))
         .env_remove("GUANAI_JWT_SECRET")
+        .env("GUANAI_MAIL_TRANSPORT", "log")
         .env("GUANAI_BIND", format!("127.0.0.1:{port}"))
         .stdout(Stdio::null())
         .stderr(Stdio::null())

@@ -1,6 +1,7 @@
 //! `/api/v1/auth`: login, refresh-token rotation, logout, setting a password with a one-time token.
 
 use actix_web::{HttpResponse, web};
+use chrono::Duration;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use utoipa::ToSchema;
@@ -8,13 +9,16 @@ use utoipa::ToSchema;
 use crate::AppState;
 use crate::api::user::UserResponse;
 use crate::audit::AuditContext;
+use crate::auth::account::issue_set_password_token;
 use crate::auth::password::{check_policy, hash_password, verify_password};
+use crate::auth::rate::{self, Limit};
 use crate::auth::session::{TokenPair, issue_tokens, release_failure_slot, reserve_failure_slot};
 use crate::auth::token::hash_token;
 use crate::db;
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::extract::ApiJson;
 use crate::http::RequestMeta;
+use crate::mail::outbox::{Notice, notify};
 use crate::models::password_token::PasswordToken;
 use crate::models::refresh_token::RefreshToken;
 use crate::models::user::User;
@@ -262,12 +266,20 @@ pub async fn set_password(
         .await?
         .map_err(|e| ApiError::internal(e.to_string()))?;
     let audit = AuditContext::from_request(&meta, Some(&user.id), now);
+    let st = state.clone();
     let used = db::run_tx(&state.db, move |conn| {
         if !PasswordToken::mark_used(conn, &token.id, now)? {
             return Ok(false);
         }
         User::set_password(conn, &user.id, &password_hash, now)?;
         RefreshToken::revoke_all_for_user(conn, &user.id, now)?;
+        notify(
+            conn,
+            &st.settings,
+            &user,
+            Notice::PasswordChanged { at: now },
+            now,
+        )?;
         audit.record(
             conn,
             "user.password_set",
@@ -282,4 +294,90 @@ pub async fn set_password(
         return Err(invalid());
     }
     Ok(HttpResponse::NoContent().finish())
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PasswordResetRequest {
+    pub login: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AcceptedResponse {
+    pub detail: String,
+}
+
+/// Password-reset requests allowed per login and per client address, per hour.
+const RESETS_PER_LOGIN: Limit = Limit {
+    kind: "password_reset_login",
+    limit: 5,
+    window: Duration::hours(1),
+};
+const RESETS_PER_IP: Limit = Limit {
+    kind: "password_reset_ip",
+    limit: 20,
+    window: Duration::hours(1),
+};
+
+/// Forgot the password: mails a one-time set-password link to the account's email address.
+///
+/// The answer is the same whether or not the login exists (or has an address). At most 5
+/// requests per login and 20 per client address per hour; beyond that 429.
+#[utoipa::path(post, path = "/api/v1/auth/password-reset", tag = "auth", request_body = PasswordResetRequest,
+    responses(
+        (status = 202, body = AcceptedResponse),
+        (status = 422, body = Problem),
+        (status = 429, body = Problem, description = "`rate_limited`, with `Retry-After`"),
+    ))]
+pub async fn request_password_reset(
+    state: web::Data<AppState>,
+    meta: RequestMeta,
+    ApiJson(body): ApiJson<PasswordResetRequest>,
+) -> ApiResult<HttpResponse> {
+    let login = body.login.trim().to_lowercase();
+    if login.is_empty() {
+        return Err(ApiError::invalid(
+            "login",
+            "required",
+            "login must not be empty",
+        ));
+    }
+    let now = state.clock.now_naive();
+    let st = state.clone();
+    db::run_tx(&state.db, move |conn| {
+        rate::take(
+            conn,
+            &[
+                (RESETS_PER_LOGIN, login.as_str()),
+                (RESETS_PER_IP, meta.ip.as_str()),
+            ],
+            now,
+        )?;
+        let Some(user) =
+            User::find_by_login(conn, &login)?.filter(|u| u.active && u.email.is_some())
+        else {
+            return Ok(());
+        };
+        let issued = issue_set_password_token(conn, &user.id, now)?;
+        notify(
+            conn,
+            &st.settings,
+            &user,
+            Notice::PasswordReset { link: issued },
+            now,
+        )?;
+        AuditContext::from_request(&meta, Some(&user.id), now).record(
+            conn,
+            "user.password_reset_requested",
+            "user",
+            Some(&user.id),
+            json!({}),
+        )?;
+        Ok(())
+    })
+    .await?;
+    Ok(HttpResponse::Accepted().json(AcceptedResponse {
+        detail: "if an account with this login has an email address, a link to set a new password is on its way"
+            .to_owned(),
+    }))
 }

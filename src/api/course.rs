@@ -22,10 +22,12 @@ use crate::domain::visibility::{course_visible, may_review_course};
 use crate::error::{ApiError, ApiResult, FieldError, Problem};
 use crate::extract::{ApiJson, IfMatch};
 use crate::http::RequestMeta;
+use crate::mail::outbox::{Notice, notify};
 use crate::models::course::{
     Course, CourseChanges, CourseFilter, CourseScope, CourseSets, NewCourse, search_text,
 };
 use crate::models::expert::Expert;
+use crate::models::user::User;
 use crate::time::to_local;
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -593,6 +595,7 @@ pub async fn review_course(
     let now = state.clock.now_naive();
     let audit = AuditContext::from_request(&meta, Some(user.id()), now);
     let tz = state.settings.timezone;
+    let st = state.clone();
     let (record, actor) = db::run_tx(&state.db, move |conn| {
         let actor = Actor::load(conn, &user)?;
         let record = load_visible(conn, &actor, &id)?;
@@ -613,6 +616,15 @@ pub async fn review_course(
             ));
         }
         audit.record(conn, "course.reviewed", "course", Some(&id), json!({ "decision": body.decision, "comment": comment }))?;
+        if let Some(author) = User::find(conn, &record.expert.user_id)? {
+            let notice = Notice::CourseReviewed {
+                title: record.course.title.clone(),
+                approved: to == CourseStatus::Approved,
+                comment: comment.clone(),
+                at: now,
+            };
+            notify(conn, &st.settings, &author, notice, now)?;
+        }
         let record = CourseRecord::load(conn, &id)?.ok_or_else(|| ApiError::internal("course vanished"))?;
         Ok((record, actor))
     })

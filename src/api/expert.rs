@@ -18,6 +18,7 @@ use crate::auth::account::{IssuedToken, provision};
 use crate::auth::actor::Actor;
 use crate::auth::password::{check_policy, hash_password};
 use crate::auth::{AdminUser, AuthUser};
+use crate::config::Settings;
 use crate::db::{self, DbConnection};
 use crate::domain::profile::{DEFAULT_MAX_PER_MONTH, DEFAULT_MAX_PER_WEEK, Profile, TEAM_CODES};
 use crate::domain::role::Role;
@@ -27,6 +28,7 @@ use crate::domain::visibility::{ProfileView, expert_view};
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::extract::{ApiJson, IfMatch};
 use crate::http::RequestMeta;
+use crate::mail::outbox::{Notice, notify};
 use crate::models::expert::{
     Expert, ExpertChanges, ExpertFilter, ExpertScope, ExpertSets, NewExpert, encode_specialties,
     search_text, specialties_of,
@@ -250,6 +252,7 @@ pub fn create_expert(
     conn: &mut DbConnection,
     audit: &AuditContext,
     input: NewExpertInput,
+    notify_with: Option<&Settings>,
 ) -> ApiResult<(String, Option<IssuedToken>)> {
     let NewExpertInput {
         account,
@@ -293,6 +296,14 @@ pub fn create_expert(
         audit.actor_id.as_deref(),
         now,
     )?;
+    if let Some(settings) = notify_with
+        && let Some(user) = User::find(conn, &account.id)?
+    {
+        let notice = Notice::AccountCreated {
+            password_link: token.clone(),
+        };
+        notify(conn, settings, &user, notice, now)?;
+    }
     audit.record(
         conn,
         "expert.created",
@@ -412,6 +423,7 @@ pub async fn create_expert_handler(
     };
     let now = state.clock.now_naive();
     let audit = AuditContext::from_request(&meta, Some(admin.id()), now);
+    let st = state.clone();
     let (record, token) = db::run_tx(&state.db, move |conn| {
         if User::login_exists(conn, &login)? {
             return Err(ApiError::conflict(
@@ -431,7 +443,7 @@ pub async fn create_expert_handler(
             status: ExpertStatus::Candidate,
             reason: "entered by the office".to_owned(),
         };
-        let (id, token) = create_expert(conn, &audit, input)?;
+        let (id, token) = create_expert(conn, &audit, input, Some(&st.settings))?;
         let record = ExpertRecord::load(conn, &id)?
             .ok_or_else(|| ApiError::internal("created expert vanished"))?;
         Ok((record, token))

@@ -16,6 +16,7 @@ use crate::db;
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::extract::ApiJson;
 use crate::http::RequestMeta;
+use crate::mail::outbox::{Notice, notify};
 use crate::models::refresh_token::RefreshToken;
 use crate::models::user::User;
 
@@ -124,6 +125,13 @@ pub async fn change_password(
         )?;
         let user =
             User::find(conn, &user.id)?.ok_or_else(|| ApiError::internal("user vanished"))?;
+        notify(
+            conn,
+            &st.settings,
+            &user,
+            Notice::PasswordChanged { at: now },
+            now,
+        )?;
         let pair = issue_tokens(conn, &st, &user, None, st.clock.now())?;
         Ok((pair, user))
     })

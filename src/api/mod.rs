@@ -7,6 +7,7 @@ pub mod course;
 pub mod expert;
 pub mod health;
 pub mod me;
+pub mod notification;
 pub mod pagination;
 pub mod roster_csv;
 pub mod school;
@@ -31,10 +32,29 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .service(web::resource("/auth/refresh").route(web::post().to(auth::refresh)))
                 .service(web::resource("/auth/logout").route(web::post().to(auth::logout)))
                 .service(
+                    web::resource("/auth/password-reset")
+                        .route(web::post().to(auth::request_password_reset)),
+                )
+                .service(
                     web::resource("/auth/set-password").route(web::post().to(auth::set_password)),
                 )
                 .service(web::resource("/me").route(web::get().to(me::get_me)))
                 .service(web::resource("/me/password").route(web::post().to(me::change_password)))
+                .service(
+                    web::resource("/me/notifications")
+                        .route(web::get().to(notification::list_my_notifications)),
+                )
+                .service(
+                    web::resource("/me/notifications/{id}/read")
+                        .route(web::post().to(notification::read_notification)),
+                )
+                .service(
+                    web::resource("/admin/outbox").route(web::get().to(notification::list_outbox)),
+                )
+                .service(
+                    web::resource("/admin/outbox/{id}/retry")
+                        .route(web::post().to(notification::retry_outbox)),
+                )
                 .service(
                     web::resource("/users")
                         .route(web::get().to(user::list_users))
@@ -169,6 +189,11 @@ impl Modify for ApiConventions {
         auth::refresh,
         auth::logout,
         auth::set_password,
+        auth::request_password_reset,
+        notification::list_my_notifications,
+        notification::read_notification,
+        notification::list_outbox,
+        notification::retry_outbox,
         me::get_me,
         me::change_password,
         user::create_user,
@@ -209,6 +234,7 @@ impl Modify for ApiConventions {
         (name = "experts", description = "the roster (专家团名册): profiles, membership, import and export"),
         (name = "courses", description = "the course menu (课程菜单) and its review"),
         (name = "audit", description = "the append-only audit log"),
+        (name = "admin", description = "mail delivery: the outbox"),
         (name = "operations", description = "health, readiness, this document"),
     )
 )]

@@ -4,7 +4,6 @@
 use actix_web::http::header;
 use actix_web::{HttpResponse, web};
 use chrono::{DateTime, FixedOffset, NaiveDateTime};
-use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use utoipa::{IntoParams, ToSchema};
@@ -13,6 +12,7 @@ use crate::AppState;
 use crate::api::expert::{ExpertRecord, NewExpertInput, create_expert};
 use crate::audit::AuditContext;
 use crate::auth::AdminUser;
+use crate::config::Settings;
 use crate::db::{self, DbConnection};
 use crate::domain::role::Role;
 use crate::domain::roster::stored;
@@ -55,7 +55,7 @@ pub fn import_roster(
     dry_run: bool,
     audit: &AuditContext,
     current_year: i32,
-    tz: Tz,
+    settings: &Settings,
 ) -> ApiResult<ImportReport> {
     let rows = parse(bytes, current_year).map_err(import_failed)?;
     let mut errors = Vec::new();
@@ -79,7 +79,7 @@ pub fn import_roster(
         experts.push(if dry_run {
             planned(row)
         } else {
-            create_row(conn, audit, row, at, tz)?
+            create_row(conn, audit, row, at, settings)?
         });
     }
     if !dry_run {
@@ -127,7 +127,7 @@ fn create_row(
     audit: &AuditContext,
     row: ImportRow,
     now: NaiveDateTime,
-    tz: Tz,
+    settings: &Settings,
 ) -> ApiResult<ImportedExpert> {
     let account = NewUser {
         email: row.email,
@@ -141,7 +141,8 @@ fn create_row(
         status: row.status,
         reason: format!("imported from the roster file, line {}", row.line),
     };
-    let (expert_id, token) = create_expert(conn, audit, input)?;
+    let (expert_id, token) = create_expert(conn, audit, input, Some(settings))?;
+    let tz = settings.timezone;
     Ok(ImportedExpert {
         line: row.line,
         login: row.login,
@@ -180,10 +181,10 @@ pub async fn import_experts(
     let dry_run = query.dry_run;
     let now = state.clock.now_naive();
     let audit = AuditContext::from_request(&meta, Some(admin.id()), now);
-    let tz = state.settings.timezone;
+    let st = state.clone();
     let year = crate::api::expert::current_year(&state);
     let report = db::run_tx(&state.db, move |conn| {
-        import_roster(conn, &bytes, dry_run, &audit, year, tz)
+        import_roster(conn, &bytes, dry_run, &audit, year, &st.settings)
     })
     .await?;
     Ok(if dry_run {

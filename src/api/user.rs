@@ -20,6 +20,7 @@ use crate::domain::validate;
 use crate::error::{ApiError, ApiResult, FieldError, Problem};
 use crate::extract::{ApiJson, IfMatch};
 use crate::http::RequestMeta;
+use crate::mail::outbox::{Notice, notify};
 use crate::models::refresh_token::RefreshToken;
 use crate::models::school::School;
 use crate::models::user::{NewUser, User, UserChanges, UserFilter};
@@ -199,6 +200,7 @@ pub async fn create_user(
     let now = state.clock.now_naive();
     let audit = AuditContext::from_request(&meta, Some(admin.id()), now);
     let role = body.role;
+    let st = state.clone();
     let (user, token) = db::run_tx(&state.db, move |conn| {
         if User::login_exists(conn, &login)? {
             return Err(ApiError::conflict(
@@ -224,7 +226,7 @@ pub async fn create_user(
             ..NewUser::new(&login, &display_name, role, now)
         };
         let id = new.id.clone();
-        let token = provision(conn, &new)?.map(|t| (t.token, t.expires_at));
+        let issued = provision(conn, &new)?;
         audit.record(
             conn,
             "user.created",
@@ -234,7 +236,11 @@ pub async fn create_user(
         )?;
         let user =
             User::find(conn, &id)?.ok_or_else(|| ApiError::internal("created user vanished"))?;
-        Ok((user, token))
+        let notice = Notice::AccountCreated {
+            password_link: issued.clone(),
+        };
+        notify(conn, &st.settings, &user, notice, now)?;
+        Ok((user, issued.map(|t| (t.token, t.expires_at))))
     })
     .await?;
     let tz = state.settings.timezone;
@@ -429,6 +435,7 @@ pub async fn reset_user_password(
     let id = id.into_inner();
     let now = state.clock.now_naive();
     let audit = AuditContext::from_request(&meta, Some(admin.id()), now);
+    let st = state.clone();
     let (token, expires_at) = db::run_tx(&state.db, move |conn| {
         let user = User::find(conn, &id)?.ok_or_else(|| ApiError::not_found("no such user"))?;
         if !user.active {
@@ -438,6 +445,15 @@ pub async fn reset_user_password(
             ));
         }
         let issued = issue_set_password_token(conn, &user.id, now)?;
+        notify(
+            conn,
+            &st.settings,
+            &user,
+            Notice::PasswordReset {
+                link: issued.clone(),
+            },
+            now,
+        )?;
         audit.record(
             conn,
             "user.password_reset_issued",

@@ -5,6 +5,7 @@ pub mod account;
 pub mod actor;
 pub mod jwt;
 pub mod password;
+pub mod rate;
 pub mod session;
 pub mod token;
 

@@ -131,6 +131,27 @@ diesel::table! {
 }
 
 diesel::table! {
+    notifications (id) {
+        id -> Text,
+        user_id -> Text,
+        kind -> Text,
+        data -> Text,
+        subject -> Text,
+        body -> Text,
+        email_body -> Nullable<Text>,
+        email_to -> Nullable<Text>,
+        status -> Text,
+        attempts -> Integer,
+        next_attempt_at -> Timestamp,
+        lease_until -> Nullable<Timestamp>,
+        last_error -> Nullable<Text>,
+        sent_at -> Nullable<Timestamp>,
+        read_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     password_tokens (id) {
         id -> Text,
         user_id -> Text,
@@ -138,6 +159,15 @@ diesel::table! {
         created_at -> Timestamp,
         expires_at -> Timestamp,
         used_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    rate_events (id) {
+        id -> Text,
+        kind -> Text,
+        subject -> Text,
+        at -> Timestamp,
     }
 }
 
@@ -224,6 +254,7 @@ diesel::joinable!(experts -> users (user_id));
 diesel::joinable!(team_leads -> experts (expert_id));
 diesel::joinable!(team_leads -> teams (team_code));
 diesel::joinable!(users -> schools (school_id));
+diesel::joinable!(notifications -> users (user_id));
 diesel::joinable!(password_tokens -> users (user_id));
 diesel::joinable!(refresh_tokens -> users (user_id));
 
@@ -240,7 +271,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     expert_status_changes,
     experts,
     login_failures,
+    notifications,
     password_tokens,
+    rate_events,
     refresh_tokens,
     schools,
     team_leads,

@@ -1,5 +1,6 @@
 //! Rules without I/O: roles, validated values.
 
+pub mod backoff;
 pub mod course;
 pub mod profile;
 pub mod role;

@@ -184,7 +184,8 @@ pub fn insert_expert(
         status,
         reason: "test fixture".to_owned(),
     };
-    let (id, _) = create_expert(conn, &AuditContext::system(now), input).expect("create expert");
+    let (id, _) =
+        create_expert(conn, &AuditContext::system(now), input, None).expect("create expert");
     Expert::find(conn, &id).expect("find").expect("expert")
 }
 

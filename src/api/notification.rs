@@ -1,0 +1,268 @@
+//! `/api/v1/me/notifications` (a user's inbox) and `/api/v1/admin/outbox` (mail delivery).
+
+use actix_web::{HttpResponse, web};
+use chrono::{DateTime, FixedOffset};
+use chrono_tz::Tz;
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use utoipa::{IntoParams, ToSchema};
+
+use crate::AppState;
+use crate::api::pagination;
+use crate::audit::AuditContext;
+use crate::auth::{AdminUser, AuthUser};
+use crate::db;
+use crate::error::{ApiError, ApiResult, Problem};
+use crate::http::RequestMeta;
+use crate::models::notification::Notification;
+use crate::time::to_local;
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct NotificationResponse {
+    pub id: String,
+    /// `account_created`, `password_reset`, `password_changed`, `course_approved`, `course_rejected`.
+    pub kind: String,
+    pub subject: String,
+    pub body: String,
+    #[serde(serialize_with = "crate::time::serialize")]
+    #[schema(value_type = String, format = DateTime)]
+    pub created_at: DateTime<FixedOffset>,
+    #[serde(serialize_with = "crate::time::serialize_opt")]
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub read_at: Option<DateTime<FixedOffset>>,
+}
+
+impl NotificationResponse {
+    fn new(n: Notification, tz: Tz) -> Self {
+        Self {
+            id: n.id,
+            kind: n.kind,
+            subject: n.subject,
+            body: n.body,
+            created_at: to_local(n.created_at, tz),
+            read_at: n.read_at.map(|t| to_local(t, tz)),
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct NotificationPage {
+    pub items: Vec<NotificationResponse>,
+    pub next_cursor: Option<String>,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct InboxQuery {
+    /// `true`: unread only; `false`: read only.
+    pub unread: Option<bool>,
+    pub cursor: Option<String>,
+    /// 1-100, default 20.
+    pub limit: Option<i64>,
+}
+
+/// The caller's notifications, newest first.
+#[utoipa::path(get, path = "/api/v1/me/notifications", tag = "me", params(InboxQuery), security(("bearer" = [])),
+    responses((status = 200, body = NotificationPage), (status = 401, body = Problem)))]
+pub async fn list_my_notifications(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    query: web::Query<InboxQuery>,
+) -> ApiResult<HttpResponse> {
+    let query = query.into_inner();
+    let limit = pagination::limit(query.limit)?;
+    let before = pagination::decode_cursor(query.cursor.as_deref())?;
+    let user_id = user.id().to_owned();
+    let rows = db::run(&state.db, move |conn| {
+        Ok(Notification::inbox(
+            conn,
+            &user_id,
+            query.unread,
+            before.as_ref(),
+            limit + 1,
+        )?)
+    })
+    .await?;
+    let (rows, next_cursor) = pagination::split_page(rows, limit, |n| (n.created_at, n.id.clone()));
+    let tz = state.settings.timezone;
+    Ok(HttpResponse::Ok().json(NotificationPage {
+        items: rows
+            .into_iter()
+            .map(|n| NotificationResponse::new(n, tz))
+            .collect(),
+        next_cursor,
+    }))
+}
+
+/// Mark one of the caller's notifications read (again is fine).
+#[utoipa::path(post, path = "/api/v1/me/notifications/{id}/read", tag = "me", params(("id" = String, Path)),
+    security(("bearer" = [])),
+    responses((status = 200, body = NotificationResponse), (status = 404, body = Problem)))]
+pub async fn read_notification(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<String>,
+) -> ApiResult<HttpResponse> {
+    let id = id.into_inner();
+    let user_id = user.id().to_owned();
+    let now = state.clock.now_naive();
+    let row = db::run_tx(&state.db, move |conn| {
+        let found = Notification::find(conn, &id)?.filter(|n| n.user_id == user_id);
+        let Some(found) = found else {
+            return Err(ApiError::not_found("no such notification"));
+        };
+        Notification::mark_read(conn, &found.id, &user_id, now)?;
+        Notification::find(conn, &found.id)?
+            .ok_or_else(|| ApiError::internal("notification vanished"))
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(NotificationResponse::new(row, state.settings.timezone)))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct OutboxEntry {
+    pub id: String,
+    pub user_id: String,
+    pub kind: String,
+    pub subject: String,
+    /// Null for in-app-only notifications (the user has no address).
+    pub email_to: Option<String>,
+    /// `pending`, `sending`, `sent`, `dead` or `in_app`.
+    pub status: String,
+    pub attempts: i32,
+    #[serde(serialize_with = "crate::time::serialize")]
+    #[schema(value_type = String, format = DateTime)]
+    pub next_attempt_at: DateTime<FixedOffset>,
+    pub last_error: Option<String>,
+    #[serde(serialize_with = "crate::time::serialize_opt")]
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub sent_at: Option<DateTime<FixedOffset>>,
+    #[serde(serialize_with = "crate::time::serialize")]
+    #[schema(value_type = String, format = DateTime)]
+    pub created_at: DateTime<FixedOffset>,
+}
+
+impl OutboxEntry {
+    fn new(n: Notification, tz: Tz) -> Self {
+        Self {
+            id: n.id,
+            user_id: n.user_id,
+            kind: n.kind,
+            subject: n.subject,
+            email_to: n.email_to,
+            status: n.status,
+            attempts: n.attempts,
+            next_attempt_at: to_local(n.next_attempt_at, tz),
+            last_error: n.last_error,
+            sent_at: n.sent_at.map(|t| to_local(t, tz)),
+            created_at: to_local(n.created_at, tz),
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct OutboxPage {
+    pub items: Vec<OutboxEntry>,
+    pub next_cursor: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum OutboxStatus {
+    Pending,
+    Sending,
+    Sent,
+    Dead,
+    InApp,
+}
+
+impl OutboxStatus {
+    fn as_str(self) -> &'static str {
+        match self {
+            OutboxStatus::Pending => "pending",
+            OutboxStatus::Sending => "sending",
+            OutboxStatus::Sent => "sent",
+            OutboxStatus::Dead => "dead",
+            OutboxStatus::InApp => "in_app",
+        }
+    }
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct OutboxQuery {
+    pub status: Option<OutboxStatus>,
+    pub cursor: Option<String>,
+    /// 1-100, default 20.
+    pub limit: Option<i64>,
+}
+
+/// The mail outbox, newest first (admin): what waits, what failed and why.
+#[utoipa::path(get, path = "/api/v1/admin/outbox", tag = "admin", params(OutboxQuery), security(("bearer" = [])),
+    responses((status = 200, body = OutboxPage), (status = 403, body = Problem)))]
+pub async fn list_outbox(
+    state: web::Data<AppState>,
+    _admin: AdminUser,
+    query: web::Query<OutboxQuery>,
+) -> ApiResult<HttpResponse> {
+    let query = query.into_inner();
+    let limit = pagination::limit(query.limit)?;
+    let before = pagination::decode_cursor(query.cursor.as_deref())?;
+    let status = query.status.map(OutboxStatus::as_str);
+    let rows = db::run(&state.db, move |conn| {
+        Ok(Notification::outbox(
+            conn,
+            status,
+            before.as_ref(),
+            limit + 1,
+        )?)
+    })
+    .await?;
+    let (rows, next_cursor) = pagination::split_page(rows, limit, |n| (n.created_at, n.id.clone()));
+    let tz = state.settings.timezone;
+    Ok(HttpResponse::Ok().json(OutboxPage {
+        items: rows.into_iter().map(|n| OutboxEntry::new(n, tz)).collect(),
+        next_cursor,
+    }))
+}
+
+/// Put a dead message back in the queue with fresh attempts (admin).
+#[utoipa::path(post, path = "/api/v1/admin/outbox/{id}/retry", tag = "admin", params(("id" = String, Path)),
+    security(("bearer" = [])),
+    responses((status = 200, body = OutboxEntry), (status = 404, body = Problem),
+        (status = 409, body = Problem, description = "`not_dead`: only dead messages are retried by hand")))]
+pub async fn retry_outbox(
+    state: web::Data<AppState>,
+    AdminUser(admin): AdminUser,
+    meta: RequestMeta,
+    id: web::Path<String>,
+) -> ApiResult<HttpResponse> {
+    let id = id.into_inner();
+    let now = state.clock.now_naive();
+    let audit = AuditContext::from_request(&meta, Some(admin.id()), now);
+    let row = db::run_tx(&state.db, move |conn| {
+        let current = Notification::find(conn, &id)?
+            .ok_or_else(|| ApiError::not_found("no such notification"))?;
+        if !Notification::requeue_dead(conn, &id, now)? {
+            return Err(ApiError::conflict(
+                "not_dead",
+                format!(
+                    "the message is {}; only dead messages are retried by hand",
+                    current.status
+                ),
+            ));
+        }
+        audit.record(
+            conn,
+            "outbox.retried",
+            "notification",
+            Some(&id),
+            json!({ "attempts_before": current.attempts }),
+        )?;
+        Notification::find(conn, &id)?.ok_or_else(|| ApiError::internal("notification vanished"))
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(OutboxEntry::new(row, state.settings.timezone)))
+}

@@ -1,0 +1,229 @@
+//! The outbox. [`notify`] writes a notification inside the caller's transaction, so it
+//! exists exactly when the change that caused it does; [`deliver_due`] sends due mail
+//! outside any request, with a lease so that two workers never send one row twice.
+
+use chrono::{Duration, NaiveDateTime, TimeZone as _};
+use chrono_tz::Tz;
+use lettre::message::Mailbox;
+use rand::Rng as _;
+use serde_json::{Value, json};
+
+use crate::auth::account::IssuedToken;
+use crate::clock::Clock;
+use crate::config::Settings;
+use crate::db::{self, DbConnection, DbPool};
+use crate::domain::backoff::retry_delay;
+use crate::error::ApiResult;
+use crate::mail::templates::{Channel, render};
+use crate::mail::{Mailer, OutgoingMail};
+use crate::models::notification::{NewNotification, Notification};
+use crate::models::user::User;
+
+/// How long a claimed message is reserved for the worker that claimed it.
+pub const LEASE_SECONDS: i64 = 120;
+
+/// Something to tell a user.
+#[derive(Debug, Clone)]
+pub enum Notice {
+    /// 账号开通: with a set-password link when the account has no password yet.
+    AccountCreated { password_link: Option<IssuedToken> },
+    /// 重设密码: a new set-password link.
+    PasswordReset { link: IssuedToken },
+    /// 密码已修改.
+    PasswordChanged { at: NaiveDateTime },
+    /// 课程审核结果.
+    CourseReviewed {
+        title: String,
+        approved: bool,
+        comment: Option<String>,
+        at: NaiveDateTime,
+    },
+}
+
+/// A time as the mails show it: `2026年3月5日 14:00（Asia/Shanghai）`.
+pub fn mail_time(at: NaiveDateTime, tz: Tz) -> String {
+    format!(
+        "{}（{}）",
+        tz.from_utc_datetime(&at).format("%Y年%-m月%-d日 %H:%M"),
+        tz.name()
+    )
+}
+
+impl Notice {
+    fn kind(&self) -> &'static str {
+        match self {
+            Notice::AccountCreated { .. } => "account_created",
+            Notice::PasswordReset { .. } => "password_reset",
+            Notice::PasswordChanged { .. } => "password_changed",
+            Notice::CourseReviewed { approved: true, .. } => "course_approved",
+            Notice::CourseReviewed {
+                approved: false, ..
+            } => "course_rejected",
+        }
+    }
+
+    /// (what is stored and shown, what only the mail may add: the secret link).
+    fn contexts(&self, user: &User, settings: &Settings) -> (Value, Value) {
+        let tz = settings.timezone;
+        let mut public = json!({ "name": user.display_name, "login": user.login });
+        let mut secret = json!({});
+        let link = |token: &IssuedToken| {
+            json!({
+                "link": format!("{}/set-password?token={}", settings.public_url, token.token),
+                "token": token.token,
+            })
+        };
+        let extend = |target: &mut Value, extra: Value| {
+            if let (Value::Object(t), Value::Object(e)) = (target, extra) {
+                t.extend(e);
+            }
+        };
+        match self {
+            Notice::AccountCreated { password_link } => {
+                extend(&mut public, json!({ "has_link": password_link.is_some() }));
+                if let Some(token) = password_link {
+                    extend(
+                        &mut public,
+                        json!({ "expires_at": mail_time(token.expires_at, tz) }),
+                    );
+                    secret = link(token);
+                }
+            }
+            Notice::PasswordReset { link: token } => {
+                extend(
+                    &mut public,
+                    json!({ "has_link": true, "expires_at": mail_time(token.expires_at, tz) }),
+                );
+                secret = link(token);
+            }
+            Notice::PasswordChanged { at } => {
+                extend(&mut public, json!({ "at": mail_time(*at, tz) }))
+            }
+            Notice::CourseReviewed {
+                title, comment, at, ..
+            } => {
+                extend(
+                    &mut public,
+                    json!({ "title": title, "comment": comment, "at": mail_time(*at, tz) }),
+                );
+            }
+        }
+        let mut full = public.clone();
+        extend(&mut full, secret);
+        (public, full)
+    }
+}
+
+/// Writes a notification for `user` inside the caller's transaction: the in-app copy
+/// always, the mail when the user has an address.
+pub fn notify(
+    conn: &mut DbConnection,
+    settings: &Settings,
+    user: &User,
+    notice: Notice,
+    now: NaiveDateTime,
+) -> ApiResult<String> {
+    let kind = notice.kind();
+    let (public, full) = notice.contexts(user, settings);
+    let (subject, body) =
+        render(kind, Channel::Inbox, &public).map_err(crate::error::ApiError::internal)?;
+    let email_to = user.email.clone().filter(|_| user.active);
+    let email_body = match &email_to {
+        Some(_) => Some(
+            render(kind, Channel::Email, &full)
+                .map_err(crate::error::ApiError::internal)?
+                .1,
+        ),
+        None => None,
+    };
+    let id = uuid::Uuid::new_v4().to_string();
+    Notification::insert(
+        conn,
+        &NewNotification {
+            id: id.clone(),
+            user_id: user.id.clone(),
+            kind: kind.to_owned(),
+            data: public.to_string(),
+            subject,
+            body,
+            status: if email_to.is_some() {
+                "pending"
+            } else {
+                "in_app"
+            }
+            .to_owned(),
+            email_body,
+            email_to,
+            attempts: 0,
+            next_attempt_at: now,
+            created_at: now,
+        },
+    )?;
+    Ok(id)
+}
+
+/// What one delivery round did.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct DeliveryReport {
+    pub claimed: usize,
+    pub sent: usize,
+    pub retried: usize,
+    pub dead: usize,
+}
+
+/// One delivery round: claims up to `batch` due messages (committed before any SMTP
+/// conversation), sends each, and records the outcome. Delivery is at least once: a worker
+/// that dies mid-send leaves its rows `sending` until the lease runs out, and then they are
+/// sent again with the same `Message-ID`.
+pub fn deliver_due(
+    pool: &DbPool,
+    mailer: &Mailer,
+    from: &Mailbox,
+    clock: &dyn Clock,
+    batch: i64,
+) -> ApiResult<DeliveryReport> {
+    let mut conn = pool.get()?;
+    let now = clock.now_naive();
+    let lease_until = now + Duration::seconds(LEASE_SECONDS);
+    let claimed = db::transaction(&mut conn, |conn| {
+        Notification::claim_due(conn, now, lease_until, batch)
+    })?;
+    let mut report = DeliveryReport {
+        claimed: claimed.len(),
+        ..DeliveryReport::default()
+    };
+    for row in claimed {
+        let (Some(to), Some(body)) = (row.email_to.clone(), row.email_body.clone()) else {
+            Notification::mark_failed(&mut conn, &row.id, "nothing to send", None)?;
+            report.dead += 1;
+            continue;
+        };
+        let mail = OutgoingMail {
+            id: row.id.clone(),
+            to,
+            subject: row.subject.clone(),
+            body,
+        };
+        let result = mailer.send(from, &mail);
+        let finished = clock.now_naive();
+        match result {
+            Ok(()) => {
+                Notification::mark_sent(&mut conn, &row.id, finished)?;
+                report.sent += 1;
+            }
+            Err(error) => {
+                let message: String = error.to_string().chars().take(500).collect();
+                let next =
+                    retry_delay(row.attempts, rand::rng().random::<f64>()).map(|d| finished + d);
+                tracing::warn!(notification_id = %row.id, attempts = row.attempts, error = %message, dead = next.is_none(), "mail not delivered");
+                Notification::mark_failed(&mut conn, &row.id, &message, next)?;
+                if next.is_some() {
+                    report.retried += 1;
+                } else {
+                    report.dead += 1;
+                }
+            }
+        }
+    }
+    Ok(report)
+}
