@@ -333,6 +333,45 @@ async fn ten_failures_make_a_message_dead_until_an_admin_retries_it() {
 }
 
 #[actix_web::test]
+async fn a_message_claimed_by_a_worker_that_died_is_sent_after_its_lease() {
+    let app = TestApp::new().await;
+    let user = app.user(guanai::domain::role::Role::Expert, "lease.test");
+    let now = app.clock.now_naive();
+    let settings = app.state.settings.clone();
+    app.with_conn(|conn| {
+        notify(
+            conn,
+            &settings,
+            &user,
+            Notice::PasswordChanged { at: now },
+            now,
+        )
+        .unwrap()
+    });
+    // A worker claims the message and dies before sending it.
+    let lease_until = now + Duration::seconds(guanai::mail::outbox::LEASE_SECONDS);
+    let claimed = app.with_conn(|conn| {
+        guanai::db::transaction(conn, |conn| {
+            Notification::claim_due(conn, now, lease_until, 10)
+        })
+    });
+    assert_eq!(claimed.unwrap().len(), 1);
+    let smtp = SmtpServer::start();
+
+    assert_eq!(
+        deliver(&app, &smtp.mailer()).claimed,
+        0,
+        "the lease still holds"
+    );
+    app.clock
+        .advance(Duration::seconds(guanai::mail::outbox::LEASE_SECONDS + 1));
+    assert_eq!(deliver(&app, &smtp.mailer()).sent, 1);
+
+    assert_eq!(smtp.received().len(), 1);
+    assert_eq!(all_notifications(&app)[0].attempts, 2);
+}
+
+#[actix_web::test]
 async fn a_rolled_back_change_leaves_no_notification() {
     let app = TestApp::new().await;
     let user = app.user(guanai::domain::role::Role::Expert, "rolled.back");

@@ -10,13 +10,12 @@ use utoipa::{IntoParams, ToSchema};
 
 use crate::AppState;
 use crate::api::pagination;
-use crate::api::support::{present, with_etag};
+use crate::api::support::{check_team_filter, present, version_mismatch, with_etag};
 use crate::audit::AuditContext;
 use crate::auth::AuthUser;
 use crate::auth::actor::Actor;
 use crate::db::{self, DbConnection};
 use crate::domain::course::CourseDraft;
-use crate::domain::profile::TEAM_CODES;
 use crate::domain::roster::{Audience, CourseStatus, GradeBand, Mode, stored};
 use crate::domain::visibility::{course_visible, may_review_course};
 use crate::error::{ApiError, ApiResult, FieldError, Problem};
@@ -360,15 +359,7 @@ pub async fn list_courses(
     let query = query.into_inner();
     let limit = pagination::limit(query.limit)?;
     let after = pagination::decode_cursor(query.cursor.as_deref())?;
-    if let Some(team) = &query.team
-        && !TEAM_CODES.contains(&team.as_str())
-    {
-        return Err(ApiError::invalid(
-            "team",
-            "invalid_choice",
-            format!("team must be one of {}", TEAM_CODES.join(", ")),
-        ));
-    }
+    check_team_filter(query.team.as_deref())?;
     let filter = CourseFilter {
         team: query.team,
         audience: query.audience.map(|a| a.as_str().to_owned()),
@@ -518,13 +509,7 @@ pub async fn update_course(
         };
         let expected = if_match.0.unwrap_or(record.course.version);
         if !Course::update(conn, &id, expected, &changes, now)? {
-            return Err(ApiError::PreconditionFailed {
-                code: "version_mismatch",
-                detail: format!(
-                    "the course is at version {}, not {expected}; read it again",
-                    record.course.version
-                ),
-            });
+            return Err(version_mismatch("course", record.course.version, expected));
         }
         Course::replace_sets(conn, &id, &sets_of(&after))?;
         audit.record(

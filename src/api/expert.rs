@@ -12,7 +12,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use crate::AppState;
 use crate::api::pagination;
-use crate::api::support::{keep, present, with_etag};
+use crate::api::support::{check_team_filter, keep, present, version_mismatch, with_etag};
 use crate::audit::AuditContext;
 use crate::auth::account::{IssuedToken, provision};
 use crate::auth::actor::Actor;
@@ -20,7 +20,7 @@ use crate::auth::password::{check_policy, hash_password};
 use crate::auth::{AdminUser, AuthUser};
 use crate::config::Settings;
 use crate::db::{self, DbConnection};
-use crate::domain::profile::{DEFAULT_MAX_PER_MONTH, DEFAULT_MAX_PER_WEEK, Profile, TEAM_CODES};
+use crate::domain::profile::{DEFAULT_MAX_PER_MONTH, DEFAULT_MAX_PER_WEEK, Profile};
 use crate::domain::role::Role;
 use crate::domain::roster::{Category, ExpertStatus, Gender, Mode, stored};
 use crate::domain::validate;
@@ -504,15 +504,7 @@ pub async fn list_experts(
     let query = query.into_inner();
     let limit = pagination::limit(query.limit)?;
     let after = pagination::decode_cursor(query.cursor.as_deref())?;
-    if let Some(team) = &query.team
-        && !TEAM_CODES.contains(&team.as_str())
-    {
-        return Err(ApiError::invalid(
-            "team",
-            "invalid_choice",
-            format!("team must be one of {}", TEAM_CODES.join(", ")),
-        ));
-    }
+    check_team_filter(query.team.as_deref())?;
     let filter = ExpertFilter {
         team: query.team,
         status: query.status.map(|s| s.as_str().to_owned()),
@@ -756,13 +748,7 @@ pub async fn update_expert(
             .map_err(ApiError::Validation)?;
         let expected = if_match.0.unwrap_or(record.expert.version);
         if !Expert::update(conn, &id, expected, &changes_between(&before, &after), now)? {
-            return Err(ApiError::PreconditionFailed {
-                code: "version_mismatch",
-                detail: format!(
-                    "the expert is at version {}, not {expected}; read it again",
-                    record.expert.version
-                ),
-            });
+            return Err(version_mismatch("expert", record.expert.version, expected));
         }
         Expert::replace_sets(conn, &id, &sets_of(&after))?;
         User::set_contact(conn, &record.expert.user_id, email, phone, now)?;

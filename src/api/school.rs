@@ -10,7 +10,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use crate::AppState;
 use crate::api::pagination;
-use crate::api::support::{keep, present, with_etag};
+use crate::api::support::{keep, present, version_mismatch, with_etag};
 use crate::audit::AuditContext;
 use crate::auth::actor::Actor;
 use crate::auth::{AdminUser, AuthUser};
@@ -328,13 +328,7 @@ pub async fn update_school(
         ));
         let expected = if_match.0.unwrap_or(current.version);
         if !School::update(conn, &id, expected, &changes, now)? {
-            return Err(ApiError::PreconditionFailed {
-                code: "version_mismatch",
-                detail: format!(
-                    "the school is at version {}, not {expected}; read it again",
-                    current.version
-                ),
-            });
+            return Err(version_mismatch("school", current.version, expected));
         }
         audit.record(conn, "school.updated", "school", Some(&id), json!({}))?;
         School::find(conn, &id)?.ok_or_else(|| ApiError::internal("updated school vanished"))

@@ -5,7 +5,8 @@ use actix_web::HttpResponse;
 use actix_web::http::header;
 use serde::{Deserialize, Deserializer};
 
-use crate::error::FieldError;
+use crate::domain::profile::TEAM_CODES;
+use crate::error::{ApiError, ApiResult, FieldError};
 
 /// Distinguishes a field that is absent (leave alone) from one that is `null` (clear it).
 pub fn present<'de, D, T>(deserializer: D) -> Result<Option<Option<T>>, D::Error>
@@ -26,4 +27,24 @@ pub fn with_etag(mut response: HttpResponse, version: i32) -> HttpResponse {
         response.headers_mut().insert(header::ETAG, value);
     }
     response
+}
+
+/// 412 for an edit that named an older version than the stored one.
+pub fn version_mismatch(what: &str, current: i32, expected: i32) -> ApiError {
+    ApiError::PreconditionFailed {
+        code: "version_mismatch",
+        detail: format!("the {what} is at version {current}, not {expected}; read it again"),
+    }
+}
+
+/// A `team` query filter must name one of the six sub-teams.
+pub fn check_team_filter(team: Option<&str>) -> ApiResult<()> {
+    match team {
+        Some(team) if !TEAM_CODES.contains(&team) => Err(ApiError::invalid(
+            "team",
+            "invalid_choice",
+            format!("team must be one of {}", TEAM_CODES.join(", ")),
+        )),
+        _ => Ok(()),
+    }
 }

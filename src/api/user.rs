@@ -9,7 +9,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use crate::AppState;
 use crate::api::pagination;
-use crate::api::support::{keep, present, with_etag};
+use crate::api::support::{keep, present, version_mismatch, with_etag};
 use crate::audit::AuditContext;
 use crate::auth::AdminUser;
 use crate::auth::account::{issue_set_password_token, provision};
@@ -369,13 +369,7 @@ pub async fn update_user(
         let deactivating = current.active && changes.active == Some(false);
         let reactivating = !current.active && changes.active == Some(true);
         if !User::update(conn, &id, expected, &changes, now, deactivating)? {
-            return Err(ApiError::PreconditionFailed {
-                code: "version_mismatch",
-                detail: format!(
-                    "the user is at version {}, not {expected}; read it again",
-                    current.version
-                ),
-            });
+            return Err(version_mismatch("user", current.version, expected));
         }
         if deactivating {
             RefreshToken::revoke_all_for_user(conn, &id, now)?;
