@@ -1,0 +1,90 @@
+//! The demo data a newcomer gets from `guanai serve --demo`: a usable roster, menu and schools.
+
+mod common;
+
+use common::TestApp;
+use guanai::clock::Clock as _;
+use guanai::demo::{DEMO_PASSWORD, SeedOutcome, seed};
+
+#[actix_web::test]
+async fn the_demo_has_leads_experts_schools_and_a_menu() {
+    let app = TestApp::new().await;
+    let hash = guanai::auth::password::hash_password(DEMO_PASSWORD).unwrap();
+    let now = app.clock.now_naive();
+
+    let outcome = app.with_conn(|conn| seed(conn, &hash, now)).unwrap();
+
+    assert_eq!(
+        outcome,
+        SeedOutcome::Seeded {
+            accounts: 31,
+            experts: 20,
+            schools: 10,
+            courses: 30
+        }
+    );
+    assert_eq!(
+        app.with_conn(|conn| seed(conn, &hash, now)).unwrap(),
+        SeedOutcome::SkippedNotEmpty
+    );
+
+    let school = app.login("school.shiyan", DEMO_PASSWORD).await;
+    let school = school.assert_status(200)["access_token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let teams = app.get("/api/v1/teams", &school).await;
+    for team in teams.assert_status(200)["items"].as_array().unwrap() {
+        assert!(team["lead"].is_object(), "{team}");
+        assert_eq!(team["deputies"].as_array().unwrap().len(), 1, "{team}");
+    }
+    let experts = app.get("/api/v1/experts?limit=100", &school).await;
+    assert_eq!(
+        experts.assert_status(200)["items"]
+            .as_array()
+            .unwrap()
+            .len(),
+        20
+    );
+    let courses = app.get("/api/v1/courses?limit=100", &school).await;
+    assert_eq!(
+        courses.assert_status(200)["items"]
+            .as_array()
+            .unwrap()
+            .len(),
+        30
+    );
+
+    let admin = app.login("admin", DEMO_PASSWORD).await;
+    let admin = admin.assert_status(200)["access_token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let schools = app.get("/api/v1/schools?limit=100", &admin).await;
+    assert_eq!(
+        schools.assert_status(200)["items"]
+            .as_array()
+            .unwrap()
+            .len(),
+        10
+    );
+    let categories: std::collections::BTreeSet<String> =
+        app.get("/api/v1/experts?limit=100", &admin).await.body["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["category"].as_str().unwrap().to_owned())
+            .collect();
+    assert_eq!(
+        categories.len(),
+        5,
+        "all five 五老 categories: {categories:?}"
+    );
+    // Demo accounts need no password change: an expert works at once.
+    let expert = app.login("expert.wang", DEMO_PASSWORD).await;
+    let expert = expert.assert_status(200)["access_token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    app.get("/api/v1/courses", &expert).await.assert_status(200);
+}
