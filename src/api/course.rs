@@ -1,5 +1,7 @@
 //! `/api/v1/courses`: the course menu (课程菜单): proposals, review, retirement, browsing.
 
+use std::collections::HashMap;
+
 use actix_web::http::header;
 use actix_web::{HttpResponse, web};
 use chrono::{DateTime, FixedOffset};
@@ -76,9 +78,16 @@ impl CourseRecord {
     fn load_many(conn: &mut DbConnection, courses: Vec<Course>) -> ApiResult<Vec<CourseRecord>> {
         let ids: Vec<String> = courses.iter().map(|c| c.id.clone()).collect();
         let sets = Course::sets_for(conn, &ids)?;
+        let expert_ids: Vec<String> = courses.iter().map(|c| c.expert_id.clone()).collect();
+        let experts: HashMap<String, Expert> = Expert::find_many(conn, &expert_ids)?
+            .into_iter()
+            .map(|e| (e.id.clone(), e))
+            .collect();
         let mut records = Vec::with_capacity(courses.len());
         for (course, sets) in courses.into_iter().zip(sets) {
-            let expert = Expert::find(conn, &course.expert_id)?
+            let expert = experts
+                .get(&course.expert_id)
+                .cloned()
                 .ok_or_else(|| ApiError::internal("course without expert"))?;
             records.push(CourseRecord {
                 course,

@@ -147,6 +147,14 @@ impl Expert {
             .optional()
     }
 
+    /// Several experts by id, in no particular order.
+    pub fn find_many(conn: &mut DbConnection, ids: &[String]) -> QueryResult<Vec<Expert>> {
+        experts::table
+            .filter(experts::id.eq_any(ids))
+            .select(Expert::as_select())
+            .load(conn)
+    }
+
     pub fn find_by_user(conn: &mut DbConnection, user_id: &str) -> QueryResult<Option<Expert>> {
         experts::table
             .filter(experts::user_id.eq(user_id))
