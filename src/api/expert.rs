@@ -455,10 +455,7 @@ pub async fn create_expert_handler(
     };
     let body = CreateExpertResponse {
         expert: *full,
-        set_password_token: token.map(|t| crate::api::user::SetPasswordToken {
-            token: t.token,
-            expires_at: to_local(t.expires_at, tz),
-        }),
+        set_password_token: token.map(|t| crate::api::user::SetPasswordToken::new(t, tz)),
     };
     let response = HttpResponse::Created()
         .insert_header((

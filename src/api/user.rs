@@ -3,6 +3,7 @@
 use actix_web::http::header;
 use actix_web::{HttpResponse, web};
 use chrono::{DateTime, FixedOffset};
+use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use utoipa::{IntoParams, ToSchema};
@@ -12,7 +13,7 @@ use crate::api::pagination;
 use crate::api::support::{keep, present, version_mismatch, with_etag};
 use crate::audit::AuditContext;
 use crate::auth::AdminUser;
-use crate::auth::account::{issue_set_password_token, provision};
+use crate::auth::account::{IssuedToken, issue_set_password_token, provision};
 use crate::auth::password::{check_policy, hash_password};
 use crate::db;
 use crate::domain::role::Role;
@@ -93,6 +94,15 @@ pub struct SetPasswordToken {
     #[serde(serialize_with = "crate::time::serialize")]
     #[schema(value_type = String, format = DateTime)]
     pub expires_at: DateTime<FixedOffset>,
+}
+
+impl SetPasswordToken {
+    pub fn new(issued: IssuedToken, tz: Tz) -> Self {
+        Self {
+            token: issued.token,
+            expires_at: to_local(issued.expires_at, tz),
+        }
+    }
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -240,16 +250,13 @@ pub async fn create_user(
             password_link: issued.clone(),
         };
         notify(conn, &st.settings, &user, notice, now)?;
-        Ok((user, issued.map(|t| (t.token, t.expires_at))))
+        Ok((user, issued))
     })
     .await?;
     let tz = state.settings.timezone;
     let body = CreateUserResponse {
         user: UserResponse::from_user(&user, &state),
-        set_password_token: token.map(|(token, expires_at)| SetPasswordToken {
-            token,
-            expires_at: to_local(expires_at, tz),
-        }),
+        set_password_token: token.map(|t| SetPasswordToken::new(t, tz)),
     };
     let response = HttpResponse::Created()
         .insert_header((header::LOCATION, format!("/api/v1/users/{}", user.id)))
@@ -430,7 +437,7 @@ pub async fn reset_user_password(
     let now = state.clock.now_naive();
     let audit = AuditContext::from_request(&meta, Some(admin.id()), now);
     let st = state.clone();
-    let (token, expires_at) = db::run_tx(&state.db, move |conn| {
+    let issued = db::run_tx(&state.db, move |conn| {
         let user = User::find(conn, &id)?.ok_or_else(|| ApiError::not_found("no such user"))?;
         if !user.active {
             return Err(ApiError::conflict(
@@ -455,11 +462,8 @@ pub async fn reset_user_password(
             Some(&user.id),
             json!({}),
         )?;
-        Ok((issued.token, issued.expires_at))
+        Ok(issued)
     })
     .await?;
-    Ok(HttpResponse::Created().json(SetPasswordToken {
-        token,
-        expires_at: to_local(expires_at, state.settings.timezone),
-    }))
+    Ok(HttpResponse::Created().json(SetPasswordToken::new(issued, state.settings.timezone)))
 }

@@ -25,6 +25,9 @@ pub enum DbConnection {
 
 pub type DbPool = Pool<ConnectionManager<DbConnection>>;
 
+/// The backend type of [`DbConnection`] (for boxed queries).
+pub type DbBackend = <DbConnection as Connection>::Backend;
+
 /// How long an SQLite writer waits for the write lock before giving up (then: 503).
 const SQLITE_BUSY_TIMEOUT_MS: u32 = 5_000;
 

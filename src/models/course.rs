@@ -5,8 +5,8 @@ use diesel::prelude::*;
 
 use crate::db::DbConnection;
 use crate::db::schema::{course_audiences, course_grades, course_modes, courses, experts};
-use crate::models::Keyset;
 use crate::models::value_set;
+use crate::models::{Keyset, contains_pattern};
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = courses)]
@@ -256,7 +256,7 @@ impl Course {
             );
         }
         if let Some(q) = &filter.q {
-            let pattern = format!("%{}%", crate::models::user::escape_like(q));
+            let pattern = contains_pattern(q);
             query = query.filter(courses::search_text.like(pattern).escape('\\'));
         }
         if let Some(k) = after {

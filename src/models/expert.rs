@@ -7,8 +7,8 @@ use crate::db::DbConnection;
 use crate::db::schema::{
     expert_districts, expert_extra_teams, expert_modes, expert_status_changes, experts,
 };
-use crate::models::Keyset;
 use crate::models::value_set;
+use crate::models::{Keyset, contains_pattern};
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = experts)]
@@ -337,7 +337,7 @@ impl Expert {
             );
         }
         if let Some(q) = &filter.q {
-            let pattern = format!("%{}%", crate::models::user::escape_like(q));
+            let pattern = contains_pattern(q);
             query = query.filter(experts::search_text.like(pattern).escape('\\'));
         }
         if let Some(k) = after {

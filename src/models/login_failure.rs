@@ -41,27 +41,32 @@ impl LoginFailure {
         since: NaiveDateTime,
         cap: i64,
     ) -> QueryResult<WindowCount> {
-        let times: Vec<NaiveDateTime> = login_failures::table
-            .filter(login_failures::login.eq(login))
-            .filter(login_failures::at.ge(since))
-            .order(login_failures::at.desc())
-            .limit(cap)
-            .select(login_failures::at)
-            .load(conn)?;
-        Ok(WindowCount {
-            count: times.len() as i64,
-            oldest: times.last().copied(),
-        })
+        let query = login_failures::table
+            .filter(login_failures::login.eq(login.to_owned()))
+            .into_boxed();
+        Self::window(conn, query, since, cap)
     }
 
+    /// The same, for failures from the client address `ip`.
     pub fn for_ip(
         conn: &mut DbConnection,
         ip: &str,
         since: NaiveDateTime,
         cap: i64,
     ) -> QueryResult<WindowCount> {
-        let times: Vec<NaiveDateTime> = login_failures::table
-            .filter(login_failures::ip.eq(ip))
+        let query = login_failures::table
+            .filter(login_failures::ip.eq(ip.to_owned()))
+            .into_boxed();
+        Self::window(conn, query, since, cap)
+    }
+
+    fn window(
+        conn: &mut DbConnection,
+        query: login_failures::BoxedQuery<'_, crate::db::DbBackend>,
+        since: NaiveDateTime,
+        cap: i64,
+    ) -> QueryResult<WindowCount> {
+        let times: Vec<NaiveDateTime> = query
             .filter(login_failures::at.ge(since))
             .order(login_failures::at.desc())
             .limit(cap)

@@ -5,7 +5,7 @@ use diesel::prelude::*;
 
 use crate::db::DbConnection;
 use crate::db::schema::schools;
-use crate::models::Keyset;
+use crate::models::{Keyset, contains_pattern};
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = schools)]
@@ -127,7 +127,7 @@ impl School {
             query = query.filter(schools::district.eq(d.clone()));
         }
         if let Some(q) = &filter.q {
-            let pattern = format!("%{}%", crate::models::user::escape_like(q));
+            let pattern = contains_pattern(q);
             query = query.filter(schools::search_text.like(pattern).escape('\\'));
         }
         if let Some(k) = after {

@@ -6,7 +6,7 @@ use diesel::prelude::*;
 use crate::db::DbConnection;
 use crate::db::schema::users;
 use crate::domain::role::Role;
-use crate::models::Keyset;
+use crate::models::{Keyset, contains_pattern};
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = users)]
@@ -140,7 +140,7 @@ impl User {
         if let Some(q) = &filter.q {
             // Logins are stored lowercase; display names are matched through lower() on
             // both backends, so the search behaves the same on SQLite and PostgreSQL.
-            let pattern = format!("%{}%", escape_like(&q.to_lowercase()));
+            let pattern = contains_pattern(&q.to_lowercase());
             query = query.filter(
                 users::login
                     .like(pattern.clone())
@@ -206,18 +206,6 @@ impl User {
 }
 
 diesel::define_sql_function!(fn lower(x: diesel::sql_types::Text) -> diesel::sql_types::Text);
-
-/// Escapes `%`, `_` and `\` for a LIKE pattern with `ESCAPE '\'`.
-pub fn escape_like(value: &str) -> String {
-    let mut out = String::with_capacity(value.len());
-    for c in value.chars() {
-        if matches!(c, '%' | '_' | '\\') {
-            out.push('\\');
-        }
-        out.push(c);
-    }
-    out
-}
 
 /// Creates an admin who needs no password change (the operator chose the password).
 /// Returns `None` when the login is taken.
