@@ -92,6 +92,9 @@ pub enum ApiError {
     },
     /// 503: overloaded or a dependency is down; try again.
     Unavailable { code: &'static str, detail: String },
+    /// The transaction lost a race (PostgreSQL deadlock or serialization failure):
+    /// `db::run_tx` runs it once more; if it loses again the client gets 503 `database_busy`.
+    Retry,
     /// 500: a bug or an unexpected failure. The cause is logged, never sent.
     Internal(Cause),
 }
@@ -132,6 +135,12 @@ impl ApiError {
     pub fn internal(cause: impl Into<Cause>) -> Self {
         Self::Internal(cause.into())
     }
+    pub fn busy() -> Self {
+        Self::Unavailable {
+            code: "database_busy",
+            detail: "the database is busy; try again".to_owned(),
+        }
+    }
 
     pub fn code(&self) -> &'static str {
         match self {
@@ -141,6 +150,7 @@ impl ApiError {
             | Self::Conflict { code, .. }
             | Self::PreconditionFailed { code, .. }
             | Self::Unavailable { code, .. } => code,
+            Self::Retry => "database_busy",
             Self::NotFound { .. } => "not_found",
             Self::MethodNotAllowed => "method_not_allowed",
             Self::PayloadTooLarge { .. } => "payload_too_large",
@@ -163,6 +173,7 @@ impl ApiError {
             | Self::RateLimited { detail, .. }
             | Self::Unavailable { detail, .. } => detail.clone(),
             Self::MethodNotAllowed => "this resource does not accept that method".to_owned(),
+            Self::Retry => "the database is busy; try again".to_owned(),
             Self::PayloadTooLarge { limit } => {
                 format!("the request body is larger than {limit} bytes")
             }
@@ -214,7 +225,7 @@ impl ResponseError for ApiError {
             Self::UnsupportedMediaType { .. } => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
             Self::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
-            Self::Unavailable { .. } => StatusCode::SERVICE_UNAVAILABLE,
+            Self::Unavailable { .. } | Self::Retry => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -238,7 +249,7 @@ impl ResponseError for ApiError {
             } => {
                 response.insert_header((header::RETRY_AFTER, retry_after_secs.to_string()));
             }
-            Self::Unavailable { .. } => {
+            Self::Unavailable { .. } | Self::Retry => {
                 response.insert_header((header::RETRY_AFTER, "1"));
             }
             Self::Unauthorized { .. } => {
@@ -252,24 +263,23 @@ impl ResponseError for ApiError {
 }
 
 impl From<diesel::result::Error> for ApiError {
+    /// Mapped on purpose: lock contention → 503, a lost race (deadlock, serialization
+    /// failure) → [`ApiError::Retry`], a refused write → its problem from the constraint
+    /// table, not found → 404; anything else is a bug (500).
     fn from(err: diesel::result::Error) -> Self {
-        use diesel::result::{DatabaseErrorKind, Error};
+        if crate::db::constraint::is_retryable(&err) {
+            return Self::Retry;
+        }
         if crate::db::is_busy(&err) {
-            return Self::Unavailable {
-                code: "database_busy",
-                detail: "the database is busy; try again".to_owned(),
-            };
+            return Self::busy();
+        }
+        if let Some(problem) =
+            crate::db::constraint::problem_for(&err, crate::db::constraint::CONSTRAINTS)
+        {
+            return problem;
         }
         match err {
-            Error::NotFound => Self::not_found("no such resource"),
-            Error::DatabaseError(DatabaseErrorKind::UniqueViolation, _) => Self::conflict(
-                "already_exists",
-                "a resource with these values already exists",
-            ),
-            Error::DatabaseError(DatabaseErrorKind::ForeignKeyViolation, _) => Self::conflict(
-                "reference_conflict",
-                "a referenced resource does not exist or is still in use",
-            ),
+            diesel::result::Error::NotFound => Self::not_found("no such resource"),
             other => Self::internal(other),
         }
     }

@@ -239,15 +239,18 @@ fn serve(settings: Settings, demo: bool) -> anyhow::Result<()> {
         guanai::mail::worker::Worker::spawn(pool.clone(), mailer, from, clock.clone(), poll)
             .context("cannot start the mail worker")?;
     let state = actix_web::web::Data::new(AppState::new(pool, settings, clock, jwt));
-    tracing::info!(%bind, %backend, "guanai listening");
     let served = actix_web::rt::System::new().block_on(async move {
-        actix_web::HttpServer::new(move || guanai::app(state.clone()))
+        let server = actix_web::HttpServer::new(move || guanai::app(state.clone()))
             .bind(&bind)
             .with_context(|| format!("cannot listen on {bind}"))?
-            .shutdown_timeout(10)
-            .run()
-            .await
-            .context("server error")
+            .shutdown_timeout(10);
+        // The bound address, on stdout: with `GUANAI_BIND=127.0.0.1:0` a supervisor (or a
+        // test) learns the port the system picked.
+        for addr in server.addrs() {
+            tracing::info!(%addr, %backend, "guanai listening");
+            println!("guanai listening on http://{addr}");
+        }
+        server.run().await.context("server error")
     });
     worker.stop();
     served?;

@@ -108,7 +108,7 @@ pub async fn login(
 
     let state_for_tx = state.clone();
     let audit = AuditContext::from_request(&meta, None, now);
-    let outcome = db::run_tx(&state.db, move |conn| match user {
+    let outcome = db::run_tx(&state.db, move |conn| match user.clone() {
         Some(user) if matches && user.active => {
             release_failure_slot(conn, &slot)?;
             let pair = issue_tokens(conn, &state_for_tx, &user, None, state_for_tx.clock.now())?;

@@ -262,7 +262,7 @@ pub async fn create_course(
     let tz = state.settings.timezone;
     let (course, actor) = db::run_tx(&state.db, move |conn| {
         let actor = Actor::load(conn, &user)?;
-        let expert_id = match (actor.is_admin(), &actor.expert_id, body.expert_id) {
+        let expert_id = match (actor.is_admin(), &actor.expert_id, body.expert_id.clone()) {
             (true, _, Some(id)) => id,
             (true, _, None) => {
                 return Err(ApiError::invalid(
@@ -487,13 +487,19 @@ pub async fn update_course(
         })?;
         let before = record.draft()?;
         let after = CourseDraft {
-            team: body.team.unwrap_or(before.team.clone()),
-            title: body.title.unwrap_or(before.title.clone()),
-            description: body.description.unwrap_or(before.description.clone()),
-            outline: body.outline.unwrap_or(before.outline.clone()),
-            audiences: body.audiences.unwrap_or(before.audiences.clone()),
-            grade_bands: body.grade_bands.unwrap_or(before.grade_bands.clone()),
-            modes: body.modes.unwrap_or(before.modes.clone()),
+            team: body.team.clone().unwrap_or(before.team.clone()),
+            title: body.title.clone().unwrap_or(before.title.clone()),
+            description: body
+                .description
+                .clone()
+                .unwrap_or(before.description.clone()),
+            outline: body.outline.clone().unwrap_or(before.outline.clone()),
+            audiences: body.audiences.clone().unwrap_or(before.audiences.clone()),
+            grade_bands: body
+                .grade_bands
+                .clone()
+                .unwrap_or(before.grade_bands.clone()),
+            modes: body.modes.clone().unwrap_or(before.modes.clone()),
             duration_minutes: body.duration_minutes.unwrap_or(before.duration_minutes),
             max_audience: body.max_audience.unwrap_or(before.max_audience),
         }

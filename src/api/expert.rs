@@ -432,14 +432,14 @@ pub async fn create_expert_handler(
             ));
         }
         let account = NewUser {
-            email,
-            phone,
-            password_hash,
+            email: email.clone(),
+            phone: phone.clone(),
+            password_hash: password_hash.clone(),
             ..NewUser::new(&login, &profile.name, Role::Expert, now)
         };
         let input = NewExpertInput {
             account,
-            profile,
+            profile: profile.clone(),
             status: ExpertStatus::Candidate,
             reason: "entered by the office".to_owned(),
         };
@@ -575,7 +575,7 @@ pub async fn get_expert(
     })
 }
 
-#[derive(Debug, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateExpertRequest {
     /// Admin only.
@@ -740,6 +740,7 @@ pub async fn update_expert(
         }
         let before = record.profile()?;
         let after = body
+            .clone()
             .apply(before.clone())
             .normalized(year)
             .map_err(ApiError::Validation)?;
@@ -748,7 +749,13 @@ pub async fn update_expert(
             return Err(version_mismatch("expert", record.expert.version, expected));
         }
         Expert::replace_sets(conn, &id, &sets_of(&after))?;
-        User::set_contact(conn, &record.expert.user_id, email, phone, now)?;
+        User::set_contact(
+            conn,
+            &record.expert.user_id,
+            email.clone(),
+            phone.clone(),
+            now,
+        )?;
         let ended = TeamLead::remove_for_expert(conn, &id, &after.teams())?;
         if !ended.is_empty() {
             audit.record(

@@ -165,7 +165,7 @@ pub async fn set_team_leads(
     let team = db::run_tx(&state.db, move |conn| {
         let before = load_team(conn, &code)?;
         let mut deputies: Vec<String> = Vec::new();
-        for d in body.deputies {
+        for d in body.deputies.clone() {
             if !deputies.contains(&d) {
                 deputies.push(d);
             }

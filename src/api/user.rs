@@ -229,10 +229,10 @@ pub async fn create_user(
         }
         let has_password = password_hash.is_some();
         let new = NewUser {
-            email,
-            phone,
-            password_hash,
-            school_id,
+            email: email.clone(),
+            phone: phone.clone(),
+            password_hash: password_hash.clone(),
+            school_id: school_id.clone(),
             ..NewUser::new(&login, &display_name, role, now)
         };
         let id = new.id.clone();

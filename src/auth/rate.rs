@@ -22,9 +22,11 @@ pub fn take(
     limits: &[(Limit, &str)],
     now: NaiveDateTime,
 ) -> ApiResult<()> {
-    for (limit, subject) in limits {
-        db::lock_key(conn, &format!("rate:{}:{subject}", limit.kind))?;
-    }
+    let keys: Vec<String> = limits
+        .iter()
+        .map(|(limit, subject)| format!("rate:{}:{subject}", limit.kind))
+        .collect();
+    db::lock_keys(conn, &keys)?;
     let mut wait: Option<i64> = None;
     for (limit, subject) in limits {
         let since = now - limit.window;

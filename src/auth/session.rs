@@ -45,8 +45,7 @@ pub fn reserve_failure_slot(
     ip: &str,
     now: NaiveDateTime,
 ) -> ApiResult<String> {
-    db::lock_key(conn, &format!("login:{login}"))?;
-    db::lock_key(conn, &format!("ip:{ip}"))?;
+    db::lock_keys(conn, &[format!("login:{login}"), format!("ip:{ip}")])?;
     let since = now - Duration::minutes(FAILURE_WINDOW_MINUTES);
     let by_login = LoginFailure::for_login(conn, login, since, MAX_FAILURES_PER_LOGIN)?;
     let by_ip = LoginFailure::for_ip(conn, ip, since, MAX_FAILURES_PER_IP)?;

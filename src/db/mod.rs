@@ -1,6 +1,7 @@
 //! The database: one connection type for SQLite and PostgreSQL, the pool, embedded
 //! migrations, and the helpers every query goes through.
 
+pub mod constraint;
 pub mod schema;
 
 use std::time::Duration;
@@ -138,9 +139,39 @@ where
     }
 }
 
+/// Inside a [`transaction`], runs `f` in a savepoint: when `f` fails, only its writes are
+/// undone and the transaction goes on (on PostgreSQL a refused statement would otherwise
+/// abort the whole transaction). For a use case that tries a write and falls back; the
+/// only nesting there is.
+pub fn savepoint<T, E, F>(conn: &mut DbConnection, f: F) -> Result<T, E>
+where
+    F: FnOnce(&mut DbConnection) -> Result<T, E>,
+    E: From<diesel::result::Error>,
+{
+    let depth =
+        <DbConnection as Connection>::TransactionManager::transaction_manager_status_mut(conn)
+            .transaction_depth()?;
+    if depth.is_none() {
+        return Err(diesel::result::Error::NotInTransaction.into());
+    }
+    // At depth ≥ 1 diesel's transaction manager issues SAVEPOINT / RELEASE / ROLLBACK TO.
+    <DbConnection as Connection>::TransactionManager::begin_transaction(conn)?;
+    match f(conn) {
+        Ok(value) => {
+            <DbConnection as Connection>::TransactionManager::commit_transaction(conn)?;
+            Ok(value)
+        }
+        Err(e) => {
+            <DbConnection as Connection>::TransactionManager::rollback_transaction(conn)?;
+            Err(e)
+        }
+    }
+}
+
 /// Inside a write transaction, makes concurrent transactions that take the same key wait
 /// for each other until commit. PostgreSQL: a transaction-scoped advisory lock. SQLite:
 /// nothing to do, as every write transaction is `BEGIN IMMEDIATE` and so runs alone.
+/// To take several, use [`lock_keys`], which orders them.
 pub fn lock_key(conn: &mut DbConnection, key: &str) -> diesel::QueryResult<()> {
     use diesel::RunQueryDsl as _;
     if let DbConnection::Postgresql(pg) = conn {
@@ -151,13 +182,37 @@ pub fn lock_key(conn: &mut DbConnection, key: &str) -> diesel::QueryResult<()> {
     Ok(())
 }
 
+/// Takes several [`lock_key`]s in sorted order, so two transactions that need the same
+/// keys in different orders cannot deadlock on them.
+pub fn lock_keys<S: AsRef<str>>(conn: &mut DbConnection, keys: &[S]) -> diesel::QueryResult<()> {
+    let mut keys: Vec<&str> = keys.iter().map(AsRef::as_ref).collect();
+    keys.sort_unstable();
+    keys.dedup();
+    for key in keys {
+        lock_key(conn, key)?;
+    }
+    Ok(())
+}
+
 /// [`run`] and [`transaction`] together: the usual shape of a request that changes data.
-pub async fn run_tx<T, F>(pool: &DbPool, f: F) -> ApiResult<T>
+/// A transaction that loses a race (deadlock, serialization failure) is run once more;
+/// losing again is a 503 `database_busy`.
+pub async fn run_tx<T, F>(pool: &DbPool, mut f: F) -> ApiResult<T>
 where
-    F: FnOnce(&mut DbConnection) -> ApiResult<T> + Send + 'static,
+    F: FnMut(&mut DbConnection) -> ApiResult<T> + Send + 'static,
     T: Send + 'static,
 {
-    run(pool, move |conn| transaction(conn, f)).await
+    run(pool, move |conn| match transaction(conn, &mut f) {
+        Err(ApiError::Retry) => {
+            tracing::info!("transaction lost a race; running it once more");
+            match transaction(conn, &mut f) {
+                Err(ApiError::Retry) => Err(ApiError::busy()),
+                other => other,
+            }
+        }
+        other => other,
+    })
+    .await
 }
 
 /// True when the backend reported lock contention rather than a real failure.

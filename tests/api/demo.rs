@@ -1,6 +1,6 @@
 //! The demo data a newcomer gets from `guanai serve --demo`: a usable roster, menu and schools.
 
-mod common;
+use crate::common;
 
 use common::TestApp;
 use guanai::clock::Clock as _;

@@ -1,6 +1,6 @@
 //! The committed OpenAPI document is the one the code generates, and the service serves it.
 
-mod common;
+use crate::common;
 
 use actix_web::test::TestRequest;
 use common::TestApp;
@@ -25,7 +25,7 @@ fn committed_openapi_matches_the_code() {
     let committed = std::fs::read_to_string(&path).unwrap_or_default();
     assert!(
         committed == generated,
-        "{COMMITTED} is out of date; regenerate it with `UPDATE_OPENAPI=1 cargo test --test openapi` \
+        "{COMMITTED} is out of date; regenerate it with `UPDATE_OPENAPI=1 cargo test openapi` \
          (or `cargo run -- openapi > {COMMITTED}`) and commit the result"
     );
 }

@@ -1,6 +1,6 @@
 //! Every error leaves as problem details with the status the design gives it.
 
-mod common;
+use crate::common;
 
 use actix_web::http::{Method, header};
 use actix_web::test::TestRequest;

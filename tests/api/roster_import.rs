@@ -1,6 +1,6 @@
 //! Importing the roster from CSV (all or nothing) and exporting it in the same columns.
 
-mod common;
+use crate::common;
 
 use actix_web::http::header;
 use actix_web::test::TestRequest;
@@ -8,7 +8,7 @@ use common::TestApp;
 use guanai::domain::roster::ExpertStatus;
 use serde_json::json;
 
-const SAMPLE: &str = include_str!("../api_docs/experts_sample.csv");
+const SAMPLE: &str = include_str!("../../api_docs/experts_sample.csv");
 
 fn csv_request(path: &str, token: &str, body: &str) -> TestRequest {
     TestRequest::post()

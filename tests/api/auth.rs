@@ -1,6 +1,6 @@
 //! Logging in, refreshing, logging out, changing and setting passwords, rate limits, tokens.
 
-mod common;
+use crate::common;
 
 use actix_web::http::Method;
 use base64::Engine as _;

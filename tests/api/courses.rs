@@ -1,6 +1,6 @@
 //! The course menu: proposals, review by the office or a team lead, the menu schools see.
 
-mod common;
+use crate::common;
 
 use common::TestApp;
 use guanai::domain::roster::ExpertStatus;

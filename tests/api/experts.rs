@@ -1,6 +1,6 @@
 //! The roster: creating experts, membership, who sees which fields, edits, search, leads.
 
-mod common;
+use crate::common;
 
 use chrono::Duration;
 use common::TestApp;

@@ -1,6 +1,6 @@
 //! Schools: the office registers them; a school's accounts see and edit only their own.
 
-mod common;
+use crate::common;
 
 use common::TestApp;
 use guanai::domain::roster::ExpertStatus;

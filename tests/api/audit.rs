@@ -1,6 +1,6 @@
 //! The audit log: written with the change it records, append-only, readable by admins.
 
-mod common;
+use crate::common;
 
 use chrono::Duration;
 use common::TestApp;

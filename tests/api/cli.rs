@@ -1,7 +1,7 @@
 //! The `guanai` binary: migrate, create-admin, seed-demo, and `serve --demo` end to end,
 //! including a graceful stop on SIGTERM.
 
-mod common;
+use crate::common;
 
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
@@ -38,7 +38,7 @@ fn stdout(output: &Output) -> String {
 
 #[test]
 fn migrate_applies_pending_migrations_once() {
-    let (_db, target) = TestDb::create();
+    let (_db, target) = TestDb::create_empty();
     let url = database_url(&target);
 
     let first = guanai(&url, &["migrate"], &[]);
@@ -113,39 +113,86 @@ fn postgres_without_a_jwt_secret_refuses_to_start() {
     assert!(String::from_utf8_lossy(&output.stderr).contains("GUANAI_JWT_SECRET"));
 }
 
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
+/// A `guanai serve` child on a port the system picks, killed when dropped (so a failed
+/// assertion leaves no server behind).
+struct ServeChild {
+    child: Option<std::process::Child>,
+    addr: std::net::SocketAddr,
+    stdout: std::io::BufReader<std::process::ChildStdout>,
+}
+
+impl ServeChild {
+    /// Starts `guanai serve ARGS` with `GUANAI_BIND=127.0.0.1:0` and waits for the line
+    /// that names the bound address.
+    fn start(mut command: Command) -> ServeChild {
+        use std::io::BufRead as _;
+        let mut child = command
+            .env("GUANAI_BIND", "127.0.0.1:0")
+            .env("GUANAI_MAIL_TRANSPORT", "log")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("start guanai serve");
+        let stdout = std::io::BufReader::new(child.stdout.take().expect("stdout"));
+        let mut guard = ServeChild {
+            child: Some(child),
+            addr: "127.0.0.1:1".parse().expect("addr"),
+            stdout,
+        };
+        let started = Instant::now();
+        loop {
+            assert!(
+                started.elapsed() < Duration::from_secs(60),
+                "serve did not start listening"
+            );
+            let mut line = String::new();
+            let read = guard.stdout.read_line(&mut line).expect("read stdout");
+            assert!(read > 0, "serve exited before listening");
+            if let Some(addr) = line.trim().strip_prefix("guanai listening on http://") {
+                guard.addr = addr.parse().expect("listening address");
+                return guard;
+            }
+        }
+    }
+
+    /// Sends SIGTERM and waits; returns the exit status and what was written to stderr.
+    fn terminate(mut self) -> (std::process::ExitStatus, String) {
+        use std::io::Read as _;
+        let mut child = self.child.take().expect("child");
+        let killed = Command::new("kill")
+            .args(["-TERM", &child.id().to_string()])
+            .status()
+            .expect("kill");
+        assert!(killed.success());
+        let mut stderr = String::new();
+        if let Some(mut err) = child.stderr.take() {
+            let _ = err.read_to_string(&mut stderr);
+        }
+        let status = child.wait().expect("wait");
+        (status, stderr)
+    }
+}
+
+impl Drop for ServeChild {
+    fn drop(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
 }
 
 #[test]
 fn serve_demo_answers_the_readme_walkthrough_and_stops_on_sigterm() {
     let (_db, target) = TestDb::create();
     let url = database_url(&target);
-    let port = free_port();
-    let addr: std::net::SocketAddr = format!("127.0.0.1:{port}").parse().unwrap();
-    let child = Command::new(env!("CARGO_BIN_EXE_guanai"))
+    let mut command = Command::new(env!("CARGO_BIN_EXE_guanai"));
+    command
         .args(["serve", "--demo"])
         .env("DATABASE_URL", &url)
-        .env("GUANAI_JWT_SECRET", common::JWT_SECRET)
-        .env("GUANAI_MAIL_TRANSPORT", "log")
-        .env("GUANAI_BIND", addr.to_string())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("start guanai serve");
-
-    let started = Instant::now();
-    while std::net::TcpStream::connect(addr).is_err() {
-        assert!(
-            started.elapsed() < Duration::from_secs(30),
-            "serve did not start listening"
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    }
+        .env("GUANAI_JWT_SECRET", common::JWT_SECRET);
+    let server = ServeChild::start(command);
+    let addr = server.addr;
     let (status, login) = http(
         addr,
         "POST",
@@ -159,42 +206,23 @@ fn serve_demo_answers_the_readme_walkthrough_and_stops_on_sigterm() {
     assert_eq!(status, 200);
     assert_eq!(teams["items"].as_array().unwrap().len(), 6);
 
-    let killed = Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(killed.success());
-    let output = child.wait_with_output().unwrap();
-    assert!(output.status.success(), "{output:?}");
-    assert!(String::from_utf8_lossy(&output.stderr).contains("guanai stopped"));
+    let (status, stderr) = server.terminate();
+    assert!(status.success(), "{status:?}: {stderr}");
+    assert!(stderr.contains("guanai stopped"), "{stderr}");
 }
 
 #[test]
 fn serve_without_a_secret_on_sqlite_keeps_a_generated_one() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("g.db");
-    let port = free_port();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_guanai"))
+    let mut command = Command::new(env!("CARGO_BIN_EXE_guanai"));
+    command
         .args(["serve"])
         .env("DATABASE_URL", format!("sqlite://{}", db.display()))
-        .env_remove("GUANAI_JWT_SECRET")
-        .env("GUANAI_MAIL_TRANSPORT", "log")
-        .env("GUANAI_BIND", format!("127.0.0.1:{port}"))
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
+        .env_remove("GUANAI_JWT_SECRET");
+    let server = ServeChild::start(command);
     let secret = guanai::config::secret_file_for(&db);
-    let started = Instant::now();
-    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(
-            started.elapsed() < Duration::from_secs(30),
-            "serve did not start listening"
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    let _ = child.kill();
-    let _ = child.wait();
+    drop(server);
     assert!(db.exists());
     assert!(std::fs::read_to_string(&secret).unwrap().len() >= 32);
 }

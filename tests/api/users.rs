@@ -1,7 +1,7 @@
 //! The office manages login accounts: creation, first passwords, edits with versions,
 //! deactivation, resets, listing.
 
-mod common;
+use crate::common;
 
 use chrono::Duration;
 use common::{PASSWORD, TestApp};

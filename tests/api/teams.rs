@@ -1,6 +1,6 @@
 //! The six sub-teams, seeded by migration.
 
-mod common;
+use crate::common;
 
 use common::TestApp;
 use guanai::domain::role::Role;

@@ -1,7 +1,7 @@
 //! Notifications: written with the change that causes them, shown in the inbox, and mailed
 //! by the delivery worker to a real SMTP server (mailin-embedded, started by each test).
 
-mod common;
+use crate::common;
 
 use std::net::TcpListener;
 use std::sync::{Arc, Mutex};

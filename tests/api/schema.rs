@@ -1,7 +1,7 @@
 //! Migrations run up, down and up again, and leave exactly the tables and columns that
 //! `src/db/schema.rs` declares, on whichever backend the suite runs against.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 
@@ -15,7 +15,7 @@ use guanai::db::{self, DbConnection};
 type Columns = BTreeMap<String, BTreeMap<String, String>>;
 
 fn declared_schema() -> Columns {
-    let source = include_str!("../src/db/schema.rs");
+    let source = include_str!("../../src/db/schema.rs");
     let mut tables = Columns::new();
     let mut current: Option<String> = None;
     for line in source.lines().map(str::trim) {
@@ -127,7 +127,7 @@ fn actual_schema(conn: &mut DbConnection) -> Columns {
 
 #[test]
 fn migrations_run_up_down_and_up_again() {
-    let (test_db, target) = TestDb::create();
+    let (test_db, target) = TestDb::create_empty();
     let mut conn = db::connect_one(&target).unwrap();
 
     let applied = db::run_migrations(&mut conn).unwrap();

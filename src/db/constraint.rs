@@ -1,0 +1,248 @@
+//! Database refusals as problems: which constraint refused a write, and the one table that
+//! turns a constraint's name into what the client is told.
+//!
+//! How the name is found:
+//! - PostgreSQL reports it (`constraint_name()`), for unique, foreign-key, check and
+//!   exclusion constraints and for a trigger that raises with `CONSTRAINT = '…'`;
+//!   `details()` carries the conflicting values (an exclusion constraint names the
+//!   conflicting row's range there).
+//! - SQLite names a CHECK written as `CONSTRAINT name CHECK (…)` in its message
+//!   (`CHECK constraint failed: name`); a trigger's `RAISE(ABORT, 'name: detail')` text
+//!   starts with the name by convention. Its unique message names the columns
+//!   (`UNIQUE constraint failed: t.a, t.b`), which a rule may list as an alias.
+
+use diesel::result::{DatabaseErrorKind, Error};
+
+use crate::error::ApiError;
+
+/// What a refused write told about itself.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Refusal {
+    pub kind: RefusalKind,
+    /// The constraint's name (or, for an SQLite unique violation, `table.col, …`).
+    pub constraint: Option<String>,
+    /// PostgreSQL's detail line, or the text after `name:` in an SQLite trigger message.
+    pub details: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RefusalKind {
+    Unique,
+    ForeignKey,
+    Check,
+    Exclusion,
+    /// A trigger refused the write (SQLite `RAISE(ABORT, …)`, PostgreSQL `RAISE EXCEPTION`).
+    Trigger,
+}
+
+/// One row of the table: a constraint, and the problem it becomes.
+#[derive(Debug, Clone, Copy)]
+pub struct ConstraintRule {
+    /// The constraint's name, and any alias SQLite reports instead (`table.col`).
+    pub names: &'static [&'static str],
+    /// 409 or 422, mostly.
+    pub status: u16,
+    pub code: &'static str,
+    /// The problem's detail, from the refusal (for the conflicting values).
+    pub detail: fn(&Refusal) -> String,
+}
+
+/// Every constraint whose refusal a client can meet, and what they are told. A constraint
+/// missing here still becomes a 409 (`constraint_violation`), with a logged warning.
+pub static CONSTRAINTS: &[ConstraintRule] = &[];
+
+/// Reads which constraint refused the write, if a constraint did.
+pub fn refusal_of(err: &Error) -> Option<Refusal> {
+    let Error::DatabaseError(kind, info) = err else {
+        return None;
+    };
+    let message = info.message();
+    let kind = match kind {
+        DatabaseErrorKind::UniqueViolation => RefusalKind::Unique,
+        DatabaseErrorKind::ForeignKeyViolation => RefusalKind::ForeignKey,
+        DatabaseErrorKind::CheckViolation => RefusalKind::Check,
+        DatabaseErrorKind::ExclusionViolation => RefusalKind::Exclusion,
+        // PostgreSQL: a trigger raising with a CONSTRAINT option but its own SQLSTATE.
+        DatabaseErrorKind::Unknown if info.constraint_name().is_some() => RefusalKind::Trigger,
+        // SQLite: `RAISE(ABORT, 'name: detail')`, by this project's convention.
+        DatabaseErrorKind::Unknown if trigger_text(message).is_some() => RefusalKind::Trigger,
+        _ => return None,
+    };
+    if let Some(name) = info.constraint_name() {
+        return Some(Refusal {
+            kind,
+            constraint: Some(name.to_owned()),
+            details: info.details().map(str::to_owned),
+        });
+    }
+    // SQLite: the name is in the message.
+    let (constraint, details) = match kind {
+        RefusalKind::Check => (
+            message
+                .strip_prefix("CHECK constraint failed: ")
+                .map(str::to_owned),
+            None,
+        ),
+        RefusalKind::Unique => (
+            message
+                .strip_prefix("UNIQUE constraint failed: ")
+                .map(str::to_owned),
+            None,
+        ),
+        RefusalKind::Trigger => match trigger_text(message) {
+            Some((name, details)) => (Some(name.to_owned()), details.map(str::to_owned)),
+            None => (None, None),
+        },
+        RefusalKind::ForeignKey | RefusalKind::Exclusion => (None, None),
+    };
+    Some(Refusal {
+        kind,
+        constraint,
+        details,
+    })
+}
+
+/// `name` or `name: detail`, where the name is a snake_case identifier.
+fn trigger_text(message: &str) -> Option<(&str, Option<&str>)> {
+    let (name, details) = match message.split_once(':') {
+        Some((name, rest)) => (name, Some(rest.trim())),
+        None => (message, None),
+    };
+    let is_name = !name.is_empty()
+        && name.len() <= 63
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+        && name.contains('_');
+    is_name.then_some((name, details.filter(|d| !d.is_empty())))
+}
+
+/// The problem a refusal becomes under `table`. `None` when the error is no refusal.
+pub fn problem_for(err: &Error, table: &[ConstraintRule]) -> Option<ApiError> {
+    let refusal = refusal_of(err)?;
+    let rule = refusal.constraint.as_deref().and_then(|name| {
+        table
+            .iter()
+            .find(|rule| rule.names.iter().any(|n| n.eq_ignore_ascii_case(name)))
+    });
+    if let Some(rule) = rule {
+        let detail = (rule.detail)(&refusal);
+        return Some(match rule.status {
+            422 => ApiError::invalid("body", rule.code, detail),
+            403 => ApiError::forbidden(rule.code, detail),
+            _ => ApiError::conflict(rule.code, detail),
+        });
+    }
+    Some(match refusal.kind {
+        // Long-standing generic answers for the plain key constraints.
+        RefusalKind::Unique => ApiError::conflict(
+            "already_exists",
+            "a resource with these values already exists",
+        ),
+        RefusalKind::ForeignKey => ApiError::conflict(
+            "reference_conflict",
+            "a referenced resource does not exist or is still in use",
+        ),
+        RefusalKind::Check | RefusalKind::Exclusion | RefusalKind::Trigger => {
+            tracing::warn!(
+                constraint = refusal.constraint.as_deref().unwrap_or("?"),
+                kind = ?refusal.kind,
+                "a constraint without a rule in db::constraint::CONSTRAINTS refused a write"
+            );
+            ApiError::conflict(
+                "constraint_violation",
+                "the change breaks a rule the data must keep",
+            )
+        }
+    })
+}
+
+/// PostgreSQL's deadlock (40P01) and serialization failure (40001): the transaction lost a
+/// race and may simply be run again.
+pub fn is_retryable(err: &Error) -> bool {
+    match err {
+        Error::DatabaseError(DatabaseErrorKind::SerializationFailure, _) => true,
+        Error::DatabaseError(_, info) => info.message().contains("deadlock detected"),
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sqlite_error(kind: DatabaseErrorKind, message: &str) -> Error {
+        Error::DatabaseError(kind, Box::new(message.to_owned()))
+    }
+
+    #[test]
+    fn sqlite_messages_name_their_constraint() {
+        let check = sqlite_error(
+            DatabaseErrorKind::CheckViolation,
+            "CHECK constraint failed: probe_positive",
+        );
+        assert_eq!(
+            refusal_of(&check).unwrap().constraint.as_deref(),
+            Some("probe_positive")
+        );
+        let trigger = sqlite_error(
+            DatabaseErrorKind::Unknown,
+            "expert_busy: 2026-03-05 09:00-10:30",
+        );
+        let refusal = refusal_of(&trigger).unwrap();
+        assert_eq!(refusal.kind, RefusalKind::Trigger);
+        assert_eq!(refusal.constraint.as_deref(), Some("expert_busy"));
+        assert_eq!(refusal.details.as_deref(), Some("2026-03-05 09:00-10:30"));
+        // Ordinary failures are no refusal.
+        assert_eq!(
+            refusal_of(&sqlite_error(
+                DatabaseErrorKind::Unknown,
+                "no such table: x"
+            )),
+            None
+        );
+        assert_eq!(refusal_of(&Error::NotFound), None);
+    }
+
+    #[test]
+    fn the_table_decides_the_problem_and_unmapped_constraints_are_409() {
+        const PROBE_CODE: &str = "must_be_positive";
+        static TABLE: &[ConstraintRule] = &[ConstraintRule {
+            names: &["probe_positive"],
+            status: 422,
+            code: PROBE_CODE,
+            detail: |_| "n must be positive".to_owned(),
+        }];
+        let mapped = problem_for(
+            &sqlite_error(
+                DatabaseErrorKind::CheckViolation,
+                "CHECK constraint failed: probe_positive",
+            ),
+            TABLE,
+        )
+        .unwrap();
+        assert_eq!(mapped.code(), "validation_failed");
+        let unmapped = problem_for(
+            &sqlite_error(
+                DatabaseErrorKind::CheckViolation,
+                "CHECK constraint failed: other",
+            ),
+            TABLE,
+        )
+        .unwrap();
+        assert_eq!(unmapped.code(), "constraint_violation");
+    }
+
+    #[test]
+    fn deadlocks_and_serialization_failures_are_retryable() {
+        assert!(is_retryable(&sqlite_error(
+            DatabaseErrorKind::SerializationFailure,
+            "could not serialize access"
+        )));
+        assert!(is_retryable(&sqlite_error(
+            DatabaseErrorKind::Unknown,
+            "deadlock detected"
+        )));
+        assert!(!is_retryable(&Error::NotFound));
+    }
+}

@@ -1,0 +1,21 @@
+//! The black-box tests of the service: one binary, one module per resource or flow,
+//! all built on the harness in [`common`].
+
+mod audit;
+mod auth;
+mod cli;
+mod common;
+mod concurrency;
+mod constraints;
+mod courses;
+mod demo;
+mod error_codes;
+mod errors;
+mod experts;
+mod notifications;
+mod openapi;
+mod roster_import;
+mod schema;
+mod schools;
+mod teams;
+mod users;
