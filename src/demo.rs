@@ -6,17 +6,21 @@
 use chrono::NaiveDateTime;
 use serde_json::json;
 
-use crate::api::expert::{NewExpertInput, create_expert};
 use crate::audit::AuditContext;
+use crate::config::Settings;
 use crate::db::DbConnection;
+use crate::domain::course::{COURSE_PROPOSED, CourseReview};
 use crate::domain::profile::Profile;
 use crate::domain::role::Role;
+use crate::domain::roster::CourseStatus;
 use crate::domain::roster::{Audience, Category, ExpertStatus, Gender, GradeBand, Mode};
 use crate::error::ApiResult;
 use crate::models::course::{Course, CourseSets, NewCourse};
 use crate::models::school::{NewSchool, School};
 use crate::models::team_lead::TeamLead;
 use crate::models::user::{NewUser, User};
+use crate::usecase::expert::NewExpertInput;
+use crate::usecase::{self, Transition, Uow};
 
 /// The password of every demo account. Public: it is printed and documented.
 pub const DEMO_PASSWORD: &str = "guanai-demo-2026";
@@ -548,14 +552,14 @@ pub fn demo_logins() -> Vec<(Role, &'static str)> {
 /// `password_hash` is the argon2 hash of [`DEMO_PASSWORD`], made by the caller.
 pub fn seed(
     conn: &mut DbConnection,
+    settings: &Settings,
     password_hash: &str,
     now: NaiveDateTime,
 ) -> ApiResult<SeedOutcome> {
-    crate::db::transaction(conn, |conn| {
-        if User::count(conn)? > 0 {
+    Uow::within(conn, settings, AuditContext::system(now), |uow| {
+        if User::count(uow.conn)? > 0 {
             return Ok(SeedOutcome::SkippedNotEmpty);
         }
-        let audit = AuditContext::system(now);
         let ready = |login: &str, name: &str, role: Role| NewUser {
             email: Some(format!("{login}@demo.guanai.invalid")),
             password_hash: Some(password_hash.to_owned()),
@@ -563,9 +567,8 @@ pub fn seed(
             ..NewUser::new(login, name, role, now)
         };
         let admin = ready(DEMO_ADMIN, "关工委办公室（演示）", Role::Admin);
-        User::insert(conn, &admin)?;
-        audit.record(
-            conn,
+        User::insert(uow.conn, &admin)?;
+        uow.record(
             "user.created",
             "user",
             Some(&admin.id),
@@ -601,13 +604,14 @@ pub fn seed(
                 profile,
                 status: ExpertStatus::Active,
                 reason: "demo roster".to_owned(),
+                notify: false,
             };
-            let (id, _) = create_expert(conn, &audit, input, None)?;
+            let (id, _) = usecase::expert::create(uow, input)?;
             expert_ids.insert(login, id);
         }
         for (team, lead, deputy) in LEADS {
             let deputies = [expert_ids[deputy].clone()];
-            TeamLead::replace_for_team(conn, team, Some(&expert_ids[lead]), &deputies, now)?;
+            TeamLead::replace_for_team(uow.conn, team, Some(&expert_ids[lead]), &deputies, now)?;
         }
         for (login, name, school_type, district) in SCHOOLS {
             let address = format!("{district}{name}校区");
@@ -624,12 +628,12 @@ pub fn seed(
                 created_at: now,
                 updated_at: now,
             };
-            School::insert(conn, &school)?;
+            School::insert(uow.conn, &school)?;
             let account = NewUser {
                 school_id: Some(school.id.clone()),
                 ..ready(login, name, Role::School)
             };
-            User::insert(conn, &account)?;
+            User::insert(uow.conn, &account)?;
         }
         let admin_id = admin.id.clone();
         for (login, title, audiences, grades, minutes) in COURSES {
@@ -646,7 +650,7 @@ pub fn seed(
                 outline: String::new(),
                 duration_minutes: minutes,
                 max_audience: None,
-                status: "approved".to_owned(),
+                status: CourseStatus::Approved,
                 created_by: admin_id.clone(),
                 version: 1,
                 created_at: now,
@@ -657,7 +661,20 @@ pub fn seed(
                 grades: grades.iter().map(|g| g.as_str().to_owned()).collect(),
                 modes: vec!["online".to_owned(), "offline".to_owned()],
             };
-            Course::insert(conn, &new, &sets)?;
+            // Entered on the menu as approved, with that as the first history entry.
+            let id = new.id.clone();
+            uow.transition::<CourseReview>(
+                Transition {
+                    object_id: &id,
+                    from: None,
+                    to: CourseStatus::Approved,
+                    action: COURSE_PROPOSED,
+                    reason: Some("demo menu, approved"),
+                    audit_action: "course.proposed",
+                    audit_detail: json!({ "demo": true }),
+                },
+                |conn| Course::insert(conn, &new, &sets).map(|()| true),
+            )?;
         }
         Ok(SeedOutcome::Seeded {
             accounts: 1 + EXPERTS.len() + SCHOOLS.len(),

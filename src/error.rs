@@ -135,6 +135,13 @@ impl ApiError {
     pub fn internal(cause: impl Into<Cause>) -> Self {
         Self::Internal(cause.into())
     }
+    /// 412 for a change that named an older version (`If-Match`) than the stored one.
+    pub fn version_mismatch(what: &str, current: i32, expected: i32) -> Self {
+        Self::PreconditionFailed {
+            code: "version_mismatch",
+            detail: format!("the {what} is at version {current}, not {expected}; read it again"),
+        }
+    }
     pub fn busy() -> Self {
         Self::Unavailable {
             code: "database_busy",

@@ -17,6 +17,7 @@ pub mod http;
 pub mod mail;
 pub mod models;
 pub mod time;
+pub mod usecase;
 
 use std::sync::Arc;
 

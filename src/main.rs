@@ -79,7 +79,7 @@ fn main() -> anyhow::Result<()> {
         Command::SeedDemo => {
             let mut conn = open(&settings)?;
             db::run_migrations(&mut conn).map_err(|e| anyhow::anyhow!(e))?;
-            seed_demo(&mut conn)
+            seed_demo(&mut conn, &settings)
         }
         Command::ImportExperts { file, dry_run } => import_experts(&settings, &file, dry_run),
         Command::Openapi => {
@@ -93,10 +93,10 @@ fn open(settings: &Settings) -> anyhow::Result<db::DbConnection> {
     db::connect_one(&settings.database).context("cannot open the database")
 }
 
-fn seed_demo(conn: &mut db::DbConnection) -> anyhow::Result<()> {
+fn seed_demo(conn: &mut db::DbConnection, settings: &Settings) -> anyhow::Result<()> {
     let hash = guanai::auth::password::hash_password(demo::DEMO_PASSWORD)
         .map_err(|e| anyhow::anyhow!(e.to_string()))?;
-    match demo::seed(conn, &hash, SystemClock.now_naive())
+    match demo::seed(conn, settings, &hash, SystemClock.now_naive())
         .map_err(|e| anyhow::anyhow!(e.to_string()))?
     {
         demo::SeedOutcome::Seeded {
@@ -137,8 +137,8 @@ fn import_experts(
     let tz = settings.timezone;
     let year = SystemClock.now().with_timezone(&tz).year();
     let audit = guanai::audit::AuditContext::system(now);
-    let result = db::transaction(&mut conn, |conn| {
-        guanai::api::roster_csv::import_roster(conn, &bytes, dry_run, &audit, year, settings)
+    let result = guanai::usecase::Uow::within(&mut conn, settings, audit, |uow| {
+        guanai::api::roster_csv::import_roster(uow, &bytes, dry_run, year)
     });
     match result {
         Ok(report) => {
@@ -222,7 +222,7 @@ fn serve(settings: Settings, demo: bool) -> anyhow::Result<()> {
         let applied = db::run_migrations(&mut conn).map_err(|e| anyhow::anyhow!(e))?;
         tracing::info!(applied, "migrations applied");
         if demo {
-            seed_demo(&mut conn)?;
+            seed_demo(&mut conn, &settings)?;
         }
     }
     let backend = match &settings.database {

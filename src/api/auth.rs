@@ -22,6 +22,7 @@ use crate::mail::outbox::{Notice, notify};
 use crate::models::password_token::PasswordToken;
 use crate::models::refresh_token::RefreshToken;
 use crate::models::user::User;
+use crate::usecase::{self, password::Via};
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -266,27 +267,11 @@ pub async fn set_password(
         .await?
         .map_err(|e| ApiError::internal(e.to_string()))?;
     let audit = AuditContext::from_request(&meta, Some(&user.id), now);
-    let st = state.clone();
-    let used = db::run_tx(&state.db, move |conn| {
-        if !PasswordToken::mark_used(conn, &token.id, now)? {
+    let used = usecase::write(&state, audit, move |uow| {
+        if !PasswordToken::mark_used(uow.conn, &token.id, now)? {
             return Ok(false);
         }
-        User::set_password(conn, &user.id, &password_hash, now)?;
-        RefreshToken::revoke_all_for_user(conn, &user.id, now)?;
-        notify(
-            conn,
-            &st.settings,
-            &user,
-            Notice::PasswordChanged { at: now },
-            now,
-        )?;
-        audit.record(
-            conn,
-            "user.password_set",
-            "user",
-            Some(&user.id),
-            json!({ "via": "set_password_token" }),
-        )?;
+        usecase::password::set(uow, &user.id, &password_hash, Via::SetPasswordToken)?;
         Ok(true)
     })
     .await?;

@@ -1,35 +1,30 @@
 //! `/api/v1/courses`: the course menu (课程菜单): proposals, review, retirement, browsing.
 
-use std::collections::HashMap;
-
 use actix_web::http::header;
 use actix_web::{HttpResponse, web};
 use chrono::{DateTime, FixedOffset};
 use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
-use serde_json::json;
 use utoipa::{IntoParams, ToSchema};
 
 use crate::AppState;
+use crate::api::history::{HistoryPage, history_page};
 use crate::api::pagination;
-use crate::api::support::{check_team_filter, present, version_mismatch, with_etag};
+use crate::api::support::{check_team_filter, present, with_etag};
 use crate::audit::AuditContext;
 use crate::auth::AuthUser;
 use crate::auth::actor::Actor;
-use crate::db::{self, DbConnection};
+use crate::db;
 use crate::domain::course::CourseDraft;
-use crate::domain::roster::{Audience, CourseStatus, GradeBand, Mode, stored};
-use crate::domain::visibility::{course_visible, may_review_course};
+use crate::domain::roster::{Audience, CourseStatus, GradeBand, Mode};
 use crate::error::{ApiError, ApiResult, FieldError, Problem};
 use crate::extract::{ApiJson, IfMatch};
 use crate::http::RequestMeta;
-use crate::mail::outbox::{Notice, notify};
-use crate::models::course::{
-    Course, CourseChanges, CourseFilter, CourseScope, CourseSets, NewCourse, search_text,
-};
-use crate::models::expert::Expert;
-use crate::models::user::User;
+use crate::models::course::{Course, CourseFilter, CourseScope};
+use crate::models::state_change::StateChange;
 use crate::time::to_local;
+use crate::usecase::course::{CourseEdit, CourseRecord, Decision};
+use crate::usecase::{self, Uow};
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct CourseReview {
@@ -68,96 +63,16 @@ pub struct CourseResponse {
     pub updated_at: DateTime<FixedOffset>,
 }
 
-struct CourseRecord {
-    course: Course,
-    sets: CourseSets,
-    expert: Expert,
-}
-
-impl CourseRecord {
-    fn load_many(conn: &mut DbConnection, courses: Vec<Course>) -> ApiResult<Vec<CourseRecord>> {
-        let ids: Vec<String> = courses.iter().map(|c| c.id.clone()).collect();
-        let sets = Course::sets_for(conn, &ids)?;
-        let expert_ids: Vec<String> = courses.iter().map(|c| c.expert_id.clone()).collect();
-        let experts: HashMap<String, Expert> = Expert::find_many(conn, &expert_ids)?
-            .into_iter()
-            .map(|e| (e.id.clone(), e))
-            .collect();
-        let mut records = Vec::with_capacity(courses.len());
-        for (course, sets) in courses.into_iter().zip(sets) {
-            let expert = experts
-                .get(&course.expert_id)
-                .cloned()
-                .ok_or_else(|| ApiError::internal("course without expert"))?;
-            records.push(CourseRecord {
-                course,
-                sets,
-                expert,
-            });
-        }
-        Ok(records)
-    }
-
-    fn load(conn: &mut DbConnection, id: &str) -> ApiResult<Option<CourseRecord>> {
-        let Some(course) = Course::find(conn, id)? else {
-            return Ok(None);
-        };
-        Ok(Self::load_many(conn, vec![course])?.pop())
-    }
-
-    fn visible_to(&self, actor: &Actor) -> bool {
-        course_visible(
-            actor.viewer(),
-            &self.course.expert_id,
-            &self.course.team_code,
-            self.course.status == "approved",
-            self.expert.status == "active",
-        )
-    }
-
-    /// The course as a draft; sets in their natural order, not the database's text order.
-    fn draft(&self) -> ApiResult<CourseDraft> {
-        let mut draft = CourseDraft {
-            team: self.course.team_code.clone(),
-            title: self.course.title.clone(),
-            description: self.course.description.clone(),
-            outline: self.course.outline.clone(),
-            audiences: self
-                .sets
-                .audiences
-                .iter()
-                .map(|a| stored(a))
-                .collect::<ApiResult<_>>()?,
-            grade_bands: self
-                .sets
-                .grades
-                .iter()
-                .map(|g| stored(g))
-                .collect::<ApiResult<_>>()?,
-            modes: self
-                .sets
-                .modes
-                .iter()
-                .map(|m| stored(m))
-                .collect::<ApiResult<_>>()?,
-            duration_minutes: self.course.duration_minutes,
-            max_audience: self.course.max_audience,
-        };
-        draft.audiences.sort();
-        draft.grade_bands.sort();
-        draft.modes.sort();
-        Ok(draft)
-    }
-
-    fn response(&self, actor: &Actor, tz: Tz) -> ApiResult<CourseResponse> {
-        let draft = self.draft()?;
-        let c = &self.course;
-        let sees_review =
-            actor.is_admin() || actor.is_expert(&c.expert_id) || actor.leads(&c.team_code);
+/// The course as `actor` may see it: the review only for those who may see it.
+fn course_response(record: &CourseRecord, actor: &Actor, tz: Tz) -> ApiResult<CourseResponse> {
+    {
+        let draft = record.draft()?;
+        let c = &record.course;
+        let sees_review = record.review_visible_to(actor);
         Ok(CourseResponse {
             id: c.id.clone(),
             expert_id: c.expert_id.clone(),
-            expert_name: self.expert.name.clone(),
+            expert_name: record.expert.name.clone(),
             team: draft.team,
             title: draft.title,
             description: draft.description,
@@ -167,7 +82,7 @@ impl CourseRecord {
             modes: draft.modes,
             duration_minutes: draft.duration_minutes,
             max_audience: draft.max_audience,
-            status: stored(&c.status)?,
+            status: c.status,
             review: sees_review.then(|| CourseReview {
                 comment: c.review_comment.clone(),
                 reviewed_by: c.reviewed_by.clone(),
@@ -177,36 +92,6 @@ impl CourseRecord {
             created_at: to_local(c.created_at, tz),
             updated_at: to_local(c.updated_at, tz),
         })
-    }
-}
-
-fn sets_of(draft: &CourseDraft) -> CourseSets {
-    CourseSets {
-        audiences: draft
-            .audiences
-            .iter()
-            .map(|a| a.as_str().to_owned())
-            .collect(),
-        grades: draft
-            .grade_bands
-            .iter()
-            .map(|g| g.as_str().to_owned())
-            .collect(),
-        modes: draft.modes.iter().map(|m| m.as_str().to_owned()).collect(),
-    }
-}
-
-/// The course's team must be one the expert serves.
-fn check_team_served(conn: &mut DbConnection, expert: &Expert, team: &str) -> ApiResult<()> {
-    let teams = Expert::sets(conn, &expert.id)?.all_teams(&expert.primary_team);
-    if teams.iter().any(|t| t == team) {
-        Ok(())
-    } else {
-        Err(ApiError::invalid(
-            "team",
-            "not_member",
-            "the expert does not serve this sub-team",
-        ))
     }
 }
 
@@ -257,78 +142,26 @@ pub async fn create_course(
     }
     .normalized()
     .map_err(ApiError::Validation)?;
-    let now = state.clock.now_naive();
-    let audit = AuditContext::from_request(&meta, Some(user.id()), now);
+    let expert_id = body.expert_id;
+    let audit = AuditContext::from_request(&meta, Some(user.id()), state.clock.now_naive());
     let tz = state.settings.timezone;
-    let (course, actor) = db::run_tx(&state.db, move |conn| {
-        let actor = Actor::load(conn, &user)?;
-        let expert_id = match (actor.is_admin(), &actor.expert_id, body.expert_id.clone()) {
-            (true, _, Some(id)) => id,
-            (true, _, None) => {
-                return Err(ApiError::invalid(
-                    "expert_id",
-                    "required",
-                    "name the expert whose course this is",
-                ));
-            }
-            (false, Some(own), None) => own.clone(),
-            (false, Some(own), Some(id)) if *own == id => id,
-            _ => {
-                return Err(ApiError::forbidden(
-                    "forbidden",
-                    "experts propose their own courses; the office may propose for any expert",
-                ));
-            }
-        };
-        let expert = Expert::find(conn, &expert_id)?
-            .ok_or_else(|| ApiError::invalid("expert_id", "not_found", "no expert has this id"))?;
-        if expert.status == "exited" {
-            return Err(ApiError::conflict(
-                "expert_exited",
-                "an expert who has left cannot propose courses",
-            ));
-        }
-        check_team_served(conn, &expert, &draft.team)?;
-        let id = uuid::Uuid::new_v4().to_string();
-        Course::insert(
-            conn,
-            &NewCourse {
-                id: id.clone(),
-                expert_id: expert.id.clone(),
-                team_code: draft.team.clone(),
-                search_text: search_text(&draft.title, &draft.description, &draft.outline),
-                title: draft.title.clone(),
-                description: draft.description.clone(),
-                outline: draft.outline.clone(),
-                duration_minutes: draft.duration_minutes,
-                max_audience: draft.max_audience,
-                status: CourseStatus::PendingReview.as_str().to_owned(),
-                created_by: actor.user_id.clone(),
-                version: 1,
-                created_at: now,
-                updated_at: now,
-            },
-            &sets_of(&draft),
-        )?;
-        audit.record(
-            conn,
-            "course.proposed",
-            "course",
-            Some(&id),
-            json!({ "expert_id": expert.id, "title": draft.title }),
-        )?;
-        let record = CourseRecord::load(conn, &id)?
-            .ok_or_else(|| ApiError::internal("created course vanished"))?;
-        Ok((record, actor))
+    let body = usecase::write(&state, audit, move |uow| {
+        let actor = Actor::load(uow.conn, &user)?;
+        let id = usecase::course::propose(uow, &actor, expert_id.clone(), &draft)?;
+        reload(uow, &actor, &id, tz)
     })
     .await?;
     let response = HttpResponse::Created()
-        .insert_header((
-            header::LOCATION,
-            format!("/api/v1/courses/{}", course.course.id),
-        ))
-        .json(course.response(&actor, tz)?);
-    Ok(with_etag(response, course.course.version))
+        .insert_header((header::LOCATION, format!("/api/v1/courses/{}", body.id)))
+        .json(&body);
+    Ok(with_etag(response, body.version))
+}
+
+/// The course after a change, as the one who changed it sees it.
+fn reload(uow: &mut Uow<'_>, actor: &Actor, id: &str, tz: Tz) -> ApiResult<CourseResponse> {
+    let record =
+        CourseRecord::load(uow.conn, id)?.ok_or_else(|| ApiError::internal("course vanished"))?;
+    course_response(&record, actor, tz)
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -375,7 +208,7 @@ pub async fn list_courses(
         grade: query.grade.map(|g| g.as_str().to_owned()),
         mode: query.mode.map(|m| m.as_str().to_owned()),
         expert: query.expert,
-        status: query.status.map(|s| s.as_str().to_owned()),
+        status: query.status,
         q: query
             .q
             .map(|q| q.trim().to_lowercase())
@@ -397,18 +230,12 @@ pub async fn list_courses(
         let items = CourseRecord::load_many(conn, rows)?
             .iter()
             .filter(|r| r.visible_to(&actor))
-            .map(|r| r.response(&actor, tz))
+            .map(|r| course_response(r, &actor, tz))
             .collect::<ApiResult<Vec<_>>>()?;
         Ok((items, next))
     })
     .await?;
     Ok(HttpResponse::Ok().json(CoursePage { items, next_cursor }))
-}
-
-fn load_visible(conn: &mut DbConnection, actor: &Actor, id: &str) -> ApiResult<CourseRecord> {
-    CourseRecord::load(conn, id)?
-        .filter(|r| r.visible_to(actor))
-        .ok_or_else(|| ApiError::not_found("no such course"))
 }
 
 /// One course.
@@ -424,8 +251,8 @@ pub async fn get_course(
     let tz = state.settings.timezone;
     let (body, version) = db::run(&state.db, move |conn| {
         let actor = Actor::load(conn, &user)?;
-        let record = load_visible(conn, &actor, &id)?;
-        Ok((record.response(&actor, tz)?, record.course.version))
+        let record = CourseRecord::load_visible(conn, &actor, &id)?;
+        Ok((course_response(&record, &actor, tz)?, record.course.version))
     })
     .await?;
     Ok(with_etag(HttpResponse::Ok().json(body), version))
@@ -455,7 +282,7 @@ pub struct UpdateCourseRequest {
     params(("id" = String, Path), ("If-Match" = Option<String>, Header, description = "the version last read")),
     security(("bearer" = [])),
     responses((status = 200, body = CourseResponse), (status = 403, body = Problem), (status = 404, body = Problem),
-        (status = 409, body = Problem, description = "`course_retired`"), (status = 412, body = Problem),
+        (status = 409, body = Problem, description = "`illegal_transition` (a retired course)"), (status = 412, body = Problem),
         (status = 422, body = Problem)))]
 pub async fn update_course(
     state: web::Data<AppState>,
@@ -466,83 +293,27 @@ pub async fn update_course(
     ApiJson(body): ApiJson<UpdateCourseRequest>,
 ) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
-    let now = state.clock.now_naive();
-    let audit = AuditContext::from_request(&meta, Some(user.id()), now);
+    let edit = CourseEdit {
+        team: body.team,
+        title: body.title,
+        description: body.description,
+        outline: body.outline,
+        audiences: body.audiences,
+        grade_bands: body.grade_bands,
+        modes: body.modes,
+        duration_minutes: body.duration_minutes,
+        max_audience: body.max_audience,
+    };
+    let audit = AuditContext::from_request(&meta, Some(user.id()), state.clock.now_naive());
     let tz = state.settings.timezone;
-    let (record, actor) = db::run_tx(&state.db, move |conn| {
-        let actor = Actor::load(conn, &user)?;
-        let record = load_visible(conn, &actor, &id)?;
-        if !actor.is_admin() && !actor.is_expert(&record.course.expert_id) {
-            return Err(ApiError::forbidden(
-                "forbidden",
-                "only the course's author and the office edit it",
-            ));
-        }
-        let status: CourseStatus = stored(&record.course.status)?;
-        let next = status.after_edit().ok_or_else(|| {
-            ApiError::conflict(
-                "course_retired",
-                "a retired course cannot be edited; propose a new one",
-            )
-        })?;
-        let before = record.draft()?;
-        let after = CourseDraft {
-            team: body.team.clone().unwrap_or(before.team.clone()),
-            title: body.title.clone().unwrap_or(before.title.clone()),
-            description: body
-                .description
-                .clone()
-                .unwrap_or(before.description.clone()),
-            outline: body.outline.clone().unwrap_or(before.outline.clone()),
-            audiences: body.audiences.clone().unwrap_or(before.audiences.clone()),
-            grade_bands: body
-                .grade_bands
-                .clone()
-                .unwrap_or(before.grade_bands.clone()),
-            modes: body.modes.clone().unwrap_or(before.modes.clone()),
-            duration_minutes: body.duration_minutes.unwrap_or(before.duration_minutes),
-            max_audience: body.max_audience.unwrap_or(before.max_audience),
-        }
-        .normalized()
-        .map_err(ApiError::Validation)?;
-        if after.team != before.team {
-            check_team_served(conn, &record.expert, &after.team)?;
-        }
-        let changes = CourseChanges {
-            team_code: Some(after.team.clone()),
-            title: Some(after.title.clone()),
-            description: Some(after.description.clone()),
-            outline: Some(after.outline.clone()),
-            duration_minutes: Some(after.duration_minutes),
-            max_audience: Some(after.max_audience),
-            status: Some(next.as_str().to_owned()),
-            search_text: Some(search_text(
-                &after.title,
-                &after.description,
-                &after.outline,
-            )),
-        };
-        let expected = if_match.0.unwrap_or(record.course.version);
-        if !Course::update(conn, &id, expected, &changes, now)? {
-            return Err(version_mismatch("course", record.course.version, expected));
-        }
-        Course::replace_sets(conn, &id, &sets_of(&after))?;
-        audit.record(
-            conn,
-            "course.updated",
-            "course",
-            Some(&id),
-            json!({ "from_status": status, "to_status": next }),
-        )?;
-        let record =
-            CourseRecord::load(conn, &id)?.ok_or_else(|| ApiError::internal("course vanished"))?;
-        Ok((record, actor))
+    let body = usecase::write(&state, audit, move |uow| {
+        let actor = Actor::load(uow.conn, &user)?;
+        usecase::course::edit(uow, &actor, &id, if_match.0, edit.clone())?;
+        reload(uow, &actor, &id, tz)
     })
     .await?;
-    Ok(with_etag(
-        HttpResponse::Ok().json(record.response(&actor, tz)?),
-        record.course.version,
-    ))
+    let version = body.version;
+    Ok(with_etag(HttpResponse::Ok().json(body), version))
 }
 
 #[derive(Debug, Clone, Copy, Deserialize, Serialize, ToSchema)]
@@ -565,7 +336,7 @@ pub struct ReviewCourseRequest {
 #[utoipa::path(post, path = "/api/v1/courses/{id}/review", tag = "courses", request_body = ReviewCourseRequest,
     params(("id" = String, Path)), security(("bearer" = [])),
     responses((status = 200, body = CourseResponse), (status = 403, body = Problem), (status = 404, body = Problem),
-        (status = 409, body = Problem, description = "`course_not_pending`"), (status = 422, body = Problem)))]
+        (status = 409, body = Problem, description = "`illegal_transition` (not pending review)"), (status = 422, body = Problem)))]
 pub async fn review_course(
     state: web::Data<AppState>,
     user: AuthUser,
@@ -592,54 +363,27 @@ pub async fn review_course(
             "say why the course is rejected",
         )]));
     }
-    let now = state.clock.now_naive();
-    let audit = AuditContext::from_request(&meta, Some(user.id()), now);
+    let decision = match body.decision {
+        ReviewDecision::Approve => Decision::Approve,
+        ReviewDecision::Reject => Decision::Reject,
+    };
+    let audit = AuditContext::from_request(&meta, Some(user.id()), state.clock.now_naive());
     let tz = state.settings.timezone;
-    let st = state.clone();
-    let (record, actor) = db::run_tx(&state.db, move |conn| {
-        let actor = Actor::load(conn, &user)?;
-        let record = load_visible(conn, &actor, &id)?;
-        if !may_review_course(actor.viewer(), &record.course.expert_id, &record.course.team_code) {
-            return Err(ApiError::forbidden(
-                "forbidden",
-                "courses are reviewed by the office or a lead of the course's team, never by their author",
-            ));
-        }
-        let to = match body.decision {
-            ReviewDecision::Approve => CourseStatus::Approved,
-            ReviewDecision::Reject => CourseStatus::Rejected,
-        };
-        if !Course::review(conn, &id, to.as_str(), comment.as_deref(), &actor.user_id, now)? {
-            return Err(ApiError::conflict(
-                "course_not_pending",
-                format!("the course is {}, not pending review", record.course.status),
-            ));
-        }
-        audit.record(conn, "course.reviewed", "course", Some(&id), json!({ "decision": body.decision, "comment": comment }))?;
-        if let Some(author) = User::find(conn, &record.expert.user_id)? {
-            let notice = Notice::CourseReviewed {
-                title: record.course.title.clone(),
-                approved: to == CourseStatus::Approved,
-                comment: comment.clone(),
-                at: now,
-            };
-            notify(conn, &st.settings, &author, notice, now)?;
-        }
-        let record = CourseRecord::load(conn, &id)?.ok_or_else(|| ApiError::internal("course vanished"))?;
-        Ok((record, actor))
+    let body = usecase::write(&state, audit, move |uow| {
+        let actor = Actor::load(uow.conn, &user)?;
+        usecase::course::review(uow, &actor, &id, decision, comment.as_deref())?;
+        reload(uow, &actor, &id, tz)
     })
     .await?;
-    Ok(with_etag(
-        HttpResponse::Ok().json(record.response(&actor, tz)?),
-        record.course.version,
-    ))
+    let version = body.version;
+    Ok(with_etag(HttpResponse::Ok().json(body), version))
 }
 
 /// Take an approved course off the menu (its author or an admin).
 #[utoipa::path(post, path = "/api/v1/courses/{id}/retire", tag = "courses", params(("id" = String, Path)),
     security(("bearer" = [])),
     responses((status = 200, body = CourseResponse), (status = 403, body = Problem), (status = 404, body = Problem),
-        (status = 409, body = Problem, description = "`course_not_approved`")))]
+        (status = 409, body = Problem, description = "`illegal_transition` (not approved)")))]
 pub async fn retire_course(
     state: web::Data<AppState>,
     user: AuthUser,
@@ -647,35 +391,41 @@ pub async fn retire_course(
     id: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
-    let now = state.clock.now_naive();
-    let audit = AuditContext::from_request(&meta, Some(user.id()), now);
+    let audit = AuditContext::from_request(&meta, Some(user.id()), state.clock.now_naive());
     let tz = state.settings.timezone;
-    let (record, actor) = db::run_tx(&state.db, move |conn| {
-        let actor = Actor::load(conn, &user)?;
-        let record = load_visible(conn, &actor, &id)?;
-        if !actor.is_admin() && !actor.is_expert(&record.course.expert_id) {
-            return Err(ApiError::forbidden(
-                "forbidden",
-                "only the course's author and the office retire it",
-            ));
-        }
-        if !Course::retire(conn, &id, now)? {
-            return Err(ApiError::conflict(
-                "course_not_approved",
-                format!(
-                    "only an approved course can be retired; this one is {}",
-                    record.course.status
-                ),
-            ));
-        }
-        audit.record(conn, "course.retired", "course", Some(&id), json!({}))?;
-        let record =
-            CourseRecord::load(conn, &id)?.ok_or_else(|| ApiError::internal("course vanished"))?;
-        Ok((record, actor))
+    let body = usecase::write(&state, audit, move |uow| {
+        let actor = Actor::load(uow.conn, &user)?;
+        usecase::course::retire(uow, &actor, &id)?;
+        reload(uow, &actor, &id, tz)
     })
     .await?;
-    Ok(with_etag(
-        HttpResponse::Ok().json(record.response(&actor, tz)?),
-        record.course.version,
-    ))
+    let version = body.version;
+    Ok(with_etag(HttpResponse::Ok().json(body), version))
+}
+
+/// A course's review history (proposed, approved, rejected, edited back to review,
+/// retired), in order: for its author, the leads of its team and the office.
+#[utoipa::path(get, path = "/api/v1/courses/{id}/history", tag = "courses", params(("id" = String, Path)),
+    security(("bearer" = [])),
+    responses((status = 200, body = HistoryPage), (status = 403, body = Problem), (status = 404, body = Problem)))]
+pub async fn course_history(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<String>,
+) -> ApiResult<HttpResponse> {
+    let id = id.into_inner();
+    let tz = state.settings.timezone;
+    let changes = db::run(&state.db, move |conn| {
+        let actor = Actor::load(conn, &user)?;
+        let record = CourseRecord::load_visible(conn, &actor, &id)?;
+        if !record.review_visible_to(&actor) {
+            return Err(ApiError::forbidden(
+                "forbidden",
+                "a course's history is for its author, the leads of its team and the office",
+            ));
+        }
+        Ok(StateChange::history(conn, "course", &id)?)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(history_page(changes, tz)))
 }

@@ -11,31 +11,33 @@ use serde_json::json;
 use utoipa::{IntoParams, ToSchema};
 
 use crate::AppState;
+use crate::api::history::{HistoryPage, history_page};
 use crate::api::pagination;
 use crate::api::support::{check_team_filter, keep, present, version_mismatch, with_etag};
 use crate::audit::AuditContext;
-use crate::auth::account::{IssuedToken, provision};
 use crate::auth::actor::Actor;
 use crate::auth::password::{check_policy, hash_password};
 use crate::auth::{AdminUser, AuthUser};
-use crate::config::Settings;
 use crate::db::{self, DbConnection};
 use crate::domain::profile::{DEFAULT_MAX_PER_MONTH, DEFAULT_MAX_PER_WEEK, Profile};
 use crate::domain::role::Role;
+use crate::domain::roster::MembershipWho;
 use crate::domain::roster::{Category, ExpertStatus, Gender, Mode, stored};
 use crate::domain::validate;
 use crate::domain::visibility::{ProfileView, expert_view};
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::extract::{ApiJson, IfMatch};
 use crate::http::RequestMeta;
-use crate::mail::outbox::{Notice, notify};
 use crate::models::expert::{
-    Expert, ExpertChanges, ExpertFilter, ExpertScope, ExpertSets, NewExpert, encode_specialties,
-    search_text, specialties_of,
+    Expert, ExpertChanges, ExpertFilter, ExpertScope, ExpertSets, encode_specialties, search_text,
+    specialties_of,
 };
+use crate::models::state_change::StateChange;
 use crate::models::team_lead::TeamLead;
 use crate::models::user::{NewUser, User};
 use crate::time::to_local;
+use crate::usecase;
+use crate::usecase::expert::{NewExpertInput, sets_of};
 
 /// What everyone may see of an active expert.
 #[derive(Debug, Serialize, ToSchema)]
@@ -205,7 +207,7 @@ impl ExpertRecord {
                 rest_weekdays: profile.rest_weekdays,
                 primary_team: profile.primary_team,
                 extra_teams: profile.extra_teams,
-                status: stored(&e.status)?,
+                status: e.status,
                 phone: self.user.as_ref().and_then(|u| u.phone.clone()),
                 email: self.user.as_ref().and_then(|u| u.email.clone()),
                 version: e.version,
@@ -220,98 +222,9 @@ impl ExpertRecord {
             actor.viewer(),
             &self.expert.id,
             &self.teams(),
-            self.expert.status == "active",
+            self.expert.status == ExpertStatus::Active,
         )
     }
-}
-
-fn sets_of(profile: &Profile) -> ExpertSets {
-    ExpertSets {
-        extra_teams: profile.extra_teams.clone(),
-        modes: profile
-            .modes
-            .iter()
-            .map(|m| m.as_str().to_owned())
-            .collect(),
-        districts: profile.districts.clone(),
-        rest_weekdays: profile.rest_weekdays.clone(),
-    }
-}
-
-/// Everything needed to enter one expert: account, profile, starting status.
-pub struct NewExpertInput {
-    pub account: NewUser,
-    pub profile: Profile,
-    pub status: ExpertStatus,
-    pub reason: String,
-}
-
-/// Creates the account and the profile, records the first membership step and audits it.
-/// Runs inside the caller's transaction.
-pub fn create_expert(
-    conn: &mut DbConnection,
-    audit: &AuditContext,
-    input: NewExpertInput,
-    notify_with: Option<&Settings>,
-) -> ApiResult<(String, Option<IssuedToken>)> {
-    let NewExpertInput {
-        account,
-        profile,
-        status,
-        reason,
-    } = input;
-    let now = account.created_at;
-    let token = provision(conn, &account)?;
-    let id = uuid::Uuid::new_v4().to_string();
-    Expert::insert(
-        conn,
-        &NewExpert {
-            id: id.clone(),
-            user_id: account.id.clone(),
-            name: profile.name.clone(),
-            gender: profile.gender.map(|g| g.as_str().to_owned()),
-            birth_year: profile.birth_year,
-            category: profile.category.as_str().to_owned(),
-            former_post: profile.former_post.clone(),
-            former_org: profile.former_org.clone(),
-            specialties: encode_specialties(&profile.specialties),
-            bio: profile.bio.clone(),
-            max_per_week: profile.max_per_week,
-            max_per_month: profile.max_per_month,
-            primary_team: profile.primary_team.clone(),
-            status: status.as_str().to_owned(),
-            search_text: search_text(&profile.name, &profile.specialties, &profile.bio),
-            version: 1,
-            created_at: now,
-            updated_at: now,
-        },
-        &sets_of(&profile),
-    )?;
-    Expert::record_status(
-        conn,
-        &id,
-        None,
-        status.as_str(),
-        &reason,
-        audit.actor_id.as_deref(),
-        now,
-    )?;
-    if let Some(settings) = notify_with
-        && let Some(user) = User::find(conn, &account.id)?
-    {
-        let notice = Notice::AccountCreated {
-            password_link: token.clone(),
-        };
-        notify(conn, settings, &user, notice, now)?;
-    }
-    audit.record(
-        conn,
-        "expert.created",
-        "expert",
-        Some(&id),
-        json!({ "login": account.login, "name": profile.name, "status": status, "user_id": account.id }),
-    )?;
-    Ok((id, token))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -423,9 +336,8 @@ pub async fn create_expert_handler(
     };
     let now = state.clock.now_naive();
     let audit = AuditContext::from_request(&meta, Some(admin.id()), now);
-    let st = state.clone();
-    let (record, token) = db::run_tx(&state.db, move |conn| {
-        if User::login_exists(conn, &login)? {
+    let (record, token) = usecase::write(&state, audit, move |uow| {
+        if User::login_exists(uow.conn, &login)? {
             return Err(ApiError::conflict(
                 "login_taken",
                 format!("the login name `{login}` is taken"),
@@ -442,9 +354,10 @@ pub async fn create_expert_handler(
             profile: profile.clone(),
             status: ExpertStatus::Candidate,
             reason: "entered by the office".to_owned(),
+            notify: true,
         };
-        let (id, token) = create_expert(conn, &audit, input, Some(&st.settings))?;
-        let record = ExpertRecord::load(conn, &id)?
+        let (id, token) = usecase::expert::create(uow, input)?;
+        let record = ExpertRecord::load(uow.conn, &id)?
             .ok_or_else(|| ApiError::internal("created expert vanished"))?;
         Ok((record, token))
     })
@@ -504,7 +417,7 @@ pub async fn list_experts(
     check_team_filter(query.team.as_deref())?;
     let filter = ExpertFilter {
         team: query.team,
-        status: query.status.map(|s| s.as_str().to_owned()),
+        status: query.status,
         mode: query.mode.map(|m| m.as_str().to_owned()),
         district: query
             .district
@@ -820,24 +733,6 @@ pub struct ChangeStatusRequest {
     pub reason: String,
 }
 
-#[derive(Debug, Serialize, ToSchema)]
-pub struct StatusChangeResponse {
-    pub from: Option<ExpertStatus>,
-    pub to: ExpertStatus,
-    pub reason: String,
-    pub actor_id: Option<String>,
-    #[serde(serialize_with = "crate::time::serialize")]
-    #[schema(value_type = String, format = DateTime)]
-    pub at: DateTime<FixedOffset>,
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct StatusHistory {
-    pub items: Vec<StatusChangeResponse>,
-    /// Always null: the whole history fits on one page.
-    pub next_cursor: Option<String>,
-}
-
 /// Move an expert's membership (admin): `candidate → active | exited`,
 /// `active → suspended | exited`, `suspended → active | exited`, `exited → candidate`.
 /// `candidate → active` is the qualification decision (资格确定). Suspension and exit end
@@ -860,55 +755,10 @@ pub async fn change_expert_status(
     let now = state.clock.now_naive();
     let audit = AuditContext::from_request(&meta, Some(admin.id()), now);
     let to = body.to;
-    let record = db::run_tx(&state.db, move |conn| {
-        let expert =
-            Expert::find(conn, &id)?.ok_or_else(|| ApiError::not_found("no such expert"))?;
-        let from: ExpertStatus = stored(&expert.status)?;
-        if !from.can_become(to) {
-            let allowed: Vec<&str> = from.allowed_next().iter().map(|s| s.as_str()).collect();
-            return Err(ApiError::conflict(
-                "illegal_transition",
-                format!(
-                    "membership cannot go from {from} to {to}; from {from} it can go to: {}",
-                    allowed.join(", ")
-                ),
-            ));
-        }
-        if !Expert::change_status(
-            conn,
-            &id,
-            from.as_str(),
-            to.as_str(),
-            &reason,
-            audit.actor_id.as_deref(),
-            now,
-        )? {
-            return Err(ApiError::conflict(
-                "status_changed",
-                "the status changed meanwhile; read it again",
-            ));
-        }
-        if matches!(to, ExpertStatus::Suspended | ExpertStatus::Exited) {
-            let ended = TeamLead::remove_for_expert(conn, &id, &[])?;
-            if !ended.is_empty() {
-                audit.record(
-                    conn,
-                    "team.leads_changed",
-                    "expert",
-                    Some(&id),
-                    json!({ "ended": ended, "why": to }),
-                )?;
-            }
-        }
-        let qualification = from == ExpertStatus::Candidate && to == ExpertStatus::Active;
-        audit.record(
-            conn,
-            "expert.status_changed",
-            "expert",
-            Some(&id),
-            json!({ "from": from, "to": to, "reason": reason, "qualification": qualification }),
-        )?;
-        ExpertRecord::load(conn, &id)?.ok_or_else(|| ApiError::internal("expert vanished"))
+    let who = MembershipWho { admin: true };
+    let record = usecase::write(&state, audit, move |uow| {
+        usecase::membership::change(uow, who, &id, to, &reason)?;
+        ExpertRecord::load(uow.conn, &id)?.ok_or_else(|| ApiError::internal("expert vanished"))
     })
     .await?;
     let response =
@@ -919,7 +769,7 @@ pub async fn change_expert_status(
 /// The membership history (有出有进): for admins, the expert, and leads of their teams.
 #[utoipa::path(get, path = "/api/v1/experts/{id}/history", tag = "experts", params(("id" = String, Path)),
     security(("bearer" = [])),
-    responses((status = 200, body = StatusHistory), (status = 403, body = Problem), (status = 404, body = Problem)))]
+    responses((status = 200, body = HistoryPage), (status = 403, body = Problem), (status = 404, body = Problem)))]
 pub async fn expert_history(
     state: web::Data<AppState>,
     user: AuthUser,
@@ -934,24 +784,8 @@ pub async fn expert_history(
         ));
     }
     let changes = db::run(&state.db, move |conn| {
-        Ok(Expert::history(conn, &record.expert.id)?)
+        Ok(StateChange::history(conn, "expert", &record.expert.id)?)
     })
     .await?;
-    let tz = state.settings.timezone;
-    let items = changes
-        .into_iter()
-        .map(|c| {
-            Ok(StatusChangeResponse {
-                from: c.from_status.as_deref().map(stored).transpose()?,
-                to: stored(&c.to_status)?,
-                reason: c.reason,
-                actor_id: c.actor_id,
-                at: to_local(c.at, tz),
-            })
-        })
-        .collect::<ApiResult<Vec<_>>>()?;
-    Ok(HttpResponse::Ok().json(StatusHistory {
-        items,
-        next_cursor: None,
-    }))
+    Ok(HttpResponse::Ok().json(history_page(changes, state.settings.timezone)))
 }

@@ -16,9 +16,7 @@ use crate::db;
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::extract::ApiJson;
 use crate::http::RequestMeta;
-use crate::mail::outbox::{Notice, notify};
-use crate::models::refresh_token::RefreshToken;
-use crate::models::user::User;
+use crate::usecase::{self, password::Via};
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -112,27 +110,10 @@ pub async fn change_password(
         .map_err(|e| ApiError::internal(e.to_string()))?
         .ok_or_else(|| ApiError::internal("no new hash"))?;
     let st = state.clone();
-    let (pair, user) = db::run_tx(&state.db, move |conn| {
-        release_failure_slot(conn, &slot)?;
-        User::set_password(conn, &user.id, &new_hash, now)?;
-        RefreshToken::revoke_all_for_user(conn, &user.id, now)?;
-        audit.record(
-            conn,
-            "user.password_changed",
-            "user",
-            Some(&user.id),
-            json!({}),
-        )?;
-        let user =
-            User::find(conn, &user.id)?.ok_or_else(|| ApiError::internal("user vanished"))?;
-        notify(
-            conn,
-            &st.settings,
-            &user,
-            Notice::PasswordChanged { at: now },
-            now,
-        )?;
-        let pair = issue_tokens(conn, &st, &user, None, st.clock.now())?;
+    let (pair, user) = usecase::write(&state, audit, move |uow| {
+        release_failure_slot(uow.conn, &slot)?;
+        let user = usecase::password::set(uow, &user.id, &new_hash, Via::OldPassword)?;
+        let pair = issue_tokens(uow.conn, &st, &user, None, st.clock.now())?;
         Ok((pair, user))
     })
     .await?;

@@ -6,6 +6,7 @@ pub mod auth;
 pub mod course;
 pub mod expert;
 pub mod health;
+pub mod history;
 pub mod me;
 pub mod notification;
 pub mod pagination;
@@ -129,6 +130,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                     web::resource("/courses/{id}/retire")
                         .route(web::post().to(course::retire_course)),
                 )
+                .service(
+                    web::resource("/courses/{id}/history")
+                        .route(web::get().to(course::course_history)),
+                )
                 .service(web::resource("/audit").route(web::get().to(audit::list_audit))),
         );
 }
@@ -222,6 +227,7 @@ impl Modify for ApiConventions {
         course::update_course,
         course::review_course,
         course::retire_course,
+        course::course_history,
         audit::list_audit,
     ),
     components(schemas(crate::error::Problem, crate::error::FieldError)),

@@ -9,13 +9,11 @@ use serde_json::json;
 use utoipa::{IntoParams, ToSchema};
 
 use crate::AppState;
-use crate::api::expert::{ExpertRecord, NewExpertInput, create_expert};
+use crate::api::expert::ExpertRecord;
 use crate::audit::AuditContext;
 use crate::auth::AdminUser;
-use crate::config::Settings;
-use crate::db::{self, DbConnection};
+use crate::db;
 use crate::domain::role::Role;
-use crate::domain::roster::stored;
 use crate::domain::roster_csv::{ExportRow, ImportRow, parse, row_error, write};
 use crate::error::{ApiError, ApiResult, FieldError, Problem};
 use crate::extract::CsvBody;
@@ -23,6 +21,8 @@ use crate::http::RequestMeta;
 use crate::models::expert::Expert;
 use crate::models::user::{NewUser, User};
 use crate::time::to_local;
+use crate::usecase::expert::NewExpertInput;
+use crate::usecase::{self, Uow};
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ImportedExpert {
@@ -50,17 +50,15 @@ pub struct ImportReport {
 /// Everything or nothing: the whole file is checked (including logins already taken) and
 /// imported in one transaction, or every problem is returned and nothing is written.
 pub fn import_roster(
-    conn: &mut DbConnection,
+    uow: &mut Uow<'_>,
     bytes: &[u8],
     dry_run: bool,
-    audit: &AuditContext,
     current_year: i32,
-    settings: &Settings,
 ) -> ApiResult<ImportReport> {
     let rows = parse(bytes, current_year).map_err(import_failed)?;
     let mut errors = Vec::new();
     for row in &rows {
-        if User::login_exists(conn, &row.login)? {
+        if User::login_exists(uow.conn, &row.login)? {
             errors.push(row_error(
                 row.line,
                 "login",
@@ -75,16 +73,15 @@ pub fn import_roster(
     let mut experts = Vec::with_capacity(rows.len());
     for (i, row) in rows.into_iter().enumerate() {
         // One microsecond apart, so that lists (ordered by creation) keep the file's order.
-        let at = audit.at + chrono::Duration::microseconds(i64::try_from(i).unwrap_or(0));
+        let at = uow.now() + chrono::Duration::microseconds(i64::try_from(i).unwrap_or(0));
         experts.push(if dry_run {
             planned(row)
         } else {
-            create_row(conn, audit, row, at, settings)?
+            create_row(uow, row, at)?
         });
     }
     if !dry_run {
-        audit.record(
-            conn,
+        uow.record(
             "expert.imported",
             "expert",
             None,
@@ -122,13 +119,7 @@ fn planned(row: ImportRow) -> ImportedExpert {
     }
 }
 
-fn create_row(
-    conn: &mut DbConnection,
-    audit: &AuditContext,
-    row: ImportRow,
-    now: NaiveDateTime,
-    settings: &Settings,
-) -> ApiResult<ImportedExpert> {
+fn create_row(uow: &mut Uow<'_>, row: ImportRow, now: NaiveDateTime) -> ApiResult<ImportedExpert> {
     let account = NewUser {
         email: row.email,
         phone: row.phone,
@@ -140,9 +131,10 @@ fn create_row(
         profile: row.profile,
         status: row.status,
         reason: format!("imported from the roster file, line {}", row.line),
+        notify: true,
     };
-    let (expert_id, token) = create_expert(conn, audit, input, Some(settings))?;
-    let tz = settings.timezone;
+    let (expert_id, token) = usecase::expert::create(uow, input)?;
+    let tz = uow.settings.timezone;
     Ok(ImportedExpert {
         line: row.line,
         login: row.login,
@@ -181,10 +173,9 @@ pub async fn import_experts(
     let dry_run = query.dry_run;
     let now = state.clock.now_naive();
     let audit = AuditContext::from_request(&meta, Some(admin.id()), now);
-    let st = state.clone();
     let year = crate::api::expert::current_year(&state);
-    let report = db::run_tx(&state.db, move |conn| {
-        import_roster(conn, &bytes, dry_run, &audit, year, &st.settings)
+    let report = usecase::write(&state, audit, move |uow| {
+        import_roster(uow, &bytes, dry_run, year)
     })
     .await?;
     Ok(if dry_run {
@@ -211,20 +202,15 @@ pub async fn export_experts(
         .iter()
         .map(|r| r.profile())
         .collect::<ApiResult<Vec<_>>>()?;
-    let statuses = records
-        .iter()
-        .map(|r| stored(&r.expert.status))
-        .collect::<ApiResult<Vec<_>>>()?;
     let rows: Vec<ExportRow<'_>> = records
         .iter()
         .zip(&profiles)
-        .zip(statuses)
-        .map(|((r, profile), status)| ExportRow {
+        .map(|(r, profile)| ExportRow {
             login: r.user.as_ref().map_or("", |u| u.login.as_str()),
             profile,
             phone: r.user.as_ref().and_then(|u| u.phone.as_deref()),
             email: r.user.as_ref().and_then(|u| u.email.as_deref()),
-            status,
+            status: r.expert.status,
         })
         .collect();
     let bytes = write(&rows).map_err(ApiError::internal)?;

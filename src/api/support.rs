@@ -31,10 +31,7 @@ pub fn with_etag(mut response: HttpResponse, version: i32) -> HttpResponse {
 
 /// 412 for an edit that named an older version than the stored one.
 pub fn version_mismatch(what: &str, current: i32, expected: i32) -> ApiError {
-    ApiError::PreconditionFailed {
-        code: "version_mismatch",
-        detail: format!("the {what} is at version {current}, not {expected}; read it again"),
-    }
+    ApiError::version_mismatch(what, current, expected)
 }
 
 /// A `team` query filter must name one of the six sub-teams.

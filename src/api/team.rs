@@ -9,6 +9,7 @@ use crate::AppState;
 use crate::audit::AuditContext;
 use crate::auth::{AdminUser, AuthUser};
 use crate::db::{self, DbConnection};
+use crate::domain::roster::ExpertStatus;
 use crate::error::{ApiError, ApiResult, FieldError, Problem};
 use crate::extract::ApiJson;
 use crate::http::RequestMeta;
@@ -128,7 +129,7 @@ fn lead_problem(
             "no expert has this id",
         )));
     };
-    if expert.status != "active" {
+    if expert.status != ExpertStatus::Active {
         return Ok(Some(FieldError::new(
             field,
             "not_active",

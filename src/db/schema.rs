@@ -87,18 +87,6 @@ diesel::table! {
 }
 
 diesel::table! {
-    expert_status_changes (id) {
-        id -> Text,
-        expert_id -> Text,
-        from_status -> Nullable<Text>,
-        to_status -> Text,
-        reason -> Text,
-        actor_id -> Nullable<Text>,
-        at -> Timestamp,
-    }
-}
-
-diesel::table! {
     experts (id) {
         id -> Text,
         user_id -> Text,
@@ -201,6 +189,20 @@ diesel::table! {
 }
 
 diesel::table! {
+    state_changes (object_type, object_id, seq) {
+        object_type -> Text,
+        object_id -> Text,
+        seq -> Integer,
+        action -> Text,
+        from_state -> Nullable<Text>,
+        to_state -> Text,
+        reason -> Nullable<Text>,
+        actor_id -> Nullable<Text>,
+        at -> Timestamp,
+    }
+}
+
+diesel::table! {
     team_leads (team_code, expert_id) {
         team_code -> Text,
         expert_id -> Text,
@@ -248,9 +250,9 @@ diesel::joinable!(expert_extra_teams -> experts (expert_id));
 diesel::joinable!(expert_extra_teams -> teams (team_code));
 diesel::joinable!(expert_modes -> experts (expert_id));
 diesel::joinable!(expert_rest_days -> experts (expert_id));
-diesel::joinable!(expert_status_changes -> experts (expert_id));
 diesel::joinable!(experts -> teams (primary_team));
 diesel::joinable!(experts -> users (user_id));
+diesel::joinable!(state_changes -> users (actor_id));
 diesel::joinable!(team_leads -> experts (expert_id));
 diesel::joinable!(team_leads -> teams (team_code));
 diesel::joinable!(users -> schools (school_id));
@@ -268,7 +270,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     expert_extra_teams,
     expert_modes,
     expert_rest_days,
-    expert_status_changes,
     experts,
     login_failures,
     notifications,
@@ -276,6 +277,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     rate_events,
     refresh_tokens,
     schools,
+    state_changes,
     team_leads,
     teams,
     users,

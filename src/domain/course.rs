@@ -1,7 +1,83 @@
 //! A course proposal as the rules see it (规范授课内容). No I/O.
 
-use crate::domain::roster::{Audience, GradeBand, Mode};
+use crate::domain::coded::coded_enum;
+use crate::domain::roster::{Audience, CourseStatus, GradeBand, Mode};
+use crate::domain::transition::Machine;
 use crate::error::FieldError;
+
+coded_enum!(
+    /// A step of a course's review (课程审核).
+    CourseAction {
+        Approve = "approve" / "审核通过",
+        Reject = "reject" / "审核不通过",
+        /// An edit: a decided course goes back to review.
+        Edit = "edit" / "修改",
+        /// Off the menu.
+        Retire = "retire" / "下架",
+    }
+);
+
+/// The history's action for a course's first entry (no `from`).
+pub const COURSE_PROPOSED: &str = "propose";
+
+/// The course menu's review as a state machine.
+pub struct CourseReview;
+
+/// Who acts on a course.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct CourseWho {
+    pub admin: bool,
+    /// The course's expert.
+    pub author: bool,
+    /// A lead (团长/副团长) of the course's team.
+    pub team_lead: bool,
+}
+
+impl Machine for CourseReview {
+    const OBJECT: &'static str = "course";
+    type State = CourseStatus;
+    type Action = CourseAction;
+    type Who = CourseWho;
+    const ACTIONS: &'static [CourseAction] = CourseAction::ALL;
+
+    /// `pending_review → approved | rejected`; an edit sends a pending, approved or
+    /// rejected course (back) to review; only an approved course is retired; a retired
+    /// course is final.
+    fn step(from: CourseStatus, action: CourseAction) -> Option<CourseStatus> {
+        use CourseAction::*;
+        use CourseStatus::*;
+        match (from, action) {
+            (PendingReview, Approve) => Some(Approved),
+            (PendingReview, Reject) => Some(Rejected),
+            (PendingReview | Approved | Rejected, Edit) => Some(PendingReview),
+            (Approved, Retire) => Some(Retired),
+            _ => None,
+        }
+    }
+
+    fn may(action: CourseAction, who: &CourseWho) -> Result<(), &'static str> {
+        match action {
+            CourseAction::Approve | CourseAction::Reject if who.author => Err(
+                "courses are reviewed by the office or a lead of the course's team, never by their author",
+            ),
+            CourseAction::Approve | CourseAction::Reject if who.admin || who.team_lead => Ok(()),
+            CourseAction::Approve | CourseAction::Reject => {
+                Err("courses are reviewed by the office or a lead of the course's team")
+            }
+            CourseAction::Edit | CourseAction::Retire if who.admin || who.author => Ok(()),
+            CourseAction::Edit => Err("only the course's author and the office edit it"),
+            CourseAction::Retire => Err("only the course's author and the office retire it"),
+        }
+    }
+
+    fn action_code(action: CourseAction) -> &'static str {
+        action.as_str()
+    }
+
+    fn state_code(state: CourseStatus) -> &'static str {
+        state.as_str()
+    }
+}
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CourseDraft {
@@ -120,6 +196,73 @@ impl CourseDraft {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::transition::Refusal;
+
+    #[test]
+    fn reviews_edits_and_retirement_follow_the_menu_rules() {
+        use CourseAction::*;
+        use CourseStatus::*;
+        let office = CourseWho {
+            admin: true,
+            ..CourseWho::default()
+        };
+        assert_eq!(
+            CourseReview::next(PendingReview, Approve, &office),
+            Ok(Approved)
+        );
+        assert_eq!(
+            CourseReview::next(PendingReview, Reject, &office),
+            Ok(Rejected)
+        );
+        assert_eq!(
+            CourseReview::next(Approved, Edit, &office),
+            Ok(PendingReview)
+        );
+        assert_eq!(
+            CourseReview::next(Rejected, Edit, &office),
+            Ok(PendingReview)
+        );
+        assert_eq!(CourseReview::next(Approved, Retire, &office), Ok(Retired));
+        for action in [Approve, Reject, Edit, Retire] {
+            assert!(matches!(
+                CourseReview::next(Retired, action, &office),
+                Err(Refusal::Illegal { .. })
+            ));
+        }
+        assert!(matches!(
+            CourseReview::next(Approved, Approve, &office),
+            Err(Refusal::Illegal { .. })
+        ));
+    }
+
+    #[test]
+    fn an_author_never_reviews_their_own_course_even_as_lead() {
+        let author_lead = CourseWho {
+            author: true,
+            team_lead: true,
+            admin: false,
+        };
+        assert!(matches!(
+            CourseReview::next(
+                CourseStatus::PendingReview,
+                CourseAction::Approve,
+                &author_lead
+            ),
+            Err(Refusal::NotYours(_))
+        ));
+        let lead = CourseWho {
+            team_lead: true,
+            ..CourseWho::default()
+        };
+        assert_eq!(
+            CourseReview::next(CourseStatus::PendingReview, CourseAction::Approve, &lead),
+            Ok(CourseStatus::Approved)
+        );
+        assert!(matches!(
+            CourseReview::next(CourseStatus::Approved, CourseAction::Retire, &lead),
+            Err(Refusal::NotYours(_))
+        ));
+    }
 
     fn draft() -> CourseDraft {
         CourseDraft {

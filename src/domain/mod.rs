@@ -1,10 +1,12 @@
 //! Rules without I/O: roles, validated values.
 
 pub mod backoff;
+pub mod coded;
 pub mod course;
 pub mod profile;
 pub mod role;
 pub mod roster;
 pub mod roster_csv;
+pub mod transition;
 pub mod validate;
 pub mod visibility;

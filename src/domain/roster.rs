@@ -1,65 +1,10 @@
 //! The roster's vocabulary (五老 categories, membership status, modes, school types, course
 //! audiences and grade bands) and the membership state machine.
 
-use std::fmt;
 use std::str::FromStr;
 
-use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
-
-/// Defines a closed set of snake_case codes, each with its Chinese label. Both the code
-/// and the label parse (CSV files from the office use the Chinese).
-macro_rules! coded_enum {
-    ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident = $code:literal / $zh:literal),+ $(,)? }) => {
-        $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, ToSchema)]
-        #[serde(rename_all = "snake_case")]
-        pub enum $name {
-            $($(#[$vmeta])* $variant),+
-        }
-
-        impl $name {
-            pub const ALL: &'static [$name] = &[$($name::$variant),+];
-
-            pub fn as_str(self) -> &'static str {
-                match self {
-                    $($name::$variant => $code),+
-                }
-            }
-
-            /// The Chinese label (中文名).
-            pub fn label_zh(self) -> &'static str {
-                match self {
-                    $($name::$variant => $zh),+
-                }
-            }
-
-            /// The codes, for error messages.
-            pub fn codes() -> String {
-                Self::ALL.iter().map(|v| v.as_str()).collect::<Vec<_>>().join(", ")
-            }
-        }
-
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-
-        impl FromStr for $name {
-            type Err = ();
-
-            fn from_str(s: &str) -> Result<Self, ()> {
-                let s = s.trim();
-                Self::ALL
-                    .iter()
-                    .copied()
-                    .find(|v| v.as_str().eq_ignore_ascii_case(s) || v.label_zh() == s)
-                    .ok_or(())
-            }
-        }
-    };
-}
+use crate::domain::coded::coded_enum;
+use crate::domain::transition::Machine;
 
 coded_enum!(
     /// 五老: the five kinds of veterans the team is drawn from.
@@ -149,34 +94,77 @@ coded_enum!(
     }
 );
 
-impl ExpertStatus {
-    /// Where membership may go from here: `candidate → active | exited`,
-    /// `active → suspended | exited`, `suspended → active | exited`, `exited → candidate`.
-    pub fn allowed_next(self) -> &'static [ExpertStatus] {
+coded_enum!(
+    /// A step of membership (有出有进、进出有序).
+    MembershipAction {
+        /// `candidate → active`: the qualification decision (资格确定).
+        Qualify = "qualify" / "资格确定",
+        Suspend = "suspend" / "暂停",
+        Reinstate = "reinstate" / "恢复",
+        Exit = "exit" / "退出",
+        /// `exited → candidate`: a former member comes back.
+        Readmit = "readmit" / "重新登记",
+    }
+);
+
+/// The history's action for the first membership entry (no `from`).
+pub const MEMBERSHIP_ENTERED: &str = "enter";
+
+/// Membership as a state machine: only the office moves it.
+pub struct Membership;
+
+/// Who moves membership.
+#[derive(Debug, Clone, Copy)]
+pub struct MembershipWho {
+    pub admin: bool,
+}
+
+impl Machine for Membership {
+    const OBJECT: &'static str = "expert";
+    type State = ExpertStatus;
+    type Action = MembershipAction;
+    type Who = MembershipWho;
+    const ACTIONS: &'static [MembershipAction] = MembershipAction::ALL;
+
+    /// `candidate → active | exited`, `active → suspended | exited`,
+    /// `suspended → active | exited`, `exited → candidate`.
+    fn step(from: ExpertStatus, action: MembershipAction) -> Option<ExpertStatus> {
         use ExpertStatus::*;
-        match self {
-            Candidate => &[Active, Exited],
-            Active => &[Suspended, Exited],
-            Suspended => &[Active, Exited],
-            Exited => &[Candidate],
+        use MembershipAction::*;
+        match (from, action) {
+            (Candidate, Qualify) => Some(Active),
+            (Active, Suspend) => Some(Suspended),
+            (Suspended, Reinstate) => Some(Active),
+            (Candidate | Active | Suspended, Exit) => Some(Exited),
+            (Exited, Readmit) => Some(Candidate),
+            _ => None,
         }
     }
 
-    pub fn can_become(self, to: ExpertStatus) -> bool {
-        self.allowed_next().contains(&to)
+    fn may(_: MembershipAction, who: &MembershipWho) -> Result<(), &'static str> {
+        if who.admin {
+            Ok(())
+        } else {
+            Err("membership is moved by the office")
+        }
+    }
+
+    fn action_code(action: MembershipAction) -> &'static str {
+        action.as_str()
+    }
+
+    fn state_code(state: ExpertStatus) -> &'static str {
+        state.as_str()
     }
 }
 
-impl CourseStatus {
-    /// Editing an approved or rejected course sends it back to review; a retired course
-    /// cannot be edited.
-    pub fn after_edit(self) -> Option<CourseStatus> {
-        match self {
-            CourseStatus::PendingReview | CourseStatus::Approved | CourseStatus::Rejected => {
-                Some(CourseStatus::PendingReview)
-            }
-            CourseStatus::Retired => None,
-        }
+impl MembershipAction {
+    /// The step that leads from `from` to `to`, if there is one (the API names the target).
+    pub fn towards(from: ExpertStatus, to: ExpertStatus) -> Option<MembershipAction> {
+        MembershipAction::ALL
+            .iter()
+            .copied()
+            .find(|a| Membership::step(from, *a) == Some(to))
     }
 }
 
@@ -202,15 +190,37 @@ mod tests {
             (Suspended, Exited),
             (Exited, Candidate),
         ];
+        let admin = MembershipWho { admin: true };
         for from in ExpertStatus::ALL {
             for to in ExpertStatus::ALL {
+                let action = MembershipAction::towards(*from, *to);
                 assert_eq!(
-                    from.can_become(*to),
+                    action.is_some(),
                     legal.contains(&(*from, *to)),
                     "{from} → {to}"
                 );
+                if let Some(action) = action {
+                    assert_eq!(Membership::next(*from, action, &admin), Ok(*to));
+                }
             }
         }
+    }
+
+    #[test]
+    fn only_the_office_moves_membership_and_illegal_steps_name_the_legal_ones() {
+        use crate::domain::transition::Refusal;
+        let lead = MembershipWho { admin: false };
+        assert!(matches!(
+            Membership::next(ExpertStatus::Active, MembershipAction::Suspend, &lead),
+            Err(Refusal::NotYours(_))
+        ));
+        let admin = MembershipWho { admin: true };
+        let Err(Refusal::Illegal { allowed, .. }) =
+            Membership::next(ExpertStatus::Exited, MembershipAction::Suspend, &admin)
+        else {
+            panic!("exited experts cannot be suspended")
+        };
+        assert_eq!(allowed, ["readmit → candidate"]);
     }
 
     #[test]
@@ -223,18 +233,5 @@ mod tests {
         assert_eq!(" 线上 ".parse::<Mode>(), Ok(Mode::Online));
         assert!("astronaut".parse::<Category>().is_err());
         assert_eq!(Mode::codes(), "online, offline, one_on_one");
-    }
-
-    #[test]
-    fn edits_send_courses_back_to_review() {
-        assert_eq!(
-            CourseStatus::Approved.after_edit(),
-            Some(CourseStatus::PendingReview)
-        );
-        assert_eq!(
-            CourseStatus::Rejected.after_edit(),
-            Some(CourseStatus::PendingReview)
-        );
-        assert_eq!(CourseStatus::Retired.after_edit(), None);
     }
 }

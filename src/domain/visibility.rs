@@ -57,14 +57,6 @@ pub fn course_visible(
         || (approved && expert_active)
 }
 
-/// A course is reviewed by an admin, or by a lead of its team who is not its author.
-pub fn may_review_course(viewer: Viewer<'_>, course_expert_id: &str, course_team: &str) -> bool {
-    if viewer.own_expert_id == Some(course_expert_id) {
-        return false;
-    }
-    viewer.is_admin || viewer.lead_teams.iter().any(|t| t == course_team)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -120,25 +112,5 @@ mod tests {
             expert_view(lead, "e2", &teams(&["legal_safety"]), true),
             Some(ProfileView::Public)
         );
-    }
-
-    #[test]
-    fn nobody_reviews_their_own_course() {
-        let none: Vec<String> = Vec::new();
-        let reading = teams(&["reading"]);
-        let lead = Viewer {
-            is_admin: false,
-            own_expert_id: Some("e9"),
-            lead_teams: &reading,
-        };
-        assert!(may_review_course(lead, "e1", "reading"));
-        assert!(!may_review_course(lead, "e9", "reading"));
-        assert!(!may_review_course(lead, "e1", "ideology"));
-        let admin = Viewer {
-            is_admin: true,
-            own_expert_id: None,
-            lead_teams: &none,
-        };
-        assert!(may_review_course(admin, "e1", "ideology"));
     }
 }

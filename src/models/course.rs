@@ -5,6 +5,7 @@ use diesel::prelude::*;
 
 use crate::db::DbConnection;
 use crate::db::schema::{course_audiences, course_grades, course_modes, courses, experts};
+use crate::domain::roster::{CourseStatus, ExpertStatus};
 use crate::models::value_set;
 use crate::models::{Keyset, contains_pattern};
 
@@ -19,7 +20,7 @@ pub struct Course {
     pub outline: String,
     pub duration_minutes: i32,
     pub max_audience: Option<i32>,
-    pub status: String,
+    pub status: CourseStatus,
     pub review_comment: Option<String>,
     pub reviewed_by: Option<String>,
     pub reviewed_at: Option<NaiveDateTime>,
@@ -41,7 +42,7 @@ pub struct NewCourse {
     pub outline: String,
     pub duration_minutes: i32,
     pub max_audience: Option<i32>,
-    pub status: String,
+    pub status: CourseStatus,
     pub search_text: String,
     pub created_by: String,
     pub version: i32,
@@ -58,7 +59,7 @@ pub struct CourseChanges {
     pub outline: Option<String>,
     pub duration_minutes: Option<i32>,
     pub max_audience: Option<Option<i32>>,
-    pub status: Option<String>,
+    pub status: Option<CourseStatus>,
     pub search_text: Option<String>,
 }
 
@@ -87,8 +88,19 @@ pub struct CourseFilter {
     pub grade: Option<String>,
     pub mode: Option<String>,
     pub expert: Option<String>,
-    pub status: Option<String>,
+    pub status: Option<CourseStatus>,
     pub q: Option<String>,
+}
+
+/// The course `id` while still in `from` at `version`: every state change of a course is a
+/// compare-and-set on both.
+macro_rules! at_state {
+    ($id:expr, $from:expr, $version:expr) => {
+        courses::table
+            .filter(courses::id.eq($id))
+            .filter(courses::status.eq($from))
+            .filter(courses::version.eq($version))
+    };
 }
 
 pub fn search_text(title: &str, description: &str, outline: &str) -> String {
@@ -137,66 +149,64 @@ impl Course {
             .collect())
     }
 
+    /// Applies an edit (and its status) if the course is still in `from` at `version`.
     pub fn update(
         conn: &mut DbConnection,
         id: &str,
-        expected_version: i32,
+        from: CourseStatus,
+        version: i32,
         changes: &CourseChanges,
         now: NaiveDateTime,
     ) -> QueryResult<bool> {
-        let updated = diesel::update(
-            courses::table
-                .filter(courses::id.eq(id))
-                .filter(courses::version.eq(expected_version)),
-        )
-        .set((
-            changes,
-            courses::version.eq(courses::version + 1),
-            courses::updated_at.eq(now),
-        ))
-        .execute(conn)?;
+        let updated = diesel::update(at_state!(id, from, version))
+            .set((
+                changes,
+                courses::version.eq(courses::version + 1),
+                courses::updated_at.eq(now),
+            ))
+            .execute(conn)?;
         Ok(updated == 1)
     }
 
-    /// Records a review decision, only if the course is still pending.
+    /// Records a review decision if the course is still pending at `version`.
     pub fn review(
         conn: &mut DbConnection,
         id: &str,
-        to: &str,
+        version: i32,
+        to: CourseStatus,
         comment: Option<&str>,
         reviewer: &str,
         now: NaiveDateTime,
     ) -> QueryResult<bool> {
-        let updated = diesel::update(
-            courses::table
-                .filter(courses::id.eq(id))
-                .filter(courses::status.eq("pending_review")),
-        )
-        .set((
-            courses::status.eq(to),
-            courses::review_comment.eq(comment),
-            courses::reviewed_by.eq(reviewer),
-            courses::reviewed_at.eq(now),
-            courses::version.eq(courses::version + 1),
-            courses::updated_at.eq(now),
-        ))
-        .execute(conn)?;
+        let updated = diesel::update(at_state!(id, CourseStatus::PendingReview, version))
+            .set((
+                courses::status.eq(to),
+                courses::review_comment.eq(comment),
+                courses::reviewed_by.eq(reviewer),
+                courses::reviewed_at.eq(now),
+                courses::version.eq(courses::version + 1),
+                courses::updated_at.eq(now),
+            ))
+            .execute(conn)?;
         Ok(updated == 1)
     }
 
-    /// Takes an approved course off the menu.
-    pub fn retire(conn: &mut DbConnection, id: &str, now: NaiveDateTime) -> QueryResult<bool> {
-        let updated = diesel::update(
-            courses::table
-                .filter(courses::id.eq(id))
-                .filter(courses::status.eq("approved")),
-        )
-        .set((
-            courses::status.eq("retired"),
-            courses::version.eq(courses::version + 1),
-            courses::updated_at.eq(now),
-        ))
-        .execute(conn)?;
+    /// Moves the course from `from` to `to` (retirement) if still there at `version`.
+    pub fn set_status(
+        conn: &mut DbConnection,
+        id: &str,
+        from: CourseStatus,
+        version: i32,
+        to: CourseStatus,
+        now: NaiveDateTime,
+    ) -> QueryResult<bool> {
+        let updated = diesel::update(at_state!(id, from, version))
+            .set((
+                courses::status.eq(to),
+                courses::version.eq(courses::version + 1),
+                courses::updated_at.eq(now),
+            ))
+            .execute(conn)?;
         Ok(updated == 1)
     }
 
@@ -209,10 +219,10 @@ impl Course {
     ) -> QueryResult<Vec<Course>> {
         let mut query = courses::table.select(Course::as_select()).into_boxed();
         if let CourseScope::Menu { own_expert, teams } = scope {
-            let on_menu = courses::status.eq("approved").and(
+            let on_menu = courses::status.eq(CourseStatus::Approved).and(
                 courses::expert_id.eq_any(
                     experts::table
-                        .filter(experts::status.eq("active"))
+                        .filter(experts::status.eq(ExpertStatus::Active))
                         .select(experts::id),
                 ),
             );
@@ -226,7 +236,7 @@ impl Course {
             query = query.filter(courses::expert_id.eq(expert.clone()));
         }
         if let Some(status) = &filter.status {
-            query = query.filter(courses::status.eq(status.clone()));
+            query = query.filter(courses::status.eq(*status));
         }
         if let Some(audience) = &filter.audience {
             query = query.filter(

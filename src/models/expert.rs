@@ -1,12 +1,11 @@
-//! `experts` (专家团成员) and their membership history (`expert_status_changes`).
+//! `experts` (专家团成员). Their membership history is in `state_changes`.
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use crate::db::DbConnection;
-use crate::db::schema::{
-    expert_districts, expert_extra_teams, expert_modes, expert_status_changes, experts,
-};
+use crate::db::schema::{expert_districts, expert_extra_teams, expert_modes, experts};
+use crate::domain::roster::ExpertStatus;
 use crate::models::value_set;
 use crate::models::{Keyset, contains_pattern};
 
@@ -27,7 +26,7 @@ pub struct Expert {
     pub max_per_week: i32,
     pub max_per_month: i32,
     pub primary_team: String,
-    pub status: String,
+    pub status: ExpertStatus,
     pub search_text: String,
     pub version: i32,
     pub created_at: NaiveDateTime,
@@ -50,7 +49,7 @@ pub struct NewExpert {
     pub max_per_week: i32,
     pub max_per_month: i32,
     pub primary_team: String,
-    pub status: String,
+    pub status: ExpertStatus,
     pub search_text: String,
     pub version: i32,
     pub created_at: NaiveDateTime,
@@ -106,23 +105,11 @@ pub enum ExpertScope {
 #[derive(Debug, Default)]
 pub struct ExpertFilter {
     pub team: Option<String>,
-    pub status: Option<String>,
+    pub status: Option<ExpertStatus>,
     pub mode: Option<String>,
     pub district: Option<String>,
     /// Lower-cased substring of name, specialties or bio.
     pub q: Option<String>,
-}
-
-#[derive(Debug, Clone, Queryable, Selectable)]
-#[diesel(table_name = expert_status_changes)]
-pub struct StatusChange {
-    pub id: String,
-    pub expert_id: String,
-    pub from_status: Option<String>,
-    pub to_status: String,
-    pub reason: String,
-    pub actor_id: Option<String>,
-    pub at: NaiveDateTime,
 }
 
 /// What `q` searches, lower-cased in Rust so both databases match alike.
@@ -222,20 +209,20 @@ impl Expert {
         Ok(updated == 1)
     }
 
-    /// Moves membership from `from` to `to` (only if still at `from`) and records it.
-    pub fn change_status(
+    /// Moves membership from `from` to `to` if the expert is still in `from` at `version`.
+    pub fn set_status(
         conn: &mut DbConnection,
         id: &str,
-        from: &str,
-        to: &str,
-        reason: &str,
-        actor_id: Option<&str>,
+        from: ExpertStatus,
+        version: i32,
+        to: ExpertStatus,
         now: NaiveDateTime,
     ) -> QueryResult<bool> {
         let updated = diesel::update(
             experts::table
                 .filter(experts::id.eq(id))
-                .filter(experts::status.eq(from)),
+                .filter(experts::status.eq(from))
+                .filter(experts::version.eq(version)),
         )
         .set((
             experts::status.eq(to),
@@ -243,44 +230,7 @@ impl Expert {
             experts::updated_at.eq(now),
         ))
         .execute(conn)?;
-        if updated == 1 {
-            Self::record_status(conn, id, Some(from), to, reason, actor_id, now)?;
-        }
         Ok(updated == 1)
-    }
-
-    pub fn record_status(
-        conn: &mut DbConnection,
-        id: &str,
-        from: Option<&str>,
-        to: &str,
-        reason: &str,
-        actor_id: Option<&str>,
-        now: NaiveDateTime,
-    ) -> QueryResult<()> {
-        diesel::insert_into(expert_status_changes::table)
-            .values((
-                expert_status_changes::id.eq(uuid::Uuid::new_v4().to_string()),
-                expert_status_changes::expert_id.eq(id),
-                expert_status_changes::from_status.eq(from),
-                expert_status_changes::to_status.eq(to),
-                expert_status_changes::reason.eq(reason),
-                expert_status_changes::actor_id.eq(actor_id),
-                expert_status_changes::at.eq(now),
-            ))
-            .execute(conn)?;
-        Ok(())
-    }
-
-    pub fn history(conn: &mut DbConnection, id: &str) -> QueryResult<Vec<StatusChange>> {
-        expert_status_changes::table
-            .filter(expert_status_changes::expert_id.eq(id))
-            .order((
-                expert_status_changes::at.asc(),
-                expert_status_changes::id.asc(),
-            ))
-            .select(StatusChange::as_select())
-            .load(conn)
     }
 
     pub fn list(
@@ -294,7 +244,7 @@ impl Expert {
         if let ExpertScope::ActiveOrTeams { teams, own } = scope {
             query = query.filter(
                 experts::status
-                    .eq("active")
+                    .eq(ExpertStatus::Active)
                     .or(experts::id.eq(own.clone().unwrap_or_default()))
                     .or(experts::primary_team.eq_any(teams.clone()))
                     .or(experts::id.eq_any(
@@ -316,7 +266,7 @@ impl Expert {
             );
         }
         if let Some(status) = &filter.status {
-            query = query.filter(experts::status.eq(status.clone()));
+            query = query.filter(experts::status.eq(*status));
         }
         if let Some(mode) = &filter.mode {
             query = query.filter(

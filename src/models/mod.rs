@@ -9,6 +9,7 @@ pub mod password_token;
 pub mod rate_event;
 pub mod refresh_token;
 pub mod school;
+pub mod state_change;
 pub mod team;
 pub mod team_lead;
 pub mod user;

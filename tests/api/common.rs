@@ -13,7 +13,6 @@ use actix_web::test::TestRequest;
 use actix_web::web;
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::{Connection as _, PgConnection, RunQueryDsl as _};
-use guanai::api::expert::{NewExpertInput, create_expert};
 use guanai::audit::AuditContext;
 use guanai::auth::jwt::JwtKeys;
 use guanai::clock::{Clock as _, ManualClock};
@@ -25,6 +24,8 @@ use guanai::domain::roster::{Category, ExpertStatus, Gender, Mode};
 use guanai::models::expert::Expert;
 use guanai::models::school::{NewSchool, School};
 use guanai::models::user::{NewUser, User};
+use guanai::usecase::expert::NewExpertInput;
+use guanai::usecase::{self, Uow};
 use guanai::{AppState, app};
 use serde_json::{Value, json};
 
@@ -278,9 +279,13 @@ pub fn insert_expert(
         profile,
         status,
         reason: "test fixture".to_owned(),
+        notify: false,
     };
-    let (id, _) =
-        create_expert(conn, &AuditContext::system(now), input, None).expect("create expert");
+    let settings = test_settings(DatabaseTarget::Sqlite("unused".into()));
+    let (id, _) = Uow::within(conn, &settings, AuditContext::system(now), |uow| {
+        usecase::expert::create(uow, input)
+    })
+    .expect("create expert");
     Expert::find(conn, &id).expect("find").expect("expert")
 }
 
@@ -332,19 +337,24 @@ pub fn start_time() -> DateTime<Utc> {
         .with_timezone(&Utc)
 }
 
-/// The application state over a fresh database, with a manual clock.
-pub fn test_state() -> (web::Data<AppState>, ManualClock, TestDb) {
-    let (test_db, target) = TestDb::create();
+/// The settings every test runs with.
+pub fn test_settings(database: DatabaseTarget) -> Settings {
     let settings = Settings::from_lookup(|key| match key {
         "GUANAI_JWT_SECRET" => Some(JWT_SECRET.to_owned()),
         _ => None,
     })
     .expect("settings");
-    let settings = Settings {
-        database: target.clone(),
+    Settings {
+        database,
         db_pool_size: 3,
         ..settings
-    };
+    }
+}
+
+/// The application state over a fresh database, with a manual clock.
+pub fn test_state() -> (web::Data<AppState>, ManualClock, TestDb) {
+    let (test_db, target) = TestDb::create();
+    let settings = test_settings(target.clone());
     let pool = db::connect(&target, 3).expect("pool");
     {
         let mut conn = pool.get().expect("connection");

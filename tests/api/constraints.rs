@@ -210,3 +210,102 @@ async fn a_transaction_that_loses_a_race_runs_once_more_then_answers_503() {
     assert_eq!(err.status_code().as_u16(), 503);
     assert_eq!(err.code(), "database_busy");
 }
+
+#[actix_web::test]
+async fn two_changes_in_one_transaction_read_back_in_the_order_made_and_history_is_append_only() {
+    use guanai::audit::AuditContext;
+    use guanai::clock::Clock as _;
+    use guanai::domain::roster::{ExpertStatus, Membership};
+    use guanai::models::state_change::StateChange;
+    use guanai::usecase::{Transition, Uow};
+
+    let app = TestApp::new().await;
+    let expert = app.expert("twice", "reading", ExpertStatus::Candidate);
+    let now = app.clock.now_naive();
+    let settings = &app.state.settings;
+    app.with_conn(|conn| {
+        Uow::within(conn, settings, AuditContext::system(now), |uow| {
+            // Same instant, same transaction: only `seq` can order them.
+            for (from, to, action) in [
+                (ExpertStatus::Candidate, ExpertStatus::Active, "qualify"),
+                (ExpertStatus::Active, ExpertStatus::Suspended, "suspend"),
+                (ExpertStatus::Suspended, ExpertStatus::Active, "reinstate"),
+            ] {
+                uow.transition::<Membership>(
+                    Transition {
+                        object_id: &expert.id,
+                        from: Some(from),
+                        to,
+                        action,
+                        reason: None,
+                        audit_action: "expert.status_changed",
+                        audit_detail: serde_json::json!({}),
+                    },
+                    |_| Ok(true),
+                )?;
+            }
+            Ok(())
+        })
+        .unwrap();
+        let history = StateChange::history(conn, "expert", &expert.id).unwrap();
+        let actions: Vec<(i32, &str)> =
+            history.iter().map(|c| (c.seq, c.action.as_str())).collect();
+        assert_eq!(
+            actions,
+            [
+                (1, "enter"),
+                (2, "qualify"),
+                (3, "suspend"),
+                (4, "reinstate")
+            ]
+        );
+        let rewrite = diesel::sql_query("UPDATE state_changes SET reason = 'x'").execute(conn);
+        assert_eq!(
+            ApiError::from(rewrite.unwrap_err()).code(),
+            "constraint_violation"
+        );
+        let erase = diesel::sql_query("DELETE FROM state_changes").execute(conn);
+        assert_eq!(
+            ApiError::from(erase.unwrap_err()).code(),
+            "constraint_violation"
+        );
+    });
+}
+
+#[actix_web::test]
+async fn a_compare_and_set_that_finds_the_row_moved_is_a_409_and_writes_no_history() {
+    use guanai::audit::AuditContext;
+    use guanai::clock::Clock as _;
+    use guanai::domain::roster::{ExpertStatus, Membership};
+    use guanai::models::state_change::StateChange;
+    use guanai::usecase::{Transition, Uow};
+
+    let app = TestApp::new().await;
+    let expert = app.expert("raced", "reading", ExpertStatus::Candidate);
+    let now = app.clock.now_naive();
+    let settings = &app.state.settings;
+    app.with_conn(|conn| {
+        let err = Uow::within(conn, settings, AuditContext::system(now), |uow| {
+            uow.transition::<Membership>(
+                Transition {
+                    object_id: &expert.id,
+                    from: Some(ExpertStatus::Candidate),
+                    to: ExpertStatus::Active,
+                    action: "qualify",
+                    reason: None,
+                    audit_action: "expert.status_changed",
+                    audit_detail: serde_json::json!({}),
+                },
+                |_| Ok(false),
+            )
+        })
+        .unwrap_err();
+        assert_eq!(err.code(), "status_changed");
+        assert_eq!(
+            StateChange::history(conn, "expert", &expert.id)
+                .unwrap()
+                .len(),
+            1
+        );
+    });
+}

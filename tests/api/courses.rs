@@ -154,7 +154,7 @@ async fn leads_review_their_teams_courses_but_never_their_own() {
         approve,
     )
     .await
-    .assert_problem(409, "course_not_pending");
+    .assert_problem(409, "illegal_transition");
 }
 
 #[actix_web::test]
@@ -295,7 +295,7 @@ async fn retired_courses_and_courses_of_inactive_experts_leave_the_menu() {
         json!({}),
     )
     .await
-    .assert_problem(409, "course_not_approved");
+    .assert_problem(409, "illegal_transition");
     app.patch(
         &format!("/api/v1/courses/{}", ids[1]),
         &as_hu,
@@ -303,7 +303,7 @@ async fn retired_courses_and_courses_of_inactive_experts_leave_the_menu() {
         json!({ "title": "复活" }),
     )
     .await
-    .assert_problem(409, "course_retired");
+    .assert_problem(409, "illegal_transition");
 }
 
 #[actix_web::test]
@@ -406,4 +406,116 @@ async fn proposals_are_checked_and_only_experts_and_the_office_make_them() {
         .collect();
     assert_eq!(fields, ["grade_bands", "modes", "duration_minutes"]);
     let _ = lin;
+}
+
+#[actix_web::test]
+async fn a_courses_history_lists_every_review_step_in_order_for_those_who_see_the_review() {
+    let app = TestApp::new().await;
+    let (admin_user, admin) = app.admin().await;
+    let lin = app.expert("lin", "reading", ExpertStatus::Active);
+    app.expert("other", "reading", ExpertStatus::Active);
+    app.school_account("school.a");
+    let (as_lin, _) = app.tokens("lin").await;
+    let (as_other, _) = app.tokens("other").await;
+    let (school, _) = app.tokens("school.a").await;
+
+    let id = app
+        .post("/api/v1/courses", Some(&as_lin), proposal())
+        .await
+        .assert_status(201)["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let path = format!("/api/v1/courses/{id}");
+    let reject = json!({ "decision": "reject", "comment": "请补充大纲" });
+    app.post(&format!("{path}/review"), Some(&admin), reject)
+        .await
+        .assert_status(200);
+    app.patch(
+        &path,
+        &as_lin,
+        None,
+        json!({ "outline": "一、选书\n二、共读" }),
+    )
+    .await
+    .assert_status(200);
+    let approve = json!({ "decision": "approve" });
+    app.post(&format!("{path}/review"), Some(&admin), approve)
+        .await
+        .assert_status(200);
+    app.post(&format!("{path}/retire"), Some(&as_lin), json!({}))
+        .await
+        .assert_status(200);
+
+    let history = app.get(&format!("{path}/history"), &as_lin).await;
+    let items = history.assert_status(200)["items"]
+        .as_array()
+        .unwrap()
+        .clone();
+    let steps: Vec<(i64, &str, Value, &str)> = items
+        .iter()
+        .map(|i| {
+            (
+                i["seq"].as_i64().unwrap(),
+                i["action"].as_str().unwrap(),
+                i["from"].clone(),
+                i["to"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        steps,
+        [
+            (1, "propose", Value::Null, "pending_review"),
+            (2, "reject", json!("pending_review"), "rejected"),
+            (3, "edit", json!("rejected"), "pending_review"),
+            (4, "approve", json!("pending_review"), "approved"),
+            (5, "retire", json!("approved"), "retired"),
+        ]
+    );
+    assert_eq!(items[1]["reason"], "请补充大纲");
+    assert_eq!(items[1]["actor"], admin_user.id.as_str());
+    assert_eq!(items[0]["actor"], lin.user_id.as_str());
+
+    // The office reads it too; another expert (the course is off the menu) and a school do not.
+    app.get(&format!("{path}/history"), &admin)
+        .await
+        .assert_status(200);
+    app.get(&format!("{path}/history"), &as_other)
+        .await
+        .assert_problem(404, "not_found");
+    app.get(&format!("{path}/history"), &school)
+        .await
+        .assert_problem(404, "not_found");
+}
+
+#[actix_web::test]
+async fn an_approved_course_on_the_menu_hides_its_history_from_schools_and_other_experts() {
+    let app = TestApp::new().await;
+    let (_, admin) = app.admin().await;
+    app.expert("lin", "reading", ExpertStatus::Active);
+    app.expert("other", "reading", ExpertStatus::Active);
+    app.school_account("school.a");
+    let (as_lin, _) = app.tokens("lin").await;
+    let (as_other, _) = app.tokens("other").await;
+    let (school, _) = app.tokens("school.a").await;
+    let id = app
+        .post("/api/v1/courses", Some(&as_lin), proposal())
+        .await
+        .assert_status(201)["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    app.post(
+        &format!("/api/v1/courses/{id}/review"),
+        Some(&admin),
+        json!({ "decision": "approve" }),
+    )
+    .await
+    .assert_status(200);
+    for token in [&school, &as_other] {
+        app.get(&format!("/api/v1/courses/{id}/history"), token)
+            .await
+            .assert_problem(403, "forbidden");
+    }
 }

@@ -12,7 +12,9 @@ async fn the_demo_has_leads_experts_schools_and_a_menu() {
     let hash = guanai::auth::password::hash_password(DEMO_PASSWORD).unwrap();
     let now = app.clock.now_naive();
 
-    let outcome = app.with_conn(|conn| seed(conn, &hash, now)).unwrap();
+    let outcome = app
+        .with_conn(|conn| seed(conn, &app.state.settings, &hash, now))
+        .unwrap();
 
     assert_eq!(
         outcome,
@@ -24,7 +26,8 @@ async fn the_demo_has_leads_experts_schools_and_a_menu() {
         }
     );
     assert_eq!(
-        app.with_conn(|conn| seed(conn, &hash, now)).unwrap(),
+        app.with_conn(|conn| seed(conn, &app.state.settings, &hash, now))
+            .unwrap(),
         SeedOutcome::SkippedNotEmpty
     );
 

@@ -63,6 +63,7 @@ fn every_registered_route_is_documented() {
         "/api/v1/courses/{id}",
         "/api/v1/courses/{id}/review",
         "/api/v1/courses/{id}/retire",
+        "/api/v1/courses/{id}/history",
         "/api/v1/auth/password-reset",
         "/api/v1/me/notifications",
         "/api/v1/me/notifications/{id}/read",

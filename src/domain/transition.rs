@@ -1,0 +1,95 @@
+//! The one shape of every state machine: a pure step table (`step`), a rule for who may
+//! take each action (`may`), and from them `next(current, action, who)`, which says where an
+//! action leads or why it may not be taken. No I/O; the use-case layer applies the answer
+//! with a compare-and-set update and one ordered history row (`usecase::Uow::transition`).
+
+use crate::error::ApiError;
+
+/// A state machine over a closed set of states and actions.
+pub trait Machine {
+    /// The object's type as the history names it (`expert`, `course`, …).
+    const OBJECT: &'static str;
+    type State: Copy + PartialEq + std::fmt::Debug;
+    type Action: Copy + PartialEq + std::fmt::Debug + 'static;
+    /// Who acts, as far as this machine cares (admin, author, lead of the team, …).
+    type Who;
+
+    /// Every action, in the order the refusal lists them.
+    const ACTIONS: &'static [Self::Action];
+
+    /// Where `action` leads from `from`, if anywhere: the step table, whoever acts.
+    fn step(from: Self::State, action: Self::Action) -> Option<Self::State>;
+
+    /// Whether `who` may take `action` at all; the error says why not.
+    fn may(action: Self::Action, who: &Self::Who) -> Result<(), &'static str>;
+
+    fn action_code(action: Self::Action) -> &'static str;
+    fn state_code(state: Self::State) -> &'static str;
+
+    /// Where `action` taken by `who` leads from `current`: 403 for a caller who may not
+    /// take it, 409 `illegal_transition` when it leads nowhere from here.
+    fn next(
+        current: Self::State,
+        action: Self::Action,
+        who: &Self::Who,
+    ) -> Result<Self::State, Refusal> {
+        Self::may(action, who).map_err(Refusal::NotYours)?;
+        Self::step(current, action).ok_or_else(|| Refusal::Illegal {
+            object: Self::OBJECT,
+            from: Self::state_code(current),
+            action: Self::action_code(action).to_owned(),
+            allowed: Self::allowed_from(current),
+        })
+    }
+
+    /// The steps out of `current`, as `action → state`.
+    fn allowed_from(current: Self::State) -> Vec<String> {
+        Self::ACTIONS
+            .iter()
+            .filter_map(|a| {
+                Self::step(current, *a)
+                    .map(|to| format!("{} → {}", Self::action_code(*a), Self::state_code(to)))
+            })
+            .collect()
+    }
+}
+
+/// Why an action may not be taken.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Refusal {
+    /// The action leads nowhere from this state: 409 `illegal_transition`.
+    Illegal {
+        object: &'static str,
+        from: &'static str,
+        action: String,
+        allowed: Vec<String>,
+    },
+    /// The action exists, but not for this caller: 403 `forbidden`.
+    NotYours(&'static str),
+}
+
+impl From<Refusal> for ApiError {
+    fn from(refusal: Refusal) -> Self {
+        match refusal {
+            Refusal::Illegal {
+                object,
+                from,
+                action,
+                allowed,
+            } => {
+                let allowed = if allowed.is_empty() {
+                    "nothing".to_owned()
+                } else {
+                    allowed.join(", ")
+                };
+                ApiError::conflict(
+                    "illegal_transition",
+                    format!(
+                        "this {object} is {from} and cannot {action}; from {from} the steps are: {allowed}"
+                    ),
+                )
+            }
+            Refusal::NotYours(why) => ApiError::forbidden("forbidden", why),
+        }
+    }
+}

@@ -1,0 +1,57 @@
+//! Membership (有出有进、进出有序): moving an expert along the charter, with its history.
+
+use serde_json::json;
+
+use crate::domain::roster::{ExpertStatus, Membership, MembershipAction, MembershipWho};
+use crate::domain::transition::{Machine as _, Refusal};
+use crate::error::{ApiError, ApiResult};
+use crate::models::expert::Expert;
+use crate::models::team_lead::TeamLead;
+use crate::usecase::{Transition, Uow};
+
+/// Moves expert `id` to `to` (the office). `candidate → active` is the qualification
+/// decision (资格确定). Suspension and exit end any lead post at once.
+pub fn change(
+    uow: &mut Uow<'_>,
+    who: MembershipWho,
+    id: &str,
+    to: ExpertStatus,
+    reason: &str,
+) -> ApiResult<()> {
+    let expert =
+        Expert::find(uow.conn, id)?.ok_or_else(|| ApiError::not_found("no such expert"))?;
+    let from = expert.status;
+    // The API names the target; the step that leads there is the action.
+    let action = MembershipAction::towards(from, to).ok_or_else(|| Refusal::Illegal {
+        object: "expert",
+        from: from.as_str(),
+        action: format!("become {to}"),
+        allowed: Membership::allowed_from(from),
+    })?;
+    Membership::next(from, action, &who)?;
+    let (version, now) = (expert.version, uow.now());
+    uow.transition::<Membership>(
+        Transition {
+            object_id: id,
+            from: Some(from),
+            to,
+            action: action.as_str(),
+            reason: Some(reason),
+            audit_action: "expert.status_changed",
+            audit_detail: json!({ "qualification": action == MembershipAction::Qualify }),
+        },
+        |conn| Expert::set_status(conn, id, from, version, to, now),
+    )?;
+    if matches!(to, ExpertStatus::Suspended | ExpertStatus::Exited) {
+        let ended = TeamLead::remove_for_expert(uow.conn, id, &[])?;
+        if !ended.is_empty() {
+            uow.record(
+                "team.leads_changed",
+                "expert",
+                Some(id),
+                json!({ "ended": ended, "why": to }),
+            )?;
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,158 @@
+//! The use cases: what the service does, one module per capability, called alike by the HTTP
+//! handlers, the CLI, the demo seeder, background jobs and tests. A use case takes a
+//! [`Uow`] (unit of work) and never opens a transaction of its own: its caller opens exactly
+//! one ([`write`] for handlers, [`Uow::within`] elsewhere), so state, history, audit and
+//! outbox rows commit together or not at all.
+
+pub mod course;
+pub mod expert;
+pub mod membership;
+pub mod password;
+
+use actix_web::web;
+use chrono::NaiveDateTime;
+use serde_json::{Value, json};
+
+use crate::AppState;
+use crate::audit::AuditContext;
+use crate::config::Settings;
+use crate::db::{self, DbConnection};
+use crate::domain::transition::Machine;
+use crate::error::{ApiError, ApiResult};
+use crate::mail::outbox::{Notice, notify};
+use crate::models::state_change::{NewStateChange, StateChange};
+use crate::models::user::User;
+
+/// One transaction's worth of work: the connection (inside the open transaction), who acts
+/// and when (`now` from the clock, through the audit context), and the settings that
+/// notifications need.
+pub struct Uow<'c> {
+    pub conn: &'c mut DbConnection,
+    pub settings: &'c Settings,
+    pub audit: AuditContext,
+}
+
+/// A state change to apply: the machine's answer (`from` → `to` by `action`), and why.
+#[derive(Debug)]
+pub struct Transition<'a, M: Machine> {
+    pub object_id: &'a str,
+    /// `None` for the object's first entry (its creation).
+    pub from: Option<M::State>,
+    pub to: M::State,
+    /// The action's name in the history (`approve`, `qualify`, `propose`, …).
+    pub action: &'static str,
+    pub reason: Option<&'a str>,
+    /// The audit row's action (`course.reviewed`) and any detail beyond from/to/reason.
+    pub audit_action: &'static str,
+    pub audit_detail: Value,
+}
+
+impl<'c> Uow<'c> {
+    pub fn new(conn: &'c mut DbConnection, settings: &'c Settings, audit: AuditContext) -> Self {
+        Uow {
+            conn,
+            settings,
+            audit,
+        }
+    }
+
+    /// Runs `f` in one write transaction (for the CLI, the demo seeder, jobs and tests).
+    pub fn within<T>(
+        conn: &mut DbConnection,
+        settings: &Settings,
+        audit: AuditContext,
+        f: impl FnOnce(&mut Uow<'_>) -> ApiResult<T>,
+    ) -> ApiResult<T> {
+        db::transaction(conn, |conn| f(&mut Uow::new(conn, settings, audit)))
+    }
+
+    pub fn now(&self) -> NaiveDateTime {
+        self.audit.at
+    }
+
+    pub fn actor_id(&self) -> Option<&str> {
+        self.audit.actor_id.as_deref()
+    }
+
+    /// An audit row, in this transaction.
+    pub fn record(
+        &mut self,
+        action: &str,
+        entity_type: &str,
+        entity_id: Option<&str>,
+        detail: Value,
+    ) -> ApiResult<()> {
+        Ok(self
+            .audit
+            .record(self.conn, action, entity_type, entity_id, detail)?)
+    }
+
+    /// A notification (inbox copy and mail), in this transaction.
+    pub fn notify(&mut self, user: &User, notice: Notice) -> ApiResult<String> {
+        let now = self.now();
+        notify(self.conn, self.settings, user, notice, now)
+    }
+
+    /// Applies a state change: `compare_and_set` moves the row (it returns false when the
+    /// row is no longer in `from` at the version read), then the history row (next in the
+    /// object's sequence) and the audit row are written. Notifications follow through
+    /// [`Uow::notify`] in the same transaction. Returns the history row's `seq`.
+    pub fn transition<M: Machine>(
+        &mut self,
+        change: Transition<'_, M>,
+        compare_and_set: impl FnOnce(&mut DbConnection) -> diesel::QueryResult<bool>,
+    ) -> ApiResult<i32> {
+        if !compare_and_set(self.conn)? {
+            return Err(ApiError::conflict(
+                "status_changed",
+                format!("the {} changed meanwhile; read it again", M::OBJECT),
+            ));
+        }
+        let from = change.from.map(M::state_code);
+        let to = M::state_code(change.to);
+        let seq = StateChange::append(
+            self.conn,
+            &NewStateChange {
+                object_type: M::OBJECT,
+                object_id: change.object_id,
+                action: change.action,
+                from_state: from,
+                to_state: to,
+                reason: change.reason,
+                actor_id: self.audit.actor_id.as_deref(),
+                at: self.now(),
+            },
+        )?;
+        let mut detail = json!({
+            "action": change.action,
+            "from": from,
+            "to": to,
+            "reason": change.reason,
+            "seq": seq,
+        });
+        if let (Value::Object(extra), Some(map)) = (change.audit_detail, detail.as_object_mut()) {
+            map.extend(extra);
+        }
+        self.record(
+            change.audit_action,
+            M::OBJECT,
+            Some(change.object_id),
+            detail,
+        )?;
+        Ok(seq)
+    }
+}
+
+/// Runs a use case for a request: one write transaction (retried once if it loses a race),
+/// off the async workers.
+pub async fn write<T, F>(state: &web::Data<AppState>, audit: AuditContext, mut f: F) -> ApiResult<T>
+where
+    F: FnMut(&mut Uow<'_>) -> ApiResult<T> + Send + 'static,
+    T: Send + 'static,
+{
+    let st = state.clone();
+    db::run_tx(&state.db, move |conn| {
+        f(&mut Uow::new(conn, &st.settings, audit.clone()))
+    })
+    .await
+}
