@@ -1,5 +1,5 @@
-//! The HTTP API. Every route is registered in [`configure`], so the whole surface reads
-//! in one screen; [`ApiDoc`] documents the same list.
+//! The HTTP API. Every route is in one table ([`route_table!`]), so the whole surface reads
+//! in one screen; the registrations, [`ROUTES`] and the OpenAPI document all come from it.
 
 pub mod audit;
 pub mod auth;
@@ -21,121 +21,126 @@ use utoipa::openapi::RefOr;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(web::resource("/healthz").route(web::get().to(health::healthz)))
-        .service(web::resource("/readyz").route(web::get().to(health::readyz)))
-        .service(
-            web::scope("/api/v1")
-                .service(
-                    web::resource("/openapi.json").route(web::get().to(health::openapi_document)),
-                )
-                .service(web::resource("/auth/login").route(web::post().to(auth::login)))
-                .service(web::resource("/auth/refresh").route(web::post().to(auth::refresh)))
-                .service(web::resource("/auth/logout").route(web::post().to(auth::logout)))
-                .service(
-                    web::resource("/auth/password-reset")
-                        .route(web::post().to(auth::request_password_reset)),
-                )
-                .service(
-                    web::resource("/auth/set-password").route(web::post().to(auth::set_password)),
-                )
-                .service(web::resource("/me").route(web::get().to(me::get_me)))
-                .service(web::resource("/me/password").route(web::post().to(me::change_password)))
-                .service(
-                    web::resource("/me/notifications")
-                        .route(web::get().to(notification::list_my_notifications)),
-                )
-                .service(
-                    web::resource("/me/notifications/{id}/read")
-                        .route(web::post().to(notification::read_notification)),
-                )
-                .service(
-                    web::resource("/admin/outbox").route(web::get().to(notification::list_outbox)),
-                )
-                .service(
-                    web::resource("/admin/outbox/{id}/retry")
-                        .route(web::post().to(notification::retry_outbox)),
-                )
-                .service(
-                    web::resource("/users")
-                        .route(web::get().to(user::list_users))
-                        .route(web::post().to(user::create_user)),
-                )
-                .service(
-                    web::resource("/users/{id}")
-                        .route(web::get().to(user::get_user))
-                        .route(web::patch().to(user::update_user)),
-                )
-                .service(
-                    web::resource("/users/{id}/password-reset")
-                        .route(web::post().to(user::reset_user_password)),
-                )
-                .service(web::resource("/teams").route(web::get().to(team::list_teams)))
-                .service(web::resource("/teams/{code}").route(web::get().to(team::get_team)))
-                .service(
-                    web::resource("/teams/{code}/leads").route(web::put().to(team::set_team_leads)),
-                )
-                .service(
-                    web::resource("/schools")
-                        .route(web::get().to(school::list_schools))
-                        .route(web::post().to(school::create_school)),
-                )
-                .service(
-                    web::resource("/schools/{id}")
-                        .route(web::get().to(school::get_school))
-                        .route(web::patch().to(school::update_school)),
-                )
-                .service(
-                    web::resource("/experts")
-                        .route(web::get().to(expert::list_experts))
-                        .route(web::post().to(expert::create_expert_handler)),
-                )
-                // Before /experts/{id}, which would otherwise take these names as ids.
-                .service(
-                    web::resource("/experts/import")
-                        .route(web::post().to(roster_csv::import_experts)),
-                )
-                .service(
-                    web::resource("/experts/export.csv")
-                        .route(web::get().to(roster_csv::export_experts)),
-                )
-                .service(
-                    web::resource("/experts/{id}")
-                        .route(web::get().to(expert::get_expert))
-                        .route(web::patch().to(expert::update_expert)),
-                )
-                .service(
-                    web::resource("/experts/{id}/status")
-                        .route(web::post().to(expert::change_expert_status)),
-                )
-                .service(
-                    web::resource("/experts/{id}/history")
-                        .route(web::get().to(expert::expert_history)),
-                )
-                .service(
-                    web::resource("/courses")
-                        .route(web::get().to(course::list_courses))
-                        .route(web::post().to(course::create_course)),
-                )
-                .service(
-                    web::resource("/courses/{id}")
-                        .route(web::get().to(course::get_course))
-                        .route(web::patch().to(course::update_course)),
-                )
-                .service(
-                    web::resource("/courses/{id}/review")
-                        .route(web::post().to(course::review_course)),
-                )
-                .service(
-                    web::resource("/courses/{id}/retire")
-                        .route(web::post().to(course::retire_course)),
-                )
-                .service(
-                    web::resource("/courses/{id}/history")
-                        .route(web::get().to(course::course_history)),
-                )
-                .service(web::resource("/audit").route(web::get().to(audit::list_audit))),
-        );
+/// How a route appears in [`ROUTES`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RouteKind {
+    /// Part of the JSON API and of the OpenAPI document.
+    Api,
+    /// An HTML page (linked from mails), outside the OpenAPI document.
+    Page,
+}
+
+/// One method on one path.
+#[derive(Debug, Clone, Copy)]
+pub struct RouteSpec {
+    /// `GET`, `POST`, `PATCH`, `PUT`, `DELETE`.
+    pub method: &'static str,
+    /// As registered, with `{name}` segments.
+    pub path: &'static str,
+    pub kind: RouteKind,
+}
+
+/// The one route table. From it come the actix registrations ([`configure`]), the list of
+/// routes ([`ROUTES`], which the authorization matrix test walks) and the OpenAPI
+/// document's paths ([`ApiDoc`]), so a registered API route that is undocumented cannot
+/// exist. Within a section, literal paths come before `{id}` paths they would match.
+macro_rules! route_table {
+    (
+        api: [ $( $path:literal { $( $method:ident => $($handler:ident)::+ ),+ $(,)? } )* ]
+        pages: [ $( $page:literal { $( $page_method:ident => $($page_handler:ident)::+ ),+ $(,)? } )* ]
+        openapi: { $($openapi:tt)* }
+    ) => {
+        pub fn configure(cfg: &mut web::ServiceConfig) {
+            $( cfg.service(web::resource($path) $( .route(web::$method().to($($handler)::+)) )+ ); )*
+            $( cfg.service(web::resource($page) $( .route(web::$page_method().to($($page_handler)::+)) )+ ); )*
+        }
+
+        /// Every route, one row per method and path.
+        pub const ROUTES: &[RouteSpec] = &[
+            $( $( RouteSpec { method: method_name(stringify!($method)), path: $path, kind: RouteKind::Api }, )+ )*
+            $( $( RouteSpec { method: method_name(stringify!($page_method)), path: $page, kind: RouteKind::Page }, )+ )*
+        ];
+
+        #[derive(OpenApi)]
+        #[openapi(
+            paths( $( $( $($handler)::+ , )+ )* ),
+            $($openapi)*
+        )]
+        pub struct ApiDoc;
+    };
+}
+
+const fn method_name(method: &'static str) -> &'static str {
+    match method.as_bytes() {
+        b"get" => "GET",
+        b"post" => "POST",
+        b"patch" => "PATCH",
+        b"put" => "PUT",
+        b"delete" => "DELETE",
+        _ => panic!("unknown method in the route table"),
+    }
+}
+
+route_table! {
+    api: [
+        "/healthz" { get => health::healthz }
+        "/readyz" { get => health::readyz }
+        "/api/v1/openapi.json" { get => health::openapi_document }
+        "/api/v1/auth/login" { post => auth::login }
+        "/api/v1/auth/refresh" { post => auth::refresh }
+        "/api/v1/auth/logout" { post => auth::logout }
+        "/api/v1/auth/password-reset" { post => auth::request_password_reset }
+        "/api/v1/auth/set-password" { post => auth::set_password }
+        "/api/v1/me" { get => me::get_me }
+        "/api/v1/me/password" { post => me::change_password }
+        "/api/v1/me/notifications" { get => notification::list_my_notifications }
+        "/api/v1/me/notifications/{id}/read" { post => notification::read_notification }
+        "/api/v1/admin/outbox" { get => notification::list_outbox }
+        "/api/v1/admin/outbox/{id}/retry" { post => notification::retry_outbox }
+        "/api/v1/users" { get => user::list_users, post => user::create_user }
+        "/api/v1/users/{id}" { get => user::get_user, patch => user::update_user }
+        "/api/v1/users/{id}/password-reset" { post => user::reset_user_password }
+        "/api/v1/teams" { get => team::list_teams }
+        "/api/v1/teams/{code}" { get => team::get_team }
+        "/api/v1/teams/{code}/leads" { put => team::set_team_leads }
+        "/api/v1/schools" { get => school::list_schools, post => school::create_school }
+        "/api/v1/schools/{id}" { get => school::get_school, patch => school::update_school }
+        "/api/v1/experts" { get => expert::list_experts, post => expert::create_expert_handler }
+        "/api/v1/experts/import" { post => roster_csv::import_experts }
+        "/api/v1/experts/export.csv" { get => roster_csv::export_experts }
+        "/api/v1/experts/{id}" { get => expert::get_expert, patch => expert::update_expert }
+        "/api/v1/experts/{id}/status" { post => expert::change_expert_status }
+        "/api/v1/experts/{id}/history" { get => expert::expert_history }
+        "/api/v1/courses" { get => course::list_courses, post => course::create_course }
+        "/api/v1/courses/{id}" { get => course::get_course, patch => course::update_course }
+        "/api/v1/courses/{id}/review" { post => course::review_course }
+        "/api/v1/courses/{id}/retire" { post => course::retire_course }
+        "/api/v1/courses/{id}/history" { get => course::course_history }
+        "/api/v1/audit" { get => audit::list_audit }
+    ]
+    pages: []
+    openapi: {
+        info(
+            title = "guanai",
+            description = "Booking and dispatch for a city education bureau's care expert team (关爱专家团). \
+                           Errors are RFC 9457 problem details; see api_docs/README.md.",
+            license(name = "MIT"),
+        ),
+        modifiers(&ApiConventions),
+        components(schemas(crate::error::Problem, crate::error::FieldError)),
+        tags(
+            (name = "auth", description = "log in, refresh, log out, set a password"),
+            (name = "me", description = "the caller's own account"),
+            (name = "users", description = "login accounts, managed by the office"),
+            (name = "teams", description = "the six sub-teams (分团) and their leads"),
+            (name = "schools", description = "schools, kindergartens and colleges"),
+            (name = "experts", description = "the roster (专家团名册): profiles, membership, import and export"),
+            (name = "courses", description = "the course menu (课程菜单) and its review"),
+            (name = "audit", description = "the append-only audit log"),
+            (name = "admin", description = "mail delivery: the outbox"),
+            (name = "operations", description = "health, readiness, this document"),
+        )
+    }
 }
 
 /// Adds the bearer scheme, and declares error bodies as `application/problem+json`.
@@ -176,72 +181,3 @@ impl Modify for ApiConventions {
         );
     }
 }
-
-#[derive(OpenApi)]
-#[openapi(
-    info(
-        title = "guanai",
-        description = "Booking and dispatch for a city education bureau's care expert team (关爱专家团). \
-                       Errors are RFC 9457 problem details; see api_docs/README.md.",
-        license(name = "MIT"),
-    ),
-    modifiers(&ApiConventions),
-    paths(
-        health::healthz,
-        health::readyz,
-        health::openapi_document,
-        auth::login,
-        auth::refresh,
-        auth::logout,
-        auth::set_password,
-        auth::request_password_reset,
-        notification::list_my_notifications,
-        notification::read_notification,
-        notification::list_outbox,
-        notification::retry_outbox,
-        me::get_me,
-        me::change_password,
-        user::create_user,
-        user::list_users,
-        user::get_user,
-        user::update_user,
-        user::reset_user_password,
-        team::list_teams,
-        team::get_team,
-        team::set_team_leads,
-        school::create_school,
-        school::list_schools,
-        school::get_school,
-        school::update_school,
-        expert::create_expert_handler,
-        expert::list_experts,
-        expert::get_expert,
-        expert::update_expert,
-        expert::change_expert_status,
-        expert::expert_history,
-        roster_csv::import_experts,
-        roster_csv::export_experts,
-        course::create_course,
-        course::list_courses,
-        course::get_course,
-        course::update_course,
-        course::review_course,
-        course::retire_course,
-        course::course_history,
-        audit::list_audit,
-    ),
-    components(schemas(crate::error::Problem, crate::error::FieldError)),
-    tags(
-        (name = "auth", description = "log in, refresh, log out, set a password"),
-        (name = "me", description = "the caller's own account"),
-        (name = "users", description = "login accounts, managed by the office"),
-        (name = "teams", description = "the six sub-teams (分团) and their leads"),
-        (name = "schools", description = "schools, kindergartens and colleges"),
-        (name = "experts", description = "the roster (专家团名册): profiles, membership, import and export"),
-        (name = "courses", description = "the course menu (课程菜单) and its review"),
-        (name = "audit", description = "the append-only audit log"),
-        (name = "admin", description = "mail delivery: the outbox"),
-        (name = "operations", description = "health, readiness, this document"),
-    )
-)]
-pub struct ApiDoc;

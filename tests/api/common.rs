@@ -164,6 +164,22 @@ fn pg_template(admin_url: &str) -> &'static str {
             diesel::sql_query(format!("ALTER DATABASE {building} RENAME TO {name}"))
                 .execute(&mut admin)
                 .expect("publish template");
+            // Templates of older migration sets are of no more use.
+            #[derive(diesel::QueryableByName)]
+            struct Old {
+                #[diesel(sql_type = diesel::sql_types::Text)]
+                datname: String,
+            }
+            let old: Vec<Old> = diesel::sql_query(
+                "SELECT datname FROM pg_database WHERE datname LIKE 'guanai\\_tpl\\_%' AND datname <> $1",
+            )
+            .bind::<diesel::sql_types::Text, _>(&name)
+            .load(&mut admin)
+            .unwrap_or_default();
+            for Old { datname } in old {
+                let _ = diesel::sql_query(format!("DROP DATABASE IF EXISTS {datname}"))
+                    .execute(&mut admin);
+            }
         }
         diesel::sql_query("SELECT pg_advisory_unlock(4242001)")
             .execute(&mut admin)

@@ -12,6 +12,7 @@ mod demo;
 mod error_codes;
 mod errors;
 mod experts;
+mod matrix;
 mod notifications;
 mod openapi;
 mod roster_import;
