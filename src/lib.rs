@@ -14,6 +14,7 @@ pub mod domain;
 pub mod error;
 pub mod extract;
 pub mod http;
+pub mod idempotency;
 pub mod mail;
 pub mod models;
 pub mod time;

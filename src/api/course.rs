@@ -1,6 +1,5 @@
 //! `/api/v1/courses`: the course menu (课程菜单): proposals, review, retirement, browsing.
 
-use actix_web::http::header;
 use actix_web::{HttpResponse, web};
 use chrono::{DateTime, FixedOffset};
 use chrono_tz::Tz;
@@ -20,11 +19,12 @@ use crate::domain::roster::{Audience, CourseStatus, GradeBand, Mode};
 use crate::error::{ApiError, ApiResult, FieldError, Problem};
 use crate::extract::{ApiJson, IfMatch};
 use crate::http::RequestMeta;
+use crate::idempotency::Idempotency;
 use crate::models::course::{Course, CourseFilter, CourseScope};
 use crate::models::state_change::StateChange;
 use crate::time::to_local;
 use crate::usecase::course::{CourseEdit, CourseRecord, Decision};
-use crate::usecase::{self, Uow};
+use crate::usecase::{self, Answer, Uow};
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct CourseReview {
@@ -127,6 +127,7 @@ pub async fn create_course(
     state: web::Data<AppState>,
     user: AuthUser,
     meta: RequestMeta,
+    idem: Idempotency,
     ApiJson(body): ApiJson<CreateCourseRequest>,
 ) -> ApiResult<HttpResponse> {
     let draft = CourseDraft {
@@ -145,16 +146,17 @@ pub async fn create_course(
     let expert_id = body.expert_id;
     let audit = AuditContext::from_request(&meta, Some(user.id()), state.clock.now_naive());
     let tz = state.settings.timezone;
-    let body = usecase::write(&state, audit, move |uow| {
+    usecase::answer(&state, audit, idem, move |uow| {
         let actor = Actor::load(uow.conn, &user)?;
         let id = usecase::course::propose(uow, &actor, expert_id.clone(), &draft)?;
-        reload(uow, &actor, &id, tz)
+        let body = reload(uow, &actor, &id, tz)?;
+        Ok(Answer::created(
+            format!("/api/v1/courses/{id}"),
+            Some(body.version),
+            body,
+        ))
     })
-    .await?;
-    let response = HttpResponse::Created()
-        .insert_header((header::LOCATION, format!("/api/v1/courses/{}", body.id)))
-        .json(&body);
-    Ok(with_etag(response, body.version))
+    .await
 }
 
 /// The course after a change, as the one who changed it sees it.

@@ -2,7 +2,6 @@
 
 use std::collections::HashMap;
 
-use actix_web::http::header;
 use actix_web::{HttpResponse, web};
 use chrono::{DateTime, Datelike as _, FixedOffset};
 use chrono_tz::Tz;
@@ -28,6 +27,7 @@ use crate::domain::visibility::{ProfileView, expert_view};
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::extract::{ApiJson, IfMatch};
 use crate::http::RequestMeta;
+use crate::idempotency::Idempotency;
 use crate::models::expert::{
     Expert, ExpertChanges, ExpertFilter, ExpertScope, ExpertSets, encode_specialties, search_text,
     specialties_of,
@@ -36,8 +36,8 @@ use crate::models::state_change::StateChange;
 use crate::models::team_lead::TeamLead;
 use crate::models::user::{NewUser, User};
 use crate::time::to_local;
-use crate::usecase;
 use crate::usecase::expert::{NewExpertInput, sets_of};
+use crate::usecase::{self, Answer};
 
 /// What everyone may see of an active expert.
 #[derive(Debug, Serialize, ToSchema)]
@@ -266,6 +266,10 @@ pub struct CreateExpertRequest {
 pub struct CreateExpertResponse {
     pub expert: ExpertFull,
     pub set_password_token: Option<crate::api::user::SetPasswordToken>,
+    /// Only on an idempotent replay: the one-time token is not repeated, and how to get a
+    /// new one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub replay_note: Option<String>,
 }
 
 pub fn current_year(state: &AppState) -> i32 {
@@ -286,6 +290,7 @@ pub async fn create_expert_handler(
     state: web::Data<AppState>,
     AdminUser(admin): AdminUser,
     meta: RequestMeta,
+    idem: Idempotency,
     ApiJson(body): ApiJson<CreateExpertRequest>,
 ) -> ApiResult<HttpResponse> {
     let mut errors = Vec::new();
@@ -336,7 +341,8 @@ pub async fn create_expert_handler(
     };
     let now = state.clock.now_naive();
     let audit = AuditContext::from_request(&meta, Some(admin.id()), now);
-    let (record, token) = usecase::write(&state, audit, move |uow| {
+    let tz = state.settings.timezone;
+    usecase::answer(&state, audit, idem, move |uow| {
         if User::login_exists(uow.conn, &login)? {
             return Err(ApiError::conflict(
                 "login_taken",
@@ -359,24 +365,24 @@ pub async fn create_expert_handler(
         let (id, token) = usecase::expert::create(uow, input)?;
         let record = ExpertRecord::load(uow.conn, &id)?
             .ok_or_else(|| ApiError::internal("created expert vanished"))?;
-        Ok((record, token))
+        let ExpertResponse::Full(full) = record.response(ProfileView::Full, tz)? else {
+            return Err(ApiError::internal("full view expected"));
+        };
+        let body = CreateExpertResponse {
+            expert: *full,
+            set_password_token: token.map(|t| crate::api::user::SetPasswordToken::new(t, tz)),
+            replay_note: None,
+        };
+        Ok(Answer {
+            secrets: &["/set_password_token"],
+            ..Answer::created(
+                format!("/api/v1/experts/{id}"),
+                Some(record.expert.version),
+                body,
+            )
+        })
     })
-    .await?;
-    let tz = state.settings.timezone;
-    let ExpertResponse::Full(full) = record.response(ProfileView::Full, tz)? else {
-        return Err(ApiError::internal("full view expected"));
-    };
-    let body = CreateExpertResponse {
-        expert: *full,
-        set_password_token: token.map(|t| crate::api::user::SetPasswordToken::new(t, tz)),
-    };
-    let response = HttpResponse::Created()
-        .insert_header((
-            header::LOCATION,
-            format!("/api/v1/experts/{}", record.expert.id),
-        ))
-        .json(body);
-    Ok(with_etag(response, record.expert.version))
+    .await
 }
 
 #[derive(Debug, Deserialize, IntoParams)]

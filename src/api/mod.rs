@@ -38,6 +38,29 @@ pub struct RouteSpec {
     /// As registered, with `{name}` segments.
     pub path: &'static str,
     pub kind: RouteKind,
+    /// A creating POST: honours `Idempotency-Key` (written `create =>` in the table).
+    pub creates: bool,
+}
+
+/// The table's verbs: the HTTP methods, and `create`, a POST that creates something and so
+/// honours `Idempotency-Key`.
+mod verb {
+    pub use actix_web::web::{get, patch, post, put};
+    pub fn create() -> actix_web::Route {
+        actix_web::web::post()
+    }
+}
+
+/// Whether a resource has a creating POST (then the idempotency middleware wraps it).
+const fn has_create(verbs: &[&str]) -> bool {
+    let mut i = 0;
+    while i < verbs.len() {
+        if let b"create" = verbs[i].as_bytes() {
+            return true;
+        }
+        i += 1;
+    }
+    false
 }
 
 /// The one route table. From it come the actix registrations ([`configure`]), the list of
@@ -51,14 +74,31 @@ macro_rules! route_table {
         openapi: { $($openapi:tt)* }
     ) => {
         pub fn configure(cfg: &mut web::ServiceConfig) {
-            $( cfg.service(web::resource($path) $( .route(web::$method().to($($handler)::+)) )+ ); )*
-            $( cfg.service(web::resource($page) $( .route(web::$page_method().to($($page_handler)::+)) )+ ); )*
+            $( cfg.service(
+                web::resource($path)
+                    $( .route(verb::$method().to($($handler)::+)) )+
+                    .wrap(actix_web::middleware::Condition::new(
+                        has_create(&[$(stringify!($method)),+]),
+                        actix_web::middleware::from_fn(crate::idempotency::middleware),
+                    )),
+            ); )*
+            $( cfg.service(web::resource($page) $( .route(verb::$page_method().to($($page_handler)::+)) )+ ); )*
         }
 
         /// Every route, one row per method and path.
         pub const ROUTES: &[RouteSpec] = &[
-            $( $( RouteSpec { method: method_name(stringify!($method)), path: $path, kind: RouteKind::Api }, )+ )*
-            $( $( RouteSpec { method: method_name(stringify!($page_method)), path: $page, kind: RouteKind::Page }, )+ )*
+            $( $( RouteSpec {
+                method: method_name(stringify!($method)),
+                path: $path,
+                kind: RouteKind::Api,
+                creates: has_create(&[stringify!($method)]),
+            }, )+ )*
+            $( $( RouteSpec {
+                method: method_name(stringify!($page_method)),
+                path: $page,
+                kind: RouteKind::Page,
+                creates: false,
+            }, )+ )*
         ];
 
         #[derive(OpenApi)]
@@ -73,7 +113,7 @@ macro_rules! route_table {
 const fn method_name(method: &'static str) -> &'static str {
     match method.as_bytes() {
         b"get" => "GET",
-        b"post" => "POST",
+        b"post" | b"create" => "POST",
         b"patch" => "PATCH",
         b"put" => "PUT",
         b"delete" => "DELETE",
@@ -97,21 +137,21 @@ route_table! {
         "/api/v1/me/notifications/{id}/read" { post => notification::read_notification }
         "/api/v1/admin/outbox" { get => notification::list_outbox }
         "/api/v1/admin/outbox/{id}/retry" { post => notification::retry_outbox }
-        "/api/v1/users" { get => user::list_users, post => user::create_user }
+        "/api/v1/users" { get => user::list_users, create => user::create_user }
         "/api/v1/users/{id}" { get => user::get_user, patch => user::update_user }
         "/api/v1/users/{id}/password-reset" { post => user::reset_user_password }
         "/api/v1/teams" { get => team::list_teams }
         "/api/v1/teams/{code}" { get => team::get_team }
         "/api/v1/teams/{code}/leads" { put => team::set_team_leads }
-        "/api/v1/schools" { get => school::list_schools, post => school::create_school }
+        "/api/v1/schools" { get => school::list_schools, create => school::create_school }
         "/api/v1/schools/{id}" { get => school::get_school, patch => school::update_school }
-        "/api/v1/experts" { get => expert::list_experts, post => expert::create_expert_handler }
-        "/api/v1/experts/import" { post => roster_csv::import_experts }
+        "/api/v1/experts" { get => expert::list_experts, create => expert::create_expert_handler }
+        "/api/v1/experts/import" { create => roster_csv::import_experts }
         "/api/v1/experts/export.csv" { get => roster_csv::export_experts }
         "/api/v1/experts/{id}" { get => expert::get_expert, patch => expert::update_expert }
         "/api/v1/experts/{id}/status" { post => expert::change_expert_status }
         "/api/v1/experts/{id}/history" { get => expert::expert_history }
-        "/api/v1/courses" { get => course::list_courses, post => course::create_course }
+        "/api/v1/courses" { get => course::list_courses, create => course::create_course }
         "/api/v1/courses/{id}" { get => course::get_course, patch => course::update_course }
         "/api/v1/courses/{id}/review" { post => course::review_course }
         "/api/v1/courses/{id}/retire" { post => course::retire_course }
@@ -143,12 +183,42 @@ route_table! {
     }
 }
 
+/// The `Idempotency-Key` header of a creating POST.
+fn idempotency_key_parameter() -> utoipa::openapi::path::Parameter {
+    use utoipa::openapi::Required;
+    use utoipa::openapi::path::{ParameterBuilder, ParameterIn};
+    use utoipa::openapi::schema::{ObjectBuilder, Type};
+    ParameterBuilder::new()
+        .name("Idempotency-Key")
+        .parameter_in(ParameterIn::Header)
+        .required(Required::False)
+        .description(Some(
+            "A key of your choosing (1-255 visible ASCII characters): a retry with the same key \
+             and body replays the first answer instead of creating again (kept 24 hours). \
+             See api_docs/README.md.",
+        ))
+        .schema(Some(
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .min_length(Some(1))
+                .max_length(Some(255))
+                .pattern(Some("^[\\x21-\\x7E]+$")),
+        ))
+        .build()
+}
+
 /// Adds the bearer scheme, and declares error bodies as `application/problem+json`.
 struct ApiConventions;
 
 impl Modify for ApiConventions {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
-        for item in openapi.paths.paths.values_mut() {
+        for (path, item) in openapi.paths.paths.iter_mut() {
+            let creates = ROUTES.iter().any(|r| r.creates && r.path == path.as_str());
+            if creates && let Some(post) = item.post.as_mut() {
+                post.parameters
+                    .get_or_insert_with(Vec::new)
+                    .push(idempotency_key_parameter());
+            }
             let operations = [
                 &mut item.get,
                 &mut item.put,

@@ -1,7 +1,7 @@
 //! Importing and exporting the roster as CSV (`/api/v1/experts/import`, `/api/v1/experts/export.csv`,
 //! and `guanai import-experts`).
 
-use actix_web::http::header;
+use actix_web::http::{StatusCode, header};
 use actix_web::{HttpResponse, web};
 use chrono::{DateTime, FixedOffset, NaiveDateTime};
 use serde::{Deserialize, Serialize};
@@ -18,11 +18,12 @@ use crate::domain::roster_csv::{ExportRow, ImportRow, parse, row_error, write};
 use crate::error::{ApiError, ApiResult, FieldError, Problem};
 use crate::extract::CsvBody;
 use crate::http::RequestMeta;
+use crate::idempotency::Idempotency;
 use crate::models::expert::Expert;
 use crate::models::user::{NewUser, User};
 use crate::time::to_local;
 use crate::usecase::expert::NewExpertInput;
-use crate::usecase::{self, Uow};
+use crate::usecase::{self, Answer, Uow};
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ImportedExpert {
@@ -167,6 +168,7 @@ pub async fn import_experts(
     state: web::Data<AppState>,
     AdminUser(admin): AdminUser,
     meta: RequestMeta,
+    idem: Idempotency,
     query: web::Query<ImportQuery>,
     CsvBody(bytes): CsvBody,
 ) -> ApiResult<HttpResponse> {
@@ -174,15 +176,24 @@ pub async fn import_experts(
     let now = state.clock.now_naive();
     let audit = AuditContext::from_request(&meta, Some(admin.id()), now);
     let year = crate::api::expert::current_year(&state);
-    let report = usecase::write(&state, audit, move |uow| {
-        import_roster(uow, &bytes, dry_run, year)
+    usecase::answer(&state, audit, idem, move |uow| {
+        let report = import_roster(uow, &bytes, dry_run, year)?;
+        Ok(Answer {
+            status: if dry_run {
+                StatusCode::OK
+            } else {
+                StatusCode::CREATED
+            },
+            location: None,
+            version: None,
+            body: report,
+            secrets: &[
+                "/experts/*/set_password_token",
+                "/experts/*/set_password_token_expires_at",
+            ],
+        })
     })
-    .await?;
-    Ok(if dry_run {
-        HttpResponse::Ok().json(report)
-    } else {
-        HttpResponse::Created().json(report)
-    })
+    .await
 }
 
 /// The roster as CSV, in the import's columns (admin).

@@ -1,6 +1,5 @@
 //! `/api/v1/schools`: schools, kindergartens and colleges (学校).
 
-use actix_web::http::header;
 use actix_web::{HttpResponse, web};
 use chrono::{DateTime, FixedOffset};
 use chrono_tz::Tz;
@@ -21,8 +20,10 @@ use crate::domain::validate;
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::extract::{ApiJson, IfMatch};
 use crate::http::RequestMeta;
+use crate::idempotency::Idempotency;
 use crate::models::school::{NewSchool, School, SchoolChanges, SchoolFilter, search_text};
 use crate::time::to_local;
+use crate::usecase::{self, Answer};
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct SchoolResponse {
@@ -117,6 +118,7 @@ pub async fn create_school(
     state: web::Data<AppState>,
     AdminUser(admin): AdminUser,
     meta: RequestMeta,
+    idem: Idempotency,
     ApiJson(body): ApiJson<CreateSchoolRequest>,
 ) -> ApiResult<HttpResponse> {
     let mut errors = Vec::new();
@@ -135,7 +137,9 @@ pub async fn create_school(
     };
     let now = state.clock.now_naive();
     let audit = AuditContext::from_request(&meta, Some(admin.id()), now);
-    let school = db::run_tx(&state.db, move |conn| {
+    let tz = state.settings.timezone;
+    usecase::answer(&state, audit, idem, move |uow| {
+        let conn = &mut *uow.conn;
         if School::name_taken(conn, &name, None)? {
             return Err(ApiError::conflict(
                 "school_name_taken",
@@ -156,20 +160,21 @@ pub async fn create_school(
             updated_at: now,
         };
         School::insert(conn, &new)?;
-        audit.record(
-            conn,
+        uow.record(
             "school.created",
             "school",
             Some(&new.id),
             json!({ "name": new.name }),
         )?;
-        School::find(conn, &new.id)?.ok_or_else(|| ApiError::internal("created school vanished"))
+        let school = School::find(uow.conn, &new.id)?
+            .ok_or_else(|| ApiError::internal("created school vanished"))?;
+        Ok(Answer::created(
+            format!("/api/v1/schools/{}", school.id),
+            Some(school.version),
+            SchoolResponse::new(&school, tz)?,
+        ))
     })
-    .await?;
-    let response = HttpResponse::Created()
-        .insert_header((header::LOCATION, format!("/api/v1/schools/{}", school.id)))
-        .json(SchoolResponse::new(&school, state.settings.timezone)?);
-    Ok(with_etag(response, school.version))
+    .await
 }
 
 /// List schools (admin and team leads).

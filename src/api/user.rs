@@ -1,6 +1,5 @@
 //! `/api/v1/users`: the office manages login accounts.
 
-use actix_web::http::header;
 use actix_web::{HttpResponse, web};
 use chrono::{DateTime, FixedOffset};
 use chrono_tz::Tz;
@@ -21,11 +20,13 @@ use crate::domain::validate;
 use crate::error::{ApiError, ApiResult, FieldError, Problem};
 use crate::extract::{ApiJson, IfMatch};
 use crate::http::RequestMeta;
+use crate::idempotency::Idempotency;
 use crate::mail::outbox::{Notice, notify};
 use crate::models::refresh_token::RefreshToken;
 use crate::models::school::School;
 use crate::models::user::{NewUser, User, UserChanges, UserFilter};
 use crate::time::to_local;
+use crate::usecase::{self, Answer};
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct UserResponse {
@@ -110,6 +111,10 @@ pub struct CreateUserResponse {
     pub user: UserResponse,
     /// Present when the account was created without an initial password.
     pub set_password_token: Option<SetPasswordToken>,
+    /// Only on an idempotent replay: the one-time token is not repeated, and how to get a
+    /// new one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub replay_note: Option<String>,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -159,6 +164,7 @@ pub async fn create_user(
     state: web::Data<AppState>,
     AdminUser(admin): AdminUser,
     meta: RequestMeta,
+    idem: Idempotency,
     ApiJson(body): ApiJson<CreateUserRequest>,
 ) -> ApiResult<HttpResponse> {
     let mut errors = Vec::new();
@@ -211,7 +217,8 @@ pub async fn create_user(
     let audit = AuditContext::from_request(&meta, Some(admin.id()), now);
     let role = body.role;
     let st = state.clone();
-    let (user, token) = db::run_tx(&state.db, move |conn| {
+    usecase::answer(&state, audit, idem, move |uow| {
+        let conn = &mut *uow.conn;
         if User::login_exists(conn, &login)? {
             return Err(ApiError::conflict(
                 "login_taken",
@@ -237,31 +244,34 @@ pub async fn create_user(
         };
         let id = new.id.clone();
         let issued = provision(conn, &new)?;
-        audit.record(
-            conn,
+        uow.record(
             "user.created",
             "user",
             Some(&id),
             json!({ "login": login, "role": role, "initial_password": has_password }),
         )?;
-        let user =
-            User::find(conn, &id)?.ok_or_else(|| ApiError::internal("created user vanished"))?;
+        let user = User::find(uow.conn, &id)?
+            .ok_or_else(|| ApiError::internal("created user vanished"))?;
         let notice = Notice::AccountCreated {
             password_link: issued.clone(),
         };
-        notify(conn, &st.settings, &user, notice, now)?;
-        Ok((user, issued))
+        uow.notify(&user, notice)?;
+        let tz = st.settings.timezone;
+        let body = CreateUserResponse {
+            user: UserResponse::from_user(&user, &st),
+            set_password_token: issued.map(|t| SetPasswordToken::new(t, tz)),
+            replay_note: None,
+        };
+        Ok(Answer {
+            secrets: &["/set_password_token"],
+            ..Answer::created(
+                format!("/api/v1/users/{}", user.id),
+                Some(user.version),
+                body,
+            )
+        })
     })
-    .await?;
-    let tz = state.settings.timezone;
-    let body = CreateUserResponse {
-        user: UserResponse::from_user(&user, &state),
-        set_password_token: token.map(|t| SetPasswordToken::new(t, tz)),
-    };
-    let response = HttpResponse::Created()
-        .insert_header((header::LOCATION, format!("/api/v1/users/{}", user.id)))
-        .json(body);
-    Ok(with_etag(response, user.version))
+    .await
 }
 
 /// List login accounts (admin), oldest first.

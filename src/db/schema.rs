@@ -110,6 +110,20 @@ diesel::table! {
 }
 
 diesel::table! {
+    idempotency_keys (owner_id, idem_key) {
+        owner_id -> Text,
+        idem_key -> Text,
+        fingerprint -> Text,
+        state -> Text,
+        locked_until -> Nullable<Timestamp>,
+        response_status -> Nullable<Integer>,
+        response_body -> Nullable<Text>,
+        response_headers -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     login_failures (id) {
         id -> Text,
         login -> Text,
@@ -252,6 +266,7 @@ diesel::joinable!(expert_modes -> experts (expert_id));
 diesel::joinable!(expert_rest_days -> experts (expert_id));
 diesel::joinable!(experts -> teams (primary_team));
 diesel::joinable!(experts -> users (user_id));
+diesel::joinable!(idempotency_keys -> users (owner_id));
 diesel::joinable!(state_changes -> users (actor_id));
 diesel::joinable!(team_leads -> experts (expert_id));
 diesel::joinable!(team_leads -> teams (team_code));
@@ -271,6 +286,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     expert_modes,
     expert_rest_days,
     experts,
+    idempotency_keys,
     login_failures,
     notifications,
     password_tokens,

@@ -9,8 +9,10 @@ pub mod expert;
 pub mod membership;
 pub mod password;
 
-use actix_web::web;
+use actix_web::http::{StatusCode, header};
+use actix_web::{HttpResponse, web};
 use chrono::NaiveDateTime;
+use serde::Serialize;
 use serde_json::{Value, json};
 
 use crate::AppState;
@@ -19,6 +21,7 @@ use crate::config::Settings;
 use crate::db::{self, DbConnection};
 use crate::domain::transition::Machine;
 use crate::error::{ApiError, ApiResult};
+use crate::idempotency::{self, Idempotency};
 use crate::mail::outbox::{Notice, notify};
 use crate::models::state_change::{NewStateChange, StateChange};
 use crate::models::user::User;
@@ -155,4 +158,80 @@ where
         f(&mut Uow::new(conn, &st.settings, audit.clone()))
     })
     .await
+}
+
+/// What a creating use case answers: status, where the new object lives, its version
+/// (sent as `ETag`), the body, and the JSON pointers of one-time secrets in the body (never
+/// stored for an idempotent replay).
+#[derive(Debug)]
+pub struct Answer<T> {
+    pub status: StatusCode,
+    pub location: Option<String>,
+    pub version: Option<i32>,
+    pub body: T,
+    pub secrets: &'static [&'static str],
+}
+
+impl<T: Serialize> Answer<T> {
+    /// `201 Created` at `location`.
+    pub fn created(location: String, version: Option<i32>, body: T) -> Self {
+        Answer {
+            status: StatusCode::CREATED,
+            location: Some(location),
+            version,
+            body,
+            secrets: &[],
+        }
+    }
+
+    fn headers(&self) -> Vec<(&'static str, String)> {
+        let mut headers = Vec::new();
+        if let Some(location) = &self.location {
+            headers.push(("location", location.clone()));
+        }
+        if let Some(version) = self.version {
+            headers.push(("etag", format!("\"{version}\"")));
+        }
+        headers
+    }
+
+    pub fn into_response(self) -> HttpResponse {
+        let mut response = HttpResponse::build(self.status);
+        for (name, value) in self.headers() {
+            if let (Ok(name), Ok(value)) = (
+                header::HeaderName::try_from(name),
+                header::HeaderValue::from_str(&value),
+            ) {
+                response.insert_header((name, value));
+            }
+        }
+        response.json(self.body)
+    }
+}
+
+/// Runs a creating use case like [`write`], and when the request carries an
+/// `Idempotency-Key`, stores its 2xx answer in the same transaction for replay.
+pub async fn answer<T, F>(
+    state: &web::Data<AppState>,
+    audit: AuditContext,
+    idem: Idempotency,
+    mut f: F,
+) -> ApiResult<HttpResponse>
+where
+    F: FnMut(&mut Uow<'_>) -> ApiResult<Answer<T>> + Send + 'static,
+    T: Serialize + Send + 'static,
+{
+    let answer = write(state, audit, move |uow| {
+        let answer = f(uow)?;
+        if let Some(claim) = &idem.0
+            && answer.status.is_success()
+        {
+            let body = serde_json::to_value(&answer.body).map_err(ApiError::internal)?;
+            let stored = idempotency::stored_body(&body, answer.secrets);
+            idempotency::complete(uow.conn, claim, answer.status, &stored, &answer.headers())?;
+        }
+        Ok(answer)
+    })
+    .await?;
+    Ok(answer.into_response())
 }

@@ -12,6 +12,7 @@ mod demo;
 mod error_codes;
 mod errors;
 mod experts;
+mod idempotency;
 mod matrix;
 mod notifications;
 mod openapi;

@@ -531,3 +531,76 @@ async fn fields_a_caller_may_not_set_change_nothing() {
         );
     }
 }
+
+/// Every creating POST of the route table honours `Idempotency-Key`: sent twice, the second
+/// answer is the first one replayed.
+#[actix_web::test]
+async fn every_creating_post_replays_under_its_idempotency_key() {
+    let creating: Vec<_> = guanai::api::ROUTES.iter().filter(|r| r.creates).collect();
+    assert!(!creating.is_empty());
+    for route in creating {
+        let row = ROWS
+            .iter()
+            .find(|row| {
+                row.method == route.method && route_shape(row.path) == route_shape(route.path)
+            })
+            .expect("a matrix row");
+        let caller = (1..CALLERS.len())
+            .find(|c| row.expect[*c] < 300)
+            .expect("someone may create");
+        let world = World::new().await;
+        let send = || {
+            let mut req = TestRequest::post()
+                .uri(&world.fill(row.path))
+                .insert_header((
+                    header::AUTHORIZATION,
+                    format!("Bearer {}", world.tokens[caller].clone().expect("token")),
+                ))
+                .insert_header(("Idempotency-Key", "matrix-key"));
+            req = match row.body {
+                Body::None => req,
+                Body::Json(body) => req
+                    .insert_header((header::CONTENT_TYPE, "application/json"))
+                    .set_payload(world.fill(&body().to_string())),
+                Body::Csv(text) => req
+                    .insert_header((header::CONTENT_TYPE, "text/csv"))
+                    .set_payload(text.as_bytes().to_vec()),
+            };
+            world.app.call(req)
+        };
+        let first = send().await;
+        let again = send().await;
+        assert!(
+            first.status.is_success(),
+            "{} {}: {}",
+            route.method,
+            route.path,
+            first.body
+        );
+        assert_eq!(first.header("idempotency-replayed"), None, "{}", route.path);
+        assert_eq!(again.status, first.status, "{}", route.path);
+        assert_eq!(
+            again.header("idempotency-replayed"),
+            Some("true"),
+            "{}",
+            route.path
+        );
+        assert_eq!(
+            again.header("location"),
+            first.header("location"),
+            "{}",
+            route.path
+        );
+        let mut replayed = again.body.clone();
+        if let Some(map) = replayed.as_object_mut() {
+            map.remove("replay_note");
+        }
+        let mut original = first.body.clone();
+        if let Some(map) = original.as_object_mut()
+            && map.contains_key("set_password_token")
+        {
+            map.insert("set_password_token".into(), Value::Null);
+        }
+        assert_eq!(replayed, original, "{}", route.path);
+    }
+}
