@@ -16,7 +16,7 @@
 //! | `GUANAI_MAIL_TRANSPORT` | `file` | `file` (an `.eml` per message), `smtp`, or `log` |
 //! | `GUANAI_MAIL_DIR` | `mail` | folder for the `file` transport |
 //! | `GUANAI_MAIL_FROM` | `关爱专家团 <noreply@guanai.invalid>` | sender of every mail |
-//! | `GUANAI_MAIL_POLL_SECONDS` | `5` | how often the delivery worker looks for due mail, 1-300 |
+//! | `GUANAI_MAIL_POLL_SECONDS` | `5` | how often the `mail_delivery` job looks for due mail, 1-300 |
 //! | `GUANAI_SMTP_HOST` | none | SMTP server (required for `smtp`) |
 //! | `GUANAI_SMTP_PORT` | by security: 587, 465 or 25 | SMTP port |
 //! | `GUANAI_SMTP_SECURITY` | `starttls` | `starttls`, `tls` (implicit TLS) or `none` |

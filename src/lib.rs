@@ -15,6 +15,7 @@ pub mod error;
 pub mod extract;
 pub mod http;
 pub mod idempotency;
+pub mod jobs;
 pub mod mail;
 pub mod models;
 pub mod time;

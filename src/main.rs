@@ -233,11 +233,17 @@ fn serve(settings: Settings, demo: bool) -> anyhow::Result<()> {
     let mailer =
         guanai::mail::Mailer::from_settings(&settings.mail).map_err(|e| anyhow::anyhow!(e))?;
     let from: lettre::message::Mailbox = settings.mail.from.parse().context("GUANAI_MAIL_FROM")?;
-    let poll = std::time::Duration::from_secs(settings.mail.poll_seconds);
+    let mail_every =
+        chrono::Duration::seconds(i64::try_from(settings.mail.poll_seconds).unwrap_or(i64::MAX));
     let clock: Arc<dyn guanai::clock::Clock> = Arc::new(SystemClock);
-    let worker =
-        guanai::mail::worker::Worker::spawn(pool.clone(), mailer, from, clock.clone(), poll)
-            .context("cannot start the mail worker")?;
+    let jobs = guanai::jobs::standard_jobs(mailer, from, mail_every);
+    let worker = guanai::jobs::JobRunner::spawn(
+        pool.clone(),
+        clock.clone(),
+        jobs,
+        std::time::Duration::from_secs(1),
+    )
+    .context("cannot start the job runner")?;
     let state = actix_web::web::Data::new(AppState::new(pool, settings, clock, jwt));
     let served = actix_web::rt::System::new().block_on(async move {
         let server = actix_web::HttpServer::new(move || guanai::app(state.clone()))

@@ -124,6 +124,18 @@ diesel::table! {
 }
 
 diesel::table! {
+    job_runs (name) {
+        name -> Text,
+        next_due_at -> Timestamp,
+        locked_until -> Nullable<Timestamp>,
+        last_started_at -> Nullable<Timestamp>,
+        last_finished_at -> Nullable<Timestamp>,
+        last_error -> Nullable<Text>,
+        runs -> Integer,
+    }
+}
+
+diesel::table! {
     login_failures (id) {
         id -> Text,
         login -> Text,
@@ -287,6 +299,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     expert_rest_days,
     experts,
     idempotency_keys,
+    job_runs,
     login_failures,
     notifications,
     password_tokens,

@@ -1,9 +1,8 @@
 //! Mail: templates, the outbox written inside business transactions, the transports that
-//! lettre provides, and the background worker that delivers.
+//! lettre provides. Delivery is a job of the runner in `crate::jobs`.
 
 pub mod outbox;
 pub mod templates;
-pub mod worker;
 
 use std::path::PathBuf;
 use std::time::Duration;

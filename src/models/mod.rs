@@ -4,6 +4,7 @@ pub mod audit_event;
 pub mod course;
 pub mod expert;
 pub mod idempotency_key;
+pub mod job_run;
 pub mod login_failure;
 pub mod notification;
 pub mod password_token;

@@ -13,6 +13,7 @@ mod error_codes;
 mod errors;
 mod experts;
 mod idempotency;
+mod jobs;
 mod matrix;
 mod notifications;
 mod openapi;

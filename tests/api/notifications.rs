@@ -671,7 +671,7 @@ async fn two_workers_deliver_two_hundred_messages_exactly_once() {
 }
 
 #[actix_web::test]
-async fn the_serve_worker_thread_delivers_on_its_own_and_stops_when_told() {
+async fn the_job_runner_delivers_mail_on_its_own_and_stops_when_told() {
     let app = TestApp::new().await;
     let user = app.user(guanai::domain::role::Role::Expert, "worker.test");
     let now = app.clock.now_naive();
@@ -689,11 +689,11 @@ async fn the_serve_worker_thread_delivers_on_its_own_and_stops_when_told() {
     let smtp = SmtpServer::start();
     let clock: Arc<dyn guanai::clock::Clock> = Arc::new(app.clock.clone());
 
-    let worker = guanai::mail::worker::Worker::spawn(
+    let jobs = guanai::jobs::standard_jobs(smtp.mailer(), from(), Duration::seconds(1));
+    let worker = guanai::jobs::JobRunner::spawn(
         app.pool().clone(),
-        smtp.mailer(),
-        from(),
         clock,
+        jobs,
         StdDuration::from_millis(100),
     )
     .unwrap();
