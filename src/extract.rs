@@ -161,6 +161,8 @@ fn field_error(path: &str, message: &str) -> FieldError {
     };
     let code = if message.starts_with("unknown variant") {
         "invalid_choice"
+    } else if message.starts_with(crate::time::BODY_TIME_EXPECTED) {
+        "invalid_datetime"
     } else {
         "invalid_type"
     };
@@ -253,5 +255,21 @@ mod tests {
             parse_json::<Login>(b"").unwrap_err().code(),
             "malformed_json"
         );
+    }
+
+    #[test]
+    fn a_body_time_without_an_offset_is_422_naming_the_field() {
+        #[derive(Debug, Deserialize)]
+        #[expect(dead_code, reason = "only deserialization is under test")]
+        struct Slot {
+            start: crate::time::BodyTime,
+        }
+        let err = parse_json::<Slot>(br#"{"start": "2026-03-05 09:00"}"#).unwrap_err();
+        let ApiError::Validation(errors) = err else {
+            panic!("expected 422")
+        };
+        assert_eq!(errors[0].field, "start");
+        assert_eq!(errors[0].code, "invalid_datetime");
+        assert!(parse_json::<Slot>(br#"{"start": "2026-03-05T09:00:00+08:00"}"#).is_ok());
     }
 }

@@ -7,6 +7,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use crate::AppState;
 use crate::api::pagination;
+use crate::api::pagination::Page;
 use crate::auth::AdminUser;
 use crate::db;
 use crate::error::{ApiError, ApiResult, Problem};
@@ -29,12 +30,6 @@ pub struct AuditEventResponse {
     pub ip: Option<String>,
     #[schema(value_type = Object)]
     pub detail: serde_json::Value,
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct AuditPage {
-    pub items: Vec<AuditEventResponse>,
-    pub next_cursor: Option<String>,
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -69,7 +64,7 @@ fn time_param(field: &str, raw: Option<&str>) -> ApiResult<Option<chrono::NaiveD
 
 /// Audit events, newest first (admin).
 #[utoipa::path(get, path = "/api/v1/audit", tag = "audit", params(AuditQuery), security(("bearer" = [])),
-    responses((status = 200, body = AuditPage), (status = 403, body = Problem), (status = 422, body = Problem)))]
+    responses((status = 200, body = Page<AuditEventResponse>), (status = 403, body = Problem), (status = 422, body = Problem)))]
 pub async fn list_audit(
     state: web::Data<AppState>,
     _admin: AdminUser,
@@ -77,7 +72,7 @@ pub async fn list_audit(
 ) -> ApiResult<HttpResponse> {
     let query = query.into_inner();
     let limit = pagination::limit(query.limit)?;
-    let before = pagination::decode_cursor(query.cursor.as_deref())?;
+    let before = pagination::decode_cursor("audit", query.cursor.as_deref())?;
     let filter = AuditFilter {
         actor_id: query.actor_id,
         action: query.action,
@@ -90,9 +85,10 @@ pub async fn list_audit(
         Ok(AuditEvent::list(conn, &filter, before.as_ref(), limit + 1)?)
     })
     .await?;
-    let (rows, next_cursor) = pagination::split_page(rows, limit, |e| (e.at, e.id.clone()));
+    let (rows, next_cursor) =
+        pagination::split_page("audit", rows, limit, |e| (e.at, e.id.clone()));
     let tz = state.settings.timezone;
-    Ok(HttpResponse::Ok().json(AuditPage {
+    Ok(HttpResponse::Ok().json(Page {
         items: rows
             .into_iter()
             .map(|e| AuditEventResponse {

@@ -7,8 +7,9 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::AppState;
-use crate::api::history::{HistoryPage, history_page};
+use crate::api::history::{HistoryEntry, history_page};
 use crate::api::pagination;
+use crate::api::pagination::Page;
 use crate::api::support::{check_team_filter, present, with_etag};
 use crate::audit::AuditContext;
 use crate::auth::AuthUser;
@@ -185,16 +186,10 @@ pub struct ListCoursesQuery {
     pub limit: Option<i64>,
 }
 
-#[derive(Debug, Serialize, ToSchema)]
-pub struct CoursePage {
-    pub items: Vec<CourseResponse>,
-    pub next_cursor: Option<String>,
-}
-
 /// Browse the course menu. Schools see approved courses of active experts; experts also
 /// their own; leads also their teams'; admins everything.
 #[utoipa::path(get, path = "/api/v1/courses", tag = "courses", params(ListCoursesQuery), security(("bearer" = [])),
-    responses((status = 200, body = CoursePage), (status = 422, body = Problem)))]
+    responses((status = 200, body = Page<CourseResponse>), (status = 422, body = Problem)))]
 pub async fn list_courses(
     state: web::Data<AppState>,
     user: AuthUser,
@@ -202,7 +197,7 @@ pub async fn list_courses(
 ) -> ApiResult<HttpResponse> {
     let query = query.into_inner();
     let limit = pagination::limit(query.limit)?;
-    let after = pagination::decode_cursor(query.cursor.as_deref())?;
+    let after = pagination::decode_cursor("courses", query.cursor.as_deref())?;
     check_team_filter(query.team.as_deref())?;
     let filter = CourseFilter {
         team: query.team,
@@ -228,7 +223,8 @@ pub async fn list_courses(
             }
         };
         let rows = Course::list(conn, &scope, &filter, after.as_ref(), limit + 1)?;
-        let (rows, next) = pagination::split_page(rows, limit, |c| (c.created_at, c.id.clone()));
+        let (rows, next) =
+            pagination::split_page("courses", rows, limit, |c| (c.created_at, c.id.clone()));
         let items = CourseRecord::load_many(conn, rows)?
             .iter()
             .filter(|r| r.visible_to(&actor))
@@ -237,7 +233,7 @@ pub async fn list_courses(
         Ok((items, next))
     })
     .await?;
-    Ok(HttpResponse::Ok().json(CoursePage { items, next_cursor }))
+    Ok(HttpResponse::Ok().json(Page { items, next_cursor }))
 }
 
 /// One course.
@@ -409,7 +405,7 @@ pub async fn retire_course(
 /// retired), in order: for its author, the leads of its team and the office.
 #[utoipa::path(get, path = "/api/v1/courses/{id}/history", tag = "courses", params(("id" = String, Path)),
     security(("bearer" = [])),
-    responses((status = 200, body = HistoryPage), (status = 403, body = Problem), (status = 404, body = Problem)))]
+    responses((status = 200, body = Page<HistoryEntry>), (status = 403, body = Problem), (status = 404, body = Problem)))]
 pub async fn course_history(
     state: web::Data<AppState>,
     user: AuthUser,

@@ -10,8 +10,9 @@ use serde_json::json;
 use utoipa::{IntoParams, ToSchema};
 
 use crate::AppState;
-use crate::api::history::{HistoryPage, history_page};
+use crate::api::history::{HistoryEntry, history_page};
 use crate::api::pagination;
+use crate::api::pagination::Page;
 use crate::api::support::{check_team_filter, keep, present, version_mismatch, with_etag};
 use crate::audit::AuditContext;
 use crate::auth::actor::Actor;
@@ -402,16 +403,10 @@ pub struct ListExpertsQuery {
     pub limit: Option<i64>,
 }
 
-#[derive(Debug, Serialize, ToSchema)]
-pub struct ExpertPage {
-    pub items: Vec<ExpertResponse>,
-    pub next_cursor: Option<String>,
-}
-
 /// Search the roster. Schools and experts see active experts' public profiles; leads also
 /// see their own teams in full; admins see everyone.
 #[utoipa::path(get, path = "/api/v1/experts", tag = "experts", params(ListExpertsQuery), security(("bearer" = [])),
-    responses((status = 200, body = ExpertPage), (status = 422, body = Problem)))]
+    responses((status = 200, body = Page<ExpertResponse>), (status = 422, body = Problem)))]
 pub async fn list_experts(
     state: web::Data<AppState>,
     user: AuthUser,
@@ -419,7 +414,7 @@ pub async fn list_experts(
 ) -> ApiResult<HttpResponse> {
     let query = query.into_inner();
     let limit = pagination::limit(query.limit)?;
-    let after = pagination::decode_cursor(query.cursor.as_deref())?;
+    let after = pagination::decode_cursor("experts", query.cursor.as_deref())?;
     check_team_filter(query.team.as_deref())?;
     let filter = ExpertFilter {
         team: query.team,
@@ -446,7 +441,8 @@ pub async fn list_experts(
             }
         };
         let rows = Expert::list(conn, &scope, &filter, after.as_ref(), limit + 1)?;
-        let (rows, next) = pagination::split_page(rows, limit, |e| (e.created_at, e.id.clone()));
+        let (rows, next) =
+            pagination::split_page("experts", rows, limit, |e| (e.created_at, e.id.clone()));
         let mut items = Vec::with_capacity(rows.len());
         for record in ExpertRecord::load_many(conn, rows)? {
             if let Some(view) = record.view_for(&actor) {
@@ -456,7 +452,7 @@ pub async fn list_experts(
         Ok((items, next))
     })
     .await?;
-    Ok(HttpResponse::Ok().json(ExpertPage { items, next_cursor }))
+    Ok(HttpResponse::Ok().json(Page { items, next_cursor }))
 }
 
 async fn visible_record(
@@ -775,7 +771,7 @@ pub async fn change_expert_status(
 /// The membership history (有出有进): for admins, the expert, and leads of their teams.
 #[utoipa::path(get, path = "/api/v1/experts/{id}/history", tag = "experts", params(("id" = String, Path)),
     security(("bearer" = [])),
-    responses((status = 200, body = HistoryPage), (status = 403, body = Problem), (status = 404, body = Problem)))]
+    responses((status = 200, body = Page<HistoryEntry>), (status = 403, body = Problem), (status = 404, body = Problem)))]
 pub async fn expert_history(
     state: web::Data<AppState>,
     user: AuthUser,

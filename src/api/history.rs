@@ -5,6 +5,7 @@ use chrono_tz::Tz;
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use crate::api::pagination::Page;
 use crate::models::state_change::StateChange;
 use crate::time::to_local;
 
@@ -26,16 +27,9 @@ pub struct HistoryEntry {
     pub at: DateTime<FixedOffset>,
 }
 
-/// A whole history, oldest first.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct HistoryPage {
-    pub items: Vec<HistoryEntry>,
-    /// Always null: a history fits on one page.
-    pub next_cursor: Option<String>,
-}
-
-pub fn history_page(changes: Vec<StateChange>, tz: Tz) -> HistoryPage {
-    HistoryPage {
+/// A whole history, oldest first, as one page (`next_cursor` is always null).
+pub fn history_page(changes: Vec<StateChange>, tz: Tz) -> Page<HistoryEntry> {
+    Page {
         items: changes
             .into_iter()
             .map(|c| HistoryEntry {

@@ -9,6 +9,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use crate::AppState;
 use crate::api::pagination;
+use crate::api::pagination::Page;
 use crate::audit::AuditContext;
 use crate::auth::{AdminUser, AuthUser};
 use crate::db;
@@ -45,12 +46,6 @@ impl NotificationResponse {
     }
 }
 
-#[derive(Debug, Serialize, ToSchema)]
-pub struct NotificationPage {
-    pub items: Vec<NotificationResponse>,
-    pub next_cursor: Option<String>,
-}
-
 #[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
@@ -64,7 +59,7 @@ pub struct InboxQuery {
 
 /// The caller's notifications, newest first.
 #[utoipa::path(get, path = "/api/v1/me/notifications", tag = "me", params(InboxQuery), security(("bearer" = [])),
-    responses((status = 200, body = NotificationPage), (status = 401, body = Problem)))]
+    responses((status = 200, body = Page<NotificationResponse>), (status = 401, body = Problem)))]
 pub async fn list_my_notifications(
     state: web::Data<AppState>,
     user: AuthUser,
@@ -72,7 +67,7 @@ pub async fn list_my_notifications(
 ) -> ApiResult<HttpResponse> {
     let query = query.into_inner();
     let limit = pagination::limit(query.limit)?;
-    let before = pagination::decode_cursor(query.cursor.as_deref())?;
+    let before = pagination::decode_cursor("inbox", query.cursor.as_deref())?;
     let user_id = user.id().to_owned();
     let rows = db::run(&state.db, move |conn| {
         Ok(Notification::inbox(
@@ -84,9 +79,10 @@ pub async fn list_my_notifications(
         )?)
     })
     .await?;
-    let (rows, next_cursor) = pagination::split_page(rows, limit, |n| (n.created_at, n.id.clone()));
+    let (rows, next_cursor) =
+        pagination::split_page("inbox", rows, limit, |n| (n.created_at, n.id.clone()));
     let tz = state.settings.timezone;
-    Ok(HttpResponse::Ok().json(NotificationPage {
+    Ok(HttpResponse::Ok().json(Page {
         items: rows
             .into_iter()
             .map(|n| NotificationResponse::new(n, tz))
@@ -161,12 +157,6 @@ impl OutboxEntry {
     }
 }
 
-#[derive(Debug, Serialize, ToSchema)]
-pub struct OutboxPage {
-    pub items: Vec<OutboxEntry>,
-    pub next_cursor: Option<String>,
-}
-
 #[derive(Debug, Clone, Copy, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum OutboxStatus {
@@ -201,7 +191,7 @@ pub struct OutboxQuery {
 
 /// The mail outbox, newest first (admin): what waits, what failed and why.
 #[utoipa::path(get, path = "/api/v1/admin/outbox", tag = "admin", params(OutboxQuery), security(("bearer" = [])),
-    responses((status = 200, body = OutboxPage), (status = 403, body = Problem)))]
+    responses((status = 200, body = Page<OutboxEntry>), (status = 403, body = Problem)))]
 pub async fn list_outbox(
     state: web::Data<AppState>,
     _admin: AdminUser,
@@ -209,7 +199,7 @@ pub async fn list_outbox(
 ) -> ApiResult<HttpResponse> {
     let query = query.into_inner();
     let limit = pagination::limit(query.limit)?;
-    let before = pagination::decode_cursor(query.cursor.as_deref())?;
+    let before = pagination::decode_cursor("outbox", query.cursor.as_deref())?;
     let status = query.status.map(OutboxStatus::as_str);
     let rows = db::run(&state.db, move |conn| {
         Ok(Notification::outbox(
@@ -220,9 +210,10 @@ pub async fn list_outbox(
         )?)
     })
     .await?;
-    let (rows, next_cursor) = pagination::split_page(rows, limit, |n| (n.created_at, n.id.clone()));
+    let (rows, next_cursor) =
+        pagination::split_page("outbox", rows, limit, |n| (n.created_at, n.id.clone()));
     let tz = state.settings.timezone;
-    Ok(HttpResponse::Ok().json(OutboxPage {
+    Ok(HttpResponse::Ok().json(Page {
         items: rows.into_iter().map(|n| OutboxEntry::new(n, tz)).collect(),
         next_cursor,
     }))

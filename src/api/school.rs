@@ -9,6 +9,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use crate::AppState;
 use crate::api::pagination;
+use crate::api::pagination::Page;
 use crate::api::support::{keep, present, version_mismatch, with_etag};
 use crate::audit::AuditContext;
 use crate::auth::actor::Actor;
@@ -103,12 +104,6 @@ pub struct ListSchoolsQuery {
     pub limit: Option<i64>,
 }
 
-#[derive(Debug, Serialize, ToSchema)]
-pub struct SchoolPage {
-    pub items: Vec<SchoolResponse>,
-    pub next_cursor: Option<String>,
-}
-
 /// Register a school (admin). Its accounts are then created with `POST /api/v1/users`.
 #[utoipa::path(post, path = "/api/v1/schools", tag = "schools", request_body = CreateSchoolRequest,
     security(("bearer" = [])),
@@ -179,7 +174,7 @@ pub async fn create_school(
 
 /// List schools (admin and team leads).
 #[utoipa::path(get, path = "/api/v1/schools", tag = "schools", params(ListSchoolsQuery), security(("bearer" = [])),
-    responses((status = 200, body = SchoolPage), (status = 403, body = Problem)))]
+    responses((status = 200, body = Page<SchoolResponse>), (status = 403, body = Problem)))]
 pub async fn list_schools(
     state: web::Data<AppState>,
     user: AuthUser,
@@ -187,7 +182,7 @@ pub async fn list_schools(
 ) -> ApiResult<HttpResponse> {
     let query = query.into_inner();
     let limit = pagination::limit(query.limit)?;
-    let after = pagination::decode_cursor(query.cursor.as_deref())?;
+    let after = pagination::decode_cursor("schools", query.cursor.as_deref())?;
     let filter = SchoolFilter {
         school_type: query.school_type.map(|t| t.as_str().to_owned()),
         district: query.district,
@@ -207,9 +202,10 @@ pub async fn list_schools(
         Ok(School::list(conn, &filter, after.as_ref(), limit + 1)?)
     })
     .await?;
-    let (rows, next_cursor) = pagination::split_page(rows, limit, |s| (s.created_at, s.id.clone()));
+    let (rows, next_cursor) =
+        pagination::split_page("schools", rows, limit, |s| (s.created_at, s.id.clone()));
     let tz = state.settings.timezone;
-    Ok(HttpResponse::Ok().json(SchoolPage {
+    Ok(HttpResponse::Ok().json(Page {
         items: rows
             .iter()
             .map(|s| SchoolResponse::new(s, tz))

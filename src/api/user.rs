@@ -9,6 +9,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use crate::AppState;
 use crate::api::pagination;
+use crate::api::pagination::Page;
 use crate::api::support::{keep, present, version_mismatch, with_etag};
 use crate::audit::AuditContext;
 use crate::auth::AdminUser;
@@ -146,12 +147,6 @@ pub struct ListUsersQuery {
     pub limit: Option<i64>,
 }
 
-#[derive(Debug, Serialize, ToSchema)]
-pub struct UserPage {
-    pub items: Vec<UserResponse>,
-    pub next_cursor: Option<String>,
-}
-
 /// Create a login account (admin).
 #[utoipa::path(post, path = "/api/v1/users", tag = "users", request_body = CreateUserRequest,
     security(("bearer" = [])),
@@ -277,7 +272,7 @@ pub async fn create_user(
 /// List login accounts (admin), oldest first.
 #[utoipa::path(get, path = "/api/v1/users", tag = "users", params(ListUsersQuery),
     security(("bearer" = [])),
-    responses((status = 200, body = UserPage), (status = 403, body = Problem), (status = 422, body = Problem)))]
+    responses((status = 200, body = Page<UserResponse>), (status = 403, body = Problem), (status = 422, body = Problem)))]
 pub async fn list_users(
     state: web::Data<AppState>,
     _admin: AdminUser,
@@ -285,7 +280,7 @@ pub async fn list_users(
 ) -> ApiResult<HttpResponse> {
     let query = query.into_inner();
     let limit = pagination::limit(query.limit)?;
-    let after = pagination::decode_cursor(query.cursor.as_deref())?;
+    let after = pagination::decode_cursor("users", query.cursor.as_deref())?;
     let filter = UserFilter {
         role: query.role.map(|r| r.as_str().to_owned()),
         active: query.active,
@@ -298,8 +293,9 @@ pub async fn list_users(
         Ok(User::list(conn, &filter, after.as_ref(), limit + 1)?)
     })
     .await?;
-    let (rows, next_cursor) = pagination::split_page(rows, limit, |u| (u.created_at, u.id.clone()));
-    Ok(HttpResponse::Ok().json(UserPage {
+    let (rows, next_cursor) =
+        pagination::split_page("users", rows, limit, |u| (u.created_at, u.id.clone()));
+    Ok(HttpResponse::Ok().json(Page {
         items: rows
             .iter()
             .map(|u| UserResponse::from_user(u, &state))

@@ -150,3 +150,34 @@ async fn role_checks_are_403_with_a_code() {
         .await
         .assert_problem(403, "forbidden");
 }
+
+#[actix_web::test]
+async fn a_cursor_works_only_for_the_list_that_issued_it() {
+    let app = TestApp::new().await;
+    let (_, admin) = app.admin().await;
+    app.expert(
+        "first",
+        "reading",
+        guanai::domain::roster::ExpertStatus::Active,
+    );
+    app.expert(
+        "second",
+        "reading",
+        guanai::domain::roster::ExpertStatus::Active,
+    );
+    let page = app.get("/api/v1/experts?limit=1", &admin).await;
+    let cursor = page.assert_status(200)["next_cursor"]
+        .as_str()
+        .expect("a next page")
+        .to_owned();
+
+    app.get(&format!("/api/v1/experts?limit=1&cursor={cursor}"), &admin)
+        .await
+        .assert_status(200);
+    app.get(&format!("/api/v1/courses?cursor={cursor}"), &admin)
+        .await
+        .assert_problem(400, "invalid_cursor");
+    app.get(&format!("/api/v1/users?cursor={cursor}"), &admin)
+        .await
+        .assert_problem(400, "invalid_cursor");
+}
