@@ -167,6 +167,29 @@ fn reload(uow: &mut Uow<'_>, actor: &Actor, id: &str, tz: Tz) -> ApiResult<Cours
     course_response(&record, actor, tz)
 }
 
+/// Runs `change` on course `id` for the caller, then answers the course with its `ETag`.
+async fn change_course<F>(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    meta: RequestMeta,
+    id: String,
+    mut change: F,
+) -> ApiResult<HttpResponse>
+where
+    F: FnMut(&mut Uow<'_>, &Actor, &str) -> ApiResult<()> + Send + 'static,
+{
+    let audit = AuditContext::from_request(&meta, Some(user.id()), state.clock.now_naive());
+    let tz = state.settings.timezone;
+    let body = usecase::write(&state, audit, move |uow| {
+        let actor = Actor::load(uow.conn, &user)?;
+        change(uow, &actor, &id)?;
+        reload(uow, &actor, &id, tz)
+    })
+    .await?;
+    let version = body.version;
+    Ok(with_etag(HttpResponse::Ok().json(body), version))
+}
+
 #[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
@@ -302,16 +325,10 @@ pub async fn update_course(
         duration_minutes: body.duration_minutes,
         max_audience: body.max_audience,
     };
-    let audit = AuditContext::from_request(&meta, Some(user.id()), state.clock.now_naive());
-    let tz = state.settings.timezone;
-    let body = usecase::write(&state, audit, move |uow| {
-        let actor = Actor::load(uow.conn, &user)?;
-        usecase::course::edit(uow, &actor, &id, if_match.0, edit.clone())?;
-        reload(uow, &actor, &id, tz)
+    change_course(state, user, meta, id, move |uow, actor, id| {
+        usecase::course::edit(uow, actor, id, if_match.0, edit.clone())
     })
-    .await?;
-    let version = body.version;
-    Ok(with_etag(HttpResponse::Ok().json(body), version))
+    .await
 }
 
 #[derive(Debug, Clone, Copy, Deserialize, Serialize, ToSchema)]
@@ -365,16 +382,10 @@ pub async fn review_course(
         ReviewDecision::Approve => Decision::Approve,
         ReviewDecision::Reject => Decision::Reject,
     };
-    let audit = AuditContext::from_request(&meta, Some(user.id()), state.clock.now_naive());
-    let tz = state.settings.timezone;
-    let body = usecase::write(&state, audit, move |uow| {
-        let actor = Actor::load(uow.conn, &user)?;
-        usecase::course::review(uow, &actor, &id, decision, comment.as_deref())?;
-        reload(uow, &actor, &id, tz)
+    change_course(state, user, meta, id, move |uow, actor, id| {
+        usecase::course::review(uow, actor, id, decision, comment.as_deref())
     })
-    .await?;
-    let version = body.version;
-    Ok(with_etag(HttpResponse::Ok().json(body), version))
+    .await
 }
 
 /// Take an approved course off the menu (its author or an admin).
@@ -388,17 +399,7 @@ pub async fn retire_course(
     meta: RequestMeta,
     id: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
-    let id = id.into_inner();
-    let audit = AuditContext::from_request(&meta, Some(user.id()), state.clock.now_naive());
-    let tz = state.settings.timezone;
-    let body = usecase::write(&state, audit, move |uow| {
-        let actor = Actor::load(uow.conn, &user)?;
-        usecase::course::retire(uow, &actor, &id)?;
-        reload(uow, &actor, &id, tz)
-    })
-    .await?;
-    let version = body.version;
-    Ok(with_etag(HttpResponse::Ok().json(body), version))
+    change_course(state, user, meta, id.into_inner(), usecase::course::retire).await
 }
 
 /// A course's review history (proposed, approved, rejected, edited back to review,

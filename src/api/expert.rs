@@ -13,7 +13,7 @@ use crate::AppState;
 use crate::api::history::{HistoryEntry, history_page};
 use crate::api::pagination;
 use crate::api::pagination::Page;
-use crate::api::support::{check_team_filter, keep, present, version_mismatch, with_etag};
+use crate::api::support::{check_team_filter, keep, present, with_etag};
 use crate::audit::AuditContext;
 use crate::auth::actor::Actor;
 use crate::auth::password::{check_policy, hash_password};
@@ -661,7 +661,11 @@ pub async fn update_expert(
             .map_err(ApiError::Validation)?;
         let expected = if_match.0.unwrap_or(record.expert.version);
         if !Expert::update(conn, &id, expected, &changes_between(&before, &after), now)? {
-            return Err(version_mismatch("expert", record.expert.version, expected));
+            return Err(ApiError::version_mismatch(
+                "expert",
+                record.expert.version,
+                expected,
+            ));
         }
         Expert::replace_sets(conn, &id, &sets_of(&after))?;
         User::set_contact(

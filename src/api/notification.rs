@@ -4,7 +4,6 @@ use actix_web::{HttpResponse, web};
 use chrono::{DateTime, FixedOffset};
 use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
-use serde_json::json;
 use utoipa::{IntoParams, ToSchema};
 
 use crate::AppState;
@@ -13,10 +12,11 @@ use crate::api::pagination::Page;
 use crate::audit::AuditContext;
 use crate::auth::{AdminUser, AuthUser};
 use crate::db;
-use crate::error::{ApiError, ApiResult, Problem};
+use crate::error::{ApiResult, Problem};
 use crate::http::RequestMeta;
-use crate::models::notification::Notification;
+use crate::models::notification::{Notification, NotificationStatus};
 use crate::time::to_local;
+use crate::usecase;
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct NotificationResponse {
@@ -98,19 +98,14 @@ pub async fn list_my_notifications(
 pub async fn read_notification(
     state: web::Data<AppState>,
     user: AuthUser,
+    meta: RequestMeta,
     id: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
     let user_id = user.id().to_owned();
-    let now = state.clock.now_naive();
-    let row = db::run_tx(&state.db, move |conn| {
-        let found = Notification::find(conn, &id)?.filter(|n| n.user_id == user_id);
-        let Some(found) = found else {
-            return Err(ApiError::not_found("no such notification"));
-        };
-        Notification::mark_read(conn, &found.id, &user_id, now)?;
-        Notification::find(conn, &found.id)?
-            .ok_or_else(|| ApiError::internal("notification vanished"))
+    let audit = AuditContext::from_request(&meta, Some(&user_id), state.clock.now_naive());
+    let row = usecase::write(&state, audit, move |uow| {
+        usecase::notification::mark_read(uow, &user_id, &id)
     })
     .await?;
     Ok(HttpResponse::Ok().json(NotificationResponse::new(row, state.settings.timezone)))
@@ -124,8 +119,7 @@ pub struct OutboxEntry {
     pub subject: String,
     /// Null for in-app-only notifications (the user has no address).
     pub email_to: Option<String>,
-    /// `pending`, `sending`, `sent`, `dead` or `in_app`.
-    pub status: String,
+    pub status: NotificationStatus,
     pub attempts: i32,
     #[serde(serialize_with = "crate::time::serialize")]
     #[schema(value_type = String, format = DateTime)]
@@ -157,33 +151,11 @@ impl OutboxEntry {
     }
 }
 
-#[derive(Debug, Clone, Copy, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum OutboxStatus {
-    Pending,
-    Sending,
-    Sent,
-    Dead,
-    InApp,
-}
-
-impl OutboxStatus {
-    fn as_str(self) -> &'static str {
-        match self {
-            OutboxStatus::Pending => "pending",
-            OutboxStatus::Sending => "sending",
-            OutboxStatus::Sent => "sent",
-            OutboxStatus::Dead => "dead",
-            OutboxStatus::InApp => "in_app",
-        }
-    }
-}
-
 #[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct OutboxQuery {
-    pub status: Option<OutboxStatus>,
+    pub status: Option<NotificationStatus>,
     pub cursor: Option<String>,
     /// 1-100, default 20.
     pub limit: Option<i64>,
@@ -200,7 +172,7 @@ pub async fn list_outbox(
     let query = query.into_inner();
     let limit = pagination::limit(query.limit)?;
     let before = pagination::decode_cursor("outbox", query.cursor.as_deref())?;
-    let status = query.status.map(OutboxStatus::as_str);
+    let status = query.status;
     let rows = db::run(&state.db, move |conn| {
         Ok(Notification::outbox(
             conn,
@@ -233,26 +205,8 @@ pub async fn retry_outbox(
     let id = id.into_inner();
     let now = state.clock.now_naive();
     let audit = AuditContext::from_request(&meta, Some(admin.id()), now);
-    let row = db::run_tx(&state.db, move |conn| {
-        let current = Notification::find(conn, &id)?
-            .ok_or_else(|| ApiError::not_found("no such notification"))?;
-        if !Notification::requeue_dead(conn, &id, now)? {
-            return Err(ApiError::conflict(
-                "not_dead",
-                format!(
-                    "the message is {}; only dead messages are retried by hand",
-                    current.status
-                ),
-            ));
-        }
-        audit.record(
-            conn,
-            "outbox.retried",
-            "notification",
-            Some(&id),
-            json!({ "attempts_before": current.attempts }),
-        )?;
-        Notification::find(conn, &id)?.ok_or_else(|| ApiError::internal("notification vanished"))
+    let row = usecase::write(&state, audit, move |uow| {
+        usecase::notification::retry(uow, &id)
     })
     .await?;
     Ok(HttpResponse::Ok().json(OutboxEntry::new(row, state.settings.timezone)))

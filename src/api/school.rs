@@ -4,13 +4,12 @@ use actix_web::{HttpResponse, web};
 use chrono::{DateTime, FixedOffset};
 use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
-use serde_json::json;
 use utoipa::{IntoParams, ToSchema};
 
 use crate::AppState;
 use crate::api::pagination;
 use crate::api::pagination::Page;
-use crate::api::support::{keep, present, version_mismatch, with_etag};
+use crate::api::support::{keep, present, with_etag};
 use crate::audit::AuditContext;
 use crate::auth::actor::Actor;
 use crate::auth::{AdminUser, AuthUser};
@@ -22,8 +21,9 @@ use crate::error::{ApiError, ApiResult, Problem};
 use crate::extract::{ApiJson, IfMatch};
 use crate::http::RequestMeta;
 use crate::idempotency::Idempotency;
-use crate::models::school::{NewSchool, School, SchoolChanges, SchoolFilter, search_text};
+use crate::models::school::{School, SchoolChanges, SchoolFilter};
 use crate::time::to_local;
+use crate::usecase::school::SchoolInput;
 use crate::usecase::{self, Answer};
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -133,36 +133,16 @@ pub async fn create_school(
     let now = state.clock.now_naive();
     let audit = AuditContext::from_request(&meta, Some(admin.id()), now);
     let tz = state.settings.timezone;
+    let input = SchoolInput {
+        name,
+        school_type: body.school_type,
+        district,
+        address,
+        contact_person,
+        phone,
+    };
     usecase::answer(&state, audit, idem, move |uow| {
-        let conn = &mut *uow.conn;
-        if School::name_taken(conn, &name, None)? {
-            return Err(ApiError::conflict(
-                "school_name_taken",
-                format!("a school named `{name}` exists"),
-            ));
-        }
-        let new = NewSchool {
-            id: uuid::Uuid::new_v4().to_string(),
-            search_text: search_text(&name, &district, &address),
-            name: name.clone(),
-            school_type: body.school_type.as_str().to_owned(),
-            district: district.clone(),
-            address: address.clone(),
-            contact_person: contact_person.clone(),
-            phone: phone.clone(),
-            version: 1,
-            created_at: now,
-            updated_at: now,
-        };
-        School::insert(conn, &new)?;
-        uow.record(
-            "school.created",
-            "school",
-            Some(&new.id),
-            json!({ "name": new.name }),
-        )?;
-        let school = School::find(uow.conn, &new.id)?
-            .ok_or_else(|| ApiError::internal("created school vanished"))?;
+        let school = usecase::school::create(uow, input.clone())?;
         Ok(Answer::created(
             format!("/api/v1/schools/{}", school.id),
             Some(school.version),
@@ -282,7 +262,7 @@ pub async fn update_school(
         ));
     }
     let mut errors = Vec::new();
-    let mut changes = SchoolChanges {
+    let changes = SchoolChanges {
         name: body
             .name
             .as_deref()
@@ -311,28 +291,8 @@ pub async fn update_school(
     }
     let now = state.clock.now_naive();
     let audit = AuditContext::from_request(&meta, Some(user.id()), now);
-    let school = db::run_tx(&state.db, move |conn| {
-        let current =
-            School::find(conn, &id)?.ok_or_else(|| ApiError::not_found("no such school"))?;
-        if let Some(name) = &changes.name
-            && School::name_taken(conn, name, Some(&id))?
-        {
-            return Err(ApiError::conflict(
-                "school_name_taken",
-                format!("a school named `{name}` exists"),
-            ));
-        }
-        changes.search_text = Some(search_text(
-            changes.name.as_deref().unwrap_or(&current.name),
-            changes.district.as_deref().unwrap_or(&current.district),
-            changes.address.as_deref().unwrap_or(&current.address),
-        ));
-        let expected = if_match.0.unwrap_or(current.version);
-        if !School::update(conn, &id, expected, &changes, now)? {
-            return Err(version_mismatch("school", current.version, expected));
-        }
-        audit.record(conn, "school.updated", "school", Some(&id), json!({}))?;
-        School::find(conn, &id)?.ok_or_else(|| ApiError::internal("updated school vanished"))
+    let school = usecase::write(&state, audit, move |uow| {
+        usecase::school::update(uow, &id, if_match.0, changes.clone())
     })
     .await?;
     Ok(with_etag(

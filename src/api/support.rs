@@ -29,11 +29,6 @@ pub fn with_etag(mut response: HttpResponse, version: i32) -> HttpResponse {
     response
 }
 
-/// 412 for an edit that named an older version than the stored one.
-pub fn version_mismatch(what: &str, current: i32, expected: i32) -> ApiError {
-    ApiError::version_mismatch(what, current, expected)
-}
-
 /// A `team` query filter must name one of the six sub-teams.
 pub fn check_team_filter(team: Option<&str>) -> ApiResult<()> {
     match team {

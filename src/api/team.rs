@@ -2,20 +2,19 @@
 
 use actix_web::{HttpResponse, web};
 use serde::{Deserialize, Serialize};
-use serde_json::json;
 use utoipa::ToSchema;
 
 use crate::AppState;
 use crate::audit::AuditContext;
 use crate::auth::{AdminUser, AuthUser};
 use crate::db::{self, DbConnection};
-use crate::domain::roster::ExpertStatus;
-use crate::error::{ApiError, ApiResult, FieldError, Problem};
+use crate::domain::roster::LeadRole;
+use crate::error::{ApiError, ApiResult, Problem};
 use crate::extract::ApiJson;
 use crate::http::RequestMeta;
-use crate::models::expert::Expert;
 use crate::models::team::Team;
 use crate::models::team_lead::{NamedLead, TeamLead};
+use crate::usecase;
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct LeadRef {
@@ -38,7 +37,7 @@ pub struct TeamResponse {
 
 impl TeamResponse {
     fn new(team: Team, leads: &[NamedLead]) -> Self {
-        let of_team = |role: &str| {
+        let of_team = |role: LeadRole| {
             leads
                 .iter()
                 .filter(|l| l.team_code == team.code && l.lead_role == role)
@@ -49,8 +48,8 @@ impl TeamResponse {
                 .collect::<Vec<_>>()
         };
         Self {
-            lead: of_team("lead").into_iter().next(),
-            deputies: of_team("deputy"),
+            lead: of_team(LeadRole::Lead).into_iter().next(),
+            deputies: of_team(LeadRole::Deputy),
             code: team.code,
             name_zh: team.name_zh,
             name_en: team.name_en,
@@ -115,38 +114,6 @@ pub struct SetLeadsRequest {
     pub deputies: Vec<String>,
 }
 
-/// Why `expert_id` cannot lead `team`, if it cannot: it must be an active expert serving the team.
-fn lead_problem(
-    conn: &mut DbConnection,
-    field: String,
-    expert_id: &str,
-    team: &str,
-) -> ApiResult<Option<FieldError>> {
-    let Some(expert) = Expert::find(conn, expert_id)? else {
-        return Ok(Some(FieldError::new(
-            field,
-            "not_found",
-            "no expert has this id",
-        )));
-    };
-    if expert.status != ExpertStatus::Active {
-        return Ok(Some(FieldError::new(
-            field,
-            "not_active",
-            "only an active expert can lead",
-        )));
-    }
-    let teams = Expert::sets(conn, expert_id)?.all_teams(&expert.primary_team);
-    if !teams.iter().any(|t| t == team) {
-        return Ok(Some(FieldError::new(
-            field,
-            "not_member",
-            "the expert does not serve this sub-team",
-        )));
-    }
-    Ok(None)
-}
-
 /// Set a sub-team's 团长 and 副团长 (admin). Each must be an active expert serving the team
 /// (as primary or extra team). Replaces the previous leads.
 #[utoipa::path(put, path = "/api/v1/teams/{code}/leads", tag = "teams", request_body = SetLeadsRequest,
@@ -163,34 +130,10 @@ pub async fn set_team_leads(
     let code = code.into_inner();
     let now = state.clock.now_naive();
     let audit = AuditContext::from_request(&meta, Some(admin.id()), now);
-    let team = db::run_tx(&state.db, move |conn| {
-        let before = load_team(conn, &code)?;
-        let mut deputies: Vec<String> = Vec::new();
-        for d in body.deputies.clone() {
-            if !deputies.contains(&d) {
-                deputies.push(d);
-            }
-        }
-        let mut errors = Vec::new();
-        if let Some(lead) = &body.lead {
-            errors.extend(lead_problem(conn, "lead".to_owned(), lead, &code)?);
-            if deputies.contains(lead) {
-                errors.push(FieldError::new("deputies", "duplicate", "the 团长 cannot also be a 副团长"));
-            }
-        }
-        for (i, deputy) in deputies.iter().enumerate() {
-            errors.extend(lead_problem(conn, format!("deputies[{i}]"), deputy, &code)?);
-        }
-        if !errors.is_empty() {
-            return Err(ApiError::Validation(errors));
-        }
-        TeamLead::replace_for_team(conn, &code, body.lead.as_deref(), &deputies, now)?;
-        let detail = json!({
-            "before": { "lead": before.lead.map(|l| l.expert_id), "deputies": before.deputies.into_iter().map(|l| l.expert_id).collect::<Vec<_>>() },
-            "after": { "lead": body.lead, "deputies": deputies },
-        });
-        audit.record(conn, "team.leads_changed", "team", Some(&code), detail)?;
-        load_team(conn, &code)
+    let team = usecase::write(&state, audit, move |uow| {
+        load_team(uow.conn, &code)?;
+        usecase::team::set_leads(uow, &code, body.lead.as_deref(), &body.deputies)?;
+        load_team(uow.conn, &code)
     })
     .await?;
     Ok(HttpResponse::Ok().json(team))

@@ -4,16 +4,15 @@ use actix_web::{HttpResponse, web};
 use chrono::{DateTime, FixedOffset};
 use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
-use serde_json::json;
 use utoipa::{IntoParams, ToSchema};
 
 use crate::AppState;
 use crate::api::pagination;
 use crate::api::pagination::Page;
-use crate::api::support::{keep, present, version_mismatch, with_etag};
+use crate::api::support::{keep, present, with_etag};
 use crate::audit::AuditContext;
 use crate::auth::AdminUser;
-use crate::auth::account::{IssuedToken, issue_set_password_token, provision};
+use crate::auth::account::IssuedToken;
 use crate::auth::password::{check_policy, hash_password};
 use crate::db;
 use crate::domain::role::Role;
@@ -22,9 +21,6 @@ use crate::error::{ApiError, ApiResult, FieldError, Problem};
 use crate::extract::{ApiJson, IfMatch};
 use crate::http::RequestMeta;
 use crate::idempotency::Idempotency;
-use crate::mail::outbox::{Notice, notify};
-use crate::models::refresh_token::RefreshToken;
-use crate::models::school::School;
 use crate::models::user::{NewUser, User, UserChanges, UserFilter};
 use crate::time::to_local;
 use crate::usecase::{self, Answer};
@@ -213,23 +209,6 @@ pub async fn create_user(
     let role = body.role;
     let st = state.clone();
     usecase::answer(&state, audit, idem, move |uow| {
-        let conn = &mut *uow.conn;
-        if User::login_exists(conn, &login)? {
-            return Err(ApiError::conflict(
-                "login_taken",
-                format!("the login name `{login}` is taken"),
-            ));
-        }
-        if let Some(school) = &school_id
-            && School::find(conn, school)?.is_none()
-        {
-            return Err(ApiError::invalid(
-                "school_id",
-                "not_found",
-                "no school has this id",
-            ));
-        }
-        let has_password = password_hash.is_some();
         let new = NewUser {
             email: email.clone(),
             phone: phone.clone(),
@@ -237,20 +216,7 @@ pub async fn create_user(
             school_id: school_id.clone(),
             ..NewUser::new(&login, &display_name, role, now)
         };
-        let id = new.id.clone();
-        let issued = provision(conn, &new)?;
-        uow.record(
-            "user.created",
-            "user",
-            Some(&id),
-            json!({ "login": login, "role": role, "initial_password": has_password }),
-        )?;
-        let user = User::find(uow.conn, &id)?
-            .ok_or_else(|| ApiError::internal("created user vanished"))?;
-        let notice = Notice::AccountCreated {
-            password_link: issued.clone(),
-        };
-        uow.notify(&user, notice)?;
+        let (user, issued) = usecase::user::create(uow, new)?;
         let tz = st.settings.timezone;
         let body = CreateUserResponse {
             user: UserResponse::from_user(&user, &st),
@@ -368,64 +334,15 @@ pub async fn update_user(
         return Err(ApiError::Validation(errors));
     }
     changes.active = body.active;
-    if body.active == Some(false) && id == admin.id() {
-        return Err(ApiError::conflict(
-            "cannot_deactivate_self",
-            "an admin cannot deactivate their own account",
-        ));
-    }
-    let now = state.clock.now_naive();
-    let audit = AuditContext::from_request(&meta, Some(admin.id()), now);
-    let user = db::run_tx(&state.db, move |conn| {
-        let current = User::find(conn, &id)?.ok_or_else(|| ApiError::not_found("no such user"))?;
-        let expected = if_match.0.unwrap_or(current.version);
-        let deactivating = current.active && changes.active == Some(false);
-        let reactivating = !current.active && changes.active == Some(true);
-        if !User::update(conn, &id, expected, &changes, now, deactivating)? {
-            return Err(version_mismatch("user", current.version, expected));
-        }
-        if deactivating {
-            RefreshToken::revoke_all_for_user(conn, &id, now)?;
-        }
-        let action = if deactivating {
-            "user.deactivated"
-        } else if reactivating {
-            "user.reactivated"
-        } else {
-            "user.updated"
-        };
-        audit.record(
-            conn,
-            action,
-            "user",
-            Some(&id),
-            json!({ "changes": body_summary(&changes) }),
-        )?;
-        User::find(conn, &id)?.ok_or_else(|| ApiError::internal("updated user vanished"))
+    let audit = AuditContext::from_request(&meta, Some(admin.id()), state.clock.now_naive());
+    let user = usecase::write(&state, audit, move |uow| {
+        usecase::user::update(uow, &id, if_match.0, &changes)
     })
     .await?;
     Ok(with_etag(
         HttpResponse::Ok().json(UserResponse::from_user(&user, &state)),
         user.version,
     ))
-}
-
-/// Which fields an edit touched (never their contact values, which are personal data).
-fn body_summary(changes: &UserChanges) -> Vec<&'static str> {
-    let mut fields = Vec::new();
-    if changes.display_name.is_some() {
-        fields.push("display_name");
-    }
-    if changes.email.is_some() {
-        fields.push("email");
-    }
-    if changes.phone.is_some() {
-        fields.push("phone");
-    }
-    if changes.active.is_some() {
-        fields.push("active");
-    }
-    fields
 }
 
 /// Issue a new one-time set-password token for a user who forgot their password (admin).
@@ -442,33 +359,8 @@ pub async fn reset_user_password(
     let id = id.into_inner();
     let now = state.clock.now_naive();
     let audit = AuditContext::from_request(&meta, Some(admin.id()), now);
-    let st = state.clone();
-    let issued = db::run_tx(&state.db, move |conn| {
-        let user = User::find(conn, &id)?.ok_or_else(|| ApiError::not_found("no such user"))?;
-        if !user.active {
-            return Err(ApiError::conflict(
-                "user_inactive",
-                "reactivate the account before resetting its password",
-            ));
-        }
-        let issued = issue_set_password_token(conn, &user.id, now)?;
-        notify(
-            conn,
-            &st.settings,
-            &user,
-            Notice::PasswordReset {
-                link: issued.clone(),
-            },
-            now,
-        )?;
-        audit.record(
-            conn,
-            "user.password_reset_issued",
-            "user",
-            Some(&user.id),
-            json!({}),
-        )?;
-        Ok(issued)
+    let issued = usecase::write(&state, audit, move |uow| {
+        usecase::user::reset_password(uow, &id)
     })
     .await?;
     Ok(HttpResponse::Created().json(SetPasswordToken::new(issued, state.settings.timezone)))

@@ -127,13 +127,24 @@ where
         }
         DbConnection::Postgresql(c) => AnsiTransactionManager::begin_transaction(c)?,
     }
-    match f(conn) {
+    let result = f(conn);
+    finish(conn, result)
+}
+
+/// Commits what [`transaction`] or [`savepoint`] began when `result` is a success, else
+/// rolls it back.
+fn finish<T, E>(conn: &mut DbConnection, result: Result<T, E>) -> Result<T, E>
+where
+    E: From<diesel::result::Error>,
+{
+    type Manager = <DbConnection as Connection>::TransactionManager;
+    match result {
         Ok(value) => {
-            <DbConnection as Connection>::TransactionManager::commit_transaction(conn)?;
+            Manager::commit_transaction(conn)?;
             Ok(value)
         }
         Err(e) => {
-            <DbConnection as Connection>::TransactionManager::rollback_transaction(conn)?;
+            Manager::rollback_transaction(conn)?;
             Err(e)
         }
     }
@@ -156,16 +167,8 @@ where
     }
     // At depth ≥ 1 diesel's transaction manager issues SAVEPOINT / RELEASE / ROLLBACK TO.
     <DbConnection as Connection>::TransactionManager::begin_transaction(conn)?;
-    match f(conn) {
-        Ok(value) => {
-            <DbConnection as Connection>::TransactionManager::commit_transaction(conn)?;
-            Ok(value)
-        }
-        Err(e) => {
-            <DbConnection as Connection>::TransactionManager::rollback_transaction(conn)?;
-            Err(e)
-        }
-    }
+    let result = f(conn);
+    finish(conn, result)
 }
 
 /// Inside a write transaction, makes concurrent transactions that take the same key wait

@@ -73,6 +73,12 @@ macro_rules! coded_enum {
             }
         }
 
+        impl $crate::domain::coded::Coded for $name {
+            fn code(self) -> &'static str {
+                self.as_str()
+            }
+        }
+
         impl std::fmt::Display for $name {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str(self.as_str())
@@ -122,3 +128,8 @@ macro_rules! coded_enum {
 }
 
 pub(crate) use coded_enum;
+
+/// A value with a stable snake_case code (every `coded_enum!`).
+pub trait Coded: Copy {
+    fn code(self) -> &'static str;
+}

@@ -69,14 +69,6 @@ impl Machine for CourseReview {
             CourseAction::Retire => Err("only the course's author and the office retire it"),
         }
     }
-
-    fn action_code(action: CourseAction) -> &'static str {
-        action.as_str()
-    }
-
-    fn state_code(state: CourseStatus) -> &'static str {
-        state.as_str()
-    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

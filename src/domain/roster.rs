@@ -148,14 +148,6 @@ impl Machine for Membership {
             Err("membership is moved by the office")
         }
     }
-
-    fn action_code(action: MembershipAction) -> &'static str {
-        action.as_str()
-    }
-
-    fn state_code(state: ExpertStatus) -> &'static str {
-        state.as_str()
-    }
 }
 
 impl MembershipAction {

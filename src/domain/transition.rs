@@ -3,14 +3,15 @@
 //! action leads or why it may not be taken. No I/O; the use-case layer applies the answer
 //! with a compare-and-set update and one ordered history row (`usecase::Uow::transition`).
 
+use crate::domain::coded::Coded;
 use crate::error::ApiError;
 
 /// A state machine over a closed set of states and actions.
 pub trait Machine {
     /// The object's type as the history names it (`expert`, `course`, …).
     const OBJECT: &'static str;
-    type State: Copy + PartialEq + std::fmt::Debug;
-    type Action: Copy + PartialEq + std::fmt::Debug + 'static;
+    type State: Coded + PartialEq + std::fmt::Debug;
+    type Action: Coded + PartialEq + std::fmt::Debug + 'static;
     /// Who acts, as far as this machine cares (admin, author, lead of the team, …).
     type Who;
 
@@ -23,9 +24,6 @@ pub trait Machine {
     /// Whether `who` may take `action` at all; the error says why not.
     fn may(action: Self::Action, who: &Self::Who) -> Result<(), &'static str>;
 
-    fn action_code(action: Self::Action) -> &'static str;
-    fn state_code(state: Self::State) -> &'static str;
-
     /// Where `action` taken by `who` leads from `current`: 403 for a caller who may not
     /// take it, 409 `illegal_transition` when it leads nowhere from here.
     fn next(
@@ -36,8 +34,8 @@ pub trait Machine {
         Self::may(action, who).map_err(Refusal::NotYours)?;
         Self::step(current, action).ok_or_else(|| Refusal::Illegal {
             object: Self::OBJECT,
-            from: Self::state_code(current),
-            action: Self::action_code(action).to_owned(),
+            from: current.code(),
+            action: action.code().to_owned(),
             allowed: Self::allowed_from(current),
         })
     }
@@ -47,8 +45,7 @@ pub trait Machine {
         Self::ACTIONS
             .iter()
             .filter_map(|a| {
-                Self::step(current, *a)
-                    .map(|to| format!("{} → {}", Self::action_code(*a), Self::state_code(to)))
+                Self::step(current, *a).map(|to| format!("{} → {}", a.code(), to.code()))
             })
             .collect()
     }

@@ -16,7 +16,7 @@ use crate::domain::backoff::retry_delay;
 use crate::error::ApiResult;
 use crate::mail::templates::{Channel, render};
 use crate::mail::{Mailer, OutgoingMail};
-use crate::models::notification::{NewNotification, Notification};
+use crate::models::notification::{NewNotification, Notification, NotificationStatus};
 use crate::models::user::User;
 
 /// How long a claimed message is reserved for the worker that claimed it.
@@ -147,9 +147,9 @@ pub fn notify(
             subject,
             body,
             status: if email_to.is_some() {
-                "pending"
+                NotificationStatus::Pending
             } else {
-                "in_app"
+                NotificationStatus::InApp
             }
             .to_owned(),
             email_body,

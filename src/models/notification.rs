@@ -4,6 +4,22 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use crate::db::DbConnection;
+use crate::domain::coded::coded_enum;
+
+coded_enum!(
+    /// Where a notification's mail stands.
+    NotificationStatus {
+        /// Waiting for the delivery job (or for its next attempt).
+        Pending = "pending" / "待发送",
+        /// Claimed by a delivery run (under a lease).
+        Sending = "sending" / "发送中",
+        Sent = "sent" / "已发送",
+        /// Given up after the last attempt; an admin may requeue it.
+        Dead = "dead" / "发送失败",
+        /// No mail to send (the user has no address): inbox only.
+        InApp = "in_app" / "仅站内",
+    }
+);
 use crate::db::schema::notifications;
 use crate::models::Keyset;
 
@@ -18,7 +34,7 @@ pub struct Notification {
     pub body: String,
     pub email_body: Option<String>,
     pub email_to: Option<String>,
-    pub status: String,
+    pub status: NotificationStatus,
     pub attempts: i32,
     pub next_attempt_at: NaiveDateTime,
     pub lease_until: Option<NaiveDateTime>,
@@ -39,7 +55,7 @@ pub struct NewNotification {
     pub body: String,
     pub email_body: Option<String>,
     pub email_to: Option<String>,
-    pub status: String,
+    pub status: NotificationStatus,
     pub attempts: i32,
     pub next_attempt_at: NaiveDateTime,
     pub created_at: NaiveDateTime,
@@ -73,10 +89,10 @@ impl Notification {
         batch: i64,
     ) -> QueryResult<Vec<Notification>> {
         let due = notifications::status
-            .eq("pending")
+            .eq(NotificationStatus::Pending)
             .and(notifications::next_attempt_at.le(now))
             .or(notifications::status
-                .eq("sending")
+                .eq(NotificationStatus::Sending)
                 .and(notifications::lease_until.lt(now)));
         let ids: Vec<String> = match conn {
             DbConnection::Postgresql(pg) => notifications::table
@@ -99,7 +115,7 @@ impl Notification {
         }
         diesel::update(notifications::table.filter(notifications::id.eq_any(&ids)))
             .set((
-                notifications::status.eq("sending"),
+                notifications::status.eq(NotificationStatus::Sending),
                 notifications::lease_until.eq(lease_until),
                 notifications::attempts.eq(notifications::attempts + 1),
             ))
@@ -116,10 +132,10 @@ impl Notification {
         diesel::update(
             notifications::table
                 .filter(notifications::id.eq(id))
-                .filter(notifications::status.eq("sending")),
+                .filter(notifications::status.eq(NotificationStatus::Sending)),
         )
         .set((
-            notifications::status.eq("sent"),
+            notifications::status.eq(NotificationStatus::Sent),
             notifications::sent_at.eq(now),
             notifications::lease_until.eq(None::<NaiveDateTime>),
             notifications::last_error.eq(None::<String>),
@@ -137,12 +153,12 @@ impl Notification {
         next_attempt_at: Option<NaiveDateTime>,
     ) -> QueryResult<()> {
         let (status, next) = match next_attempt_at {
-            Some(at) => ("pending", Some(at)),
-            None => ("dead", None),
+            Some(at) => (NotificationStatus::Pending, Some(at)),
+            None => (NotificationStatus::Dead, None),
         };
         let target = notifications::table
             .filter(notifications::id.eq(id))
-            .filter(notifications::status.eq("sending"));
+            .filter(notifications::status.eq(NotificationStatus::Sending));
         match next {
             Some(at) => diesel::update(target)
                 .set((
@@ -172,10 +188,10 @@ impl Notification {
         let updated = diesel::update(
             notifications::table
                 .filter(notifications::id.eq(id))
-                .filter(notifications::status.eq("dead")),
+                .filter(notifications::status.eq(NotificationStatus::Dead)),
         )
         .set((
-            notifications::status.eq("pending"),
+            notifications::status.eq(NotificationStatus::Pending),
             notifications::attempts.eq(0),
             notifications::next_attempt_at.eq(now),
         ))
@@ -235,7 +251,7 @@ impl Notification {
     /// The outbox for admins, newest first, by delivery status.
     pub fn outbox(
         conn: &mut DbConnection,
-        status: Option<&str>,
+        status: Option<NotificationStatus>,
         before: Option<&Keyset>,
         limit: i64,
     ) -> QueryResult<Vec<Notification>> {
@@ -243,7 +259,7 @@ impl Notification {
             .select(Notification::as_select())
             .into_boxed();
         if let Some(status) = status {
-            query = query.filter(notifications::status.eq(status.to_owned()));
+            query = query.filter(notifications::status.eq(status));
         }
         if let Some(k) = before {
             query = query.filter(

@@ -5,13 +5,14 @@ use diesel::prelude::*;
 
 use crate::db::DbConnection;
 use crate::db::schema::{experts, team_leads};
+use crate::domain::roster::{ExpertStatus, LeadRole};
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = team_leads)]
 pub struct TeamLead {
     pub team_code: String,
     pub expert_id: String,
-    pub lead_role: String,
+    pub lead_role: LeadRole,
     pub since: NaiveDateTime,
 }
 
@@ -21,7 +22,7 @@ pub struct NamedLead {
     pub team_code: String,
     pub expert_id: String,
     pub name: String,
-    pub lead_role: String,
+    pub lead_role: LeadRole,
 }
 
 impl TeamLead {
@@ -30,7 +31,7 @@ impl TeamLead {
         conn: &mut DbConnection,
         teams: &[String],
     ) -> QueryResult<Vec<NamedLead>> {
-        let rows: Vec<(String, String, String, String)> = team_leads::table
+        let rows: Vec<(String, String, String, LeadRole)> = team_leads::table
             .inner_join(experts::table)
             .filter(team_leads::team_code.eq_any(teams))
             .order((
@@ -61,7 +62,7 @@ impl TeamLead {
         team_leads::table
             .inner_join(experts::table)
             .filter(experts::user_id.eq(user_id))
-            .filter(experts::status.eq("active"))
+            .filter(experts::status.eq(ExpertStatus::Active))
             .select(team_leads::team_code)
             .load(conn)
     }
@@ -76,9 +77,9 @@ impl TeamLead {
     ) -> QueryResult<()> {
         diesel::delete(team_leads::table.filter(team_leads::team_code.eq(team))).execute(conn)?;
         let rows = lead
-            .map(|id| (id, "lead"))
+            .map(|id| (id, LeadRole::Lead))
             .into_iter()
-            .chain(deputies.iter().map(|id| (id.as_str(), "deputy")));
+            .chain(deputies.iter().map(|id| (id.as_str(), LeadRole::Deputy)));
         for (expert_id, role) in rows {
             diesel::insert_into(team_leads::table)
                 .values((

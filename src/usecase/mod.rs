@@ -7,7 +7,11 @@
 pub mod course;
 pub mod expert;
 pub mod membership;
+pub mod notification;
 pub mod password;
+pub mod school;
+pub mod team;
+pub mod user;
 
 use actix_web::http::{StatusCode, header};
 use actix_web::{HttpResponse, web};
@@ -19,6 +23,7 @@ use crate::AppState;
 use crate::audit::AuditContext;
 use crate::config::Settings;
 use crate::db::{self, DbConnection};
+use crate::domain::coded::Coded;
 use crate::domain::transition::Machine;
 use crate::error::{ApiError, ApiResult};
 use crate::idempotency::{self, Idempotency};
@@ -111,8 +116,8 @@ impl<'c> Uow<'c> {
                 format!("the {} changed meanwhile; read it again", M::OBJECT),
             ));
         }
-        let from = change.from.map(M::state_code);
-        let to = M::state_code(change.to);
+        let from = change.from.map(Coded::code);
+        let to = change.to.code();
         let seq = StateChange::append(
             self.conn,
             &NewStateChange {

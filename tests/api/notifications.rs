@@ -13,7 +13,7 @@ use guanai::clock::Clock as _;
 use guanai::domain::roster::ExpertStatus;
 use guanai::mail::Mailer;
 use guanai::mail::outbox::{DeliveryReport, Notice, deliver_due, notify};
-use guanai::models::notification::Notification;
+use guanai::models::notification::{Notification, NotificationStatus};
 use lettre::message::Mailbox;
 use mailin_embedded::{Handler, Server, SslConfig, response};
 use serde_json::json;
@@ -198,7 +198,7 @@ async fn a_course_approval_delivers_exactly_one_mail_to_its_author() {
         mail.header("Message-ID"),
         format!("<notification-{}@guanai.test>", row.id)
     );
-    assert_eq!(row.status, "sent");
+    assert_eq!(row.status, NotificationStatus::Sent);
     assert!(
         row.email_body.is_none(),
         "the mail body is erased once delivered"
@@ -302,7 +302,7 @@ async fn ten_failures_make_a_message_dead_until_an_admin_retries_it() {
 
     let (_, admin) = app.admin().await;
     let row = all_notifications(&app).remove(0);
-    assert_eq!(row.status, "dead");
+    assert_eq!(row.status, NotificationStatus::Dead);
     assert_eq!(row.attempts, 10);
     assert_eq!(deliver(&app, &down).claimed, 0);
     let dead = app.get("/api/v1/admin/outbox?status=dead", &admin).await;
@@ -445,7 +445,7 @@ async fn users_without_an_address_get_the_inbox_copy_only() {
     assert_eq!(deliver(&app, &smtp.mailer()).claimed, 0);
 
     let row = all_notifications(&app).remove(0);
-    assert_eq!(row.status, "in_app");
+    assert_eq!(row.status, NotificationStatus::InApp);
     assert!(row.email_to.is_none());
     assert!(smtp.received().is_empty());
 }
@@ -667,7 +667,11 @@ async fn two_workers_deliver_two_hundred_messages_exactly_once() {
     ids.sort();
     ids.dedup();
     assert_eq!(ids.len(), 200, "a message was sent twice");
-    assert!(all_notifications(&app).iter().all(|n| n.status == "sent"));
+    assert!(
+        all_notifications(&app)
+            .iter()
+            .all(|n| n.status == NotificationStatus::Sent)
+    );
 }
 
 #[actix_web::test]

@@ -1,0 +1,95 @@
+//! The six sub-teams' leads (团长 and 副团长).
+
+use serde_json::json;
+
+use crate::db::DbConnection;
+use crate::domain::roster::{ExpertStatus, LeadRole};
+use crate::error::{ApiError, ApiResult, FieldError};
+use crate::models::expert::Expert;
+use crate::models::team_lead::TeamLead;
+use crate::usecase::Uow;
+
+/// Why `expert_id` cannot lead `team`, if it cannot: it must be an active expert serving the team.
+fn lead_problem(
+    conn: &mut DbConnection,
+    field: String,
+    expert_id: &str,
+    team: &str,
+) -> ApiResult<Option<FieldError>> {
+    let Some(expert) = Expert::find(conn, expert_id)? else {
+        return Ok(Some(FieldError::new(
+            field,
+            "not_found",
+            "no expert has this id",
+        )));
+    };
+    if expert.status != ExpertStatus::Active {
+        return Ok(Some(FieldError::new(
+            field,
+            "not_active",
+            "only an active expert can lead",
+        )));
+    }
+    let teams = Expert::sets(conn, expert_id)?.all_teams(&expert.primary_team);
+    if !teams.iter().any(|t| t == team) {
+        return Ok(Some(FieldError::new(
+            field,
+            "not_member",
+            "the expert does not serve this sub-team",
+        )));
+    }
+    Ok(None)
+}
+
+/// Replaces `team`'s 团长 (`lead`, or none) and 副团长 (`deputies`, duplicates dropped).
+/// Each must be an active expert serving the team; every problem is reported.
+pub fn set_leads(
+    uow: &mut Uow<'_>,
+    team: &str,
+    lead: Option<&str>,
+    deputies: &[String],
+) -> ApiResult<()> {
+    let before = TeamLead::named_for_teams(uow.conn, &[team.to_owned()])?;
+    let mut unique: Vec<String> = Vec::new();
+    for d in deputies {
+        if !unique.contains(d) {
+            unique.push(d.clone());
+        }
+    }
+    let mut errors = Vec::new();
+    if let Some(lead) = lead {
+        errors.extend(lead_problem(uow.conn, "lead".to_owned(), lead, team)?);
+        if unique.iter().any(|d| d == lead) {
+            errors.push(FieldError::new(
+                "deputies",
+                "duplicate",
+                "the 团长 cannot also be a 副团长",
+            ));
+        }
+    }
+    for (i, deputy) in unique.iter().enumerate() {
+        errors.extend(lead_problem(
+            uow.conn,
+            format!("deputies[{i}]"),
+            deputy,
+            team,
+        )?);
+    }
+    if !errors.is_empty() {
+        return Err(ApiError::Validation(errors));
+    }
+    let now = uow.now();
+    TeamLead::replace_for_team(uow.conn, team, lead, &unique, now)?;
+    let of_role = |role: LeadRole| {
+        before
+            .iter()
+            .filter(|l| l.lead_role == role)
+            .map(|l| l.expert_id.clone())
+            .collect::<Vec<_>>()
+    };
+    let detail = json!({
+        "before": { "lead": of_role(LeadRole::Lead).first(), "deputies": of_role(LeadRole::Deputy) },
+        "after": { "lead": lead, "deputies": unique },
+    });
+    uow.record("team.leads_changed", "team", Some(team), detail)
+}
