@@ -138,7 +138,7 @@ fn import_experts(
     let year = SystemClock.now().with_timezone(&tz).year();
     let audit = guanai::audit::AuditContext::system(now);
     let result = guanai::usecase::Uow::within(&mut conn, settings, audit, |uow| {
-        guanai::api::roster_csv::import_roster(uow, &bytes, dry_run, year)
+        guanai::usecase::roster::import(uow, &bytes, dry_run, year)
     });
     match result {
         Ok(report) => {

@@ -1,26 +1,20 @@
 //! `/api/v1/auth`: login, refresh-token rotation, logout, setting a password with a one-time token.
 
 use actix_web::{HttpResponse, web};
-use chrono::Duration;
 use serde::{Deserialize, Serialize};
-use serde_json::json;
 use utoipa::ToSchema;
 
 use crate::AppState;
 use crate::api::user::UserResponse;
 use crate::audit::AuditContext;
-use crate::auth::account::issue_set_password_token;
 use crate::auth::password::{check_policy, hash_password, verify_password};
-use crate::auth::rate::{self, Limit};
-use crate::auth::session::{TokenPair, issue_tokens, release_failure_slot, reserve_failure_slot};
+use crate::auth::session::TokenPair;
 use crate::auth::token::hash_token;
 use crate::db;
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::extract::ApiJson;
 use crate::http::RequestMeta;
-use crate::mail::outbox::{Notice, notify};
 use crate::models::password_token::PasswordToken;
-use crate::models::refresh_token::RefreshToken;
 use crate::models::user::User;
 use crate::usecase::{self, password::Via};
 
@@ -93,12 +87,11 @@ pub async fn login(
     if login.is_empty() || body.password.is_empty() {
         return Err(invalid_credentials());
     }
-    let now = state.clock.now_naive();
+    let audit = AuditContext::from_request(&meta, None, state.clock.now_naive());
     let (slot, user) = {
         let (login, ip) = (login.clone(), meta.ip.clone());
-        db::run_tx(&state.db, move |conn| {
-            let slot = reserve_failure_slot(conn, &login, &ip, now)?;
-            Ok((slot, User::find_by_login(conn, &login)?))
+        usecase::write(&state, audit.clone(), move |uow| {
+            usecase::session::begin_login(uow, &login, &ip)
         })
         .await?
     };
@@ -107,47 +100,21 @@ pub async fn login(
     let password = body.password;
     let matches = web::block(move || verify_password(&password, stored.as_deref())).await?;
 
-    let state_for_tx = state.clone();
-    let audit = AuditContext::from_request(&meta, None, now);
-    let outcome = db::run_tx(&state.db, move |conn| match user.clone() {
-        Some(user) if matches && user.active => {
-            release_failure_slot(conn, &slot)?;
-            let pair = issue_tokens(conn, &state_for_tx, &user, None, state_for_tx.clock.now())?;
-            Ok(Ok((pair, user)))
-        }
-        other => {
-            let reason = match &other {
-                None => "unknown_login",
-                Some(u) if !u.active => "deactivated",
-                Some(_) => "wrong_password",
-            };
-            let user_id = other.as_ref().map(|u| u.id.as_str());
-            audit.record(
-                conn,
-                "auth.login_failed",
-                "user",
-                user_id,
-                json!({ "login": login, "reason": reason }),
-            )?;
-            Ok(Err(()))
-        }
+    let st = state.clone();
+    let outcome = usecase::write(&state, audit, move |uow| {
+        usecase::session::finish_login(uow, &st, &login, &slot, user.clone(), matches)
     })
     .await?;
     match outcome {
-        Ok((pair, user)) => {
+        Some((pair, user)) => {
             tracing::info!(user_id = %user.id, "login");
             Ok(HttpResponse::Ok().json(LoginResponse::new(
                 pair,
                 UserResponse::from_user(&user, &state),
             )))
         }
-        Err(()) => Err(invalid_credentials()),
+        None => Err(invalid_credentials()),
     }
-}
-
-enum RefreshOutcome {
-    Rotated(Box<(TokenPair, User)>),
-    Refused,
 }
 
 /// Trade a refresh token for a new token pair.
@@ -166,41 +133,17 @@ pub async fn refresh(
 ) -> ApiResult<HttpResponse> {
     let hash = hash_token(body.refresh_token.trim());
     let st = state.clone();
-    let outcome = db::run_tx(&state.db, move |conn| {
-        let now = st.clock.now_naive();
-        let Some(token) = RefreshToken::find_by_hash(conn, &hash)? else {
-            return Ok(RefreshOutcome::Refused);
-        };
-        if token.revoked_at.is_some() || token.expires_at <= now {
-            return Ok(RefreshOutcome::Refused);
-        }
-        if token.rotated_at.is_some() || !RefreshToken::mark_rotated(conn, &token.id, now)? {
-            // Re-use of a rotated token: end the whole login family, and keep that on record.
-            let revoked = RefreshToken::revoke_family(conn, &token.family_id, now)?;
-            AuditContext::from_request(&meta, Some(&token.user_id), now).record(
-                conn,
-                "auth.refresh_reuse",
-                "user",
-                Some(&token.user_id),
-                json!({ "family_id": token.family_id, "revoked": revoked }),
-            )?;
-            tracing::warn!(user_id = %token.user_id, "refresh token re-used; family revoked");
-            return Ok(RefreshOutcome::Refused);
-        }
-        let Some(user) = User::find(conn, &token.user_id)?.filter(|u| u.active) else {
-            return Ok(RefreshOutcome::Refused);
-        };
-        let pair = issue_tokens(conn, &st, &user, Some(&token.family_id), st.clock.now())?;
-        Ok(RefreshOutcome::Rotated(Box::new((pair, user))))
+    let audit = AuditContext::from_request(&meta, None, state.clock.now_naive());
+    let outcome = usecase::write(&state, audit, move |uow| {
+        usecase::session::refresh(uow, &st, &hash)
     })
     .await?;
     match outcome {
-        RefreshOutcome::Rotated(rotated) => {
-            let (pair, user) = *rotated;
+        Some((pair, user)) => {
             let user = UserResponse::from_user(&user, &state);
             Ok(HttpResponse::Ok().json(LoginResponse::new(pair, user)))
         }
-        RefreshOutcome::Refused => Err(ApiError::unauthorized(
+        None => Err(ApiError::unauthorized(
             "invalid_refresh_token",
             "the refresh token is unknown, expired, revoked or already used; log in again",
         )),
@@ -212,15 +155,13 @@ pub async fn refresh(
     responses((status = 204, description = "the refresh token no longer works")))]
 pub async fn logout(
     state: web::Data<AppState>,
+    meta: RequestMeta,
     ApiJson(body): ApiJson<RefreshRequest>,
 ) -> ApiResult<HttpResponse> {
     let hash = hash_token(body.refresh_token.trim());
-    let now = state.clock.now_naive();
-    db::run_tx(&state.db, move |conn| {
-        if let Some(token) = RefreshToken::find_by_hash(conn, &hash)? {
-            RefreshToken::revoke(conn, &token.id, now)?;
-        }
-        Ok(())
+    let audit = AuditContext::from_request(&meta, None, state.clock.now_naive());
+    usecase::write(&state, audit, move |uow| {
+        usecase::session::logout(uow, &hash)
     })
     .await?;
     Ok(HttpResponse::NoContent().finish())
@@ -292,18 +233,6 @@ pub struct AcceptedResponse {
     pub detail: String,
 }
 
-/// Password-reset requests allowed per login and per client address, per hour.
-const RESETS_PER_LOGIN: Limit = Limit {
-    kind: "password_reset_login",
-    limit: 5,
-    window: Duration::hours(1),
-};
-const RESETS_PER_IP: Limit = Limit {
-    kind: "password_reset_ip",
-    limit: 20,
-    window: Duration::hours(1),
-};
-
 /// Forgot the password: mails a one-time set-password link to the account's email address.
 ///
 /// The answer is the same whether or not the login exists (or has an address). At most 5
@@ -327,38 +256,9 @@ pub async fn request_password_reset(
             "login must not be empty",
         ));
     }
-    let now = state.clock.now_naive();
-    let st = state.clone();
-    db::run_tx(&state.db, move |conn| {
-        rate::take(
-            conn,
-            &[
-                (RESETS_PER_LOGIN, login.as_str()),
-                (RESETS_PER_IP, meta.ip.as_str()),
-            ],
-            now,
-        )?;
-        let Some(user) =
-            User::find_by_login(conn, &login)?.filter(|u| u.active && u.email.is_some())
-        else {
-            return Ok(());
-        };
-        let issued = issue_set_password_token(conn, &user.id, now)?;
-        notify(
-            conn,
-            &st.settings,
-            &user,
-            Notice::PasswordReset { link: issued },
-            now,
-        )?;
-        AuditContext::from_request(&meta, Some(&user.id), now).record(
-            conn,
-            "user.password_reset_requested",
-            "user",
-            Some(&user.id),
-            json!({}),
-        )?;
-        Ok(())
+    let audit = AuditContext::from_request(&meta, None, state.clock.now_naive());
+    usecase::write(&state, audit, move |uow| {
+        usecase::session::request_password_reset(uow, &login, &meta.ip)
     })
     .await?;
     Ok(HttpResponse::Accepted().json(AcceptedResponse {

@@ -1,12 +1,9 @@
 //! `/api/v1/experts`: the roster (专家团名册): profiles, membership, search.
 
-use std::collections::HashMap;
-
 use actix_web::{HttpResponse, web};
 use chrono::{DateTime, Datelike as _, FixedOffset};
 use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
-use serde_json::json;
 use utoipa::{IntoParams, ToSchema};
 
 use crate::AppState;
@@ -18,26 +15,22 @@ use crate::audit::AuditContext;
 use crate::auth::actor::Actor;
 use crate::auth::password::{check_policy, hash_password};
 use crate::auth::{AdminUser, AuthUser};
-use crate::db::{self, DbConnection};
+use crate::db::{self};
 use crate::domain::profile::{DEFAULT_MAX_PER_MONTH, DEFAULT_MAX_PER_WEEK, Profile};
 use crate::domain::role::Role;
 use crate::domain::roster::MembershipWho;
-use crate::domain::roster::{Category, ExpertStatus, Gender, Mode, stored};
+use crate::domain::roster::{Category, ExpertStatus, Gender, Mode};
 use crate::domain::validate;
-use crate::domain::visibility::{ProfileView, expert_view};
+use crate::domain::visibility::ProfileView;
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::extract::{ApiJson, IfMatch};
 use crate::http::RequestMeta;
 use crate::idempotency::Idempotency;
-use crate::models::expert::{
-    Expert, ExpertChanges, ExpertFilter, ExpertScope, ExpertSets, encode_specialties, search_text,
-    specialties_of,
-};
+use crate::models::expert::{Expert, ExpertFilter, ExpertScope};
 use crate::models::state_change::StateChange;
-use crate::models::team_lead::TeamLead;
 use crate::models::user::{NewUser, User};
 use crate::time::to_local;
-use crate::usecase::expert::{NewExpertInput, sets_of};
+use crate::usecase::expert::{ExpertRecord, NewExpertInput, ProfilePatch};
 use crate::usecase::{self, Answer};
 
 /// What everyone may see of an active expert.
@@ -100,75 +93,7 @@ pub enum ExpertResponse {
     Public(ExpertPublic),
 }
 
-/// One loaded expert: row, sets and account.
-pub struct ExpertRecord {
-    pub expert: Expert,
-    pub sets: ExpertSets,
-    pub user: Option<User>,
-}
-
 impl ExpertRecord {
-    pub fn teams(&self) -> Vec<String> {
-        self.sets.all_teams(&self.expert.primary_team)
-    }
-
-    pub fn load(conn: &mut DbConnection, id: &str) -> ApiResult<Option<ExpertRecord>> {
-        let Some(expert) = Expert::find(conn, id)? else {
-            return Ok(None);
-        };
-        Ok(Self::load_many(conn, vec![expert])?.pop())
-    }
-
-    pub fn load_many(
-        conn: &mut DbConnection,
-        experts: Vec<Expert>,
-    ) -> ApiResult<Vec<ExpertRecord>> {
-        let ids: Vec<String> = experts.iter().map(|e| e.id.clone()).collect();
-        let sets = Expert::sets_for(conn, &ids)?;
-        let user_ids: Vec<String> = experts.iter().map(|e| e.user_id.clone()).collect();
-        let mut users: HashMap<String, User> = User::find_many(conn, &user_ids)?
-            .into_iter()
-            .map(|u| (u.id.clone(), u))
-            .collect();
-        Ok(experts
-            .into_iter()
-            .zip(sets)
-            .map(|(expert, sets)| {
-                let user = users.remove(&expert.user_id);
-                ExpertRecord { expert, sets, user }
-            })
-            .collect())
-    }
-
-    /// The profile; modes in their natural order, not the database's text order.
-    pub fn profile(&self) -> ApiResult<Profile> {
-        let e = &self.expert;
-        let mut modes: Vec<Mode> = self
-            .sets
-            .modes
-            .iter()
-            .map(|m| stored(m))
-            .collect::<ApiResult<_>>()?;
-        modes.sort();
-        Ok(Profile {
-            name: e.name.clone(),
-            gender: e.gender.as_deref().map(stored).transpose()?,
-            birth_year: e.birth_year,
-            category: stored(&e.category)?,
-            former_post: e.former_post.clone(),
-            former_org: e.former_org.clone(),
-            specialties: specialties_of(e),
-            bio: e.bio.clone(),
-            districts: self.sets.districts.clone(),
-            modes,
-            max_per_week: e.max_per_week,
-            max_per_month: e.max_per_month,
-            rest_weekdays: self.sets.rest_weekdays.clone(),
-            primary_team: e.primary_team.clone(),
-            extra_teams: self.sets.extra_teams.clone(),
-        })
-    }
-
     pub fn response(&self, view: ProfileView, tz: Tz) -> ApiResult<ExpertResponse> {
         let profile = self.profile()?;
         let e = &self.expert;
@@ -216,15 +141,6 @@ impl ExpertRecord {
                 updated_at: to_local(e.updated_at, tz),
             })),
         })
-    }
-
-    pub fn view_for(&self, actor: &Actor) -> Option<ProfileView> {
-        expert_view(
-            actor.viewer(),
-            &self.expert.id,
-            &self.teams(),
-            self.expert.status == ExpertStatus::Active,
-        )
     }
 }
 
@@ -536,65 +452,25 @@ pub struct UpdateExpertRequest {
 }
 
 impl UpdateExpertRequest {
-    /// The fields only an admin may change, by name, that this request touches.
-    fn admin_fields(&self) -> Vec<&'static str> {
-        let mut fields = Vec::new();
-        let touched = [
-            ("name", self.name.is_some()),
-            ("gender", self.gender.is_some()),
-            ("birth_year", self.birth_year.is_some()),
-            ("category", self.category.is_some()),
-            ("former_post", self.former_post.is_some()),
-            ("former_org", self.former_org.is_some()),
-            ("districts", self.districts.is_some()),
-            ("primary_team", self.primary_team.is_some()),
-            ("extra_teams", self.extra_teams.is_some()),
-        ];
-        for (name, is_touched) in touched {
-            if is_touched {
-                fields.push(name);
-            }
+    /// The profile fields of the request, as the use case takes them.
+    fn patch(self) -> ProfilePatch {
+        ProfilePatch {
+            name: self.name,
+            gender: self.gender,
+            birth_year: self.birth_year,
+            category: self.category,
+            former_post: self.former_post,
+            former_org: self.former_org,
+            districts: self.districts,
+            primary_team: self.primary_team,
+            extra_teams: self.extra_teams,
+            specialties: self.specialties,
+            bio: self.bio,
+            modes: self.modes,
+            max_per_week: self.max_per_week,
+            max_per_month: self.max_per_month,
+            rest_weekdays: self.rest_weekdays,
         }
-        fields
-    }
-
-    fn apply(self, mut p: Profile) -> Profile {
-        p.name = self.name.unwrap_or(p.name);
-        p.gender = self.gender.unwrap_or(p.gender);
-        p.birth_year = self.birth_year.unwrap_or(p.birth_year);
-        p.category = self.category.unwrap_or(p.category);
-        p.former_post = self.former_post.unwrap_or(p.former_post);
-        p.former_org = self.former_org.unwrap_or(p.former_org);
-        p.districts = self.districts.unwrap_or(p.districts);
-        p.primary_team = self.primary_team.unwrap_or(p.primary_team);
-        p.extra_teams = self.extra_teams.unwrap_or(p.extra_teams);
-        p.specialties = self.specialties.unwrap_or(p.specialties);
-        p.bio = self.bio.unwrap_or(p.bio);
-        p.modes = self.modes.unwrap_or(p.modes);
-        p.max_per_week = self.max_per_week.unwrap_or(p.max_per_week);
-        p.max_per_month = self.max_per_month.unwrap_or(p.max_per_month);
-        p.rest_weekdays = self.rest_weekdays.unwrap_or(p.rest_weekdays);
-        p
-    }
-}
-
-fn changes_between(before: &Profile, after: &Profile) -> ExpertChanges {
-    fn diff<T: PartialEq + Clone>(a: &T, b: &T) -> Option<T> {
-        (a != b).then(|| b.clone())
-    }
-    ExpertChanges {
-        name: diff(&before.name, &after.name),
-        gender: diff(&before.gender, &after.gender).map(|g| g.map(|g| g.as_str().to_owned())),
-        birth_year: diff(&before.birth_year, &after.birth_year),
-        category: diff(&before.category, &after.category).map(|c| c.as_str().to_owned()),
-        former_post: diff(&before.former_post, &after.former_post),
-        former_org: diff(&before.former_org, &after.former_org),
-        specialties: diff(&before.specialties, &after.specialties).map(|s| encode_specialties(&s)),
-        bio: diff(&before.bio, &after.bio),
-        max_per_week: diff(&before.max_per_week, &after.max_per_week),
-        max_per_month: diff(&before.max_per_month, &after.max_per_month),
-        primary_team: diff(&before.primary_team, &after.primary_team),
-        search_text: Some(search_text(&after.name, &after.specialties, &after.bio)),
     }
 }
 
@@ -631,104 +507,15 @@ pub async fn update_expert(
     let now = state.clock.now_naive();
     let audit = AuditContext::from_request(&meta, Some(user.id()), now);
     let tz = state.settings.timezone;
-    let record = db::run_tx(&state.db, move |conn| {
-        let actor = Actor::load(conn, &user)?;
-        let record =
-            ExpertRecord::load(conn, &id)?.ok_or_else(|| ApiError::not_found("no such expert"))?;
-        if record.view_for(&actor).is_none() {
-            return Err(ApiError::not_found("no such expert"));
-        }
-        let admin_fields = body.admin_fields();
-        if !actor.is_admin() {
-            if !actor.is_expert(&id) {
-                return Err(ApiError::forbidden(
-                    "forbidden",
-                    "only the expert and the office edit a profile",
-                ));
-            }
-            if !admin_fields.is_empty() {
-                return Err(ApiError::forbidden(
-                    "forbidden",
-                    format!("only the office changes {}", admin_fields.join(", ")),
-                ));
-            }
-        }
-        let before = record.profile()?;
-        let after = body
-            .clone()
-            .apply(before.clone())
-            .normalized(year)
-            .map_err(ApiError::Validation)?;
-        let expected = if_match.0.unwrap_or(record.expert.version);
-        if !Expert::update(conn, &id, expected, &changes_between(&before, &after), now)? {
-            return Err(ApiError::version_mismatch(
-                "expert",
-                record.expert.version,
-                expected,
-            ));
-        }
-        Expert::replace_sets(conn, &id, &sets_of(&after))?;
-        User::set_contact(
-            conn,
-            &record.expert.user_id,
-            email.clone(),
-            phone.clone(),
-            now,
-        )?;
-        let ended = TeamLead::remove_for_expert(conn, &id, &after.teams())?;
-        if !ended.is_empty() {
-            audit.record(
-                conn,
-                "team.leads_changed",
-                "expert",
-                Some(&id),
-                json!({ "ended": ended, "why": "no longer serves the team" }),
-            )?;
-        }
-        let action = if actor.is_admin() && !actor.is_expert(&id) {
-            "expert.updated_by_admin"
-        } else {
-            "expert.updated"
-        };
-        audit.record(
-            conn,
-            action,
-            "expert",
-            Some(&id),
-            json!({ "fields": changed_fields(&before, &after) }),
-        )?;
-        let record = ExpertRecord::load(conn, &id)?
-            .ok_or_else(|| ApiError::internal("updated expert vanished"))?;
-        Ok(record)
+    let patch = body.patch();
+    let record = usecase::write(&state, audit, move |uow| {
+        let actor = Actor::load(uow.conn, &user)?;
+        let contact = (email.clone(), phone.clone());
+        usecase::expert::update_profile(uow, &actor, &id, if_match.0, patch.clone(), contact, year)
     })
     .await?;
     let response = HttpResponse::Ok().json(record.response(ProfileView::Full, tz)?);
     Ok(with_etag(response, record.expert.version))
-}
-
-fn changed_fields(before: &Profile, after: &Profile) -> Vec<&'static str> {
-    let pairs = [
-        ("name", before.name != after.name),
-        ("gender", before.gender != after.gender),
-        ("birth_year", before.birth_year != after.birth_year),
-        ("category", before.category != after.category),
-        ("former_post", before.former_post != after.former_post),
-        ("former_org", before.former_org != after.former_org),
-        ("specialties", before.specialties != after.specialties),
-        ("bio", before.bio != after.bio),
-        ("districts", before.districts != after.districts),
-        ("modes", before.modes != after.modes),
-        ("max_per_week", before.max_per_week != after.max_per_week),
-        ("max_per_month", before.max_per_month != after.max_per_month),
-        ("rest_weekdays", before.rest_weekdays != after.rest_weekdays),
-        ("primary_team", before.primary_team != after.primary_team),
-        ("extra_teams", before.extra_teams != after.extra_teams),
-    ];
-    pairs
-        .into_iter()
-        .filter(|(_, changed)| *changed)
-        .map(|(name, _)| name)
-        .collect()
 }
 
 #[derive(Debug, Deserialize, ToSchema)]

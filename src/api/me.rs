@@ -2,7 +2,6 @@
 
 use actix_web::{HttpResponse, web};
 use serde::Deserialize;
-use serde_json::json;
 use utoipa::ToSchema;
 
 use crate::AppState;
@@ -11,8 +10,7 @@ use crate::api::user::UserResponse;
 use crate::audit::AuditContext;
 use crate::auth::SessionUser;
 use crate::auth::password::{check_policy, hash_password, verify_password};
-use crate::auth::session::{issue_tokens, release_failure_slot, reserve_failure_slot};
-use crate::db;
+use crate::auth::session::{issue_tokens, release_failure_slot};
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::extract::ApiJson;
 use crate::http::RequestMeta;
@@ -66,10 +64,11 @@ pub async fn change_password(
     }
 
     let now = state.clock.now_naive();
+    let audit = AuditContext::from_request(&meta, Some(&user.id), now);
     let slot = {
         let (login, ip) = (user.login.clone(), meta.ip.clone());
-        db::run_tx(&state.db, move |conn| {
-            reserve_failure_slot(conn, &login, &ip, now)
+        usecase::write(&state, audit.clone(), move |uow| {
+            usecase::session::reserve_attempt(uow, &login, &ip)
         })
         .await?
     };
@@ -85,18 +84,10 @@ pub async fn change_password(
         (matches, new_hash)
     })
     .await?;
-    let audit = AuditContext::from_request(&meta, Some(&user.id), now);
     if !matches {
         let user_id = user.id.clone();
-        db::run_tx(&state.db, move |conn| {
-            audit.record(
-                conn,
-                "auth.password_change_failed",
-                "user",
-                Some(&user_id),
-                json!({ "reason": "wrong_old_password" }),
-            )?;
-            Ok(())
+        usecase::write(&state, audit, move |uow| {
+            usecase::password::record_wrong_old_password(uow, &user_id)
         })
         .await?;
         return Err(ApiError::invalid(

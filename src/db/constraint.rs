@@ -49,7 +49,18 @@ pub struct ConstraintRule {
 
 /// Every constraint whose refusal a client can meet, and what they are told. A constraint
 /// missing here still becomes a 409 (`constraint_violation`), with a logged warning.
-pub static CONSTRAINTS: &[ConstraintRule] = &[];
+pub static CONSTRAINTS: &[ConstraintRule] = &[
+    // Two writers appended the same object's next history entry: the later one lost.
+    ConstraintRule {
+        names: &[
+            "state_changes_pkey",
+            "state_changes.object_type, state_changes.object_id, state_changes.seq",
+        ],
+        status: 409,
+        code: "status_changed",
+        detail: |_| "the object changed meanwhile; read it again".to_owned(),
+    },
+];
 
 /// Reads which constraint refused the write, if a constraint did.
 pub fn refusal_of(err: &Error) -> Option<Refusal> {
@@ -231,6 +242,18 @@ mod tests {
         )
         .unwrap();
         assert_eq!(unmapped.code(), "constraint_violation");
+    }
+
+    #[test]
+    fn a_lost_race_for_the_next_history_entry_is_409_on_both_backends() {
+        let sqlite = sqlite_error(
+            DatabaseErrorKind::UniqueViolation,
+            "UNIQUE constraint failed: state_changes.object_type, state_changes.object_id, state_changes.seq",
+        );
+        assert_eq!(
+            problem_for(&sqlite, CONSTRAINTS).unwrap().code(),
+            "status_changed"
+        );
     }
 
     #[test]

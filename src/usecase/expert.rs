@@ -1,14 +1,25 @@
-//! Entering experts into the roster (专家团名册): the account, the profile and the first
-//! membership entry, for the API, the CSV import, the demo seeder and the tests alike.
+//! The roster (专家团名册): entering experts (the account, the profile and the first
+//! membership entry, for the API, the CSV import, the demo seeder and the tests alike) and
+//! editing their profiles.
 
 use serde_json::json;
 
+use std::collections::HashMap;
+
 use crate::auth::account::{IssuedToken, provision};
+use crate::auth::actor::Actor;
+use crate::db::DbConnection;
 use crate::domain::profile::Profile;
-use crate::domain::roster::{ExpertStatus, MEMBERSHIP_ENTERED, Membership};
-use crate::error::ApiResult;
+use crate::domain::roster::{
+    Category, ExpertStatus, Gender, MEMBERSHIP_ENTERED, Membership, Mode, stored,
+};
+use crate::domain::visibility::{ProfileView, expert_view};
+use crate::error::{ApiError, ApiResult};
 use crate::mail::outbox::Notice;
-use crate::models::expert::{Expert, ExpertSets, NewExpert, encode_specialties, search_text};
+use crate::models::expert::{
+    Expert, ExpertChanges, ExpertSets, NewExpert, encode_specialties, search_text, specialties_of,
+};
+use crate::models::team_lead::TeamLead;
 use crate::models::user::{NewUser, User};
 use crate::usecase::{Transition, Uow};
 
@@ -101,4 +112,271 @@ pub fn create(
         uow.notify(&user, notice)?;
     }
     Ok((id, token))
+}
+
+/// One loaded expert: row, sets and account.
+pub struct ExpertRecord {
+    pub expert: Expert,
+    pub sets: ExpertSets,
+    pub user: Option<User>,
+}
+
+impl ExpertRecord {
+    pub fn teams(&self) -> Vec<String> {
+        self.sets.all_teams(&self.expert.primary_team)
+    }
+
+    pub fn load(conn: &mut DbConnection, id: &str) -> ApiResult<Option<ExpertRecord>> {
+        let Some(expert) = Expert::find(conn, id)? else {
+            return Ok(None);
+        };
+        Ok(Self::load_many(conn, vec![expert])?.pop())
+    }
+
+    pub fn load_many(
+        conn: &mut DbConnection,
+        experts: Vec<Expert>,
+    ) -> ApiResult<Vec<ExpertRecord>> {
+        let ids: Vec<String> = experts.iter().map(|e| e.id.clone()).collect();
+        let sets = Expert::sets_for(conn, &ids)?;
+        let user_ids: Vec<String> = experts.iter().map(|e| e.user_id.clone()).collect();
+        let mut users: HashMap<String, User> = User::find_many(conn, &user_ids)?
+            .into_iter()
+            .map(|u| (u.id.clone(), u))
+            .collect();
+        Ok(experts
+            .into_iter()
+            .zip(sets)
+            .map(|(expert, sets)| {
+                let user = users.remove(&expert.user_id);
+                ExpertRecord { expert, sets, user }
+            })
+            .collect())
+    }
+
+    /// The profile; modes in their natural order, not the database's text order.
+    pub fn profile(&self) -> ApiResult<Profile> {
+        let e = &self.expert;
+        let mut modes: Vec<Mode> = self
+            .sets
+            .modes
+            .iter()
+            .map(|m| stored(m))
+            .collect::<ApiResult<_>>()?;
+        modes.sort();
+        Ok(Profile {
+            name: e.name.clone(),
+            gender: e.gender.as_deref().map(stored).transpose()?,
+            birth_year: e.birth_year,
+            category: stored(&e.category)?,
+            former_post: e.former_post.clone(),
+            former_org: e.former_org.clone(),
+            specialties: specialties_of(e),
+            bio: e.bio.clone(),
+            districts: self.sets.districts.clone(),
+            modes,
+            max_per_week: e.max_per_week,
+            max_per_month: e.max_per_month,
+            rest_weekdays: self.sets.rest_weekdays.clone(),
+            primary_team: e.primary_team.clone(),
+            extra_teams: self.sets.extra_teams.clone(),
+        })
+    }
+
+    pub fn view_for(&self, actor: &Actor) -> Option<ProfileView> {
+        expert_view(
+            actor.viewer(),
+            &self.expert.id,
+            &self.teams(),
+            self.expert.status == ExpertStatus::Active,
+        )
+    }
+}
+
+/// A profile edit: `None` leaves a field as it is; `Some(None)` clears an optional one.
+#[derive(Debug, Clone, Default)]
+pub struct ProfilePatch {
+    pub name: Option<String>,
+    pub gender: Option<Option<Gender>>,
+    pub birth_year: Option<Option<i32>>,
+    pub category: Option<Category>,
+    pub former_post: Option<Option<String>>,
+    pub former_org: Option<Option<String>>,
+    pub districts: Option<Vec<String>>,
+    pub primary_team: Option<String>,
+    pub extra_teams: Option<Vec<String>>,
+    pub specialties: Option<Vec<String>>,
+    pub bio: Option<String>,
+    pub modes: Option<Vec<Mode>>,
+    pub max_per_week: Option<i32>,
+    pub max_per_month: Option<i32>,
+    pub rest_weekdays: Option<Vec<i32>>,
+}
+
+impl ProfilePatch {
+    /// The fields only an admin may change, by name, that this request touches.
+    pub fn admin_fields(&self) -> Vec<&'static str> {
+        let mut fields = Vec::new();
+        let touched = [
+            ("name", self.name.is_some()),
+            ("gender", self.gender.is_some()),
+            ("birth_year", self.birth_year.is_some()),
+            ("category", self.category.is_some()),
+            ("former_post", self.former_post.is_some()),
+            ("former_org", self.former_org.is_some()),
+            ("districts", self.districts.is_some()),
+            ("primary_team", self.primary_team.is_some()),
+            ("extra_teams", self.extra_teams.is_some()),
+        ];
+        for (name, is_touched) in touched {
+            if is_touched {
+                fields.push(name);
+            }
+        }
+        fields
+    }
+
+    pub fn apply(self, mut p: Profile) -> Profile {
+        p.name = self.name.unwrap_or(p.name);
+        p.gender = self.gender.unwrap_or(p.gender);
+        p.birth_year = self.birth_year.unwrap_or(p.birth_year);
+        p.category = self.category.unwrap_or(p.category);
+        p.former_post = self.former_post.unwrap_or(p.former_post);
+        p.former_org = self.former_org.unwrap_or(p.former_org);
+        p.districts = self.districts.unwrap_or(p.districts);
+        p.primary_team = self.primary_team.unwrap_or(p.primary_team);
+        p.extra_teams = self.extra_teams.unwrap_or(p.extra_teams);
+        p.specialties = self.specialties.unwrap_or(p.specialties);
+        p.bio = self.bio.unwrap_or(p.bio);
+        p.modes = self.modes.unwrap_or(p.modes);
+        p.max_per_week = self.max_per_week.unwrap_or(p.max_per_week);
+        p.max_per_month = self.max_per_month.unwrap_or(p.max_per_month);
+        p.rest_weekdays = self.rest_weekdays.unwrap_or(p.rest_weekdays);
+        p
+    }
+}
+
+fn changes_between(before: &Profile, after: &Profile) -> ExpertChanges {
+    fn diff<T: PartialEq + Clone>(a: &T, b: &T) -> Option<T> {
+        (a != b).then(|| b.clone())
+    }
+    ExpertChanges {
+        name: diff(&before.name, &after.name),
+        gender: diff(&before.gender, &after.gender).map(|g| g.map(|g| g.as_str().to_owned())),
+        birth_year: diff(&before.birth_year, &after.birth_year),
+        category: diff(&before.category, &after.category).map(|c| c.as_str().to_owned()),
+        former_post: diff(&before.former_post, &after.former_post),
+        former_org: diff(&before.former_org, &after.former_org),
+        specialties: diff(&before.specialties, &after.specialties).map(|s| encode_specialties(&s)),
+        bio: diff(&before.bio, &after.bio),
+        max_per_week: diff(&before.max_per_week, &after.max_per_week),
+        max_per_month: diff(&before.max_per_month, &after.max_per_month),
+        primary_team: diff(&before.primary_team, &after.primary_team),
+        search_text: Some(search_text(&after.name, &after.specialties, &after.bio)),
+    }
+}
+
+fn changed_fields(before: &Profile, after: &Profile) -> Vec<&'static str> {
+    let pairs = [
+        ("name", before.name != after.name),
+        ("gender", before.gender != after.gender),
+        ("birth_year", before.birth_year != after.birth_year),
+        ("category", before.category != after.category),
+        ("former_post", before.former_post != after.former_post),
+        ("former_org", before.former_org != after.former_org),
+        ("specialties", before.specialties != after.specialties),
+        ("bio", before.bio != after.bio),
+        ("districts", before.districts != after.districts),
+        ("modes", before.modes != after.modes),
+        ("max_per_week", before.max_per_week != after.max_per_week),
+        ("max_per_month", before.max_per_month != after.max_per_month),
+        ("rest_weekdays", before.rest_weekdays != after.rest_weekdays),
+        ("primary_team", before.primary_team != after.primary_team),
+        ("extra_teams", before.extra_teams != after.extra_teams),
+    ];
+    pairs
+        .into_iter()
+        .filter(|(_, changed)| *changed)
+        .map(|(name, _)| name)
+        .collect()
+}
+
+/// New contact details for the account: `None` leaves one as it is, `Some(None)` clears it.
+pub type Contact = (Option<Option<String>>, Option<Option<String>>);
+
+/// Edits a profile at the version the caller read (`If-Match`), or the current one. The
+/// expert edits their own bio, specialties, contact, modes, load limits and rest days; only
+/// the office changes the rest. Leaving a team ends a lead post there.
+pub fn update_profile(
+    uow: &mut Uow<'_>,
+    actor: &Actor,
+    id: &str,
+    if_match: Option<i32>,
+    patch: ProfilePatch,
+    (email, phone): Contact,
+    current_year: i32,
+) -> ApiResult<ExpertRecord> {
+    let record =
+        ExpertRecord::load(uow.conn, id)?.ok_or_else(|| ApiError::not_found("no such expert"))?;
+    if record.view_for(actor).is_none() {
+        return Err(ApiError::not_found("no such expert"));
+    }
+    let admin_fields = patch.admin_fields();
+    if !actor.is_admin() {
+        if !actor.is_expert(id) {
+            return Err(ApiError::forbidden(
+                "forbidden",
+                "only the expert and the office edit a profile",
+            ));
+        }
+        if !admin_fields.is_empty() {
+            return Err(ApiError::forbidden(
+                "forbidden",
+                format!("only the office changes {}", admin_fields.join(", ")),
+            ));
+        }
+    }
+    let before = record.profile()?;
+    let after = patch
+        .apply(before.clone())
+        .normalized(current_year)
+        .map_err(ApiError::Validation)?;
+    let expected = if_match.unwrap_or(record.expert.version);
+    let now = uow.now();
+    if !Expert::update(
+        uow.conn,
+        id,
+        expected,
+        &changes_between(&before, &after),
+        now,
+    )? {
+        return Err(ApiError::version_mismatch(
+            "expert",
+            record.expert.version,
+            expected,
+        ));
+    }
+    Expert::replace_sets(uow.conn, id, &sets_of(&after))?;
+    User::set_contact(uow.conn, &record.expert.user_id, email, phone, now)?;
+    let ended = TeamLead::remove_for_expert(uow.conn, id, &after.teams())?;
+    if !ended.is_empty() {
+        uow.record(
+            "team.leads_changed",
+            "expert",
+            Some(id),
+            json!({ "ended": ended, "why": "no longer serves the team" }),
+        )?;
+    }
+    let action = if actor.is_admin() && !actor.is_expert(id) {
+        "expert.updated_by_admin"
+    } else {
+        "expert.updated"
+    };
+    uow.record(
+        action,
+        "expert",
+        Some(id),
+        json!({ "fields": changed_fields(&before, &after) }),
+    )?;
+    ExpertRecord::load(uow.conn, id)?.ok_or_else(|| ApiError::internal("updated expert vanished"))
 }

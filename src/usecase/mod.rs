@@ -9,7 +9,9 @@ pub mod expert;
 pub mod membership;
 pub mod notification;
 pub mod password;
+pub mod roster;
 pub mod school;
+pub mod session;
 pub mod team;
 pub mod user;
 

@@ -18,6 +18,17 @@ pub enum Via {
     SetPasswordToken,
 }
 
+/// Records a password change refused for a wrong old password (its attempt slot stays
+/// counted against the failed-login limits).
+pub fn record_wrong_old_password(uow: &mut Uow<'_>, user_id: &str) -> ApiResult<()> {
+    uow.record(
+        "auth.password_change_failed",
+        "user",
+        Some(user_id),
+        json!({ "reason": "wrong_old_password" }),
+    )
+}
+
 /// Stores `password_hash` for `user_id`, revokes every refresh token of the account (so
 /// every session ends), audits it and mails the owner. Returns the updated account.
 pub fn set(uow: &mut Uow<'_>, user_id: &str, password_hash: &str, via: Via) -> ApiResult<User> {

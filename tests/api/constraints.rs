@@ -309,3 +309,26 @@ async fn a_compare_and_set_that_finds_the_row_moved_is_a_409_and_writes_no_histo
         );
     });
 }
+
+#[actix_web::test]
+async fn a_duplicate_history_entry_is_refused_by_the_database_as_409() {
+    use guanai::clock::Clock as _;
+    use guanai::domain::roster::ExpertStatus;
+
+    let app = TestApp::new().await;
+    let expert = app.expert("dup", "reading", ExpertStatus::Active);
+    let now = app.clock.now_naive();
+    let err = app.with_conn(|conn| {
+        diesel::sql_query(
+            "INSERT INTO state_changes (object_type, object_id, seq, action, to_state, at) \
+             VALUES ('expert', $1, 1, 'enter', 'active', $2)",
+        )
+        .bind::<diesel::sql_types::Text, _>(&expert.id)
+        .bind::<diesel::sql_types::Timestamp, _>(now)
+        .execute(conn)
+        .unwrap_err()
+    });
+    let problem = ApiError::from(err);
+    assert_eq!(problem.status_code().as_u16(), 409);
+    assert_eq!(problem.code(), "status_changed");
+}
