@@ -3,6 +3,7 @@
 pub mod backoff;
 pub mod coded;
 pub mod course;
+pub mod csv_safe;
 pub mod profile;
 pub mod role;
 pub mod roster;

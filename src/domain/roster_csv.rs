@@ -1,7 +1,9 @@
-//! The roster as a CSV file (专家名册): the columns, parsing a file the office keeps (UTF-8,
-//! with or without BOM, English or Chinese headers, lists split by `;` or `、`), and
-//! writing the same columns back. No I/O beyond the bytes given.
+//! The roster as a CSV file (专家名册): the columns, parsing a file the office keeps (UTF-8
+//! with or without BOM, or GB18030/GBK; English or Chinese headers; lists split by `;` or
+//! `、`), and writing the same columns back (with a BOM, formulas neutralized: see
+//! `csv_safe`). No I/O beyond the bytes given.
 
+use crate::domain::csv_safe;
 use crate::domain::profile::{DEFAULT_MAX_PER_MONTH, DEFAULT_MAX_PER_WEEK, Profile, team_code};
 use crate::domain::roster::{Category, ExpertStatus, Gender, Mode};
 use crate::domain::validate;
@@ -72,12 +74,11 @@ fn weekday(raw: &str) -> Option<i32> {
 
 /// Parses the whole file. Either every row is valid, or every problem is reported.
 pub fn parse(bytes: &[u8], current_year: i32) -> Result<Vec<ImportRow>, Vec<FieldError>> {
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    let text = std::str::from_utf8(bytes).map_err(|_| {
+    let text = csv_safe::decode(bytes).ok_or_else(|| {
         vec![FieldError::new(
             "file",
             "invalid_encoding",
-            "the file is not UTF-8 text",
+            "the file is neither UTF-8 nor GB18030 (GBK) text",
         )]
     })?;
     let mut reader = csv::ReaderBuilder::new()
@@ -200,7 +201,7 @@ impl Cells<'_> {
             .iter()
             .position(|c| *c == name)
             .and_then(|i| self.record.get(i))
-            .map_or("", str::trim)
+            .map_or("", |cell| csv_safe::restore(cell).trim())
     }
 
     fn optional(&self, name: &str) -> Option<&str> {
@@ -375,12 +376,11 @@ pub struct ExportRow<'a> {
 
 /// Writes the roster with the English header; lists joined by `;`.
 pub fn write(rows: &[ExportRow<'_>]) -> Result<Vec<u8>, csv::Error> {
-    let mut writer = csv::Writer::from_writer(Vec::new());
-    writer.write_record(COLUMNS.iter().map(|(en, _)| *en))?;
-    for row in rows {
+    let header: Vec<&str> = COLUMNS.iter().map(|(en, _)| *en).collect();
+    let join = |values: &[String]| values.join(";");
+    let records = rows.iter().map(|row| {
         let p = row.profile;
-        let join = |values: &[String]| values.join(";");
-        writer.write_record([
+        [
             row.login.to_owned(),
             p.name.clone(),
             p.gender.map(|g| g.as_str().to_owned()).unwrap_or_default(),
@@ -408,11 +408,9 @@ pub fn write(rows: &[ExportRow<'_>]) -> Result<Vec<u8>, csv::Error> {
             row.phone.unwrap_or_default().to_owned(),
             row.email.unwrap_or_default().to_owned(),
             row.status.as_str().to_owned(),
-        ])?;
-    }
-    writer
-        .into_inner()
-        .map_err(|e| csv::Error::from(e.into_error()))
+        ]
+    });
+    csv_safe::write(&header, records)
 }
 
 #[cfg(test)]

