@@ -186,6 +186,7 @@ pub fn path_config() -> web::PathConfig {
 }
 
 /// The version named by `If-Match` (`"3"`, `W/"3"` or `3`), if the header was sent.
+/// `If-Match: *` means "whatever version there is" (RFC 9110) and so names none.
 #[derive(Debug, Clone, Copy)]
 pub struct IfMatch(pub Option<i32>);
 
@@ -197,6 +198,9 @@ impl FromRequest for IfMatch {
         let Some(raw) = req.headers().get(header::IF_MATCH) else {
             return ready(Ok(IfMatch(None)));
         };
+        if raw.to_str().is_ok_and(|v| v.trim() == "*") {
+            return ready(Ok(IfMatch(None)));
+        }
         let parsed = raw
             .to_str()
             .ok()

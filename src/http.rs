@@ -171,6 +171,19 @@ fn ensure_problem(response: ServiceResponse<BoxBody>) -> ServiceResponse<BoxBody
     ServiceResponse::new(req, replacement)
 }
 
+/// 405 for a path that exists but not with this method, with the `Allow` header that
+/// RFC 9110 asks for (the table's methods of the path).
+pub fn method_not_allowed(allowed: &[&str]) -> HttpResponse {
+    let mut response = ApiError::MethodNotAllowed.error_response();
+    let mut methods: Vec<&str> = allowed.to_vec();
+    methods.sort_unstable();
+    methods.dedup();
+    if let Ok(value) = HeaderValue::from_str(&methods.join(", ")) {
+        response.headers_mut().insert(header::ALLOW, value);
+    }
+    response
+}
+
 /// The app's fallback for paths no route matches.
 pub async fn unknown_route() -> Result<HttpResponse, ApiError> {
     Err(ApiError::not_found("no route matches this path"))

@@ -77,12 +77,21 @@ macro_rules! route_table {
             $( cfg.service(
                 web::resource($path)
                     $( .route(verb::$method().to($($handler)::+)) )+
+                    .default_service(web::to(|| async {
+                        crate::http::method_not_allowed(&[$(method_name(stringify!($method))),+])
+                    }))
                     .wrap(actix_web::middleware::Condition::new(
                         has_create(&[$(stringify!($method)),+]),
                         actix_web::middleware::from_fn(crate::idempotency::middleware),
                     )),
             ); )*
-            $( cfg.service(web::resource($page) $( .route(verb::$page_method().to($($page_handler)::+)) )+ ); )*
+            $( cfg.service(
+                web::resource($page)
+                    $( .route(verb::$page_method().to($($page_handler)::+)) )+
+                    .default_service(web::to(|| async {
+                        crate::http::method_not_allowed(&[$(method_name(stringify!($page_method))),+])
+                    })),
+            ); )*
         }
 
         /// Every route, one row per method and path.

@@ -91,12 +91,21 @@ async fn unknown_routes_are_404_and_wrong_methods_405() {
     app.get("/nothing-here", &token)
         .await
         .assert_problem(404, "not_found");
-    app.send(Method::DELETE, "/api/v1/teams", Some(&token), None)
-        .await
-        .assert_problem(405, "method_not_allowed");
-    app.send(Method::GET, "/api/v1/auth/login", None, None)
-        .await
-        .assert_problem(405, "method_not_allowed");
+    let wrong = app
+        .send(Method::DELETE, "/api/v1/teams", Some(&token), None)
+        .await;
+    wrong.assert_problem(405, "method_not_allowed");
+    assert_eq!(wrong.header("allow"), Some("GET"));
+    let wrong = app
+        .send(Method::GET, "/api/v1/auth/login", None, None)
+        .await;
+    wrong.assert_problem(405, "method_not_allowed");
+    assert_eq!(wrong.header("allow"), Some("POST"));
+    let wrong = app
+        .send(Method::PUT, "/api/v1/courses/some-id", Some(&token), None)
+        .await;
+    wrong.assert_problem(405, "method_not_allowed");
+    assert_eq!(wrong.header("allow"), Some("GET, PATCH"));
 }
 
 #[actix_web::test]

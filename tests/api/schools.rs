@@ -110,6 +110,11 @@ async fn a_school_edits_its_contact_details_only() {
     )
     .await
     .assert_problem(412, "version_mismatch");
+    // `If-Match: *` asks for no particular version (RFC 9110).
+    let any = app
+        .patch(&path, &token, Some("*"), json!({ "contact_person": "新" }))
+        .await;
+    assert_eq!(any.assert_status(200)["version"], 3);
 }
 
 #[actix_web::test]
