@@ -138,7 +138,8 @@ pub fn request_password_reset(uow: &mut Uow<'_>, login: &str, ip: &str) -> ApiRe
     };
     let issued = issue_set_password_token(uow.conn, &user.id, now)?;
     uow.notify(&user, Notice::PasswordReset { link: issued })?;
-    uow.audit.actor_id = Some(user.id.clone());
+    // The caller is anonymous: the row names the account as its subject, never as its
+    // actor, and carries the client address from the request.
     uow.record(
         "user.password_reset_requested",
         "user",

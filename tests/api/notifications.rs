@@ -534,6 +534,12 @@ async fn a_forgotten_password_is_reset_by_mail_and_the_answer_never_tells() {
     assert_eq!(known.status.as_u16(), 202);
     assert_eq!(known.body, unknown.body);
     assert_eq!(unknown.status.as_u16(), 202);
+    // Audited as what it is: an anonymous request from an address, about the account.
+    let requested = app.audit_actions("user.password_reset_requested");
+    assert_eq!(requested.len(), 1);
+    assert_eq!(requested[0].actor_id, None);
+    assert_eq!(requested[0].ip.as_deref(), Some("192.0.2.10"));
+    assert!(requested[0].entity_id.is_some());
     deliver(&app, &smtp.mailer());
     let mails = smtp.received();
     assert_eq!(mails.len(), 1);
