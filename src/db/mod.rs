@@ -218,11 +218,11 @@ where
     .await
 }
 
-/// True when the backend reported lock contention rather than a real failure.
+/// True when SQLite reported lock contention (past its busy timeout) rather than a real
+/// failure. PostgreSQL's lost races are `constraint::is_retryable`.
 pub fn is_busy(err: &diesel::result::Error) -> bool {
-    use diesel::result::{DatabaseErrorKind, Error};
+    use diesel::result::Error;
     match err {
-        Error::DatabaseError(DatabaseErrorKind::SerializationFailure, _) => true,
         Error::DatabaseError(_, info) => {
             let message = info.message();
             message.contains("database is locked") || message.contains("database is busy")
