@@ -142,6 +142,13 @@ impl ApiError {
             detail: format!("the {what} is at version {current}, not {expected}; read it again"),
         }
     }
+    /// 409 `status_changed`: a compare-and-set found the row moved since it was read.
+    pub fn changed_meanwhile(what: &str) -> Self {
+        Self::conflict(
+            "status_changed",
+            format!("the {what} changed meanwhile; read it again"),
+        )
+    }
     pub fn busy() -> Self {
         Self::Unavailable {
             code: "database_busy",

@@ -276,10 +276,7 @@ pub fn edit(
     if from == to {
         // A pending course stays pending: an edit, not a state change; audited only.
         if !moved(uow.conn)? {
-            return Err(ApiError::conflict(
-                "status_changed",
-                "the course changed meanwhile; read it again",
-            ));
+            return Err(ApiError::changed_meanwhile("course"));
         }
         uow.record(
             "course.updated",

@@ -113,10 +113,7 @@ impl<'c> Uow<'c> {
         compare_and_set: impl FnOnce(&mut DbConnection) -> diesel::QueryResult<bool>,
     ) -> ApiResult<i32> {
         if !compare_and_set(self.conn)? {
-            return Err(ApiError::conflict(
-                "status_changed",
-                format!("the {} changed meanwhile; read it again", M::OBJECT),
-            ));
+            return Err(ApiError::changed_meanwhile(M::OBJECT));
         }
         let from = change.from.map(Coded::code);
         let to = change.to.code();
