@@ -20,5 +20,6 @@ mod openapi;
 mod roster_import;
 mod schema;
 mod schools;
+mod smtp;
 mod teams;
 mod users;

@@ -1,10 +1,10 @@
 //! Notifications: written with the change that causes them, shown in the inbox, and mailed
-//! by the delivery worker to a real SMTP server (mailin-embedded, started by each test).
+//! by the delivery worker to a real SMTP server (`smtp::SmtpServer`, started by each test).
 
-use crate::common;
+use crate::{common, smtp};
 
 use std::net::TcpListener;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::{Duration as StdDuration, Instant};
 
 use chrono::Duration;
@@ -15,107 +15,11 @@ use guanai::mail::Mailer;
 use guanai::mail::outbox::{DeliveryReport, Notice, deliver_due, notify};
 use guanai::models::notification::{Notification, NotificationStatus};
 use lettre::message::Mailbox;
-use mailin_embedded::{Handler, Server, SslConfig, response};
 use serde_json::json;
+use smtp::SmtpServer;
 
-/// One message as the SMTP server received it.
-#[derive(Debug, Clone, Default)]
-struct Received {
-    to: Vec<String>,
-    data: Vec<u8>,
-}
-
-impl Received {
-    fn parsed(&self) -> mailparse::ParsedMail<'_> {
-        mailparse::parse_mail(&self.data).expect("a parseable message")
-    }
-
-    fn header(&self, name: &str) -> String {
-        use mailparse::MailHeaderMap as _;
-        self.parsed()
-            .headers
-            .get_first_value(name)
-            .unwrap_or_default()
-    }
-
-    fn subject(&self) -> String {
-        self.header("Subject")
-    }
-
-    fn body(&self) -> String {
-        self.parsed().get_body().expect("a text body")
-    }
-}
-
-#[derive(Clone)]
-struct Sink {
-    received: Arc<Mutex<Vec<Received>>>,
-    current: Received,
-}
-
-impl Handler for Sink {
-    fn data_start(
-        &mut self,
-        _domain: &str,
-        _from: &str,
-        _is8bit: bool,
-        to: &[String],
-    ) -> mailin_embedded::Response {
-        self.current = Received {
-            to: to.to_vec(),
-            data: Vec::new(),
-        };
-        response::OK
-    }
-
-    fn data(&mut self, buf: &[u8]) -> std::io::Result<()> {
-        self.current.data.extend_from_slice(buf);
-        Ok(())
-    }
-
-    fn data_end(&mut self) -> mailin_embedded::Response {
-        self.received
-            .lock()
-            .unwrap()
-            .push(std::mem::take(&mut self.current));
-        response::OK
-    }
-}
-
-/// A real SMTP server on a loopback port, in a thread of its own, collecting what it receives.
-struct SmtpServer {
-    port: u16,
-    received: Arc<Mutex<Vec<Received>>>,
-}
-
-impl SmtpServer {
-    fn start() -> SmtpServer {
-        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-        let port = listener.local_addr().unwrap().port();
-        let received = Arc::new(Mutex::new(Vec::new()));
-        let mut server = Server::new(Sink {
-            received: received.clone(),
-            current: Received::default(),
-        });
-        server
-            .with_name("smtp.test")
-            .with_ssl(SslConfig::None)
-            .unwrap()
-            .with_tcp_listener(listener)
-            .with_num_threads(4);
-        std::thread::spawn(move || {
-            let _ = server.serve();
-        });
-        SmtpServer { port, received }
-    }
-
-    fn mailer(&self) -> Mailer {
-        Mailer::plain_smtp("127.0.0.1", self.port)
-    }
-
-    fn received(&self) -> Vec<Received> {
-        self.received.lock().unwrap().clone()
-    }
+fn mailer(server: &SmtpServer) -> Mailer {
+    Mailer::plain_smtp("127.0.0.1", server.port)
 }
 
 /// A port nothing listens on: the mail server is down.
@@ -167,7 +71,7 @@ async fn a_course_approval_delivers_exactly_one_mail_to_its_author() {
     )
     .await
     .assert_status(200);
-    let report = deliver(&app, &smtp.mailer());
+    let report = deliver(&app, &mailer(&smtp));
 
     assert_eq!(
         report,
@@ -203,7 +107,7 @@ async fn a_course_approval_delivers_exactly_one_mail_to_its_author() {
         row.email_body.is_none(),
         "the mail body is erased once delivered"
     );
-    assert_eq!(deliver(&app, &smtp.mailer()).claimed, 0);
+    assert_eq!(deliver(&app, &mailer(&smtp)).claimed, 0);
     assert_eq!(smtp.received().len(), 1);
 
     // The same notice is in the author's inbox.
@@ -232,7 +136,7 @@ async fn a_rejection_mail_carries_the_reviewers_comment() {
     .await
     .assert_status(200);
 
-    deliver(&app, &smtp.mailer());
+    deliver(&app, &mailer(&smtp));
 
     let mail = &smtp.received()[0];
     assert_eq!(
@@ -269,15 +173,15 @@ async fn with_the_mail_server_down_nothing_is_lost_and_nothing_sent_twice() {
     );
     // Not due again before its backoff.
     let smtp = SmtpServer::start();
-    assert_eq!(deliver(&app, &smtp.mailer()).claimed, 0);
+    assert_eq!(deliver(&app, &mailer(&smtp)).claimed, 0);
 
     app.clock.advance(Duration::minutes(2));
-    let up = deliver(&app, &smtp.mailer());
+    let up = deliver(&app, &mailer(&smtp));
 
     assert_eq!(up.sent, 1);
     assert_eq!(smtp.received().len(), 1);
     app.clock.advance(Duration::hours(1));
-    assert_eq!(deliver(&app, &smtp.mailer()).claimed, 0);
+    assert_eq!(deliver(&app, &mailer(&smtp)).claimed, 0);
     assert_eq!(smtp.received().len(), 1);
 }
 
@@ -320,7 +224,7 @@ async fn ten_failures_make_a_message_dead_until_an_admin_retries_it() {
         .await;
     assert_eq!(retried.assert_status(200)["status"], "pending");
     let smtp = SmtpServer::start();
-    assert_eq!(deliver(&app, &smtp.mailer()).sent, 1);
+    assert_eq!(deliver(&app, &mailer(&smtp)).sent, 1);
     assert_eq!(smtp.received().len(), 1);
     app.post(
         &format!("/api/v1/admin/outbox/{}/retry", row.id),
@@ -359,13 +263,13 @@ async fn a_message_claimed_by_a_worker_that_died_is_sent_after_its_lease() {
     let smtp = SmtpServer::start();
 
     assert_eq!(
-        deliver(&app, &smtp.mailer()).claimed,
+        deliver(&app, &mailer(&smtp)).claimed,
         0,
         "the lease still holds"
     );
     app.clock
         .advance(Duration::seconds(guanai::mail::outbox::LEASE_SECONDS + 1));
-    assert_eq!(deliver(&app, &smtp.mailer()).sent, 1);
+    assert_eq!(deliver(&app, &mailer(&smtp)).sent, 1);
 
     assert_eq!(smtp.received().len(), 1);
     assert_eq!(all_notifications(&app)[0].attempts, 2);
@@ -417,7 +321,7 @@ async fn an_account_mail_carries_the_link_the_inbox_never_does() {
     );
     let smtp = SmtpServer::start();
 
-    deliver(&app, &smtp.mailer());
+    deliver(&app, &mailer(&smtp));
 
     let mail = &smtp.received()[0];
     assert_eq!(mail.subject(), "关爱专家团：您的账号已开通");
@@ -442,7 +346,7 @@ async fn users_without_an_address_get_the_inbox_copy_only() {
     created.assert_status(201);
     let smtp = SmtpServer::start();
 
-    assert_eq!(deliver(&app, &smtp.mailer()).claimed, 0);
+    assert_eq!(deliver(&app, &mailer(&smtp)).claimed, 0);
 
     let row = all_notifications(&app).remove(0);
     assert_eq!(row.status, NotificationStatus::InApp);
@@ -540,7 +444,7 @@ async fn a_forgotten_password_is_reset_by_mail_and_the_answer_never_tells() {
     assert_eq!(requested[0].actor_id, None);
     assert_eq!(requested[0].ip.as_deref(), Some("192.0.2.10"));
     assert!(requested[0].entity_id.is_some());
-    deliver(&app, &smtp.mailer());
+    deliver(&app, &mailer(&smtp));
     let mails = smtp.received();
     assert_eq!(mails.len(), 1);
     assert_eq!(mails[0].subject(), "关爱专家团：重设密码");
@@ -650,7 +554,7 @@ async fn two_workers_deliver_two_hundred_messages_exactly_once() {
         .map(|_| {
             let pool = app.pool().clone();
             let clock = app.clock.clone();
-            let mailer = smtp.mailer();
+            let mailer = mailer(&smtp);
             std::thread::spawn(move || {
                 let mut sent = 0;
                 let started = Instant::now();
@@ -699,7 +603,7 @@ async fn the_job_runner_delivers_mail_on_its_own_and_stops_when_told() {
     let smtp = SmtpServer::start();
     let clock: Arc<dyn guanai::clock::Clock> = Arc::new(app.clock.clone());
 
-    let jobs = guanai::jobs::standard_jobs(smtp.mailer(), from(), Duration::seconds(1));
+    let jobs = guanai::jobs::standard_jobs(mailer(&smtp), from(), Duration::seconds(1));
     let worker = guanai::jobs::JobRunner::spawn(
         app.pool().clone(),
         clock,
