@@ -8,7 +8,7 @@ use crate::AppState;
 use crate::api::user::UserResponse;
 use crate::audit::AuditContext;
 use crate::auth::password::{check_policy, hash_password, verify_password};
-use crate::auth::session::TokenPair;
+use crate::auth::session::{LoginRefusal, TokenPair};
 use crate::auth::token::hash_token;
 use crate::db;
 use crate::error::{ApiError, ApiResult, Problem};
@@ -70,7 +70,8 @@ fn invalid_credentials() -> ApiError {
 /// Log in with login name and password.
 ///
 /// Every failure (unknown login, wrong password, deactivated account) is the same 401.
-/// Ten failures per account, or a hundred per client address, within 15 minutes lead to 429.
+/// Ten failures for one account from one client address or a hundred from one address
+/// within 15 minutes, or a hundred for one account within an hour, lead to 429.
 #[utoipa::path(post, path = "/api/v1/auth/login", tag = "auth", request_body = LoginRequest,
     responses(
         (status = 200, body = LoginResponse),
@@ -94,6 +95,7 @@ pub async fn login(
             usecase::session::begin_login(uow, &login, &ip)
         })
         .await?
+        .map_err(LoginRefusal::into_error)?
     };
 
     let stored = user.as_ref().and_then(|u| u.password_hash.clone());

@@ -10,7 +10,7 @@ use crate::api::user::UserResponse;
 use crate::audit::AuditContext;
 use crate::auth::SessionUser;
 use crate::auth::password::{check_policy, hash_password, verify_password};
-use crate::auth::session::{issue_tokens, release_failure_slot};
+use crate::auth::session::{LoginRefusal, issue_tokens, release_failure_slot};
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::extract::ApiJson;
 use crate::http::RequestMeta;
@@ -71,6 +71,7 @@ pub async fn change_password(
             usecase::session::reserve_attempt(uow, &login, &ip)
         })
         .await?
+        .map_err(LoginRefusal::into_error)?
     };
     let stored = user.password_hash.clone();
     let (old, new) = (body.old_password, body.new_password);

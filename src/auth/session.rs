@@ -11,10 +11,49 @@ use crate::models::login_failure::{LoginFailure, NewLoginFailure, WindowCount};
 use crate::models::refresh_token::{NewRefreshToken, RefreshToken};
 use crate::models::user::User;
 
-/// Failed logins allowed per account, and per client address, within [`FAILURE_WINDOW_MINUTES`].
-pub const MAX_FAILURES_PER_LOGIN: i64 = 10;
-pub const MAX_FAILURES_PER_IP: i64 = 100;
-pub const FAILURE_WINDOW_MINUTES: i64 = 15;
+/// One limit on failed logins: at most `max` failures inside `window`, counted by
+/// `scope`. The limits are set so that one attacker cannot lock the real owner out: the
+/// narrow one counts an account *from one address*, and the account-wide one is far above
+/// what one address may try (OWASP ASVS 2.2.1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FailureLimit {
+    /// Names the limit in audit rows and in the 429's detail.
+    pub name: &'static str,
+    pub scope: FailureScope,
+    pub max: i64,
+    pub window: Duration,
+}
+
+/// What a failure limit counts failures by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FailureScope {
+    AccountAndAddress,
+    Address,
+    Account,
+}
+
+/// 10 failures per account from one address in 15 minutes.
+pub const ACCOUNT_AND_ADDRESS: FailureLimit = FailureLimit {
+    name: "account_and_address",
+    scope: FailureScope::AccountAndAddress,
+    max: 10,
+    window: Duration::minutes(15),
+};
+/// 100 failures from one address (any accounts) in 15 minutes.
+pub const ADDRESS: FailureLimit = FailureLimit {
+    name: "address",
+    scope: FailureScope::Address,
+    max: 100,
+    window: Duration::minutes(15),
+};
+/// 100 failures for one account (any addresses) in an hour.
+pub const ACCOUNT: FailureLimit = FailureLimit {
+    name: "account",
+    scope: FailureScope::Account,
+    max: 100,
+    window: Duration::hours(1),
+};
+pub const FAILURE_LIMITS: [FailureLimit; 3] = [ACCOUNT_AND_ADDRESS, ADDRESS, ACCOUNT];
 
 /// A fresh access token and refresh token.
 #[derive(Debug, Clone)]
@@ -26,44 +65,76 @@ pub struct TokenPair {
 
 /// Seconds until a window that is full again has room: when its oldest counted entry
 /// leaves it. At least one second.
-pub fn retry_after(window: WindowCount, cap: i64, now: NaiveDateTime) -> Option<u64> {
+pub fn retry_after(
+    window: WindowCount,
+    cap: i64,
+    length: Duration,
+    now: NaiveDateTime,
+) -> Option<u64> {
     if window.count < cap {
         return None;
     }
-    let frees_at = window.oldest? + Duration::minutes(FAILURE_WINDOW_MINUTES);
+    let frees_at = window.oldest? + length;
     let seconds = (frees_at - now).num_seconds().max(1);
     Some(u64::try_from(seconds).unwrap_or(1))
 }
 
-/// Inside a write transaction: refuses with 429 when the account or the address has used
-/// up its failures, else reserves one failure slot (returned as the row id). A login that
-/// then succeeds releases its slot with [`release_failure_slot`]; a failed one keeps it.
-/// Reserving before the slow password check keeps the limit exact under concurrency.
+/// A login attempt refused before its password was checked: which limit, and when to
+/// come back.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LoginRefusal {
+    pub limit: FailureLimit,
+    pub retry_after_secs: u64,
+}
+
+impl LoginRefusal {
+    pub fn into_error(self) -> ApiError {
+        ApiError::RateLimited {
+            retry_after_secs: self.retry_after_secs,
+            detail: "too many failed logins; try again later".to_owned(),
+        }
+    }
+}
+
+/// Inside a write transaction: the limit that is used up, if any (the one that frees last),
+/// else reserves one failure slot (returned as the row id). A login that then succeeds
+/// releases its slot with [`release_failure_slot`]; a failed one keeps it. Reserving before
+/// the slow password check keeps the limits exact under concurrency.
 pub fn reserve_failure_slot(
     conn: &mut DbConnection,
     login: &str,
     ip: &str,
     now: NaiveDateTime,
-) -> ApiResult<String> {
+) -> ApiResult<Result<String, LoginRefusal>> {
     db::lock_keys(conn, &[format!("login:{login}"), format!("ip:{ip}")])?;
-    let since = now - Duration::minutes(FAILURE_WINDOW_MINUTES);
-    let by_login = LoginFailure::for_login(conn, login, since, MAX_FAILURES_PER_LOGIN)?;
-    let by_ip = LoginFailure::for_ip(conn, ip, since, MAX_FAILURES_PER_IP)?;
-    let wait = [
-        retry_after(by_login, MAX_FAILURES_PER_LOGIN, now),
-        retry_after(by_ip, MAX_FAILURES_PER_IP, now),
-    ]
-    .into_iter()
-    .flatten()
-    .max();
-    if let Some(retry_after_secs) = wait {
-        return Err(ApiError::RateLimited {
-            retry_after_secs,
-            detail: "too many failed logins; try again later".to_owned(),
-        });
+    let mut refusal: Option<LoginRefusal> = None;
+    for limit in FAILURE_LIMITS {
+        let since = now - limit.window;
+        let (by_login, by_ip) = match limit.scope {
+            FailureScope::AccountAndAddress => (Some(login), Some(ip)),
+            FailureScope::Address => (None, Some(ip)),
+            FailureScope::Account => (Some(login), None),
+        };
+        let counted = LoginFailure::count_window(conn, by_login, by_ip, since, limit.max)?;
+        if let Some(wait) = retry_after(counted, limit.max, limit.window, now)
+            && refusal.is_none_or(|r| wait > r.retry_after_secs)
+        {
+            refusal = Some(LoginRefusal {
+                limit,
+                retry_after_secs: wait,
+            });
+        }
+    }
+    if let Some(refusal) = refusal {
+        return Ok(Err(refusal));
     }
     // Old failures no longer count for anything; forget them while we hold the lock.
-    LoginFailure::purge_before(conn, since - Duration::days(1))?;
+    let longest = FAILURE_LIMITS
+        .iter()
+        .map(|l| l.window)
+        .max()
+        .unwrap_or_default();
+    LoginFailure::purge_before(conn, now - longest - Duration::days(1))?;
     let id = uuid::Uuid::new_v4().to_string();
     LoginFailure::insert(
         conn,
@@ -74,7 +145,7 @@ pub fn reserve_failure_slot(
             at: now,
         },
     )?;
-    Ok(id)
+    Ok(Ok(id))
 }
 
 pub fn release_failure_slot(conn: &mut DbConnection, slot: &str) -> diesel::QueryResult<()> {
@@ -135,16 +206,19 @@ mod tests {
             count: 10,
             oldest: Some(oldest),
         };
-        assert_eq!(retry_after(full, 10, now), Some(300));
+        assert_eq!(retry_after(full, 10, Duration::minutes(15), now), Some(300));
         let room = WindowCount {
             count: 9,
             oldest: Some(oldest),
         };
-        assert_eq!(retry_after(room, 10, now), None);
+        assert_eq!(retry_after(room, 10, Duration::minutes(15), now), None);
         let at_edge = WindowCount {
             count: 10,
             oldest: Some(now - Duration::minutes(15)),
         };
-        assert_eq!(retry_after(at_edge, 10, now), Some(1));
+        assert_eq!(
+            retry_after(at_edge, 10, Duration::minutes(15), now),
+            Some(1)
+        );
     }
 }

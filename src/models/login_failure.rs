@@ -33,30 +33,23 @@ impl LoginFailure {
         Ok(())
     }
 
-    /// Failures for `login` at or after `since`, newest first up to `cap`, reported with the
-    /// oldest of those: the moment the count falls below `cap` is `oldest + window`.
-    pub fn for_login(
+    /// Failures at or after `since` for `login` and/or from the client address `ip` (each
+    /// filter only when given), newest first up to `cap`, reported with the oldest of those:
+    /// the moment the count falls below `cap` is `oldest + window`.
+    pub fn count_window(
         conn: &mut DbConnection,
-        login: &str,
+        login: Option<&str>,
+        ip: Option<&str>,
         since: NaiveDateTime,
         cap: i64,
     ) -> QueryResult<WindowCount> {
-        let query = login_failures::table
-            .filter(login_failures::login.eq(login.to_owned()))
-            .into_boxed();
-        Self::window(conn, query, since, cap)
-    }
-
-    /// The same, for failures from the client address `ip`.
-    pub fn for_ip(
-        conn: &mut DbConnection,
-        ip: &str,
-        since: NaiveDateTime,
-        cap: i64,
-    ) -> QueryResult<WindowCount> {
-        let query = login_failures::table
-            .filter(login_failures::ip.eq(ip.to_owned()))
-            .into_boxed();
+        let mut query = login_failures::table.into_boxed();
+        if let Some(login) = login {
+            query = query.filter(login_failures::login.eq(login.to_owned()));
+        }
+        if let Some(ip) = ip {
+            query = query.filter(login_failures::ip.eq(ip.to_owned()));
+        }
         Self::window(conn, query, since, cap)
     }
 

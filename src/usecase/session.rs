@@ -7,25 +7,68 @@ use serde_json::json;
 use crate::AppState;
 use crate::auth::account::issue_set_password_token;
 use crate::auth::rate::{self, Limit};
-use crate::auth::session::{TokenPair, issue_tokens, release_failure_slot, reserve_failure_slot};
+use crate::auth::session::{
+    FailureScope, LoginRefusal, TokenPair, issue_tokens, release_failure_slot, reserve_failure_slot,
+};
 use crate::error::ApiResult;
 use crate::mail::outbox::Notice;
+use crate::models::rate_event::RateEvent;
 use crate::models::refresh_token::RefreshToken;
 use crate::models::user::User;
 use crate::usecase::Uow;
 
-/// Takes a slot of the failed-login limits for `login` from `ip` (429 when they are used
-/// up), before a password is checked; the caller gives it back when the password was right.
-pub fn reserve_attempt(uow: &mut Uow<'_>, login: &str, ip: &str) -> ApiResult<String> {
+/// Takes a slot of the failed-login limits for `login` from `ip` before a password is
+/// checked; the caller gives it back when the password was right. When a limit is used up
+/// the attempt is refused — answered 429 by the caller *after* this transaction commits, so
+/// the refusal is audited: once per limit and window, not once per request.
+pub fn reserve_attempt(
+    uow: &mut Uow<'_>,
+    login: &str,
+    ip: &str,
+) -> ApiResult<Result<String, LoginRefusal>> {
     let now = uow.now();
-    reserve_failure_slot(uow.conn, login, ip, now)
+    let refusal = match reserve_failure_slot(uow.conn, login, ip, now)? {
+        Ok(slot) => return Ok(Ok(slot)),
+        Err(refusal) => refusal,
+    };
+    let limit = refusal.limit;
+    let subject = match limit.scope {
+        FailureScope::AccountAndAddress => format!("{login}|{ip}"),
+        FailureScope::Address => ip.to_owned(),
+        FailureScope::Account => login.to_owned(),
+    };
+    let kind = "login_refusal_audited";
+    let subject = format!("{}:{subject}", limit.name);
+    if RateEvent::count_since(uow.conn, kind, &subject, now - limit.window)? == 0 {
+        RateEvent::record(uow.conn, kind, &subject, now)?;
+        let user_id = User::find_by_login(uow.conn, login)?.map(|u| u.id);
+        uow.record(
+            "auth.login_refused",
+            "user",
+            user_id.as_deref(),
+            json!({
+                "login": login,
+                "limit": limit.name,
+                "max_failures": limit.max,
+                "window_minutes": limit.window.num_minutes(),
+                "retry_after_secs": refusal.retry_after_secs,
+            }),
+        )?;
+    }
+    Ok(Err(refusal))
 }
 
 /// The first step of a login: takes an attempt slot and finds the account. The password is
 /// checked next, outside the transaction.
-pub fn begin_login(uow: &mut Uow<'_>, login: &str, ip: &str) -> ApiResult<(String, Option<User>)> {
-    let slot = reserve_attempt(uow, login, ip)?;
-    Ok((slot, User::find_by_login(uow.conn, login)?))
+pub fn begin_login(
+    uow: &mut Uow<'_>,
+    login: &str,
+    ip: &str,
+) -> ApiResult<Result<(String, Option<User>), LoginRefusal>> {
+    Ok(match reserve_attempt(uow, login, ip)? {
+        Ok(slot) => Ok((slot, User::find_by_login(uow.conn, login)?)),
+        Err(refusal) => Err(refusal),
+    })
 }
 
 /// The last step of a login: with the right password for an active account, gives back the

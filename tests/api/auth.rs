@@ -258,7 +258,7 @@ async fn changing_the_password_checks_the_old_one_and_the_policy() {
 }
 
 #[actix_web::test]
-async fn ten_failures_lock_the_account_for_the_window_only() {
+async fn ten_failures_lock_the_account_from_that_address_for_the_window_only() {
     let app = TestApp::new().await;
     app.user(Role::School, "school.c");
     for _ in 0..10 {
@@ -267,19 +267,86 @@ async fn ten_failures_lock_the_account_for_the_window_only() {
             .assert_problem(401, "invalid_credentials");
     }
 
-    // Even the right password is refused now, with a hint when to come back.
+    // Even the right password is refused from that address now, with a hint when to come back.
     let limited = app.login("school.c", PASSWORD).await;
     limited.assert_problem(429, "rate_limited");
     let retry: i64 = limited.header("retry-after").unwrap().parse().unwrap();
     assert!((1..=900).contains(&retry), "retry-after {retry}");
 
-    // Another account from the same address is not affected.
+    // The owner at another address is not locked out, and another account from the same
+    // address is not affected.
+    app.login_from("school.c", PASSWORD, "198.51.100.7")
+        .await
+        .assert_status(200);
     app.user(Role::School, "school.d");
     app.login("school.d", PASSWORD).await.assert_status(200);
 
     app.clock
         .advance(Duration::minutes(15) + Duration::seconds(1));
     app.login("school.c", PASSWORD).await.assert_status(200);
+}
+
+#[actix_web::test]
+async fn an_account_attacked_from_many_addresses_locks_after_a_hundred_failures_an_hour() {
+    let app = TestApp::new().await;
+    app.user(Role::Admin, "office");
+    // Ten addresses, ten failures each: every address has used up its own share.
+    for address in 0..10 {
+        let ip = format!("203.0.113.{address}");
+        for _ in 0..10 {
+            app.login_from("office", "wrong password!!", &ip)
+                .await
+                .assert_problem(401, "invalid_credentials");
+        }
+        app.clock.advance(Duration::minutes(2));
+    }
+    // The account-wide limit is reached: even a fresh address is refused now.
+    let limited = app.login_from("office", PASSWORD, "198.51.100.7").await;
+    limited.assert_problem(429, "rate_limited");
+    let retry: i64 = limited.header("retry-after").unwrap().parse().unwrap();
+    assert!((1..=3600).contains(&retry), "retry-after {retry}");
+
+    // An hour after the first failures the oldest ones leave the window.
+    app.clock.advance(Duration::minutes(41));
+    app.login_from("office", PASSWORD, "198.51.100.7")
+        .await
+        .assert_status(200);
+}
+
+#[actix_web::test]
+async fn refused_logins_are_audited_once_per_limit_and_window() {
+    let app = TestApp::new().await;
+    let user = app.user(Role::School, "school.f");
+    for _ in 0..10 {
+        app.login("school.f", "wrong password!!").await;
+    }
+    for _ in 0..5 {
+        app.login("school.f", PASSWORD)
+            .await
+            .assert_problem(429, "rate_limited");
+    }
+    let refused = app.audit_actions("auth.login_refused");
+    assert_eq!(
+        refused.len(),
+        1,
+        "one row for the window, not one per request"
+    );
+    assert_eq!(refused[0].entity_id.as_deref(), Some(user.id.as_str()));
+    assert_eq!(refused[0].actor_id, None);
+    assert_eq!(refused[0].ip.as_deref(), Some("192.0.2.10"));
+    let detail: serde_json::Value = serde_json::from_str(&refused[0].detail).unwrap();
+    assert_eq!(detail["limit"], "account_and_address");
+
+    // Still refused a while later in the same window: no new row. In the next window: one.
+    app.clock.advance(Duration::minutes(10));
+    app.login("school.f", PASSWORD).await.assert_status(429);
+    assert_eq!(app.audit_actions("auth.login_refused").len(), 1);
+    app.clock.advance(Duration::minutes(6));
+    for _ in 0..10 {
+        app.login("school.f", "wrong password!!").await;
+    }
+    app.login("school.f", PASSWORD).await.assert_status(429);
+    assert_eq!(app.audit_actions("auth.login_refused").len(), 2);
 }
 
 #[actix_web::test]

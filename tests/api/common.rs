@@ -405,9 +405,14 @@ impl TestApp {
     }
 
     pub async fn call(&self, req: TestRequest) -> TestResponse {
+        self.call_from(req, "192.0.2.10").await
+    }
+
+    /// Calls the app as a client at the address `ip`.
+    pub async fn call_from(&self, req: TestRequest, ip: &str) -> TestResponse {
         use actix_service::Service as _;
         let req = req
-            .peer_addr("192.0.2.10:40000".parse().expect("addr"))
+            .peer_addr(format!("{ip}:40000").parse().expect("addr"))
             .to_request();
         let response = self.service.call(req).await.expect("service error");
         let status = response.status();
@@ -525,6 +530,14 @@ impl TestApp {
             json!({ "login": login, "password": password }),
         )
         .await
+    }
+
+    /// Logs in from the client address `ip`.
+    pub async fn login_from(&self, login: &str, password: &str, ip: &str) -> TestResponse {
+        let req = TestRequest::post()
+            .uri("/api/v1/auth/login")
+            .set_json(json!({ "login": login, "password": password }));
+        self.call_from(req, ip).await
     }
 
     /// Logs in and returns (access token, refresh token).
