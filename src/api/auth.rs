@@ -121,8 +121,9 @@ pub async fn login(
 
 /// Trade a refresh token for a new token pair.
 ///
-/// Each refresh token works once. Presenting one that was already used ends every
-/// session of that login (the token was probably stolen).
+/// Each refresh token works once. Presenting one that was already used ends that login,
+/// its access tokens included (the token was probably stolen) — unless it was used less
+/// than 10 seconds ago (a client retrying), which is refused without ending anything.
 #[utoipa::path(post, path = "/api/v1/auth/refresh", tag = "auth", request_body = RefreshRequest,
     responses(
         (status = 200, body = LoginResponse),
@@ -152,7 +153,8 @@ pub async fn refresh(
     }
 }
 
-/// End a session: revoke its refresh token. Always 204, known token or not.
+/// End a session: revoke its refresh token, which also ends the access tokens of that login.
+/// Always 204, known token or not.
 #[utoipa::path(post, path = "/api/v1/auth/logout", tag = "auth", request_body = RefreshRequest,
     responses((status = 204, description = "the refresh token no longer works")))]
 pub async fn logout(

@@ -14,6 +14,10 @@ pub struct Claims {
     pub role: String,
     /// The user's token version when issued; a password change or deactivation bumps it.
     pub ver: i32,
+    /// The login family (one login and its refresh-token rotations). Ending the family — a
+    /// logout, or a rotated refresh token presented again — ends its access tokens too.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fam: Option<String>,
     pub aud: String,
     pub iss: String,
     pub iat: i64,
@@ -78,6 +82,7 @@ mod tests {
             sub: "u1".into(),
             role: "admin".into(),
             ver: 1,
+            fam: None,
             aud: AUDIENCE.into(),
             iss: ISSUER.into(),
             iat: now.timestamp(),

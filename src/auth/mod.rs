@@ -15,6 +15,7 @@ use actix_web::{FromRequest, HttpRequest, web};
 use futures_util::future::LocalBoxFuture;
 
 use crate::AppState;
+use crate::auth::jwt::Claims;
 use crate::domain::role::Role;
 use crate::error::ApiError;
 use crate::models::user::User;
@@ -84,12 +85,15 @@ async fn authenticate(req: &HttpRequest) -> Result<SessionUser, ApiError> {
             }
             _ => ApiError::unauthorized("invalid_token", "the access token is not valid"),
         })?;
-    let user_id = claims.sub.clone();
-    let user = crate::db::run(&state.db, move |conn| Ok(User::find(conn, &user_id)?)).await?;
+    let Claims { sub, fam, ver, .. } = claims;
+    let found = crate::db::run(&state.db, move |conn| {
+        Ok(User::find_for_session(conn, &sub, fam.as_deref())?)
+    })
+    .await?;
     let revoked =
         || ApiError::unauthorized("token_revoked", "this session has ended; log in again");
-    let user = user.ok_or_else(revoked)?;
-    if !user.active || user.token_version != claims.ver {
+    let (user, family_ended) = found.ok_or_else(revoked)?;
+    if !user.active || user.token_version != ver || family_ended {
         return Err(revoked());
     }
     let role = user

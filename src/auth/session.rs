@@ -162,10 +162,12 @@ pub fn issue_tokens(
     now: DateTime<Utc>,
 ) -> ApiResult<TokenPair> {
     let expires_in = state.settings.access_token_minutes * 60;
+    let family_id = family.map_or_else(|| uuid::Uuid::new_v4().to_string(), str::to_owned);
     let claims = Claims {
         sub: user.id.clone(),
         role: user.role.clone(),
         ver: user.token_version,
+        fam: Some(family_id.clone()),
         aud: AUDIENCE.to_owned(),
         iss: ISSUER.to_owned(),
         iat: now.timestamp(),
@@ -179,7 +181,7 @@ pub fn issue_tokens(
         &NewRefreshToken {
             id: uuid::Uuid::new_v4().to_string(),
             user_id: user.id.clone(),
-            family_id: family.map_or_else(|| uuid::Uuid::new_v4().to_string(), str::to_owned),
+            family_id,
             token_hash: hash_token(&refresh_token),
             created_at,
             expires_at: created_at + Duration::days(state.settings.refresh_token_days),

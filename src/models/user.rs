@@ -4,7 +4,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use crate::db::DbConnection;
-use crate::db::schema::users;
+use crate::db::schema::{refresh_tokens, users};
 use crate::domain::role::Role;
 use crate::models::{Keyset, contains_pattern};
 
@@ -93,6 +93,27 @@ impl User {
         users::table
             .find(id)
             .select(User::as_select())
+            .first(conn)
+            .optional()
+    }
+
+    /// The per-request read behind every authenticated call: the user, and whether the login
+    /// family the access token belongs to has ended (one of its refresh tokens revoked), in
+    /// one query.
+    pub fn find_for_session(
+        conn: &mut DbConnection,
+        id: &str,
+        family: Option<&str>,
+    ) -> QueryResult<Option<(User, bool)>> {
+        let Some(family) = family else {
+            return Ok(Self::find(conn, id)?.map(|user| (user, false)));
+        };
+        let ended = refresh_tokens::table
+            .filter(refresh_tokens::family_id.eq(family.to_owned()))
+            .filter(refresh_tokens::revoked_at.is_not_null());
+        users::table
+            .find(id)
+            .select((User::as_select(), diesel::dsl::exists(ended)))
             .first(conn)
             .optional()
     }

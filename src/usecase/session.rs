@@ -105,8 +105,13 @@ pub fn finish_login(
     }
 }
 
+/// How long after a rotation presenting the same refresh token again counts as a client's
+/// retry (it lost the answer) rather than as theft.
+pub const REFRESH_RETRY_GRACE: Duration = Duration::seconds(10);
+
 /// Trades a refresh token (by its hash) for a new pair. A token used before ends its whole
-/// login family (it was probably stolen); an unknown, expired or revoked one gets nothing.
+/// login family, access tokens included (it was probably stolen) — unless it was rotated
+/// within [`REFRESH_RETRY_GRACE`]; an unknown, expired or revoked one gets nothing.
 pub fn refresh(
     uow: &mut Uow<'_>,
     state: &AppState,
@@ -120,6 +125,12 @@ pub fn refresh(
         return Ok(None);
     }
     if token.rotated_at.is_some() || !RefreshToken::mark_rotated(uow.conn, &token.id, now)? {
+        // Rotated moments ago (or by a request racing this one): a client that lost the
+        // answer and asks again. Refused, but nothing is revoked.
+        let rotated_at = token.rotated_at.unwrap_or(now);
+        if now - rotated_at <= REFRESH_RETRY_GRACE {
+            return Ok(None);
+        }
         let revoked = RefreshToken::revoke_family(uow.conn, &token.family_id, now)?;
         uow.audit.actor_id = Some(token.user_id.clone());
         uow.record(

@@ -75,41 +75,74 @@ async fn every_login_failure_looks_the_same() {
     let _ = admin;
 }
 
+async fn refresh(app: &TestApp, token: &str) -> common::TestResponse {
+    app.post(
+        "/api/v1/auth/refresh",
+        None,
+        json!({ "refresh_token": token }),
+    )
+    .await
+}
+
 #[actix_web::test]
-async fn refresh_rotates_and_reuse_revokes_the_whole_login() {
+async fn refresh_rotates_and_reuse_ends_the_whole_login_access_tokens_included() {
     let app = TestApp::new().await;
     app.user(Role::Expert, "li.laoshi");
-    let (_, first) = app.tokens("li.laoshi").await;
+    let (first_access, first) = app.tokens("li.laoshi").await;
+    let (other_device, _) = app.tokens("li.laoshi").await;
 
-    let rotated = app
-        .post(
-            "/api/v1/auth/refresh",
-            None,
-            json!({ "refresh_token": first }),
-        )
-        .await;
-    let second = rotated.assert_status(200)["refresh_token"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let rotated = refresh(&app, &first).await;
+    let body = rotated.assert_status(200);
+    let second = body["refresh_token"].as_str().unwrap().to_owned();
+    let second_access = body["access_token"].as_str().unwrap().to_owned();
     assert_ne!(second, first);
+    app.get("/api/v1/me", &second_access)
+        .await
+        .assert_status(200);
 
-    // The old token again: someone copied it. The whole family dies, the new one too.
-    app.post(
-        "/api/v1/auth/refresh",
-        None,
-        json!({ "refresh_token": first }),
-    )
-    .await
-    .assert_problem(401, "invalid_refresh_token");
-    app.post(
-        "/api/v1/auth/refresh",
-        None,
-        json!({ "refresh_token": second }),
-    )
-    .await
-    .assert_problem(401, "invalid_refresh_token");
+    // The old token again, a minute later: someone copied it. The whole family ends — its
+    // refresh tokens and the access tokens it issued — at once, not when they expire.
+    app.clock.advance(Duration::minutes(1));
+    refresh(&app, &first)
+        .await
+        .assert_problem(401, "invalid_refresh_token");
+    refresh(&app, &second)
+        .await
+        .assert_problem(401, "invalid_refresh_token");
+    for access in [&first_access, &second_access] {
+        app.get("/api/v1/me", access)
+            .await
+            .assert_problem(401, "token_revoked");
+    }
     assert_eq!(app.audit_actions("auth.refresh_reuse").len(), 1);
+
+    // The same user's other login is a family of its own and stays.
+    app.get("/api/v1/me", &other_device)
+        .await
+        .assert_status(200);
+}
+
+#[actix_web::test]
+async fn a_refresh_retried_within_ten_seconds_is_refused_without_ending_the_login() {
+    let app = TestApp::new().await;
+    app.user(Role::Expert, "zhou");
+    let (_, first) = app.tokens("zhou").await;
+    let rotated = refresh(&app, &first).await;
+    let body = rotated.assert_status(200);
+    let (second, access) = (
+        body["refresh_token"].as_str().unwrap().to_owned(),
+        body["access_token"].as_str().unwrap().to_owned(),
+    );
+
+    // The client lost the answer and sends the same token again.
+    app.clock.advance(Duration::seconds(10));
+    refresh(&app, &first)
+        .await
+        .assert_problem(401, "invalid_refresh_token");
+
+    assert!(app.audit_actions("auth.refresh_reuse").is_empty());
+    app.get("/api/v1/me", &access).await.assert_status(200);
+    refresh(&app, &second).await.assert_status(200);
 }
 
 #[actix_web::test]
@@ -117,29 +150,16 @@ async fn a_second_login_is_not_hit_by_reuse_in_another() {
     let app = TestApp::new().await;
     app.user(Role::Expert, "zhao");
     let (_, phone) = app.tokens("zhao").await;
-    let (_, laptop) = app.tokens("zhao").await;
-    app.post(
-        "/api/v1/auth/refresh",
-        None,
-        json!({ "refresh_token": phone }),
-    )
-    .await
-    .assert_status(200);
-    app.post(
-        "/api/v1/auth/refresh",
-        None,
-        json!({ "refresh_token": phone }),
-    )
-    .await
-    .assert_status(401);
+    let (laptop_access, laptop) = app.tokens("zhao").await;
+    refresh(&app, &phone).await.assert_status(200);
+    app.clock.advance(Duration::seconds(11));
+    refresh(&app, &phone).await.assert_status(401);
+    assert_eq!(app.audit_actions("auth.refresh_reuse").len(), 1);
 
-    app.post(
-        "/api/v1/auth/refresh",
-        None,
-        json!({ "refresh_token": laptop }),
-    )
-    .await
-    .assert_status(200);
+    app.get("/api/v1/me", &laptop_access)
+        .await
+        .assert_status(200);
+    refresh(&app, &laptop).await.assert_status(200);
 }
 
 #[actix_web::test]
@@ -159,10 +179,10 @@ async fn refresh_tokens_expire_after_thirty_days() {
 }
 
 #[actix_web::test]
-async fn logout_revokes_the_refresh_token() {
+async fn logout_ends_the_refresh_token_and_its_access_tokens() {
     let app = TestApp::new().await;
     app.user(Role::School, "school.b");
-    let (_, refresh) = app.tokens("school.b").await;
+    let (access, refresh) = app.tokens("school.b").await;
 
     let response = app
         .post(
@@ -180,6 +200,9 @@ async fn logout_revokes_the_refresh_token() {
     )
     .await
     .assert_problem(401, "invalid_refresh_token");
+    app.get("/api/v1/me", &access)
+        .await
+        .assert_problem(401, "token_revoked");
 }
 
 #[actix_web::test]
@@ -380,6 +403,7 @@ async fn forged_unsigned_expired_and_foreign_tokens_are_refused() {
         sub: user.id.clone(),
         role: "admin".into(),
         ver: 1,
+        fam: None,
         aud: AUDIENCE.into(),
         iss: ISSUER.into(),
         iat: now,

@@ -71,9 +71,18 @@ fn of_many_concurrent_refreshes_with_one_token_exactly_one_wins() {
         results.iter().all(|(s, _)| *s == 200 || *s == 401),
         "{results:?}"
     );
-    // Any re-use revokes the family, so even a winner's new token is dead now.
+    // The losers came within seconds of the winner: retries of a client that lost its
+    // answer, not theft, so the winner's new tokens still work.
     for (status, body) in &results {
         if *status == 200 {
+            let (me, _) = http(
+                server.addr,
+                "GET",
+                "/api/v1/me",
+                body["access_token"].as_str(),
+                None,
+            );
+            assert_eq!(me, 200);
             let (again, _) = http(
                 server.addr,
                 "POST",
@@ -81,7 +90,7 @@ fn of_many_concurrent_refreshes_with_one_token_exactly_one_wins() {
                 None,
                 Some(&json!({ "refresh_token": body["refresh_token"] })),
             );
-            assert_eq!(again, 401);
+            assert_eq!(again, 200);
         }
     }
 }
