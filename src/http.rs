@@ -140,17 +140,21 @@ pub async fn request_context(
 }
 
 /// Error responses that did not come from `ApiError` (actix's own 404/405, say) get a
-/// problem body too, so clients see one error format.
+/// problem body too, so clients see one error format. The served pages' own HTML answers
+/// (`crate::pages`) stay as they are: they are written for a reader, not a client.
 fn ensure_problem(response: ServiceResponse<BoxBody>) -> ServiceResponse<BoxBody> {
     let status = response.status();
     if status.as_u16() < 400 {
         return response;
     }
-    let is_problem = response
+    let is_formed = response
         .headers()
         .get(header::CONTENT_TYPE)
-        .is_some_and(|ct| ct.as_bytes().starts_with(PROBLEM_JSON.as_bytes()));
-    if is_problem {
+        .is_some_and(|ct| {
+            ct.as_bytes().starts_with(PROBLEM_JSON.as_bytes())
+                || ct.as_bytes().starts_with(b"text/html")
+        });
+    if is_formed {
         return response;
     }
     let error = match status {

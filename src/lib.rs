@@ -18,6 +18,7 @@ pub mod idempotency;
 pub mod jobs;
 pub mod mail;
 pub mod models;
+pub mod pages;
 pub mod time;
 pub mod usecase;
 

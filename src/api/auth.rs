@@ -185,14 +185,37 @@ pub async fn set_password(
     meta: RequestMeta,
     ApiJson(body): ApiJson<SetPasswordRequest>,
 ) -> ApiResult<HttpResponse> {
-    let hash = hash_token(body.token.trim());
+    set_password_with_token(&state, &meta, &body.token, body.new_password).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// What a one-time set-password token is worth right now.
+pub enum PasswordTokenCheck {
+    /// No such token.
+    Unknown,
+    /// Used, expired, or its account deactivated.
+    Spent,
+    Valid {
+        token: Box<PasswordToken>,
+        user: Box<User>,
+    },
+}
+
+fn invalid_password_token() -> ApiError {
+    ApiError::unauthorized(
+        "invalid_password_token",
+        "the set-password token is unknown, expired or used",
+    )
+}
+
+/// Looks a set-password token up without using it (the set-password page shows at once
+/// whether its link still works).
+pub async fn check_password_token(
+    state: &web::Data<AppState>,
+    raw_token: &str,
+) -> ApiResult<PasswordTokenCheck> {
+    let hash = hash_token(raw_token.trim());
     let now = state.clock.now_naive();
-    let invalid = || {
-        ApiError::unauthorized(
-            "invalid_password_token",
-            "the set-password token is unknown, expired or used",
-        )
-    };
     let found = db::run(&state.db, move |conn| {
         let Some(token) = PasswordToken::find_by_hash(conn, &hash)? else {
             return Ok(None);
@@ -201,29 +224,49 @@ pub async fn set_password(
         Ok(user.map(|u| (token, u)))
     })
     .await?;
-    let (token, user) = found.ok_or_else(invalid)?;
-    if token.used_at.is_some() || token.expires_at <= now || !user.active {
-        return Err(invalid());
-    }
-    check_policy("new_password", &body.new_password, &user.login)
+    Ok(match found {
+        None => PasswordTokenCheck::Unknown,
+        Some((token, user))
+            if token.used_at.is_some() || token.expires_at <= now || !user.active =>
+        {
+            PasswordTokenCheck::Spent
+        }
+        Some((token, user)) => PasswordTokenCheck::Valid {
+            token: Box::new(token),
+            user: Box::new(user),
+        },
+    })
+}
+
+/// Sets the password of a set-password token's account and uses the token up — for the
+/// JSON endpoint and the served page alike. 401 `invalid_password_token` when the token is
+/// unknown, spent or taken by a request racing this one; 422 when the password is refused.
+pub async fn set_password_with_token(
+    state: &web::Data<AppState>,
+    meta: &RequestMeta,
+    raw_token: &str,
+    new_password: String,
+) -> ApiResult<User> {
+    let PasswordTokenCheck::Valid { token, user } = check_password_token(state, raw_token).await?
+    else {
+        return Err(invalid_password_token());
+    };
+    check_policy("new_password", &new_password, &user.login)
         .map_err(|e| ApiError::Validation(vec![e]))?;
-    let password = body.new_password;
-    let password_hash = web::block(move || hash_password(&password))
+    let password_hash = web::block(move || hash_password(&new_password))
         .await?
         .map_err(|e| ApiError::internal(e.to_string()))?;
-    let audit = AuditContext::from_request(&meta, Some(&user.id), now);
-    let used = usecase::write(&state, audit, move |uow| {
+    let now = state.clock.now_naive();
+    let audit = AuditContext::from_request(meta, Some(&user.id), now);
+    let user_id = user.id.clone();
+    let updated = usecase::write(state, audit, move |uow| {
         if !PasswordToken::mark_used(uow.conn, &token.id, now)? {
-            return Ok(false);
+            return Ok(None);
         }
-        usecase::password::set(uow, &user.id, &password_hash, Via::SetPasswordToken)?;
-        Ok(true)
+        usecase::password::set(uow, &user_id, &password_hash, Via::SetPasswordToken).map(Some)
     })
     .await?;
-    if !used {
-        return Err(invalid());
-    }
-    Ok(HttpResponse::NoContent().finish())
+    updated.ok_or_else(invalid_password_token)
 }
 
 #[derive(Debug, Deserialize, ToSchema)]

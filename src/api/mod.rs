@@ -167,7 +167,9 @@ route_table! {
         "/api/v1/courses/{id}/history" { get => course::course_history }
         "/api/v1/audit" { get => audit::list_audit }
     ]
-    pages: []
+    pages: [
+        "/set-password" { get => crate::pages::set_password::show, post => crate::pages::set_password::submit }
+    ]
     openapi: {
         info(
             title = "guanai",

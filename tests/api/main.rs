@@ -17,6 +17,7 @@ mod jobs;
 mod matrix;
 mod notifications;
 mod openapi;
+mod pages;
 mod roster_import;
 mod schema;
 mod schools;

@@ -44,6 +44,8 @@ enum Body {
     None,
     Json(fn() -> Value),
     Csv(&'static str),
+    /// `application/x-www-form-urlencoded`, as the served pages' forms post.
+    Form(&'static str),
 }
 
 const fn row(method: &'static str, path: &'static str, body: Body, expect: [u16; 5]) -> Row {
@@ -64,7 +66,7 @@ const fn own(method: &'static str, path: &'static str, body: Body, expect: [u16;
     }
 }
 
-use Body::{Csv, Json, None as Empty};
+use Body::{Csv, Form, Json, None as Empty};
 
 #[rustfmt::skip]
 static ROWS: &[Row] = &[
@@ -122,7 +124,13 @@ static ROWS: &[Row] = &[
     row("GET",   "/api/v1/courses/{pending_course}/history", Empty,            [401, 200, 200, 200, 404]),
     row("GET",   "/api/v1/courses/{outsider_course}/history", Empty,           [401, 200, 403, 403, 403]),
     row("GET",   "/api/v1/audit", Empty,                                       [401, 200, 403, 403, 403]),
+    // Pages: whoever holds the link's token may use it; a bearer token changes nothing.
+    own("GET",   "/set-password?token=not-a-token", Empty,                     [404, 404, 404, 404, 404]),
+    own("POST",  "/set-password", Form(BOGUS_SET_PASSWORD_FORM),               [404, 404, 404, 404, 404]),
 ];
+
+const BOGUS_SET_PASSWORD_FORM: &str =
+    "token=not-a-token&new_password=a+brand+new+passphrase&confirm_password=a+brand+new+passphrase";
 
 const IMPORT_CSV: &str = include_str!("../../api_docs/experts_sample.csv");
 
@@ -312,6 +320,9 @@ impl World {
             Body::Csv(text) => req
                 .insert_header((header::CONTENT_TYPE, "text/csv"))
                 .set_payload(text.as_bytes().to_vec()),
+            Body::Form(text) => req
+                .insert_header((header::CONTENT_TYPE, "application/x-www-form-urlencoded"))
+                .set_payload(text.as_bytes().to_vec()),
         };
         self.app.call(req).await
     }
@@ -354,9 +365,21 @@ async fn check(world: &World, row: &Row, caller: usize, wrong: &mut Vec<String>)
     let expected = row.expect[caller];
     let response = world.call(row, caller).await;
     let status = response.status.as_u16();
-    let as_problem = response.header("content-type") == Some("application/problem+json")
-        && response.body["status"] == status;
-    if status != expected || (status >= 400 && !as_problem) {
+    let is_page = guanai::api::ROUTES.iter().any(|route| {
+        route.kind == guanai::api::RouteKind::Page
+            && route.method == row.method
+            && route_shape(route.path) == route_shape(row.path)
+    });
+    // An API refusal is problem+json; a page's is a page.
+    let well_formed = if is_page {
+        response
+            .header("content-type")
+            .is_some_and(|t| t.starts_with("text/html"))
+    } else {
+        response.header("content-type") == Some("application/problem+json")
+            && response.body["status"] == status
+    };
+    if status != expected || (status >= 400 && !well_formed) {
         wrong.push(format!(
             "{} {} as {}: expected {expected}, got {status}: {}",
             row.method, row.path, CALLERS[caller], response.body
@@ -564,6 +587,9 @@ async fn every_creating_post_replays_under_its_idempotency_key() {
                     .set_payload(world.fill(&body().to_string())),
                 Body::Csv(text) => req
                     .insert_header((header::CONTENT_TYPE, "text/csv"))
+                    .set_payload(text.as_bytes().to_vec()),
+                Body::Form(text) => req
+                    .insert_header((header::CONTENT_TYPE, "application/x-www-form-urlencoded"))
                     .set_payload(text.as_bytes().to_vec()),
             };
             world.app.call(req)
