@@ -148,7 +148,7 @@ pub async fn create_course(
     let audit = AuditContext::from_request(&meta, Some(user.id()), state.clock.now_naive());
     let tz = state.settings.timezone;
     usecase::answer(&state, audit, idem, move |uow| {
-        let actor = Actor::load(uow.conn, &user)?;
+        let actor = Actor::load_for_change(uow.conn, &user)?;
         let id = usecase::course::propose(uow, &actor, expert_id.clone(), &draft)?;
         let body = reload(uow, &actor, &id, tz)?;
         Ok(Answer::created(
@@ -181,7 +181,7 @@ where
     let audit = AuditContext::from_request(&meta, Some(user.id()), state.clock.now_naive());
     let tz = state.settings.timezone;
     let body = usecase::write(&state, audit, move |uow| {
-        let actor = Actor::load(uow.conn, &user)?;
+        let actor = Actor::load_for_change(uow.conn, &user)?;
         change(uow, &actor, &id)?;
         reload(uow, &actor, &id, tz)
     })

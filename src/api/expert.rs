@@ -509,7 +509,7 @@ pub async fn update_expert(
     let tz = state.settings.timezone;
     let patch = body.patch();
     let record = usecase::write(&state, audit, move |uow| {
-        let actor = Actor::load(uow.conn, &user)?;
+        let actor = Actor::load_for_change(uow.conn, &user)?;
         let contact = (email.clone(), phone.clone());
         usecase::expert::update_profile(uow, &actor, &id, if_match.0, patch.clone(), contact, year)
     })
@@ -529,7 +529,8 @@ pub struct ChangeStatusRequest {
 /// Move an expert's membership (admin): `candidate → active | exited`,
 /// `active → suspended | exited`, `suspended → active | exited`, `exited → candidate`.
 /// `candidate → active` is the qualification decision (资格确定). Suspension and exit end
-/// any lead post at once.
+/// any lead post at once; exit also turns the expert's login off (every session ends) and
+/// re-admission turns it on again.
 #[utoipa::path(post, path = "/api/v1/experts/{id}/status", tag = "experts", request_body = ChangeStatusRequest,
     params(("id" = String, Path)), security(("bearer" = [])),
     responses((status = 200, body = ExpertResponse), (status = 404, body = Problem),

@@ -7,6 +7,8 @@ use diesel::QueryResult;
 use crate::auth::AuthUser;
 use crate::db::DbConnection;
 use crate::domain::role::Role;
+use crate::domain::roster::ExpertStatus;
+use crate::error::{ApiError, ApiResult};
 use crate::models::expert::Expert;
 use crate::models::team_lead::TeamLead;
 
@@ -16,6 +18,8 @@ pub struct Actor {
     pub role: Role,
     /// The caller's own expert profile, for expert accounts.
     pub expert_id: Option<String>,
+    /// That profile's membership status.
+    pub expert_status: Option<ExpertStatus>,
     /// The caller's school, for school accounts.
     pub school_id: Option<String>,
     /// Sub-teams the caller leads (团长 or 副团长) while their profile is active.
@@ -24,10 +28,9 @@ pub struct Actor {
 
 impl Actor {
     pub fn load(conn: &mut DbConnection, user: &AuthUser) -> QueryResult<Actor> {
-        let (expert_id, lead_teams) = if user.role == Role::Expert {
-            let expert = Expert::find_by_user(conn, user.id())?;
+        let (expert, lead_teams) = if user.role == Role::Expert {
             (
-                expert.map(|e| e.id),
+                Expert::find_by_user(conn, user.id())?,
                 TeamLead::teams_led_by_user(conn, user.id())?,
             )
         } else {
@@ -36,10 +39,24 @@ impl Actor {
         Ok(Actor {
             user_id: user.id().to_owned(),
             role: user.role,
-            expert_id,
+            expert_status: expert.as_ref().map(|e| e.status),
+            expert_id: expert.map(|e| e.id),
             school_id: user.user.school_id.clone(),
             lead_teams,
         })
+    }
+
+    /// The actor of a change: as [`Actor::load`], but an expert whose membership is suspended
+    /// keeps read access only (403 `membership_suspended`).
+    pub fn load_for_change(conn: &mut DbConnection, user: &AuthUser) -> ApiResult<Actor> {
+        let actor = Self::load(conn, user)?;
+        if actor.expert_status == Some(ExpertStatus::Suspended) {
+            return Err(ApiError::forbidden(
+                "membership_suspended",
+                "your membership is suspended: you can read, but not change anything",
+            ));
+        }
+        Ok(actor)
     }
 
     pub fn is_admin(&self) -> bool {

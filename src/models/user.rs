@@ -206,6 +206,30 @@ impl User {
         Ok(updated == 1)
     }
 
+    /// Turns the login on or off (a membership step does this: exit and readmission).
+    /// Turning it off cuts off every access token issued before. False when it already was.
+    pub fn set_active(
+        conn: &mut DbConnection,
+        id: &str,
+        active: bool,
+        now: NaiveDateTime,
+    ) -> QueryResult<bool> {
+        let bump = i32::from(!active);
+        let updated = diesel::update(
+            users::table
+                .filter(users::id.eq(id))
+                .filter(users::active.ne(active)),
+        )
+        .set((
+            users::active.eq(active),
+            users::version.eq(users::version + 1),
+            users::token_version.eq(users::token_version + bump),
+            users::updated_at.eq(now),
+        ))
+        .execute(conn)?;
+        Ok(updated == 1)
+    }
+
     /// Stores a new password chosen by the user and cuts off every token issued before.
     pub fn set_password(
         conn: &mut DbConnection,

@@ -6,11 +6,15 @@ use crate::domain::roster::{ExpertStatus, Membership, MembershipAction, Membersh
 use crate::domain::transition::{Machine as _, Refusal};
 use crate::error::{ApiError, ApiResult};
 use crate::models::expert::Expert;
+use crate::models::refresh_token::RefreshToken;
 use crate::models::team_lead::TeamLead;
+use crate::models::user::User;
 use crate::usecase::{Transition, Uow};
 
 /// Moves expert `id` to `to` (the office). `candidate → active` is the qualification
-/// decision (资格确定). Suspension and exit end any lead post at once.
+/// decision (资格确定). Suspension and exit end any lead post at once; exit also turns the
+/// expert's login off (every session ends), and readmission (`exited → candidate`) turns it
+/// on again.
 pub fn change(
     uow: &mut Uow<'_>,
     who: MembershipWho,
@@ -42,6 +46,28 @@ pub fn change(
         },
         |conn| Expert::set_status(conn, id, from, version, to, now),
     )?;
+    let login_on = match to {
+        ExpertStatus::Exited => Some(false),
+        ExpertStatus::Candidate if from == ExpertStatus::Exited => Some(true),
+        _ => None,
+    };
+    if let Some(active) = login_on
+        && User::set_active(uow.conn, &expert.user_id, active, now)?
+    {
+        if !active {
+            RefreshToken::revoke_all_for_user(uow.conn, &expert.user_id, now)?;
+        }
+        uow.record(
+            if active {
+                "user.reactivated"
+            } else {
+                "user.deactivated"
+            },
+            "user",
+            Some(&expert.user_id),
+            json!({ "why": action.as_str() }),
+        )?;
+    }
     if matches!(to, ExpertStatus::Suspended | ExpertStatus::Exited) {
         let ended = TeamLead::remove_for_expert(uow.conn, id, &[])?;
         if !ended.is_empty() {

@@ -4,8 +4,10 @@
 use serde_json::json;
 
 use crate::auth::account::{IssuedToken, issue_set_password_token, provision};
+use crate::domain::roster::ExpertStatus;
 use crate::error::{ApiError, ApiResult};
 use crate::mail::outbox::Notice;
+use crate::models::expert::Expert;
 use crate::models::refresh_token::RefreshToken;
 use crate::models::school::School;
 use crate::models::user::{NewUser, User, UserChanges};
@@ -73,6 +75,15 @@ pub fn update(
         ));
     }
     let current = User::find(uow.conn, id)?.ok_or_else(|| ApiError::not_found("no such user"))?;
+    if changes.active == Some(true)
+        && !current.active
+        && Expert::find_by_user(uow.conn, id)?.is_some_and(|e| e.status == ExpertStatus::Exited)
+    {
+        return Err(ApiError::conflict(
+            "expert_exited",
+            "this expert has left the team; readmitting them (exited → candidate) turns the login on again",
+        ));
+    }
     let expected = if_match.unwrap_or(current.version);
     let deactivating = current.active && changes.active == Some(false);
     let reactivating = !current.active && changes.active == Some(true);

@@ -279,7 +279,8 @@ async fn retired_courses_and_courses_of_inactive_experts_leave_the_menu() {
         json!({}),
     )
     .await
-    .assert_problem(403, "forbidden");
+    // Not the author, and suspended besides: the suspension answers first.
+    .assert_problem(403, "membership_suspended");
     let retired = app
         .post(
             &format!("/api/v1/courses/{}/retire", ids[1]),

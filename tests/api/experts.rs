@@ -557,3 +557,99 @@ async fn team_leads_must_be_active_members_and_lose_their_post_on_suspension() {
     .await
     .assert_problem(403, "forbidden");
 }
+
+#[actix_web::test]
+async fn leaving_the_team_ends_the_login_and_readmission_restores_it() {
+    let app = TestApp::new().await;
+    let (_, admin) = app.admin().await;
+    let zhang = app.expert("zhang", "reading", ExpertStatus::Active);
+    let (access, refresh) = app.tokens("zhang").await;
+    let path = format!("/api/v1/experts/{}/status", zhang.id);
+
+    app.post(
+        &path,
+        Some(&admin),
+        json!({ "to": "exited", "reason": "搬去外地" }),
+    )
+    .await
+    .assert_status(200);
+
+    // Every way in is closed at once: the access token, the refresh token, a new login.
+    app.get("/api/v1/me", &access)
+        .await
+        .assert_problem(401, "token_revoked");
+    app.post(
+        "/api/v1/auth/refresh",
+        None,
+        json!({ "refresh_token": refresh }),
+    )
+    .await
+    .assert_problem(401, "invalid_refresh_token");
+    app.login("zhang", common::PASSWORD)
+        .await
+        .assert_problem(401, "invalid_credentials");
+    let user = format!("/api/v1/users/{}", zhang.user_id);
+    assert_eq!(app.get(&user, &admin).await.body["active"], false);
+    let deactivated = app.audit_actions("user.deactivated");
+    assert_eq!(deactivated.len(), 1);
+    assert_eq!(
+        deactivated[0].entity_id.as_deref(),
+        Some(zhang.user_id.as_str())
+    );
+
+    // The login is not turned back on behind the membership's back…
+    app.patch(&user, &admin, None, json!({ "active": true }))
+        .await
+        .assert_problem(409, "expert_exited");
+
+    // …but readmission (exited → candidate) turns it on again.
+    app.post(
+        &path,
+        Some(&admin),
+        json!({ "to": "candidate", "reason": "回来了" }),
+    )
+    .await
+    .assert_status(200);
+    app.login("zhang", common::PASSWORD)
+        .await
+        .assert_status(200);
+    assert_eq!(app.audit_actions("user.reactivated").len(), 1);
+}
+
+#[actix_web::test]
+async fn a_suspended_expert_reads_but_changes_nothing() {
+    let app = TestApp::new().await;
+    let (_, admin) = app.admin().await;
+    let liu = app.expert("liu", "reading", ExpertStatus::Active);
+    let (as_liu, _) = app.tokens("liu").await;
+    app.post(
+        &format!("/api/v1/experts/{}/status", liu.id),
+        Some(&admin),
+        json!({ "to": "suspended", "reason": "身体原因暂停" }),
+    )
+    .await
+    .assert_status(200);
+
+    let profile = format!("/api/v1/experts/{}", liu.id);
+    assert_eq!(
+        app.get(&profile, &as_liu).await.assert_status(200)["status"],
+        "suspended"
+    );
+    app.get("/api/v1/courses", &as_liu).await.assert_status(200);
+    app.patch(&profile, &as_liu, None, json!({ "bio": "改简介" }))
+        .await
+        .assert_problem(403, "membership_suspended");
+    let course = json!({
+        "team": "reading", "title": "亲子共读", "description": "怎样陪孩子读书。",
+        "outline": "一、选书", "audiences": ["parents"], "modes": ["online"],
+        "duration_minutes": 60, "max_audience": 100
+    });
+    app.post("/api/v1/courses", Some(&as_liu), course)
+        .await
+        .assert_problem(403, "membership_suspended");
+    assert_ne!(
+        app.get(&profile, &admin).await.body["bio"],
+        "改简介",
+        "nothing changed"
+    );
+}

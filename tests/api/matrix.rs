@@ -227,6 +227,7 @@ impl World {
             user_id: admin.id.clone(),
             role: Role::Admin,
             expert_id: None,
+            expert_status: None,
             school_id: None,
             lead_teams: vec![],
         };

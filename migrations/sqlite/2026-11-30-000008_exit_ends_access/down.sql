@@ -1,0 +1,2 @@
+-- Nothing to undo: which of these logins were on before cannot be known.
+SELECT 1;
