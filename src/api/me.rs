@@ -1,19 +1,25 @@
 //! `/api/v1/me`: the caller's own account.
 
 use actix_web::{HttpResponse, web};
-use serde::Deserialize;
+use chrono::{DateTime, FixedOffset};
+use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::AppState;
 use crate::api::auth::LoginResponse;
+use crate::api::support::{present, with_etag};
 use crate::api::user::UserResponse;
 use crate::audit::AuditContext;
-use crate::auth::SessionUser;
 use crate::auth::password::{check_policy, hash_password, verify_password};
 use crate::auth::session::{LoginRefusal, issue_tokens, release_failure_slot};
+use crate::auth::{AuthUser, SessionUser};
+use crate::db;
+use crate::domain::validate;
 use crate::error::{ApiError, ApiResult, Problem};
-use crate::extract::ApiJson;
+use crate::extract::{ApiJson, IfMatch};
 use crate::http::RequestMeta;
+use crate::time::to_local;
+use crate::usecase::user::{OwnAccount, OwnChanges};
 use crate::usecase::{self, password::Via};
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -23,11 +29,128 @@ pub struct ChangePasswordRequest {
     pub new_password: String,
 }
 
-/// The caller's account. Works before the first own password is set.
+/// An address the caller asked for, waiting for the confirmation link mailed to it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PendingEmail {
+    pub email: String,
+    #[serde(serialize_with = "crate::time::serialize")]
+    #[schema(value_type = String, format = DateTime)]
+    pub expires_at: DateTime<FixedOffset>,
+}
+
+/// The caller's own account.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MeResponse {
+    #[serde(flatten)]
+    pub user: UserResponse,
+    /// The caller's expert profile (`/api/v1/experts/{id}`), for expert accounts.
+    pub expert_id: Option<String>,
+    /// A new address waiting for its confirmation; `email` stays until then.
+    pub pending_email: Option<PendingEmail>,
+}
+
+impl MeResponse {
+    fn new(own: OwnAccount, state: &AppState) -> Self {
+        let tz = state.settings.timezone;
+        Self {
+            user: UserResponse::from_user(&own.user, state),
+            expert_id: own.expert_id,
+            pending_email: own.pending_email.map(|p| PendingEmail {
+                email: p.new_email,
+                expires_at: to_local(p.expires_at, tz),
+            }),
+        }
+    }
+}
+
+/// The caller's account, with their expert profile's id and any address waiting for its
+/// confirmation. Works before the first own password is set.
 #[utoipa::path(get, path = "/api/v1/me", tag = "me", security(("bearer" = [])),
-    responses((status = 200, body = UserResponse), (status = 401, body = Problem)))]
-pub async fn get_me(state: web::Data<AppState>, me: SessionUser) -> HttpResponse {
-    HttpResponse::Ok().json(UserResponse::from_user(&me.user, &state))
+    responses((status = 200, body = MeResponse), (status = 401, body = Problem)))]
+pub async fn get_me(state: web::Data<AppState>, me: SessionUser) -> ApiResult<HttpResponse> {
+    let now = state.clock.now_naive();
+    let user = me.user;
+    let own = db::run(&state.db, move |conn| OwnAccount::load(conn, user, now)).await?;
+    let version = own.user.version;
+    Ok(with_etag(
+        HttpResponse::Ok().json(MeResponse::new(own, &state)),
+        version,
+    ))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateMeRequest {
+    #[schema(min_length = 1, max_length = 100)]
+    pub display_name: Option<String>,
+    /// A new address takes effect when confirmed through the link mailed to it (an admin's
+    /// at once); `null` removes the address at once.
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>)]
+    pub email: Option<Option<String>>,
+    /// `null` removes the number.
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>)]
+    pub phone: Option<Option<String>>,
+}
+
+/// Edit one's own display name, phone and email. A new email address is not used until
+/// its owner opens the confirmation link mailed to it and confirms (the old address stays
+/// until then and is told of the request); admins' addresses change at once. Honours
+/// `If-Match`; an edit that changes nothing keeps the version.
+#[utoipa::path(patch, path = "/api/v1/me", tag = "me", request_body = UpdateMeRequest,
+    params(("If-Match" = Option<String>, Header, description = "the version last read")),
+    security(("bearer" = [])),
+    responses((status = 200, body = MeResponse), (status = 401, body = Problem), (status = 403, body = Problem),
+        (status = 412, body = Problem, description = "`version_mismatch`"), (status = 422, body = Problem)))]
+pub async fn update_me(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    meta: RequestMeta,
+    if_match: IfMatch,
+    ApiJson(body): ApiJson<UpdateMeRequest>,
+) -> ApiResult<HttpResponse> {
+    if body.display_name.is_none() && body.email.is_none() && body.phone.is_none() {
+        return Err(ApiError::invalid(
+            "display_name",
+            "required",
+            "name at least one of display_name, email, phone",
+        ));
+    }
+    let mut errors = Vec::new();
+    let mut changes = OwnChanges::default();
+    if let Some(name) = &body.display_name {
+        match validate::text("display_name", name, 100) {
+            Ok(v) => changes.display_name = Some(v),
+            Err(e) => errors.push(e),
+        }
+    }
+    if let Some(email) = &body.email {
+        match validate::email("email", email.as_deref()) {
+            Ok(v) => changes.email = Some(v),
+            Err(e) => errors.push(e),
+        }
+    }
+    if let Some(phone) = &body.phone {
+        match validate::phone("phone", phone.as_deref()) {
+            Ok(v) => changes.phone = Some(v),
+            Err(e) => errors.push(e),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(ApiError::Validation(errors));
+    }
+    let user_id = user.id().to_owned();
+    let audit = AuditContext::from_request(&meta, Some(&user_id), state.clock.now_naive());
+    let own = usecase::write(&state, audit, move |uow| {
+        usecase::user::update_own(uow, &user_id, if_match.0, &changes)
+    })
+    .await?;
+    let version = own.user.version;
+    Ok(with_etag(
+        HttpResponse::Ok().json(MeResponse::new(own, &state)),
+        version,
+    ))
 }
 
 /// Change one's own password. Every other session (refresh tokens and access tokens

@@ -140,9 +140,10 @@ route_table! {
         "/api/v1/auth/logout" { post => auth::logout }
         "/api/v1/auth/password-reset" { post => auth::request_password_reset }
         "/api/v1/auth/set-password" { post => auth::set_password }
-        "/api/v1/me" { get => me::get_me }
+        "/api/v1/me" { get => me::get_me, patch => me::update_me }
         "/api/v1/me/password" { post => me::change_password }
         "/api/v1/me/notifications" { get => notification::list_my_notifications }
+        "/api/v1/me/notifications/read-all" { post => notification::read_all_notifications }
         "/api/v1/me/notifications/{id}/read" { post => notification::read_notification }
         "/api/v1/admin/outbox" { get => notification::list_outbox }
         "/api/v1/admin/outbox/{id}/retry" { post => notification::retry_outbox }
@@ -169,6 +170,7 @@ route_table! {
     ]
     pages: [
         "/set-password" { get => crate::pages::set_password::show, post => crate::pages::set_password::submit }
+        "/confirm-email" { get => crate::pages::confirm_email::show, post => crate::pages::confirm_email::submit }
     ]
     openapi: {
         info(

@@ -112,6 +112,30 @@ pub async fn read_notification(
 }
 
 #[derive(Debug, Serialize, ToSchema)]
+pub struct ReadAllResponse {
+    /// How many notifications were unread until now.
+    pub marked: usize,
+}
+
+/// Mark every one of the caller's notifications read.
+#[utoipa::path(post, path = "/api/v1/me/notifications/read-all", tag = "me",
+    security(("bearer" = [])),
+    responses((status = 200, body = ReadAllResponse), (status = 401, body = Problem)))]
+pub async fn read_all_notifications(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    meta: RequestMeta,
+) -> ApiResult<HttpResponse> {
+    let user_id = user.id().to_owned();
+    let audit = AuditContext::from_request(&meta, Some(&user_id), state.clock.now_naive());
+    let marked = usecase::write(&state, audit, move |uow| {
+        usecase::notification::mark_all_read(uow, &user_id)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(ReadAllResponse { marked }))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
 pub struct OutboxEntry {
     pub id: String,
     pub user_id: String,

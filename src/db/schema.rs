@@ -87,6 +87,19 @@ diesel::table! {
 }
 
 diesel::table! {
+    email_changes (id) {
+        id -> Text,
+        user_id -> Text,
+        new_email -> Text,
+        token_hash -> Text,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+        confirmed_at -> Nullable<Timestamp>,
+        ended_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
     experts (id) {
         id -> Text,
         user_id -> Text,
@@ -284,6 +297,7 @@ diesel::joinable!(team_leads -> experts (expert_id));
 diesel::joinable!(team_leads -> teams (team_code));
 diesel::joinable!(users -> schools (school_id));
 diesel::joinable!(notifications -> users (user_id));
+diesel::joinable!(email_changes -> users (user_id));
 diesel::joinable!(password_tokens -> users (user_id));
 diesel::joinable!(refresh_tokens -> users (user_id));
 
@@ -293,6 +307,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     course_grades,
     course_modes,
     courses,
+    email_changes,
     expert_districts,
     expert_extra_teams,
     expert_modes,

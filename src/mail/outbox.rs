@@ -31,6 +31,16 @@ pub enum Notice {
     PasswordReset { link: IssuedToken },
     /// 密码已修改.
     PasswordChanged { at: NaiveDateTime },
+    /// 确认新邮箱: the one-time confirmation link, mailed to the *new* address.
+    EmailConfirm {
+        new_email: String,
+        link: IssuedToken,
+    },
+    /// 邮箱更改申请: told to the old address when a change is asked for.
+    EmailChangeRequested {
+        new_email: String,
+        at: NaiveDateTime,
+    },
     /// 课程审核结果.
     CourseReviewed {
         title: String,
@@ -55,10 +65,21 @@ impl Notice {
             Notice::AccountCreated { .. } => "account_created",
             Notice::PasswordReset { .. } => "password_reset",
             Notice::PasswordChanged { .. } => "password_changed",
+            Notice::EmailConfirm { .. } => "email_confirm",
+            Notice::EmailChangeRequested { .. } => "email_change_requested",
             Notice::CourseReviewed { approved: true, .. } => "course_approved",
             Notice::CourseReviewed {
                 approved: false, ..
             } => "course_rejected",
+        }
+    }
+
+    /// Where the mail goes when not to the account's own address: a confirmation link goes
+    /// to the address being confirmed.
+    fn mail_to(&self) -> Option<&str> {
+        match self {
+            Notice::EmailConfirm { new_email, .. } => Some(new_email),
+            _ => None,
         }
     }
 
@@ -99,6 +120,19 @@ impl Notice {
             Notice::PasswordChanged { at } => {
                 extend(&mut public, json!({ "at": mail_time(*at, tz) }))
             }
+            Notice::EmailConfirm { new_email, link } => {
+                extend(
+                    &mut public,
+                    json!({ "new_email": new_email, "expires_at": mail_time(link.expires_at, tz) }),
+                );
+                secret = json!({
+                    "link": format!("{}/confirm-email?token={}", settings.public_url, link.token),
+                });
+            }
+            Notice::EmailChangeRequested { new_email, at } => extend(
+                &mut public,
+                json!({ "new_email": new_email, "at": mail_time(*at, tz) }),
+            ),
             Notice::CourseReviewed {
                 title, comment, at, ..
             } => {
@@ -127,7 +161,11 @@ pub fn notify(
     let (public, full) = notice.contexts(user, settings);
     let (subject, body) =
         render(kind, Channel::Inbox, &public).map_err(crate::error::ApiError::internal)?;
-    let email_to = user.email.clone().filter(|_| user.active);
+    let email_to = notice
+        .mail_to()
+        .map(str::to_owned)
+        .or_else(|| user.email.clone())
+        .filter(|_| user.active);
     let email_body = match &email_to {
         Some(_) => Some(
             render(kind, Channel::Email, &full)

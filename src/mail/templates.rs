@@ -10,7 +10,7 @@ use serde_json::Value;
 
 use crate::mail::MailError;
 
-pub const KINDS: [(&str, &str); 5] = [
+pub const KINDS: [(&str, &str); 7] = [
     (
         "account_created",
         include_str!("../../templates/mail/account_created.txt"),
@@ -22,6 +22,14 @@ pub const KINDS: [(&str, &str); 5] = [
     (
         "password_changed",
         include_str!("../../templates/mail/password_changed.txt"),
+    ),
+    (
+        "email_confirm",
+        include_str!("../../templates/mail/email_confirm.txt"),
+    ),
+    (
+        "email_change_requested",
+        include_str!("../../templates/mail/email_change_requested.txt"),
     ),
     (
         "course_approved",
@@ -106,7 +114,7 @@ mod tests {
         let context = json!({
             "name": "王秀兰", "login": "wang", "link": "https://x/set-password?token=T0K3N", "token": "T0K3N",
             "has_link": true, "expires_at": "2026年3月5日 09:00（Asia/Shanghai）", "at": "2026年3月2日 09:00（Asia/Shanghai）",
-            "title": "亲子沟通", "comment": "很好",
+            "title": "亲子沟通", "comment": "很好", "new_email": "new@example.cn",
         });
         for (kind, _) in KINDS {
             for channel in [Channel::Email, Channel::Inbox] {

@@ -2,6 +2,7 @@
 
 pub mod audit_event;
 pub mod course;
+pub mod email_change;
 pub mod expert;
 pub mod idempotency_key;
 pub mod job_run;

@@ -248,6 +248,21 @@ impl Notification {
         Ok(())
     }
 
+    /// Marks every unread notification of `user_id` read; how many there were.
+    pub fn mark_all_read(
+        conn: &mut DbConnection,
+        user_id: &str,
+        now: NaiveDateTime,
+    ) -> QueryResult<usize> {
+        diesel::update(
+            notifications::table
+                .filter(notifications::user_id.eq(user_id))
+                .filter(notifications::read_at.is_null()),
+        )
+        .set(notifications::read_at.eq(now))
+        .execute(conn)
+    }
+
     /// The outbox for admins, newest first, by delivery status.
     pub fn outbox(
         conn: &mut DbConnection,

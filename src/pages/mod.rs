@@ -4,6 +4,7 @@
 //! (their URLs carry one-time tokens) and a strict Content-Security-Policy that allows only
 //! the page's own stylesheet (by its hash) and forms posted back to this service.
 
+pub mod confirm_email;
 pub mod set_password;
 
 use std::sync::LazyLock;
@@ -20,7 +21,7 @@ use crate::error::ApiError;
 
 const STYLE: &str = include_str!("../../templates/pages/page.css");
 
-const TEMPLATES: [(&str, &str); 3] = [
+const TEMPLATES: [(&str, &str); 4] = [
     (
         "layout.html",
         include_str!("../../templates/pages/layout.html"),
@@ -28,6 +29,10 @@ const TEMPLATES: [(&str, &str); 3] = [
     (
         "message.html",
         include_str!("../../templates/pages/message.html"),
+    ),
+    (
+        "confirm_email.html",
+        include_str!("../../templates/pages/confirm_email.html"),
     ),
     (
         "set_password.html",

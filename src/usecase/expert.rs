@@ -21,6 +21,7 @@ use crate::models::expert::{
 };
 use crate::models::team_lead::TeamLead;
 use crate::models::user::{NewUser, User};
+use crate::usecase::email::{self, Requester};
 use crate::usecase::{Transition, Uow};
 
 /// Everything needed to enter one expert: account, profile, starting status.
@@ -357,7 +358,16 @@ pub fn update_profile(
         ));
     }
     Expert::replace_sets(uow.conn, id, &sets_of(&after))?;
-    User::set_contact(uow.conn, &record.expert.user_id, email, phone, now)?;
+    if let Some(address) = email {
+        // The expert's own new address waits for its confirmation; the office's is set.
+        let requester = if actor.is_admin() {
+            Requester::Office
+        } else {
+            Requester::Owner
+        };
+        email::change(uow, requester, &record.expert.user_id, address.as_deref())?;
+    }
+    User::set_contact(uow.conn, &record.expert.user_id, None, phone, now)?;
     let ended = TeamLead::remove_for_expert(uow.conn, id, &after.teams())?;
     if !ended.is_empty() {
         uow.record(

@@ -5,6 +5,7 @@
 //! outbox rows commit together or not at all.
 
 pub mod course;
+pub mod email;
 pub mod expert;
 pub mod membership;
 pub mod notification;

@@ -18,6 +18,12 @@ pub fn mark_read(uow: &mut Uow<'_>, user_id: &str, id: &str) -> ApiResult<Notifi
         .ok_or_else(|| ApiError::internal("notification vanished"))
 }
 
+/// Marks every unread notification of the caller read; how many there were.
+pub fn mark_all_read(uow: &mut Uow<'_>, user_id: &str) -> ApiResult<usize> {
+    let now = uow.now();
+    Ok(Notification::mark_all_read(uow.conn, user_id, now)?)
+}
+
 /// Puts a dead message back in the queue with fresh attempts (the office).
 pub fn retry(uow: &mut Uow<'_>, id: &str) -> ApiResult<Notification> {
     let current = Notification::find(uow.conn, id)?

@@ -1,17 +1,21 @@
 //! Login accounts (the office's side): creating them, editing and (de)activating them, and
 //! issuing set-password links.
 
+use chrono::NaiveDateTime;
 use serde_json::json;
 
 use crate::auth::account::{IssuedToken, issue_set_password_token, provision};
+use crate::db::DbConnection;
+use crate::domain::role::Role;
 use crate::domain::roster::ExpertStatus;
 use crate::error::{ApiError, ApiResult};
 use crate::mail::outbox::Notice;
+use crate::models::email_change::EmailChange;
 use crate::models::expert::Expert;
 use crate::models::refresh_token::RefreshToken;
 use crate::models::school::School;
 use crate::models::user::{NewUser, User, UserChanges};
-use crate::usecase::Uow;
+use crate::usecase::{Uow, email};
 
 /// Creates an account (admin or school; experts come with their profile) and tells its
 /// owner. Returns the account and the one-time set-password token, if one was issued.
@@ -98,6 +102,10 @@ pub fn update(
     if deactivating {
         RefreshToken::revoke_all_for_user(uow.conn, id, now)?;
     }
+    if changes.email.is_some() {
+        // The office set the address: an owner's earlier request for another one is void.
+        EmailChange::end_open(uow.conn, id, now)?;
+    }
     let action = if deactivating {
         "user.deactivated"
     } else if reactivating {
@@ -138,4 +146,94 @@ pub fn reset_password(uow: &mut Uow<'_>, id: &str) -> ApiResult<IssuedToken> {
         json!({}),
     )?;
     Ok(issued)
+}
+
+/// One's own account as `/me` shows it: the account, the caller's expert profile (expert
+/// accounts) and an address waiting for its confirmation.
+pub struct OwnAccount {
+    pub user: User,
+    pub expert_id: Option<String>,
+    pub pending_email: Option<EmailChange>,
+}
+
+impl OwnAccount {
+    pub fn load(conn: &mut DbConnection, user: User, now: NaiveDateTime) -> ApiResult<Self> {
+        let expert_id = Expert::find_by_user(conn, &user.id)?.map(|e| e.id);
+        let pending_email = EmailChange::open_for_user(conn, &user.id, now)?;
+        Ok(Self {
+            user,
+            expert_id,
+            pending_email,
+        })
+    }
+}
+
+/// What the owner may change of their own account: name, phone and email (`Some(None)`
+/// clears one). An email other than the current one waits for its confirmation, unless the
+/// owner is an admin.
+#[derive(Debug, Clone, Default)]
+pub struct OwnChanges {
+    pub display_name: Option<String>,
+    pub email: Option<Option<String>>,
+    pub phone: Option<Option<String>>,
+}
+
+/// Edits the caller's own account at the version they read (`If-Match`), or the current
+/// one. An edit that changes nothing leaves the version as it was.
+pub fn update_own(
+    uow: &mut Uow<'_>,
+    user_id: &str,
+    if_match: Option<i32>,
+    changes: &OwnChanges,
+) -> ApiResult<OwnAccount> {
+    let current =
+        User::find(uow.conn, user_id)?.ok_or_else(|| ApiError::not_found("no such user"))?;
+    if let Some(expected) = if_match
+        && expected != current.version
+    {
+        return Err(ApiError::version_mismatch(
+            "user",
+            current.version,
+            expected,
+        ));
+    }
+    let direct = UserChanges {
+        display_name: changes
+            .display_name
+            .clone()
+            .filter(|name| *name != current.display_name),
+        phone: changes
+            .phone
+            .clone()
+            .filter(|phone| *phone != current.phone),
+        ..UserChanges::default()
+    };
+    let now = uow.now();
+    let mut fields = touched(&direct);
+    if !fields.is_empty() && !User::update(uow.conn, user_id, current.version, &direct, now, false)?
+    {
+        return Err(ApiError::changed_meanwhile("user"));
+    }
+    if let Some(address) = &changes.email {
+        let requester = if current.role == Role::Admin.as_str() {
+            email::Requester::Office
+        } else {
+            email::Requester::Owner
+        };
+        match email::change(uow, requester, user_id, address.as_deref())? {
+            email::EmailOutcome::Unchanged => {}
+            email::EmailOutcome::Set => fields.push("email"),
+            email::EmailOutcome::Pending => fields.push("email_requested"),
+        }
+    }
+    if !fields.is_empty() {
+        uow.record(
+            "user.updated_own",
+            "user",
+            Some(user_id),
+            json!({ "changes": fields }),
+        )?;
+    }
+    let user = User::find(uow.conn, user_id)?.ok_or_else(|| ApiError::internal("user vanished"))?;
+    OwnAccount::load(uow.conn, user, now)
 }

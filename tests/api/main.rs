@@ -15,6 +15,7 @@ mod experts;
 mod idempotency;
 mod jobs;
 mod matrix;
+mod me;
 mod notifications;
 mod openapi;
 mod pages;

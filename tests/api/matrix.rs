@@ -80,8 +80,10 @@ static ROWS: &[Row] = &[
     own("POST",  "/api/v1/auth/password-reset", Json(reset_body),              [202, 202, 202, 202, 202]),
     own("POST",  "/api/v1/auth/set-password", Json(set_password_body),         [401, 401, 401, 401, 401]),
     row("GET",   "/api/v1/me", Empty,                                          [401, 200, 200, 200, 200]),
+    own("PATCH", "/api/v1/me", Json(own_phone),                                [401, 200, 200, 200, 200]),
     own("POST",  "/api/v1/me/password", Json(change_password_body),            [401, 200, 200, 200, 200]),
     row("GET",   "/api/v1/me/notifications", Empty,                            [401, 200, 200, 200, 200]),
+    own("POST",  "/api/v1/me/notifications/read-all", Empty,                   [401, 200, 200, 200, 200]),
     row("POST",  "/api/v1/me/notifications/{plain_notice}/read", Empty,        [401, 404, 404, 200, 404]),
     row("POST",  "/api/v1/me/notifications/{outsider_notice}/read", Empty,     [401, 404, 404, 404, 404]),
     row("GET",   "/api/v1/admin/outbox", Empty,                                [401, 200, 403, 403, 403]),
@@ -127,6 +129,8 @@ static ROWS: &[Row] = &[
     // Pages: whoever holds the link's token may use it; a bearer token changes nothing.
     own("GET",   "/set-password?token=not-a-token", Empty,                     [404, 404, 404, 404, 404]),
     own("POST",  "/set-password", Form(BOGUS_SET_PASSWORD_FORM),               [404, 404, 404, 404, 404]),
+    own("GET",   "/confirm-email?token=not-a-token", Empty,                    [404, 404, 404, 404, 404]),
+    own("POST",  "/confirm-email", Form("token=not-a-token"),                  [404, 404, 404, 404, 404]),
 ];
 
 const BOGUS_SET_PASSWORD_FORM: &str =
@@ -136,6 +140,9 @@ const IMPORT_CSV: &str = include_str!("../../api_docs/experts_sample.csv");
 
 fn login_body() -> Value {
     json!({ "login": "plain", "password": PASSWORD })
+}
+fn own_phone() -> Value {
+    json!({ "phone": "13700000000" })
 }
 fn bogus_refresh() -> Value {
     json!({ "refresh_token": "not-a-token" })
