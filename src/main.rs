@@ -48,6 +48,10 @@ enum Command {
         /// Check the file only; create nothing.
         #[arg(long)]
         dry_run: bool,
+        /// Create rows that look like an expert already on the roster (same name and phone,
+        /// or same name and birth year) under their new login anyway.
+        #[arg(long)]
+        confirm_duplicates: bool,
     },
     /// Print the OpenAPI document.
     Openapi,
@@ -81,7 +85,18 @@ fn main() -> anyhow::Result<()> {
             db::run_migrations(&mut conn).map_err(|e| anyhow::anyhow!(e))?;
             seed_demo(&mut conn, &settings)
         }
-        Command::ImportExperts { file, dry_run } => import_experts(&settings, &file, dry_run),
+        Command::ImportExperts {
+            file,
+            dry_run,
+            confirm_duplicates,
+        } => import_experts(
+            &settings,
+            &file,
+            guanai::usecase::roster::ImportOptions {
+                dry_run,
+                confirm_duplicates,
+            },
+        ),
         Command::Openapi => {
             println!("{}", guanai::api::ApiDoc::openapi().to_pretty_json()?);
             Ok(())
@@ -127,7 +142,7 @@ fn seed_demo(conn: &mut db::DbConnection, settings: &Settings) -> anyhow::Result
 fn import_experts(
     settings: &Settings,
     file: &std::path::Path,
-    dry_run: bool,
+    options: guanai::usecase::roster::ImportOptions,
 ) -> anyhow::Result<()> {
     use chrono::Datelike as _;
     let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
@@ -138,7 +153,7 @@ fn import_experts(
     let year = SystemClock.now().with_timezone(&tz).year();
     let audit = guanai::audit::AuditContext::system(now);
     let result = guanai::usecase::Uow::within(&mut conn, settings, audit, |uow| {
-        guanai::usecase::roster::import(uow, &bytes, dry_run, year)
+        guanai::usecase::roster::import(uow, &bytes, options, year)
     });
     match result {
         Ok(report) => {
@@ -147,15 +162,34 @@ fn import_experts(
             } else {
                 "created"
             };
-            println!("{verb} {} expert(s)", report.created);
+            println!(
+                "{verb} {} expert(s), {} {}, {} unchanged",
+                report.created,
+                if report.dry_run {
+                    "would update"
+                } else {
+                    "updated"
+                },
+                report.updated,
+                report.unchanged
+            );
             for expert in report.experts {
+                let outcome = serde_json::to_value(expert.outcome)
+                    .ok()
+                    .and_then(|v| v.as_str().map(str::to_owned))
+                    .unwrap_or_default();
+                let note = if expert.status_ignored {
+                    "  (status column ignored: membership moves only by its own steps)"
+                } else {
+                    ""
+                };
                 match expert.set_password_token {
                     Some(token) => println!(
-                        "  line {:>4}  {}  {}  set-password token: {token}",
+                        "  line {:>4}  {outcome:<9}  {}  {}  set-password token: {token}",
                         expert.line, expert.login, expert.name
                     ),
                     None => println!(
-                        "  line {:>4}  {}  {}",
+                        "  line {:>4}  {outcome:<9}  {}  {}{note}",
                         expert.line, expert.login, expert.name
                     ),
                 }

@@ -24,19 +24,27 @@ use crate::usecase::{self, Answer};
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct ImportQuery {
-    /// Check the file only; create nothing.
+    /// Check the file only; write nothing.
     #[serde(default)]
     pub dry_run: bool,
+    /// Create rows that look like an expert already on the roster (same name and phone, or
+    /// same name and birth year) under their new login anyway.
+    #[serde(default)]
+    pub confirm_duplicates: bool,
 }
 
 /// Import the roster from CSV (admin; `text/csv`, at most 5 MiB). All rows or none: a bad
-/// row (`errors[].field` is `rows[LINE].COLUMN`) imports nothing. New accounts have no
-/// password; the report carries each one-time set-password token once.
+/// row (`errors[].field` is `rows[LINE].COLUMN`) imports nothing. A row whose `login`
+/// exists updates that expert's profile and contact — never their membership status; a new
+/// login creates an expert with an account without password (the report carries each
+/// one-time set-password token once). A new row that looks like an expert already on the
+/// roster (same name and phone, or same name and birth year) refuses the import
+/// (`possible_duplicate`) unless `confirm_duplicates=true`.
 #[utoipa::path(post, path = "/api/v1/experts/import", tag = "experts", params(ImportQuery),
     request_body(content = String, content_type = "text/csv", description = "the roster; see api_docs/experts_sample.csv"),
     security(("bearer" = [])),
-    responses((status = 200, body = ImportReport, description = "dry run: what would be created"),
-        (status = 201, body = ImportReport), (status = 413, body = Problem), (status = 415, body = Problem),
+    responses((status = 200, body = ImportReport, description = "dry run: what would be created and updated"),
+        (status = 201, body = ImportReport, description = "at least one expert was created (200 when the file only updated)"), (status = 413, body = Problem), (status = 415, body = Problem),
         (status = 422, body = Problem, description = "every bad row and column")))]
 pub async fn import_experts(
     state: web::Data<AppState>,
@@ -46,14 +54,18 @@ pub async fn import_experts(
     query: web::Query<ImportQuery>,
     CsvBody(bytes): CsvBody,
 ) -> ApiResult<HttpResponse> {
-    let dry_run = query.dry_run;
+    let options = usecase::roster::ImportOptions {
+        dry_run: query.dry_run,
+        confirm_duplicates: query.confirm_duplicates,
+    };
+    let dry_run = options.dry_run;
     let now = state.clock.now_naive();
     let audit = AuditContext::from_request(&meta, Some(admin.id()), now);
     let year = crate::api::expert::current_year(&state);
     usecase::answer(&state, audit, idem, move |uow| {
-        let report = usecase::roster::import(uow, &bytes, dry_run, year)?;
+        let report = usecase::roster::import(uow, &bytes, options, year)?;
         Ok(Answer {
-            status: if dry_run {
+            status: if dry_run || report.created == 0 {
                 StatusCode::OK
             } else {
                 StatusCode::CREATED

@@ -43,7 +43,8 @@ pub struct ImportRow {
     pub profile: Profile,
     pub phone: Option<String>,
     pub email: Option<String>,
-    pub status: ExpertStatus,
+    /// The membership a new expert starts in (default `active`); ignored for an existing one.
+    pub status: Option<ExpertStatus>,
 }
 
 /// A problem at a line and column, reported as field `rows[LINE].COLUMN`.
@@ -359,7 +360,7 @@ fn parse_row(
             profile,
             phone,
             email,
-            status: status.unwrap_or(ExpertStatus::Active),
+            status,
         }),
         _ => Err(errors),
     }
@@ -433,7 +434,7 @@ mod tests {
         assert_eq!(row.profile.rest_weekdays, [6, 7]);
         assert_eq!(row.profile.primary_team, "family_education");
         assert_eq!(row.profile.extra_teams, ["reading"]);
-        assert_eq!(row.status, ExpertStatus::Active);
+        assert_eq!(row.status, None);
         assert_eq!(row.profile.max_per_week, 3);
     }
 
@@ -475,7 +476,7 @@ mod tests {
                 profile: &r.profile,
                 phone: r.phone.as_deref(),
                 email: r.email.as_deref(),
-                status: r.status,
+                status: r.status.unwrap_or(ExpertStatus::Active),
             })
             .collect();
         let bytes = write(&export).unwrap();

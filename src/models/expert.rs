@@ -304,6 +304,14 @@ impl Expert {
     }
 
     /// Every expert in creation order (export).
+    /// Experts of exactly this name (the import's look-alike check).
+    pub fn with_name(conn: &mut DbConnection, name: &str) -> QueryResult<Vec<Expert>> {
+        experts::table
+            .filter(experts::name.eq(name))
+            .select(Expert::as_select())
+            .load(conn)
+    }
+
     pub fn all(conn: &mut DbConnection) -> QueryResult<Vec<Expert>> {
         experts::table
             .order((experts::created_at.asc(), experts::id.asc()))

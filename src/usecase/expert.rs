@@ -237,6 +237,27 @@ impl ProfilePatch {
         fields
     }
 
+    /// A patch that makes the profile `p` in full (the roster import's update of a row).
+    pub fn replacing(p: Profile) -> ProfilePatch {
+        ProfilePatch {
+            name: Some(p.name),
+            gender: Some(p.gender),
+            birth_year: Some(p.birth_year),
+            category: Some(p.category),
+            former_post: Some(p.former_post),
+            former_org: Some(p.former_org),
+            districts: Some(p.districts),
+            primary_team: Some(p.primary_team),
+            extra_teams: Some(p.extra_teams),
+            specialties: Some(p.specialties),
+            bio: Some(p.bio),
+            modes: Some(p.modes),
+            max_per_week: Some(p.max_per_week),
+            max_per_month: Some(p.max_per_month),
+            rest_weekdays: Some(p.rest_weekdays),
+        }
+    }
+
     pub fn apply(self, mut p: Profile) -> Profile {
         p.name = self.name.unwrap_or(p.name);
         p.gender = self.gender.unwrap_or(p.gender);
@@ -344,6 +365,24 @@ pub fn update_profile(
         .map_err(ApiError::Validation)?;
     let expected = if_match.unwrap_or(record.expert.version);
     let now = uow.now();
+    let user = record.user.as_ref();
+    let email_changes = email
+        .as_ref()
+        .is_some_and(|e| user.is_none_or(|u| u.email != *e));
+    let phone_changes = phone
+        .as_ref()
+        .is_some_and(|p| user.is_none_or(|u| u.phone != *p));
+    if before == after && !email_changes && !phone_changes {
+        // Nothing changes: nothing is written, and the version stays.
+        if expected != record.expert.version {
+            return Err(ApiError::version_mismatch(
+                "expert",
+                record.expert.version,
+                expected,
+            ));
+        }
+        return Ok(record);
+    }
     if !Expert::update(
         uow.conn,
         id,
@@ -358,7 +397,7 @@ pub fn update_profile(
         ));
     }
     Expert::replace_sets(uow.conn, id, &sets_of(&after))?;
-    if let Some(address) = email {
+    if let Some(address) = email.filter(|_| email_changes) {
         // The expert's own new address waits for its confirmation; the office's is set.
         let requester = if actor.is_admin() {
             Requester::Office
@@ -367,7 +406,13 @@ pub fn update_profile(
         };
         email::change(uow, requester, &record.expert.user_id, address.as_deref())?;
     }
-    User::set_contact(uow.conn, &record.expert.user_id, None, phone, now)?;
+    User::set_contact(
+        uow.conn,
+        &record.expert.user_id,
+        None,
+        phone.filter(|_| phone_changes),
+        now,
+    )?;
     let ended = TeamLead::remove_for_expert(uow.conn, id, &after.teams())?;
     if !ended.is_empty() {
         uow.record(

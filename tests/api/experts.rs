@@ -653,3 +653,33 @@ async fn a_suspended_expert_reads_but_changes_nothing() {
         "nothing changed"
     );
 }
+
+#[actix_web::test]
+async fn an_edit_that_changes_nothing_keeps_the_version_and_writes_no_audit_row() {
+    let app = TestApp::new().await;
+    let wu = app.expert("wu", "reading", ExpertStatus::Active);
+    let (as_wu, _) = app.tokens("wu").await;
+    let path = format!("/api/v1/experts/{}", wu.id);
+    let before = app.get(&path, &as_wu).await.assert_status(200).clone();
+
+    let same = app
+        .patch(
+            &path,
+            &as_wu,
+            None,
+            json!({ "bio": before["bio"], "phone": before["phone"], "email": before["email"] }),
+        )
+        .await;
+    assert_eq!(same.assert_status(200)["version"], before["version"]);
+    assert!(app.audit_actions("expert.updated").is_empty());
+
+    // A stale If-Match is still a stale If-Match.
+    app.patch(
+        &path,
+        &as_wu,
+        Some("\"0\""),
+        json!({ "bio": before["bio"] }),
+    )
+    .await
+    .assert_problem(412, "version_mismatch");
+}

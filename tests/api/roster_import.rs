@@ -70,7 +70,7 @@ async fn the_sample_file_imports_with_one_time_tokens() {
 async fn one_bad_row_imports_nothing_and_every_problem_is_listed() {
     let app = TestApp::new().await;
     let (_, admin) = app.admin().await;
-    app.expert("taken.login", "reading", ExpertStatus::Active);
+    app.school_account("taken.login");
     let before = expert_count(&app);
     let file = "login,name,category,primary_team,birth_year\n\
                 good.one,甲,老干部,reading,1950\n\
@@ -98,7 +98,8 @@ async fn one_bad_row_imports_nothing_and_every_problem_is_listed() {
     );
     assert_eq!(expert_count(&app), before);
 
-    // With the bad row fixed, the taken login is still refused, and still nothing is written.
+    // With the bad row fixed, the login of a school account is still refused (it is not an
+    // expert to update), and still nothing is written.
     let file = file.replace(
         "bad.one,丙,宇航员,天文,不详",
         "bad.one,丙,老专家,reading,1950",
@@ -291,4 +292,164 @@ async fn a_file_saved_by_excel_on_chinese_windows_imports() {
         .await;
     garbage.assert_problem(422, "validation_failed");
     assert_eq!(garbage.body["errors"][0]["code"], "invalid_encoding");
+}
+
+/// The office's full view of the expert with `login`.
+async fn expert_by_login(app: &TestApp, admin: &str, login: &str) -> serde_json::Value {
+    let list = app.get("/api/v1/experts?limit=100", admin).await;
+    list.assert_status(200)["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["login"] == login)
+        .cloned()
+        .unwrap_or_else(|| panic!("no expert {login}"))
+}
+
+/// `SAMPLE` as an import creates it, then exported: (app, admin token, the export's text).
+async fn imported_and_exported() -> (TestApp, String, String) {
+    let app = TestApp::new().await;
+    let (_, admin) = app.admin().await;
+    app.call(csv_request("/api/v1/experts/import", &admin, SAMPLE))
+        .await
+        .assert_status(201);
+    let export = app.get("/api/v1/experts/export.csv", &admin).await;
+    let text = export.body.as_str().unwrap().to_owned();
+    (app, admin, text)
+}
+
+#[actix_web::test]
+async fn reimporting_the_export_changes_nothing_and_an_edited_row_updates_its_expert() {
+    let (app, admin, export) = imported_and_exported().await;
+
+    let again = app
+        .call(csv_request("/api/v1/experts/import", &admin, &export))
+        .await;
+    let body = again.assert_status(200);
+    assert_eq!(
+        (&body["created"], &body["updated"], &body["unchanged"]),
+        (&json!(0), &json!(0), &json!(3))
+    );
+    let versions_before = expert_by_login(&app, &admin, "chen.yuzhen").await["version"].clone();
+
+    // The office edits two cells in Excel and re-imports the whole file.
+    let edited = export
+        .replace(
+            "国家二级心理咨询师。",
+            "国家二级心理咨询师，擅长青春期辅导。",
+        )
+        .replace(",13800000002,", ",13900000002,");
+    let dry = app
+        .call(csv_request(
+            "/api/v1/experts/import?dry_run=true",
+            &admin,
+            &edited,
+        ))
+        .await;
+    let body = dry.assert_status(200);
+    assert_eq!(
+        (&body["updated"], &body["unchanged"]),
+        (&json!(2), &json!(1))
+    );
+    assert_eq!(
+        expert_by_login(&app, &admin, "chen.yuzhen").await["version"],
+        versions_before,
+        "a dry run writes nothing"
+    );
+
+    let applied = app
+        .call(csv_request("/api/v1/experts/import", &admin, &edited))
+        .await;
+    let body = applied.assert_status(200);
+    assert_eq!((&body["created"], &body["updated"]), (&json!(0), &json!(2)));
+    let outcomes: Vec<&str> = body["experts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["outcome"].as_str().unwrap())
+        .collect();
+    assert_eq!(outcomes, ["unchanged", "updated", "updated"]);
+    assert!(body["experts"][1]["set_password_token"].is_null());
+    let chen = &expert_by_login(&app, &admin, "chen.yuzhen").await;
+    assert_eq!(chen["bio"], "国家二级心理咨询师，擅长青春期辅导。");
+    let zhao = &expert_by_login(&app, &admin, "zhao.deming").await;
+    assert_eq!(zhao["phone"], "13900000002");
+    assert_eq!(expert_count(&app), 3);
+}
+
+#[actix_web::test]
+async fn the_import_never_moves_membership_status() {
+    let (app, admin, export) = imported_and_exported().await;
+    // 陈玉珍 is a candidate; the file says she has left.
+    let edited = export.replace(
+        ",chen.yuzhen@example.cn,candidate",
+        ",chen.yuzhen@example.cn,exited",
+    );
+    let response = app
+        .call(csv_request("/api/v1/experts/import", &admin, &edited))
+        .await;
+    let body = response.assert_status(200);
+    let chen = body["experts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["login"] == "chen.yuzhen")
+        .unwrap()
+        .clone();
+    assert_eq!(chen["status_ignored"], true);
+    assert_eq!(chen["outcome"], "unchanged");
+    let id = chen["expert_id"].as_str().unwrap();
+    let expert = app.get(&format!("/api/v1/experts/{id}"), &admin).await;
+    assert_eq!(expert.body["status"], "candidate");
+    let history = app
+        .get(&format!("/api/v1/experts/{id}/history"), &admin)
+        .await;
+    assert_eq!(
+        history.body["items"].as_array().unwrap().len(),
+        1,
+        "only the entry"
+    );
+}
+
+#[actix_web::test]
+async fn a_new_login_for_someone_already_on_the_roster_needs_confirmation() {
+    let (app, admin, _) = imported_and_exported().await;
+    let before = expert_count(&app);
+    // Same name and birth year as chen.yuzhen; same name and phone as wang.xiulan.
+    let file = "login,name,category,primary_team,birth_year,phone\n\
+                chen.yz2,陈玉珍,老专家,mental_health,1955,\n\
+                wang.xl2,王秀兰,老教师,family_education,,13800000001\n\
+                other.chen,陈玉珍,老专家,mental_health,1960,13700000000\n";
+
+    let refused = app
+        .call(csv_request("/api/v1/experts/import", &admin, file))
+        .await;
+    refused.assert_problem(422, "validation_failed");
+    let errors = refused.body["errors"].as_array().unwrap().clone();
+    assert_eq!(errors.len(), 2, "{errors:?}");
+    assert_eq!(errors[0]["field"], "rows[2].login");
+    assert_eq!(errors[0]["code"], "possible_duplicate");
+    let message = errors[0]["message"].as_str().unwrap();
+    assert!(
+        message.contains("chen.yz2") && message.contains("chen.yuzhen"),
+        "{message}"
+    );
+    assert_eq!(errors[1]["field"], "rows[3].login");
+    assert!(
+        errors[1]["message"]
+            .as_str()
+            .unwrap()
+            .contains("wang.xiulan")
+    );
+    assert_eq!(expert_count(&app), before);
+
+    let confirmed = app
+        .call(csv_request(
+            "/api/v1/experts/import?confirm_duplicates=true",
+            &admin,
+            file,
+        ))
+        .await;
+    assert_eq!(confirmed.assert_status(201)["created"], 3);
+    assert_eq!(expert_count(&app), before + 3);
 }
