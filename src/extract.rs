@@ -98,28 +98,81 @@ impl FromRequest for CsvBody {
     }
 }
 
-/// Deserializes a JSON document, telling syntax errors (400) from field errors (422).
+/// Deserializes a JSON document, telling syntax errors (400) from field errors (422). Every
+/// string in it is NFC-normalized first, and one holding a control (other than a line
+/// break or tab), zero-width or direction-override character is a 422
+/// `invalid_characters` naming its path — except secrets (passwords, tokens), which are
+/// taken exactly as sent. Single-line fields refuse line breaks where they are checked.
 pub fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
-    let mut deserializer = serde_json::Deserializer::from_slice(body);
-    let value = serde_path_to_error::deserialize(&mut deserializer).map_err(|err| {
-        use serde_json::error::Category;
-        let path = err.path().to_string();
-        let inner = err.into_inner();
-        match inner.classify() {
-            Category::Data => ApiError::Validation(vec![field_error(&path, &inner.to_string())]),
-            Category::Syntax | Category::Eof | Category::Io => ApiError::bad_request(
+    let mut value: serde_json::Value = serde_json::from_slice(body).map_err(|err| {
+        if err.is_data() {
+            ApiError::Validation(vec![field_error("", &err.to_string())])
+        } else if err.line() > 0 && err.to_string().contains("trailing characters") {
+            ApiError::bad_request(
                 "malformed_json",
-                format!("the body is not valid JSON: {inner}"),
-            ),
+                "the body has trailing characters after the JSON value",
+            )
+        } else {
+            ApiError::bad_request(
+                "malformed_json",
+                format!("the body is not valid JSON: {err}"),
+            )
         }
     })?;
-    deserializer.end().map_err(|_| {
-        ApiError::bad_request(
-            "malformed_json",
-            "the body has trailing characters after the JSON value",
-        )
-    })?;
-    Ok(value)
+    let mut errors = Vec::new();
+    clean_strings(&mut value, "", &mut errors);
+    if !errors.is_empty() {
+        return Err(ApiError::Validation(errors));
+    }
+    serde_path_to_error::deserialize(value).map_err(|err| {
+        let path = err.path().to_string();
+        ApiError::Validation(vec![field_error(&path, &err.into_inner().to_string())])
+    })
+}
+
+/// Keys whose strings are secrets, never normalized or refused.
+const SECRET_KEYS: [&str; 6] = [
+    "password",
+    "old_password",
+    "new_password",
+    "initial_password",
+    "token",
+    "refresh_token",
+];
+
+/// NFC-normalizes every string of `value` in place and records those holding refused
+/// characters, by path (`reason`, `slots[1].note`).
+fn clean_strings(value: &mut serde_json::Value, path: &str, errors: &mut Vec<FieldError>) {
+    use serde_json::Value;
+    match value {
+        Value::String(text) => {
+            let normalized = crate::domain::text::nfc(text).into_owned();
+            let field = if path.is_empty() { "body" } else { path };
+            if let Err(e) = crate::domain::text::check(field, &normalized, true) {
+                errors.push(e);
+            }
+            *text = normalized;
+        }
+        Value::Array(items) => {
+            for (i, item) in items.iter_mut().enumerate() {
+                clean_strings(item, &format!("{path}[{i}]"), errors);
+            }
+        }
+        Value::Object(map) => {
+            for (key, item) in map.iter_mut() {
+                if SECRET_KEYS.contains(&key.as_str()) {
+                    continue;
+                }
+                let child = if path.is_empty() {
+                    key.clone()
+                } else {
+                    format!("{path}.{key}")
+                };
+                clean_strings(item, &child, errors);
+            }
+        }
+        Value::Null | Value::Bool(_) | Value::Number(_) => {}
+    }
 }
 
 /// Turns serde's message into a field error: its own field for a missing or unknown

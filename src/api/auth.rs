@@ -84,7 +84,7 @@ pub async fn login(
     meta: RequestMeta,
     ApiJson(body): ApiJson<LoginRequest>,
 ) -> ApiResult<HttpResponse> {
-    let login = body.login.trim().to_lowercase();
+    let login = crate::domain::text::login_form(&body.login);
     if login.is_empty() || body.password.is_empty() {
         return Err(invalid_credentials());
     }
@@ -295,7 +295,7 @@ pub async fn request_password_reset(
     meta: RequestMeta,
     ApiJson(body): ApiJson<PasswordResetRequest>,
 ) -> ApiResult<HttpResponse> {
-    let login = body.login.trim().to_lowercase();
+    let login = crate::domain::text::login_form(&body.login);
     if login.is_empty() {
         return Err(ApiError::invalid(
             "login",

@@ -544,8 +544,8 @@ pub async fn change_expert_status(
     ApiJson(body): ApiJson<ChangeStatusRequest>,
 ) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
-    let reason =
-        validate::text("reason", &body.reason, 500).map_err(|e| ApiError::Validation(vec![e]))?;
+    let reason = validate::multiline("reason", &body.reason, 500)
+        .map_err(|e| ApiError::Validation(vec![e]))?;
     let now = state.clock.now_naive();
     let audit = AuditContext::from_request(&meta, Some(admin.id()), now);
     let to = body.to;

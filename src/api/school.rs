@@ -119,7 +119,10 @@ pub async fn create_school(
     let mut errors = Vec::new();
     let name = keep(&mut errors, validate::text("name", &body.name, 100));
     let district = keep(&mut errors, validate::text("district", &body.district, 50));
-    let address = keep(&mut errors, validate::text("address", &body.address, 200));
+    let address = keep(
+        &mut errors,
+        validate::multiline("address", &body.address, 200),
+    );
     let contact = keep(
         &mut errors,
         validate::text("contact_person", &body.contact_person, 50),
@@ -275,7 +278,7 @@ pub async fn update_school(
         address: body
             .address
             .as_deref()
-            .and_then(|v| keep(&mut errors, validate::text("address", v, 200))),
+            .and_then(|v| keep(&mut errors, validate::multiline("address", v, 200))),
         contact_person: body
             .contact_person
             .as_deref()

@@ -86,6 +86,11 @@ pub fn run_migrations(conn: &mut DbConnection) -> Result<usize, MigrationError> 
         DbConnection::Postgresql(c) => c.run_pending_migrations(POSTGRES_MIGRATIONS)?.len(),
         DbConnection::Sqlite(c) => c.run_pending_migrations(SQLITE_MIGRATIONS)?.len(),
     };
+    // The one data step SQL cannot do: login names stored before they were normalized.
+    let renamed = crate::models::user::normalize_logins(conn)?;
+    if renamed > 0 {
+        tracing::info!(renamed, "login names normalized (NFKC, lower case)");
+    }
     Ok(applied)
 }
 

@@ -2,6 +2,7 @@
 
 use crate::domain::coded::coded_enum;
 use crate::domain::roster::{Audience, CourseStatus, GradeBand, Mode};
+use crate::domain::text;
 use crate::domain::transition::Machine;
 use crate::error::FieldError;
 
@@ -89,9 +90,15 @@ impl CourseDraft {
     pub fn normalized(mut self) -> Result<CourseDraft, Vec<FieldError>> {
         let mut errors = Vec::new();
         self.team = self.team.trim().to_owned();
-        self.title = self.title.trim().to_owned();
-        self.description = self.description.trim().to_owned();
-        self.outline = self.outline.trim().to_owned();
+        let mut clean = |field: &str, value: &str, multiline: bool| {
+            text::clean(field, value, multiline).unwrap_or_else(|e| {
+                errors.push(e);
+                value.trim().to_owned()
+            })
+        };
+        self.title = clean("title", &self.title, false);
+        self.description = clean("description", &self.description, true);
+        self.outline = clean("outline", &self.outline, true);
         self.audiences.sort();
         self.audiences.dedup();
         self.grade_bands.sort();

@@ -8,6 +8,7 @@ pub mod profile;
 pub mod role;
 pub mod roster;
 pub mod roster_csv;
+pub mod text;
 pub mod transition;
 pub mod validate;
 pub mod visibility;

@@ -2,6 +2,7 @@
 //! CSV import. No I/O.
 
 use crate::domain::roster::{Category, Gender, Mode};
+use crate::domain::text;
 use crate::error::FieldError;
 
 /// The six fixed sub-team codes (seeded by migration, never changed at run time).
@@ -56,12 +57,23 @@ pub struct Profile {
 
 fn tidy_list(values: &[String]) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
-    for v in values.iter().map(|v| v.trim()).filter(|v| !v.is_empty()) {
-        if !out.iter().any(|o| o == v) {
-            out.push(v.to_owned());
+    for v in values.iter().map(|v| text::nfc(v).trim().to_owned()) {
+        if !v.is_empty() && !out.contains(&v) {
+            out.push(v);
         }
     }
     out
+}
+
+/// NFC and trimmed; a refused character is recorded and the value kept for the other checks.
+fn tidy(errors: &mut Vec<FieldError>, field: &str, value: &str, multiline: bool) -> String {
+    match text::clean(field, value, multiline) {
+        Ok(clean) => clean,
+        Err(e) => {
+            errors.push(e);
+            value.trim().to_owned()
+        }
+    }
 }
 
 fn check_list(
@@ -107,18 +119,26 @@ impl Profile {
     /// modes and weekdays; then checks every rule and reports every broken one.
     pub fn normalized(mut self, current_year: i32) -> Result<Profile, Vec<FieldError>> {
         let mut errors = Vec::new();
-        self.name = self.name.trim().to_owned();
-        self.bio = self.bio.trim().to_owned();
+        self.name = tidy(&mut errors, "name", &self.name, false);
+        self.bio = tidy(&mut errors, "bio", &self.bio, true);
         self.former_post = self
             .former_post
-            .map(|v| v.trim().to_owned())
+            .map(|v| tidy(&mut errors, "former_post", &v, false))
             .filter(|v| !v.is_empty());
         self.former_org = self
             .former_org
-            .map(|v| v.trim().to_owned())
+            .map(|v| tidy(&mut errors, "former_org", &v, false))
             .filter(|v| !v.is_empty());
         self.specialties = tidy_list(&self.specialties);
         self.districts = tidy_list(&self.districts);
+        for (field, list) in [
+            ("specialties", &self.specialties),
+            ("districts", &self.districts),
+        ] {
+            if let Some(e) = list.iter().find_map(|v| text::check(field, v, false).err()) {
+                errors.push(e);
+            }
+        }
         self.modes.sort();
         self.modes.dedup();
         self.rest_weekdays.sort_unstable();

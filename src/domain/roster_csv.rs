@@ -6,6 +6,7 @@
 use crate::domain::csv_safe;
 use crate::domain::profile::{DEFAULT_MAX_PER_MONTH, DEFAULT_MAX_PER_WEEK, Profile, team_code};
 use crate::domain::roster::{Category, ExpertStatus, Gender, Mode};
+use crate::domain::text;
 use crate::domain::validate;
 use crate::error::FieldError;
 
@@ -153,6 +154,19 @@ pub fn parse(bytes: &[u8], current_year: i32) -> Result<Vec<ImportRow>, Vec<Fiel
         };
         let line = record.position().map_or(0, |p| p.line());
         if record.iter().all(|c| c.trim().is_empty()) {
+            continue;
+        }
+        // Cells are text like any other: NFC, and no hidden or control characters (line
+        // breaks only in the bio).
+        let record: csv::StringRecord = record.iter().map(|c| text::nfc(c).into_owned()).collect();
+        let mut refused = false;
+        for (column, cell) in columns.iter().zip(record.iter()) {
+            if let Err(e) = text::check(column, cell, *column == "bio") {
+                errors.push(row_error(line, column, &e.code, e.message));
+                refused = true;
+            }
+        }
+        if refused {
             continue;
         }
         let cells = Cells {

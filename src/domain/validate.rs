@@ -1,10 +1,13 @@
 //! Field checks shared by request types. Each returns a `FieldError` naming the field.
 
+use crate::domain::text;
 use crate::error::FieldError;
 
 /// A login name: 3-64 characters of letters, digits, `.`, `_`, `-`, `@`; compared without case.
+/// A login name: NFKC-normalized and lower-cased (`ＡＤＭＩＮ` is `admin`), 3-64 letters,
+/// digits and `.` `_` `-` `@`.
 pub fn login(field: &str, raw: &str) -> Result<String, FieldError> {
-    let value = raw.trim().to_lowercase();
+    let value = text::login_form(raw);
     let length = value.chars().count();
     if !(3..=64).contains(&length) {
         return Err(FieldError::new(
@@ -26,9 +29,19 @@ pub fn login(field: &str, raw: &str) -> Result<String, FieldError> {
     Ok(value)
 }
 
-/// Required free text with a length limit; trimmed.
+/// Required single-line text with a length limit: NFC, trimmed, no control, zero-width or
+/// direction-override characters and no line breaks (422 `invalid_characters`).
 pub fn text(field: &str, raw: &str, max: usize) -> Result<String, FieldError> {
-    let value = raw.trim();
+    required(field, text::clean(field, raw, false)?, max)
+}
+
+/// Required text that may run over several lines (addresses, reasons, comments): as
+/// [`text`], but line breaks and tabs are allowed.
+pub fn multiline(field: &str, raw: &str, max: usize) -> Result<String, FieldError> {
+    required(field, text::clean(field, raw, true)?, max)
+}
+
+fn required(field: &str, value: String, max: usize) -> Result<String, FieldError> {
     if value.is_empty() {
         return Err(FieldError::new(
             field,
@@ -43,7 +56,7 @@ pub fn text(field: &str, raw: &str, max: usize) -> Result<String, FieldError> {
             format!("{field} has at most {max} characters"),
         ));
     }
-    Ok(value.to_owned())
+    Ok(value)
 }
 
 /// An optional email address: blank means none.

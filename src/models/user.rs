@@ -318,3 +318,55 @@ impl User {
         Ok(())
     }
 }
+
+/// Brings every stored login name into the form logins are compared in (NFKC, lower case:
+/// `ＡＤＭＩＮ` is `admin`), in one transaction. When two accounts would end up with the
+/// same name nothing is changed and the error lists every such group, for the office to
+/// rename one of each by hand. Returns how many names changed.
+pub fn normalize_logins(conn: &mut DbConnection) -> Result<usize, crate::db::MigrationError> {
+    use std::collections::BTreeMap;
+    let outcome = crate::db::transaction(conn, |conn| {
+        let logins: Vec<(String, String)> =
+            users::table.select((users::id, users::login)).load(conn)?;
+        let mut by_form: BTreeMap<String, Vec<&(String, String)>> = BTreeMap::new();
+        for row in &logins {
+            by_form
+                .entry(crate::domain::text::login_form(&row.1))
+                .or_default()
+                .push(row);
+        }
+        let collisions: Vec<String> = by_form
+            .iter()
+            .filter(|(_, rows)| rows.len() > 1)
+            .map(|(form, rows)| {
+                let names: Vec<String> = rows.iter().map(|(_, l)| format!("`{l}`")).collect();
+                format!("{} would all be `{form}`", names.join(", "))
+            })
+            .collect();
+        if !collisions.is_empty() {
+            return Ok(Err(LoginCollisions(collisions)));
+        }
+        let mut renamed = 0;
+        for (form, rows) in &by_form {
+            for (id, login) in rows {
+                if login != form {
+                    diesel::update(users::table.find(id))
+                        .set(users::login.eq(form))
+                        .execute(conn)?;
+                    renamed += 1;
+                }
+            }
+        }
+        Ok::<_, diesel::result::Error>(Ok(renamed))
+    })?;
+    Ok(outcome?)
+}
+
+/// Login names that would collide once normalized: start-up stops and names them.
+#[derive(Debug, thiserror::Error)]
+#[error(
+    "stored login names collide once normalized (NFKC, lower case); rename one of each \
+     and start again: {}",
+    .0.join("; ")
+)]
+pub struct LoginCollisions(pub Vec<String>);

@@ -12,6 +12,7 @@ mod demo;
 mod error_codes;
 mod errors;
 mod experts;
+mod hygiene;
 mod idempotency;
 mod jobs;
 mod matrix;

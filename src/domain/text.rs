@@ -1,0 +1,112 @@
+//! Text hygiene for everything people type: Unicode normalization (NFC for text, NFKC for
+//! login names) and the characters no text may hold — control characters (line breaks and
+//! tabs only in multi-line fields such as bios, descriptions, reasons and addresses),
+//! zero-width characters and bidirectional controls, which make two different strings look
+//! the same or make a string display as something else.
+
+use std::borrow::Cow;
+
+use icu_normalizer::ComposingNormalizerBorrowed;
+
+use crate::error::FieldError;
+
+/// NFC: the canonical form text is stored and compared in.
+pub fn nfc(value: &str) -> Cow<'_, str> {
+    ComposingNormalizerBorrowed::new_nfc().normalize(value)
+}
+
+/// NFKC then lower case: the form login names are stored and compared in, so that
+/// `ＡＤＭＩＮ` and `admin` are the same name.
+pub fn login_form(value: &str) -> String {
+    ComposingNormalizerBorrowed::new_nfkc()
+        .normalize(value.trim())
+        .to_lowercase()
+}
+
+/// Zero-width characters and bidirectional controls: never in any text.
+fn invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{200B}'..='\u{200F}'
+            | '\u{202A}'..='\u{202E}'
+            | '\u{2060}'..='\u{2064}'
+            | '\u{2066}'..='\u{2069}'
+            | '\u{061C}'
+            | '\u{180E}'
+            | '\u{FEFF}'
+            | '\u{2028}'
+            | '\u{2029}'
+    )
+}
+
+/// True for a character that text may not hold: in a single-line field any control
+/// character, in a multi-line one any but line feed, carriage return and tab.
+pub fn refused(c: char, multiline: bool) -> bool {
+    invisible(c) || (c.is_control() && !(multiline && matches!(c, '\n' | '\r' | '\t')))
+}
+
+/// The 422 for a value that holds a refused character, naming the first one.
+pub fn check(field: &str, value: &str, multiline: bool) -> Result<(), FieldError> {
+    match value.chars().find(|c| refused(*c, multiline)) {
+        None => Ok(()),
+        Some(c) => Err(FieldError::new(
+            field,
+            "invalid_characters",
+            format!(
+                "{field} holds the character U+{:04X}; control{} characters, zero-width \
+                 characters and direction overrides are not allowed",
+                u32::from(c),
+                if multiline {
+                    " (other than line breaks and tabs)"
+                } else {
+                    " and line-break"
+                },
+            ),
+        )),
+    }
+}
+
+/// NFC-normalizes, trims and checks a value: the clean text, or the 422.
+pub fn clean(field: &str, value: &str, multiline: bool) -> Result<String, FieldError> {
+    let value = nfc(value);
+    let value = value.trim();
+    check(field, value, multiline)?;
+    Ok(value.to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn look_alike_and_hidden_characters_are_refused() {
+        for bad in [
+            "王\u{0}老\u{7}师",
+            "市实验\u{200b}小学",
+            "abc\u{202e}gnp.exe",
+            "a\u{feff}b",
+        ] {
+            assert!(clean("name", bad, false).is_err(), "{bad:?}");
+            assert!(clean("bio", bad, true).is_err(), "{bad:?}");
+        }
+        assert_eq!(
+            clean("name", "王\n老师", false).unwrap_err().code,
+            "invalid_characters"
+        );
+        assert_eq!(
+            clean("bio", " 第一行\n第二行\t完 ", true).unwrap(),
+            "第一行\n第二行\t完"
+        );
+    }
+
+    #[test]
+    fn text_is_stored_in_nfc_and_logins_in_nfkc_lower_case() {
+        // e + combining acute → é
+        assert_eq!(
+            clean("name", "Caf\u{65}\u{301}", false).unwrap(),
+            "Caf\u{e9}"
+        );
+        assert_eq!(login_form(" ＡＤＭＩＮ "), "admin");
+        assert_eq!(login_form("Wang.XL"), "wang.xl");
+    }
+}
