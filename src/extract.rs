@@ -44,7 +44,12 @@ fn read_body(
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<usize>().ok());
     let mut payload = payload.take();
+    let gate = crate::auth::AuthGate::of(req);
     Box::pin(async move {
+        // Who may call the route is decided first (see `AuthGate`).
+        if let Some(gate) = gate {
+            gate.wait().await;
+        }
         if !accepted {
             return Err(ApiError::UnsupportedMediaType {
                 detail: format!("send the body as {wanted}"),

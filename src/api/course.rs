@@ -12,8 +12,8 @@ use crate::api::pagination;
 use crate::api::pagination::Page;
 use crate::api::support::{check_team_filter, present, with_etag};
 use crate::audit::AuditContext;
-use crate::auth::AuthUser;
 use crate::auth::actor::Actor;
+use crate::auth::{AuthUser, StaffUser};
 use crate::db;
 use crate::domain::course::CourseDraft;
 use crate::domain::roster::{Audience, CourseStatus, GradeBand, Mode};
@@ -126,7 +126,7 @@ pub struct CreateCourseRequest {
         (status = 422, body = Problem)))]
 pub async fn create_course(
     state: web::Data<AppState>,
-    user: AuthUser,
+    StaffUser(user): StaffUser,
     meta: RequestMeta,
     idem: Idempotency,
     ApiJson(body): ApiJson<CreateCourseRequest>,

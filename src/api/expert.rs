@@ -14,7 +14,7 @@ use crate::api::support::{check_team_filter, keep, present, with_etag};
 use crate::audit::AuditContext;
 use crate::auth::actor::Actor;
 use crate::auth::password::{check_policy, hash_password};
-use crate::auth::{AdminUser, AuthUser};
+use crate::auth::{AdminUser, AuthUser, StaffUser};
 use crate::db::{self};
 use crate::domain::profile::{DEFAULT_MAX_PER_MONTH, DEFAULT_MAX_PER_WEEK, Profile};
 use crate::domain::role::Role;
@@ -484,7 +484,7 @@ impl UpdateExpertRequest {
         (status = 412, body = Problem), (status = 422, body = Problem)))]
 pub async fn update_expert(
     state: web::Data<AppState>,
-    user: AuthUser,
+    StaffUser(user): StaffUser,
     meta: RequestMeta,
     id: web::Path<String>,
     if_match: IfMatch,

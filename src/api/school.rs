@@ -12,7 +12,7 @@ use crate::api::pagination::Page;
 use crate::api::support::{keep, present, with_etag};
 use crate::audit::AuditContext;
 use crate::auth::actor::Actor;
-use crate::auth::{AdminUser, AuthUser};
+use crate::auth::{AdminUser, AuthUser, OfficeOrSchool};
 use crate::db;
 use crate::domain::role::Role;
 use crate::domain::roster::{SchoolType, stored};
@@ -235,7 +235,7 @@ pub async fn get_school(
         (status = 412, body = Problem), (status = 422, body = Problem)))]
 pub async fn update_school(
     state: web::Data<AppState>,
-    user: AuthUser,
+    OfficeOrSchool(user): OfficeOrSchool,
     meta: RequestMeta,
     id: web::Path<String>,
     if_match: IfMatch,

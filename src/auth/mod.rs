@@ -11,7 +11,7 @@ pub mod token;
 
 use actix_web::dev::Payload;
 use actix_web::http::header;
-use actix_web::{FromRequest, HttpRequest, web};
+use actix_web::{FromRequest, HttpMessage as _, HttpRequest, web};
 use futures_util::future::LocalBoxFuture;
 
 use crate::AppState;
@@ -108,9 +108,23 @@ impl FromRequest for SessionUser {
     type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let req = req.clone();
-        Box::pin(async move { authenticate(&req).await })
+        let (req, gate) = (req.clone(), AuthGate::install(req));
+        Box::pin(async move {
+            let _gate = gate;
+            authenticate(&req).await
+        })
     }
+}
+
+async fn auth_user(req: &HttpRequest) -> Result<AuthUser, ApiError> {
+    let SessionUser { user, role } = authenticate(req).await?;
+    if user.must_change_password {
+        return Err(ApiError::forbidden(
+            "password_change_required",
+            "set your own password first (POST /api/v1/me/password)",
+        ));
+    }
+    Ok(AuthUser { user, role })
 }
 
 impl FromRequest for AuthUser {
@@ -118,35 +132,109 @@ impl FromRequest for AuthUser {
     type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let req = req.clone();
+        let (req, gate) = (req.clone(), AuthGate::install(req));
         Box::pin(async move {
-            let SessionUser { user, role } = authenticate(&req).await?;
-            if user.must_change_password {
-                return Err(ApiError::forbidden(
-                    "password_change_required",
-                    "set your own password first (POST /api/v1/me/password)",
-                ));
-            }
-            Ok(AuthUser { user, role })
+            let _gate = gate;
+            auth_user(&req).await
         })
     }
 }
 
-impl FromRequest for AdminUser {
-    type Error = ApiError;
-    type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
+/// An extractor for a logged-in user of some roles only: any other role is refused (403)
+/// before the body is read.
+macro_rules! role_extractor {
+    ($name:ident, [$($role:ident),+], $refusal:literal) => {
+        impl FromRequest for $name {
+            type Error = ApiError;
+            type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
 
-    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
-        let auth = AuthUser::from_request(req, payload);
-        Box::pin(async move {
-            let user = auth.await?;
-            if user.role != Role::Admin {
-                return Err(ApiError::forbidden(
-                    "forbidden",
-                    "only the office (admin) may do this",
-                ));
+            fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+                let (req, gate) = (req.clone(), AuthGate::install(req));
+                Box::pin(async move {
+                    let _gate = gate;
+                    let user = auth_user(&req).await?;
+                    if !matches!(user.role, $(Role::$role)|+) {
+                        return Err(ApiError::forbidden("forbidden", $refusal));
+                    }
+                    Ok($name(user))
+                })
             }
-            Ok(AdminUser(user))
+        }
+    };
+}
+
+role_extractor!(AdminUser, [Admin], "only the office (admin) may do this");
+
+/// A logged-in admin or expert: every role but a school (the course menu's and the
+/// roster's writers).
+#[derive(Debug, Clone)]
+pub struct StaffUser(pub AuthUser);
+
+role_extractor!(
+    StaffUser,
+    [Admin, Expert],
+    "a school account may not do this"
+);
+
+/// A logged-in admin or school account (a school's own record).
+#[derive(Debug, Clone)]
+pub struct OfficeOrSchool(pub AuthUser);
+
+role_extractor!(
+    OfficeOrSchool,
+    [Admin, School],
+    "only the office and the school itself may do this"
+);
+
+/// Who may call a route is decided before its body is read: actix runs a handler's
+/// extractors side by side, so the body extractors ([`crate::extract::ApiJson`],
+/// [`crate::extract::CsvBody`]) wait at this gate, which the authentication extractor
+/// installs and opens when it has decided (or is dropped). Without it, a stranger posting
+/// a wrong body would get a 422 describing the schema instead of the 401 or 403.
+#[derive(Debug, Clone, Default)]
+pub struct AuthGate(std::rc::Rc<GateState>);
+
+#[derive(Debug, Default)]
+struct GateState {
+    open: std::cell::Cell<bool>,
+    waker: std::cell::RefCell<Option<std::task::Waker>>,
+}
+
+/// Opens its gate when dropped.
+pub struct GateGuard(AuthGate);
+
+impl Drop for GateGuard {
+    fn drop(&mut self) {
+        self.0.0.open.set(true);
+        if let Some(waker) = self.0.0.waker.borrow_mut().take() {
+            waker.wake();
+        }
+    }
+}
+
+impl AuthGate {
+    /// Installs a closed gate on the request; the guard opens it.
+    fn install(req: &HttpRequest) -> GateGuard {
+        let gate = AuthGate::default();
+        req.extensions_mut().insert(gate.clone());
+        GateGuard(gate)
+    }
+
+    /// The gate of this request, if an authentication extractor installed one.
+    pub fn of(req: &HttpRequest) -> Option<AuthGate> {
+        req.extensions().get::<AuthGate>().cloned()
+    }
+
+    /// Resolves once the gate is open.
+    pub async fn wait(self) {
+        std::future::poll_fn(|cx| {
+            if self.0.open.get() {
+                std::task::Poll::Ready(())
+            } else {
+                *self.0.waker.borrow_mut() = Some(cx.waker().clone());
+                std::task::Poll::Pending
+            }
         })
+        .await;
     }
 }

@@ -638,3 +638,73 @@ async fn every_creating_post_replays_under_its_idempotency_key() {
         assert_eq!(replayed, original, "{}", route.path);
     }
 }
+
+/// Who may not call a route at all is told so before the body is read: no token is 401 and a
+/// role that may never call the route is 403, whatever the body holds (a body that would be
+/// a 422 must not teach a stranger the schema). A role is refused outright when the matrix
+/// refuses it on every row of the route; permissions that depend on the object or on the
+/// body come after parsing and are not checked here.
+#[actix_web::test]
+async fn callers_who_may_never_call_a_route_are_refused_before_the_body_is_read() {
+    let world = World::new().await;
+    let mut wrong = Vec::new();
+    for row in ROWS.iter().filter(|r| r.method != "GET") {
+        let is_page = guanai::api::ROUTES.iter().any(|route| {
+            route.kind == guanai::api::RouteKind::Page
+                && route_shape(route.path) == route_shape(row.path)
+        });
+        if is_page {
+            continue;
+        }
+        let same_route: Vec<&Row> = ROWS
+            .iter()
+            .filter(|r| r.method == row.method && route_shape(r.path) == route_shape(row.path))
+            .collect();
+        // The lead and the plain expert are both of the role `expert`.
+        let role_of = |caller: usize| match caller {
+            2 | 3 => 2,
+            other => other,
+        };
+        for (caller, caller_name) in CALLERS.iter().enumerate() {
+            let role_refused = caller > 0
+                && same_route.iter().all(|r| {
+                    (1..CALLERS.len())
+                        .filter(|c| role_of(*c) == role_of(caller))
+                        .all(|c| r.expect[c] == 403)
+                });
+            // No token: refused outright where the route wants one (a route that answers
+            // 401 to everyone judges the body's own credentials, like a refresh token).
+            let wants_token = caller == 0 && (1..CALLERS.len()).any(|c| row.expect[c] != 401);
+            if !(role_refused || (wants_token && row.expect[0] == 401)) {
+                continue;
+            }
+            let method = Method::from_bytes(row.method.as_bytes()).expect("method");
+            let mut req = TestRequest::default()
+                .method(method)
+                .uri(&world.fill(row.path))
+                .insert_header((header::CONTENT_TYPE, "application/json"))
+                .set_payload(r#"{"no_such_field": [1, "two"]}"#);
+            if let Some(token) = &world.tokens[caller] {
+                req = req.insert_header((header::AUTHORIZATION, format!("Bearer {token}")));
+            }
+            let response = world.app.call(req).await;
+            if response.status.as_u16() != row.expect[caller] {
+                wrong.push(format!(
+                    "{} {} as {}: expected {}, got {}: {}",
+                    row.method,
+                    row.path,
+                    caller_name,
+                    row.expect[caller],
+                    response.status.as_u16(),
+                    response.body["detail"]
+                ));
+            }
+        }
+    }
+    assert!(
+        wrong.is_empty(),
+        "{} calls differ:\n{}",
+        wrong.len(),
+        wrong.join("\n")
+    );
+}
