@@ -219,12 +219,62 @@ fn field_error(path: &str, message: &str) -> FieldError {
     };
     let code = if message.starts_with("unknown variant") {
         "invalid_choice"
+    } else if message.starts_with(crate::api::support::NOT_NULL) {
+        "required"
     } else if message.starts_with(crate::time::BODY_TIME_EXPECTED) {
         "invalid_datetime"
     } else {
         "invalid_type"
     };
     FieldError::new(field, code, message)
+}
+
+/// A query string, read by name: an unknown parameter or a value that does not parse as its
+/// type (`limit=ten`) is a 400 `invalid_query` naming it; a value of the right type that is
+/// not one of the allowed ones (`audience=aliens`) is a 422 with an `invalid_choice` field
+/// error, as the same mistake in a body would be.
+#[derive(Debug)]
+pub struct ApiQuery<T>(pub T);
+
+impl<T> ApiQuery<T> {
+    pub fn into_inner(self) -> T {
+        self.0
+    }
+}
+
+impl<T> std::ops::Deref for ApiQuery<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.0
+    }
+}
+
+impl<T: DeserializeOwned> FromRequest for ApiQuery<T> {
+    type Error = ApiError;
+    type Future = Ready<Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        ready(parse_query(req.query_string()).map(ApiQuery))
+    }
+}
+
+/// Reads a query string into `T` (see [`ApiQuery`]).
+pub fn parse_query<T: DeserializeOwned>(raw: &str) -> Result<T, ApiError> {
+    let deserializer = serde_urlencoded::Deserializer::new(form_urlencoded::parse(raw.as_bytes()));
+    serde_path_to_error::deserialize(deserializer).map_err(|err| {
+        let path = err.path().to_string();
+        let message = err.into_inner().to_string();
+        if message.starts_with("unknown variant") {
+            ApiError::Validation(vec![FieldError::new(&path, "invalid_choice", message)])
+        } else if path.is_empty() || path == "." {
+            ApiError::bad_request(
+                "invalid_query",
+                format!("the query string is invalid: {message}"),
+            )
+        } else {
+            ApiError::bad_request("invalid_query", format!("`{path}`: {message}"))
+        }
+    })
 }
 
 /// Query strings that do not parse are a 400 naming the problem.

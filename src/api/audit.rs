@@ -11,6 +11,7 @@ use crate::api::pagination::Page;
 use crate::auth::AdminUser;
 use crate::db;
 use crate::error::{ApiError, ApiResult, Problem};
+use crate::extract::ApiQuery;
 use crate::models::audit_event::{AuditEvent, AuditFilter};
 use crate::time::{parse_rfc3339, to_local};
 
@@ -68,7 +69,7 @@ fn time_param(field: &str, raw: Option<&str>) -> ApiResult<Option<chrono::NaiveD
 pub async fn list_audit(
     state: web::Data<AppState>,
     _admin: AdminUser,
-    query: web::Query<AuditQuery>,
+    query: ApiQuery<AuditQuery>,
 ) -> ApiResult<HttpResponse> {
     let query = query.into_inner();
     let limit = pagination::limit(query.limit)?;

@@ -10,15 +10,16 @@ use crate::AppState;
 use crate::api::history::{HistoryEntry, history_page};
 use crate::api::pagination;
 use crate::api::pagination::Page;
-use crate::api::support::{check_team_filter, present, with_etag};
+use crate::api::support::{check_team_filter, not_null, present, with_etag};
 use crate::audit::AuditContext;
 use crate::auth::actor::Actor;
 use crate::auth::{AuthUser, StaffUser};
 use crate::db;
 use crate::domain::course::CourseDraft;
 use crate::domain::roster::{Audience, CourseStatus, GradeBand, Mode};
+use crate::domain::validate;
 use crate::error::{ApiError, ApiResult, FieldError, Problem};
-use crate::extract::{ApiJson, IfMatch};
+use crate::extract::{ApiJson, ApiQuery, IfMatch};
 use crate::http::RequestMeta;
 use crate::idempotency::Idempotency;
 use crate::models::course::{Course, CourseFilter, CourseScope};
@@ -144,7 +145,12 @@ pub async fn create_course(
     }
     .normalized()
     .map_err(ApiError::Validation)?;
-    let expert_id = body.expert_id;
+    let expert_id = body
+        .expert_id
+        .as_deref()
+        .map(|id| validate::id("expert_id", id))
+        .transpose()
+        .map_err(|e| ApiError::Validation(vec![e]))?;
     let audit = AuditContext::from_request(&meta, Some(user.id()), state.clock.now_naive());
     let tz = state.settings.timezone;
     usecase::answer(&state, audit, idem, move |uow| {
@@ -216,7 +222,7 @@ pub struct ListCoursesQuery {
 pub async fn list_courses(
     state: web::Data<AppState>,
     user: AuthUser,
-    query: web::Query<ListCoursesQuery>,
+    query: ApiQuery<ListCoursesQuery>,
 ) -> ApiResult<HttpResponse> {
     let query = query.into_inner();
     let limit = pagination::limit(query.limit)?;
@@ -282,13 +288,29 @@ pub async fn get_course(
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateCourseRequest {
+    #[serde(default, deserialize_with = "not_null")]
+    #[schema(nullable = false)]
     pub team: Option<String>,
+    #[serde(default, deserialize_with = "not_null")]
+    #[schema(nullable = false)]
     pub title: Option<String>,
+    #[serde(default, deserialize_with = "not_null")]
+    #[schema(nullable = false)]
     pub description: Option<String>,
+    #[serde(default, deserialize_with = "not_null")]
+    #[schema(nullable = false)]
     pub outline: Option<String>,
+    #[serde(default, deserialize_with = "not_null")]
+    #[schema(nullable = false)]
     pub audiences: Option<Vec<Audience>>,
+    #[serde(default, deserialize_with = "not_null")]
+    #[schema(nullable = false)]
     pub grade_bands: Option<Vec<GradeBand>>,
+    #[serde(default, deserialize_with = "not_null")]
+    #[schema(nullable = false)]
     pub modes: Option<Vec<Mode>>,
+    #[serde(default, deserialize_with = "not_null")]
+    #[schema(nullable = false)]
     pub duration_minutes: Option<i32>,
     /// `null` removes the limit.
     #[serde(default, deserialize_with = "present")]

@@ -10,7 +10,7 @@ use crate::AppState;
 use crate::api::history::{HistoryEntry, history_page};
 use crate::api::pagination;
 use crate::api::pagination::Page;
-use crate::api::support::{check_team_filter, keep, present, with_etag};
+use crate::api::support::{check_team_filter, keep, not_null, present, with_etag};
 use crate::audit::AuditContext;
 use crate::auth::actor::Actor;
 use crate::auth::password::{check_policy, hash_password};
@@ -23,7 +23,7 @@ use crate::domain::roster::{Category, ExpertStatus, Gender, Mode};
 use crate::domain::validate;
 use crate::domain::visibility::ProfileView;
 use crate::error::{ApiError, ApiResult, Problem};
-use crate::extract::{ApiJson, IfMatch};
+use crate::extract::{ApiJson, ApiQuery, IfMatch};
 use crate::http::RequestMeta;
 use crate::idempotency::Idempotency;
 use crate::models::expert::{Expert, ExpertFilter, ExpertScope};
@@ -326,7 +326,7 @@ pub struct ListExpertsQuery {
 pub async fn list_experts(
     state: web::Data<AppState>,
     user: AuthUser,
-    query: web::Query<ListExpertsQuery>,
+    query: ApiQuery<ListExpertsQuery>,
 ) -> ApiResult<HttpResponse> {
     let query = query.into_inner();
     let limit = pagination::limit(query.limit)?;
@@ -410,6 +410,8 @@ pub async fn get_expert(
 #[serde(deny_unknown_fields)]
 pub struct UpdateExpertRequest {
     /// Admin only.
+    #[serde(default, deserialize_with = "not_null")]
+    #[schema(nullable = false)]
     pub name: Option<String>,
     /// Admin only; `null` clears.
     #[serde(default, deserialize_with = "present")]
@@ -420,6 +422,8 @@ pub struct UpdateExpertRequest {
     #[schema(value_type = Option<i32>)]
     pub birth_year: Option<Option<i32>>,
     /// Admin only.
+    #[serde(default, deserialize_with = "not_null")]
+    #[schema(nullable = false)]
     pub category: Option<Category>,
     /// Admin only; `null` clears.
     #[serde(default, deserialize_with = "present")]
@@ -430,16 +434,34 @@ pub struct UpdateExpertRequest {
     #[schema(value_type = Option<String>)]
     pub former_org: Option<Option<String>>,
     /// Admin only.
+    #[serde(default, deserialize_with = "not_null")]
+    #[schema(nullable = false)]
     pub districts: Option<Vec<String>>,
     /// Admin only.
+    #[serde(default, deserialize_with = "not_null")]
+    #[schema(nullable = false)]
     pub primary_team: Option<String>,
     /// Admin only.
+    #[serde(default, deserialize_with = "not_null")]
+    #[schema(nullable = false)]
     pub extra_teams: Option<Vec<String>>,
+    #[serde(default, deserialize_with = "not_null")]
+    #[schema(nullable = false)]
     pub specialties: Option<Vec<String>>,
+    #[serde(default, deserialize_with = "not_null")]
+    #[schema(nullable = false)]
     pub bio: Option<String>,
+    #[serde(default, deserialize_with = "not_null")]
+    #[schema(nullable = false)]
     pub modes: Option<Vec<Mode>>,
+    #[serde(default, deserialize_with = "not_null")]
+    #[schema(nullable = false)]
     pub max_per_week: Option<i32>,
+    #[serde(default, deserialize_with = "not_null")]
+    #[schema(nullable = false)]
     pub max_per_month: Option<i32>,
+    #[serde(default, deserialize_with = "not_null")]
+    #[schema(nullable = false)]
     pub rest_weekdays: Option<Vec<i32>>,
     /// `null` removes the number.
     #[serde(default, deserialize_with = "present")]

@@ -7,7 +7,7 @@ use utoipa::ToSchema;
 
 use crate::AppState;
 use crate::api::auth::LoginResponse;
-use crate::api::support::{present, with_etag};
+use crate::api::support::{not_null, present, with_etag};
 use crate::api::user::UserResponse;
 use crate::audit::AuditContext;
 use crate::auth::password::{check_policy, hash_password, verify_password};
@@ -82,6 +82,8 @@ pub async fn get_me(state: web::Data<AppState>, me: SessionUser) -> ApiResult<Ht
 #[serde(deny_unknown_fields)]
 pub struct UpdateMeRequest {
     #[schema(min_length = 1, max_length = 100)]
+    #[serde(default, deserialize_with = "not_null")]
+    #[schema(nullable = false)]
     pub display_name: Option<String>,
     /// A new address takes effect when confirmed through the link mailed to it (an admin's
     /// at once); `null` removes the address at once.

@@ -13,6 +13,7 @@ use crate::audit::AuditContext;
 use crate::auth::{AdminUser, AuthUser};
 use crate::db;
 use crate::error::{ApiResult, Problem};
+use crate::extract::ApiQuery;
 use crate::http::RequestMeta;
 use crate::models::notification::{Notification, NotificationStatus};
 use crate::time::to_local;
@@ -63,7 +64,7 @@ pub struct InboxQuery {
 pub async fn list_my_notifications(
     state: web::Data<AppState>,
     user: AuthUser,
-    query: web::Query<InboxQuery>,
+    query: ApiQuery<InboxQuery>,
 ) -> ApiResult<HttpResponse> {
     let query = query.into_inner();
     let limit = pagination::limit(query.limit)?;
@@ -191,7 +192,7 @@ pub struct OutboxQuery {
 pub async fn list_outbox(
     state: web::Data<AppState>,
     _admin: AdminUser,
-    query: web::Query<OutboxQuery>,
+    query: ApiQuery<OutboxQuery>,
 ) -> ApiResult<HttpResponse> {
     let query = query.into_inner();
     let limit = pagination::limit(query.limit)?;

@@ -12,7 +12,7 @@ use crate::auth::AdminUser;
 use crate::db;
 use crate::domain::roster_csv::{ExportRow, write};
 use crate::error::{ApiError, ApiResult, Problem};
-use crate::extract::CsvBody;
+use crate::extract::{ApiQuery, CsvBody};
 use crate::http::RequestMeta;
 use crate::idempotency::Idempotency;
 use crate::models::expert::Expert;
@@ -51,7 +51,7 @@ pub async fn import_experts(
     AdminUser(admin): AdminUser,
     meta: RequestMeta,
     idem: Idempotency,
-    query: web::Query<ImportQuery>,
+    query: ApiQuery<ImportQuery>,
     CsvBody(bytes): CsvBody,
 ) -> ApiResult<HttpResponse> {
     let options = usecase::roster::ImportOptions {

@@ -9,7 +9,7 @@ use utoipa::{IntoParams, ToSchema};
 use crate::AppState;
 use crate::api::pagination;
 use crate::api::pagination::Page;
-use crate::api::support::{keep, present, with_etag};
+use crate::api::support::{keep, not_null, present, with_etag};
 use crate::audit::AuditContext;
 use crate::auth::actor::Actor;
 use crate::auth::{AdminUser, AuthUser, OfficeOrSchool};
@@ -18,7 +18,7 @@ use crate::domain::role::Role;
 use crate::domain::roster::{SchoolType, stored};
 use crate::domain::validate;
 use crate::error::{ApiError, ApiResult, Problem};
-use crate::extract::{ApiJson, IfMatch};
+use crate::extract::{ApiJson, ApiQuery, IfMatch};
 use crate::http::RequestMeta;
 use crate::idempotency::Idempotency;
 use crate::models::school::{School, SchoolChanges, SchoolFilter};
@@ -77,13 +77,23 @@ pub struct CreateSchoolRequest {
 #[serde(deny_unknown_fields)]
 pub struct UpdateSchoolRequest {
     /// Admin only.
+    #[serde(default, deserialize_with = "not_null")]
+    #[schema(nullable = false)]
     pub name: Option<String>,
     /// Admin only.
+    #[serde(default, deserialize_with = "not_null")]
+    #[schema(nullable = false)]
     pub school_type: Option<SchoolType>,
     /// Admin only.
+    #[serde(default, deserialize_with = "not_null")]
+    #[schema(nullable = false)]
     pub district: Option<String>,
     /// Admin only.
+    #[serde(default, deserialize_with = "not_null")]
+    #[schema(nullable = false)]
     pub address: Option<String>,
+    #[serde(default, deserialize_with = "not_null")]
+    #[schema(nullable = false)]
     pub contact_person: Option<String>,
     /// `null` removes the number.
     #[serde(default, deserialize_with = "present")]
@@ -161,7 +171,7 @@ pub async fn create_school(
 pub async fn list_schools(
     state: web::Data<AppState>,
     user: AuthUser,
-    query: web::Query<ListSchoolsQuery>,
+    query: ApiQuery<ListSchoolsQuery>,
 ) -> ApiResult<HttpResponse> {
     let query = query.into_inner();
     let limit = pagination::limit(query.limit)?;

@@ -17,6 +17,24 @@ where
     Option::<T>::deserialize(deserializer).map(Some)
 }
 
+/// The start of the message for a `null` where a value may be left out but not cleared.
+pub const NOT_NULL: &str = "null is not allowed here";
+
+/// A field that may be left out (keep the value) but not set to `null` (it cannot be
+/// cleared): `null` is a 422 `required`, never silently ignored.
+pub fn not_null<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    match Option::<T>::deserialize(deserializer)? {
+        Some(value) => Ok(Some(value)),
+        None => Err(serde::de::Error::custom(format!(
+            "{NOT_NULL}: leave the field out to keep its value"
+        ))),
+    }
+}
+
 /// The value of a check that passed; a failed check's error goes to `errors`.
 pub fn keep<T>(errors: &mut Vec<FieldError>, result: Result<T, FieldError>) -> Option<T> {
     result.map_err(|e| errors.push(e)).ok()

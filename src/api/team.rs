@@ -5,10 +5,12 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::AppState;
+use crate::api::support::keep;
 use crate::audit::AuditContext;
 use crate::auth::{AdminUser, AuthUser};
 use crate::db::{self, DbConnection};
 use crate::domain::roster::LeadRole;
+use crate::domain::validate;
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::extract::ApiJson;
 use crate::http::RequestMeta;
@@ -128,11 +130,25 @@ pub async fn set_team_leads(
     ApiJson(body): ApiJson<SetLeadsRequest>,
 ) -> ApiResult<HttpResponse> {
     let code = code.into_inner();
+    let mut errors = Vec::new();
+    let lead = body
+        .lead
+        .as_deref()
+        .and_then(|id| keep(&mut errors, validate::id("lead", id)));
+    let deputies: Vec<String> = body
+        .deputies
+        .iter()
+        .enumerate()
+        .filter_map(|(i, id)| keep(&mut errors, validate::id(&format!("deputies[{i}]"), id)))
+        .collect();
+    if !errors.is_empty() {
+        return Err(ApiError::Validation(errors));
+    }
     let now = state.clock.now_naive();
     let audit = AuditContext::from_request(&meta, Some(admin.id()), now);
     let team = usecase::write(&state, audit, move |uow| {
         load_team(uow.conn, &code)?;
-        usecase::team::set_leads(uow, &code, body.lead.as_deref(), &body.deputies)?;
+        usecase::team::set_leads(uow, &code, lead.as_deref(), &deputies)?;
         load_team(uow.conn, &code)
     })
     .await?;

@@ -9,7 +9,7 @@ use utoipa::{IntoParams, ToSchema};
 use crate::AppState;
 use crate::api::pagination;
 use crate::api::pagination::Page;
-use crate::api::support::{keep, present, with_etag};
+use crate::api::support::{keep, not_null, present, with_etag};
 use crate::audit::AuditContext;
 use crate::auth::AdminUser;
 use crate::auth::account::IssuedToken;
@@ -18,7 +18,7 @@ use crate::db;
 use crate::domain::role::Role;
 use crate::domain::validate;
 use crate::error::{ApiError, ApiResult, FieldError, Problem};
-use crate::extract::{ApiJson, IfMatch};
+use crate::extract::{ApiJson, ApiQuery, IfMatch};
 use crate::http::RequestMeta;
 use crate::idempotency::Idempotency;
 use crate::models::user::{NewUser, User, UserChanges, UserFilter};
@@ -117,6 +117,8 @@ pub struct CreateUserResponse {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateUserRequest {
+    #[serde(default, deserialize_with = "not_null")]
+    #[schema(nullable = false)]
     pub display_name: Option<String>,
     /// `null` removes the address.
     #[serde(default, deserialize_with = "present")]
@@ -127,6 +129,8 @@ pub struct UpdateUserRequest {
     #[schema(value_type = Option<String>)]
     pub phone: Option<Option<String>>,
     /// `false` deactivates the account and ends its sessions at once.
+    #[serde(default, deserialize_with = "not_null")]
+    #[schema(nullable = false)]
     pub active: Option<bool>,
 }
 
@@ -190,7 +194,10 @@ pub async fn create_user(
         )),
         _ => {}
     }
-    let school_id = body.school_id.clone();
+    let school_id = body
+        .school_id
+        .as_deref()
+        .and_then(|id| keep(&mut errors, validate::id("school_id", id)));
     let (Some(login), Some(display_name), Some(email), Some(phone), true) =
         (login, display_name, email, phone, errors.is_empty())
     else {
@@ -242,7 +249,7 @@ pub async fn create_user(
 pub async fn list_users(
     state: web::Data<AppState>,
     _admin: AdminUser,
-    query: web::Query<ListUsersQuery>,
+    query: ApiQuery<ListUsersQuery>,
 ) -> ApiResult<HttpResponse> {
     let query = query.into_inner();
     let limit = pagination::limit(query.limit)?;

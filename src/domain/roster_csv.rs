@@ -83,6 +83,13 @@ pub fn parse(bytes: &[u8], current_year: i32) -> Result<Vec<ImportRow>, Vec<Fiel
             "the file is neither UTF-8 nor GB18030 (GBK) text",
         )]
     })?;
+    if text.trim().is_empty() {
+        return Err(vec![FieldError::new(
+            "file",
+            "empty",
+            "the file is empty: it needs a header row and at least one data row",
+        )]);
+    }
     let mut reader = csv::ReaderBuilder::new()
         .flexible(false)
         .from_reader(text.as_bytes());
@@ -434,6 +441,15 @@ mod tests {
 
     const CHINESE: &str = "\u{feff}登录名,姓名,性别,出生年份,五老类别,专长,服务区域,授课方式,休息日,主分团,其他分团,电话\n\
         wang.xl,王秀兰,女,1952,老教师,亲子沟通、家庭教育,鼓楼区;台江区,线上;线下,周六、7,家庭教育,阅读辅导,13800000001\n";
+
+    #[test]
+    fn an_empty_file_is_empty_not_four_missing_columns() {
+        for empty in ["", "\u{feff}", "  \r\n"] {
+            let errors = parse(empty.as_bytes(), 2026).unwrap_err();
+            assert_eq!(errors.len(), 1, "{empty:?}");
+            assert_eq!(errors[0].code, "empty");
+        }
+    }
 
     #[test]
     fn a_chinese_file_with_bom_parses() {

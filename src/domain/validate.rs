@@ -29,6 +29,14 @@ pub fn login(field: &str, raw: &str) -> Result<String, FieldError> {
     Ok(value)
 }
 
+/// An id (a UUID, as every id the service issues): a value that is not one is a malformed
+/// field (`invalid_format`), not a missing object.
+pub fn id(field: &str, raw: &str) -> Result<String, FieldError> {
+    uuid::Uuid::parse_str(raw.trim())
+        .map(|id| id.to_string())
+        .map_err(|_| FieldError::new(field, "invalid_format", format!("{field} is not an id")))
+}
+
 /// Required single-line text with a length limit: NFC, trimmed, no control, zero-width or
 /// direction-override characters and no line breaks (422 `invalid_characters`).
 pub fn text(field: &str, raw: &str, max: usize) -> Result<String, FieldError> {

@@ -39,7 +39,7 @@ pub struct NewSchool {
     pub updated_at: NaiveDateTime,
 }
 
-#[derive(Debug, Default, Clone, AsChangeset)]
+#[derive(Debug, Default, Clone, PartialEq, Eq, AsChangeset)]
 #[diesel(table_name = schools)]
 pub struct SchoolChanges {
     pub name: Option<String>,

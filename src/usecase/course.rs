@@ -257,6 +257,11 @@ pub fn edit(
     {
         return Err(ApiError::version_mismatch("course", version, expected));
     }
+    if after == before {
+        // Nothing changes: nothing is written, the version stays, and an approved course
+        // does not go back to review.
+        return Ok(());
+    }
     let changes = CourseChanges {
         team_code: Some(after.team.clone()),
         title: Some(after.title.clone()),

@@ -65,6 +65,26 @@ pub fn update(
 ) -> ApiResult<School> {
     let current =
         School::find(uow.conn, id)?.ok_or_else(|| ApiError::not_found("no such school"))?;
+    // Only what differs is a change; an edit that changes nothing keeps the version.
+    changes.name = changes.name.filter(|v| *v != current.name);
+    changes.school_type = changes.school_type.filter(|v| *v != current.school_type);
+    changes.district = changes.district.filter(|v| *v != current.district);
+    changes.address = changes.address.filter(|v| *v != current.address);
+    changes.contact_person = changes
+        .contact_person
+        .filter(|v| *v != current.contact_person);
+    changes.phone = changes.phone.filter(|v| *v != current.phone);
+    let expected = if_match.unwrap_or(current.version);
+    if changes == SchoolChanges::default() {
+        if expected != current.version {
+            return Err(ApiError::version_mismatch(
+                "school",
+                current.version,
+                expected,
+            ));
+        }
+        return Ok(current);
+    }
     if let Some(name) = changes.name.clone() {
         name_free(uow, &name, Some(id))?;
     }
@@ -73,7 +93,6 @@ pub fn update(
         changes.district.as_deref().unwrap_or(&current.district),
         changes.address.as_deref().unwrap_or(&current.address),
     ));
-    let expected = if_match.unwrap_or(current.version);
     let now = uow.now();
     if !School::update(uow.conn, id, expected, &changes, now)? {
         return Err(ApiError::version_mismatch(

@@ -89,6 +89,26 @@ pub fn update(
         ));
     }
     let expected = if_match.unwrap_or(current.version);
+    // Only what differs is a change; an edit that changes nothing keeps the version.
+    let changes = &UserChanges {
+        display_name: changes
+            .display_name
+            .clone()
+            .filter(|v| *v != current.display_name),
+        email: changes.email.clone().filter(|v| *v != current.email),
+        phone: changes.phone.clone().filter(|v| *v != current.phone),
+        active: changes.active.filter(|v| *v != current.active),
+    };
+    if touched(changes).is_empty() {
+        if expected != current.version {
+            return Err(ApiError::version_mismatch(
+                "user",
+                current.version,
+                expected,
+            ));
+        }
+        return Ok(current);
+    }
     let deactivating = current.active && changes.active == Some(false);
     let reactivating = !current.active && changes.active == Some(true);
     let now = uow.now();

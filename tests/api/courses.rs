@@ -361,7 +361,25 @@ async fn the_menu_filters_by_audience_grade_mode_team_and_text() {
         let found = app.get(&format!("/api/v1/courses?{query}"), &school).await;
         assert_eq!(titles(found.assert_status(200)), [expected], "{query}");
     }
-    app.get("/api/v1/courses?grade=phd", &school)
+    // A value the filter does not know is the same mistake whatever the filter: 422 naming it.
+    for (query, field) in [
+        ("grade=phd", "grade"),
+        ("team=astrology", "team"),
+        ("audience=aliens", "audience"),
+    ] {
+        let refused = app.get(&format!("/api/v1/courses?{query}"), &school).await;
+        refused.assert_problem(422, "validation_failed");
+        assert_eq!(refused.body["errors"][0]["field"], field, "{query}");
+        assert_eq!(
+            refused.body["errors"][0]["code"], "invalid_choice",
+            "{query}"
+        );
+    }
+    // What does not parse at all, or is not a filter, is a malformed request.
+    app.get("/api/v1/courses?limit=ten", &school)
+        .await
+        .assert_problem(400, "invalid_query");
+    app.get("/api/v1/courses?colour=red", &school)
         .await
         .assert_problem(400, "invalid_query");
 }
@@ -519,4 +537,41 @@ async fn an_approved_course_on_the_menu_hides_its_history_from_schools_and_other
             .await
             .assert_problem(403, "forbidden");
     }
+}
+
+#[actix_web::test]
+async fn an_edit_that_changes_nothing_leaves_an_approved_course_on_the_menu() {
+    let app = TestApp::new().await;
+    let (_, admin) = app.admin().await;
+    app.expert("pan", "reading", ExpertStatus::Active);
+    let (as_pan, _) = app.tokens("pan").await;
+    let proposed = app.post("/api/v1/courses", Some(&as_pan), proposal()).await;
+    let id = proposed.assert_status(201)["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let path = format!("/api/v1/courses/{id}");
+    app.post(
+        &format!("{path}/review"),
+        Some(&admin),
+        json!({ "decision": "approve" }),
+    )
+    .await
+    .assert_status(200);
+    let before = app.get(&path, &as_pan).await.assert_status(200).clone();
+
+    let same = app
+        .patch(
+            &path,
+            &as_pan,
+            None,
+            json!({ "title": before["title"], "duration_minutes": before["duration_minutes"] }),
+        )
+        .await;
+    let body = same.assert_status(200);
+    assert_eq!(body["status"], "approved", "not sent back to review");
+    assert_eq!(body["version"], before["version"]);
+    app.patch(&path, &as_pan, None, json!({ "title": null }))
+        .await
+        .assert_problem(422, "validation_failed");
 }

@@ -155,3 +155,40 @@ async fn leads_and_the_office_list_schools_experts_do_not() {
         1
     );
 }
+
+#[actix_web::test]
+async fn null_on_a_field_that_cannot_be_cleared_is_422_and_a_no_op_keeps_the_version() {
+    let app = TestApp::new().await;
+    let (_, admin) = app.admin().await;
+    let created = app
+        .post("/api/v1/schools", Some(&admin), new_school("鼓楼第二小学"))
+        .await;
+    let id = created.assert_status(201)["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let path = format!("/api/v1/schools/{id}");
+
+    let null = app
+        .patch(&path, &admin, None, json!({ "contact_person": null }))
+        .await;
+    null.assert_problem(422, "validation_failed");
+    assert_eq!(null.body["errors"][0]["field"], "contact_person");
+    assert_eq!(null.body["errors"][0]["code"], "required");
+    // `phone` may be cleared: null there removes it.
+    let cleared = app
+        .patch(&path, &admin, None, json!({ "phone": null }))
+        .await;
+    let version = cleared.assert_status(200)["version"].clone();
+    assert!(cleared.body["phone"].is_null());
+
+    let same = app
+        .patch(
+            &path,
+            &admin,
+            None,
+            json!({ "contact_person": "张主任", "phone": null }),
+        )
+        .await;
+    assert_eq!(same.assert_status(200)["version"], version);
+}

@@ -358,7 +358,23 @@ async fn creating_users_validates_every_field_and_refuses_a_taken_login() {
         )
         .await;
     unknown_school.assert_problem(422, "validation_failed");
-    assert_eq!(unknown_school.body["errors"][0]["code"], "not_found");
+    assert_eq!(
+        unknown_school.body["errors"][0]["code"], "invalid_format",
+        "not an id at all"
+    );
+    let missing_school = app
+        .post(
+            "/api/v1/users",
+            Some(&admin),
+            json!({ "login": "school.ghost", "display_name": "S", "role": "school",
+                    "school_id": uuid::Uuid::new_v4().to_string() }),
+        )
+        .await;
+    missing_school.assert_problem(422, "validation_failed");
+    assert_eq!(
+        missing_school.body["errors"][0]["code"], "not_found",
+        "an id of no school"
+    );
 
     let bad_role = app
         .post(
@@ -469,4 +485,25 @@ async fn the_user_list_pages_with_a_cursor_and_filters() {
     app.get("/api/v1/users?cursor=bogus!", &admin)
         .await
         .assert_problem(400, "invalid_cursor");
+}
+
+#[actix_web::test]
+async fn an_account_edit_that_changes_nothing_keeps_the_version() {
+    let app = TestApp::new().await;
+    let (_, admin) = app.admin().await;
+    let user = app.user(Role::Admin, "clerk");
+    let path = format!("/api/v1/users/{}", user.id);
+    let before = app.get(&path, &admin).await.assert_status(200).clone();
+    let same = app
+        .patch(
+            &path,
+            &admin,
+            None,
+            json!({ "display_name": before["display_name"], "active": true }),
+        )
+        .await;
+    assert_eq!(same.assert_status(200)["version"], before["version"]);
+    app.patch(&path, &admin, None, json!({ "active": null }))
+        .await
+        .assert_problem(422, "validation_failed");
 }
