@@ -373,7 +373,7 @@ pub struct ReviewCourseRequest {
 #[utoipa::path(post, path = "/api/v1/courses/{id}/review", tag = "courses", request_body = ReviewCourseRequest,
     params(("id" = String, Path)), security(("bearer" = [])),
     responses((status = 200, body = CourseResponse), (status = 403, body = Problem), (status = 404, body = Problem),
-        (status = 409, body = Problem, description = "`illegal_transition` (not pending review)"), (status = 422, body = Problem)))]
+        (status = 409, body = Problem, description = "`illegal_transition` (not pending review), `expert_not_active` (approving a course of an expert who is not active)"), (status = 422, body = Problem)))]
 pub async fn review_course(
     state: web::Data<AppState>,
     user: AuthUser,

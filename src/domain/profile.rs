@@ -18,18 +18,28 @@ pub const TEAM_CODES: [&str; 6] = [
 pub const DEFAULT_MAX_PER_WEEK: i32 = 3;
 pub const DEFAULT_MAX_PER_MONTH: i32 = 10;
 
+/// The sub-teams' codes with their Chinese names.
+const TEAM_NAMES: [(&str, &str); 6] = [
+    ("family_education", "家庭教育"),
+    ("mental_health", "心理健康"),
+    ("reading", "阅读辅导"),
+    ("ideology", "思政教育"),
+    ("traditional_culture", "传统文化"),
+    ("legal_safety", "法制安全教育"),
+];
+
+/// A sub-team's Chinese name (分团), or the code itself for an unknown one.
+pub fn team_label(code: &str) -> &str {
+    TEAM_NAMES
+        .iter()
+        .find(|(c, _)| *c == code)
+        .map_or(code, |(_, zh)| zh)
+}
+
 /// Parses a sub-team given by code or by its Chinese name (as the office's files have it).
 pub fn team_code(raw: &str) -> Option<&'static str> {
-    const NAMES: [(&str, &str); 6] = [
-        ("family_education", "家庭教育"),
-        ("mental_health", "心理健康"),
-        ("reading", "阅读辅导"),
-        ("ideology", "思政教育"),
-        ("traditional_culture", "传统文化"),
-        ("legal_safety", "法制安全教育"),
-    ];
     let raw = raw.trim();
-    NAMES
+    TEAM_NAMES
         .iter()
         .find(|(code, zh)| code.eq_ignore_ascii_case(raw) || *zh == raw)
         .map(|(code, _)| *code)

@@ -41,6 +41,14 @@ pub enum Notice {
         new_email: String,
         at: NaiveDateTime,
     },
+    /// 待审课程: a course waits for its reviewers (the office and the team's leads).
+    CourseAwaitingReview {
+        title: String,
+        expert_name: String,
+        team: String,
+        resubmitted: bool,
+        at: NaiveDateTime,
+    },
     /// 课程审核结果.
     CourseReviewed {
         title: String,
@@ -67,6 +75,7 @@ impl Notice {
             Notice::PasswordChanged { .. } => "password_changed",
             Notice::EmailConfirm { .. } => "email_confirm",
             Notice::EmailChangeRequested { .. } => "email_change_requested",
+            Notice::CourseAwaitingReview { .. } => "course_pending_review",
             Notice::CourseReviewed { approved: true, .. } => "course_approved",
             Notice::CourseReviewed {
                 approved: false, ..
@@ -132,6 +141,22 @@ impl Notice {
             Notice::EmailChangeRequested { new_email, at } => extend(
                 &mut public,
                 json!({ "new_email": new_email, "at": mail_time(*at, tz) }),
+            ),
+            Notice::CourseAwaitingReview {
+                title,
+                expert_name,
+                team,
+                resubmitted,
+                at,
+            } => extend(
+                &mut public,
+                json!({
+                    "title": title,
+                    "expert_name": expert_name,
+                    "team": crate::domain::profile::team_label(team),
+                    "resubmitted": resubmitted,
+                    "at": mail_time(*at, tz),
+                }),
             ),
             Notice::CourseReviewed {
                 title, comment, at, ..

@@ -10,7 +10,7 @@ use serde_json::Value;
 
 use crate::mail::MailError;
 
-pub const KINDS: [(&str, &str); 7] = [
+pub const KINDS: [(&str, &str); 8] = [
     (
         "account_created",
         include_str!("../../templates/mail/account_created.txt"),
@@ -30,6 +30,10 @@ pub const KINDS: [(&str, &str); 7] = [
     (
         "email_change_requested",
         include_str!("../../templates/mail/email_change_requested.txt"),
+    ),
+    (
+        "course_pending_review",
+        include_str!("../../templates/mail/course_pending_review.txt"),
     ),
     (
         "course_approved",
@@ -115,6 +119,7 @@ mod tests {
             "name": "王秀兰", "login": "wang", "link": "https://x/set-password?token=T0K3N", "token": "T0K3N",
             "has_link": true, "expires_at": "2026年3月5日 09:00（Asia/Shanghai）", "at": "2026年3月2日 09:00（Asia/Shanghai）",
             "title": "亲子沟通", "comment": "很好", "new_email": "new@example.cn",
+            "expert_name": "王秀兰", "team": "阅读辅导", "resubmitted": false,
         });
         for (kind, _) in KINDS {
             for channel in [Channel::Email, Channel::Inbox] {

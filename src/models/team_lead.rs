@@ -67,6 +67,16 @@ impl TeamLead {
             .load(conn)
     }
 
+    /// The user ids of a team's leads whose profiles are active (who review its courses).
+    pub fn reviewer_users(conn: &mut DbConnection, team: &str) -> QueryResult<Vec<String>> {
+        team_leads::table
+            .inner_join(experts::table)
+            .filter(team_leads::team_code.eq(team))
+            .filter(experts::status.eq(ExpertStatus::Active))
+            .select(experts::user_id)
+            .load(conn)
+    }
+
     /// Replaces a team's leads.
     pub fn replace_for_team(
         conn: &mut DbConnection,

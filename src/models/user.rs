@@ -118,6 +118,16 @@ impl User {
             .optional()
     }
 
+    /// Every active admin account (the office), oldest first.
+    pub fn active_admins(conn: &mut DbConnection) -> QueryResult<Vec<User>> {
+        users::table
+            .filter(users::role.eq(Role::Admin.as_str()))
+            .filter(users::active.eq(true))
+            .order((users::created_at.asc(), users::id.asc()))
+            .select(User::as_select())
+            .load(conn)
+    }
+
     pub fn find_by_login(conn: &mut DbConnection, login: &str) -> QueryResult<Option<User>> {
         users::table
             .filter(users::login.eq(login))

@@ -15,6 +15,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::mail::outbox::Notice;
 use crate::models::course::{Course, CourseChanges, CourseSets, NewCourse, search_text};
 use crate::models::expert::Expert;
+use crate::models::team_lead::TeamLead;
 use crate::models::user::User;
 use crate::usecase::{Transition, Uow};
 
@@ -205,7 +206,43 @@ pub fn propose(
         },
         |conn| Course::insert(conn, &new, &sets).map(|()| true),
     )?;
+    notify_reviewers(uow, actor, &expert, &draft.team, &draft.title, false)?;
     Ok(id)
+}
+
+/// Tells a course's reviewers — the office and the active leads of its team — that it waits
+/// for them; never its author, nor whoever just sent it.
+fn notify_reviewers(
+    uow: &mut Uow<'_>,
+    actor: &Actor,
+    expert: &Expert,
+    team: &str,
+    title: &str,
+    resubmitted: bool,
+) -> ApiResult<()> {
+    let mut reviewers = User::active_admins(uow.conn)?;
+    for user_id in TeamLead::reviewer_users(uow.conn, team)? {
+        if let Some(user) = User::find(uow.conn, &user_id)?.filter(|u| u.active) {
+            reviewers.push(user);
+        }
+    }
+    let mut told: Vec<String> = vec![expert.user_id.clone(), actor.user_id.clone()];
+    let now = uow.now();
+    for reviewer in reviewers {
+        if told.contains(&reviewer.id) {
+            continue;
+        }
+        told.push(reviewer.id.clone());
+        let notice = Notice::CourseAwaitingReview {
+            title: title.to_owned(),
+            expert_name: expert.name.clone(),
+            team: team.to_owned(),
+            resubmitted,
+            at: now,
+        };
+        uow.notify(&reviewer, notice)?;
+    }
+    Ok(())
 }
 
 /// What an edit may change; `None` leaves a field as it is.
@@ -304,6 +341,9 @@ pub fn edit(
         )?;
     }
     Course::replace_sets(uow.conn, id, &sets_of(&after))?;
+    if to == CourseStatus::PendingReview && from != CourseStatus::PendingReview {
+        notify_reviewers(uow, actor, &record.expert, &after.team, &after.title, true)?;
+    }
     Ok(())
 }
 
@@ -330,6 +370,17 @@ pub fn review(
     };
     let from = record.course.status;
     let to = CourseReview::next(from, action, &record.who(actor))?;
+    if to == CourseStatus::Approved && record.expert.status != ExpertStatus::Active {
+        // Approval puts a course on the menu; a course of an expert who is not active
+        // could not be booked, so it is not approved (it can wait or be rejected).
+        return Err(ApiError::conflict(
+            "expert_not_active",
+            format!(
+                "the course's expert is {}; only an active expert's course can be approved",
+                record.expert.status
+            ),
+        ));
+    }
     let (version, now, reviewer) = (record.course.version, uow.now(), actor.user_id.clone());
     uow.transition::<CourseReview>(
         Transition {

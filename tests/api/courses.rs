@@ -575,3 +575,118 @@ async fn an_edit_that_changes_nothing_leaves_an_approved_course_on_the_menu() {
         .await
         .assert_problem(422, "validation_failed");
 }
+
+/// The kinds of notification `user_id` has received, oldest first.
+fn notice_kinds(app: &TestApp, user_id: &str) -> Vec<String> {
+    let mut rows = app.with_conn(|conn| {
+        guanai::models::notification::Notification::outbox(conn, None, None, 1000).unwrap()
+    });
+    rows.reverse();
+    rows.into_iter()
+        .filter(|n| n.user_id == user_id)
+        .map(|n| n.kind)
+        .collect()
+}
+
+#[actix_web::test]
+async fn a_course_waiting_for_review_is_announced_to_its_reviewers_only() {
+    let app = TestApp::new().await;
+    let (office, admin) = app.admin().await;
+    let lead = app.expert("lead.reading", "reading", ExpertStatus::Active);
+    app.make_lead("reading", &lead.id);
+    let other_lead = app.expert("lead.ideology", "ideology", ExpertStatus::Active);
+    app.make_lead("ideology", &other_lead.id);
+    let author = app.expert("song", "reading", ExpertStatus::Active);
+    let (as_song, _) = app.tokens("song").await;
+
+    let proposed = app
+        .post("/api/v1/courses", Some(&as_song), proposal())
+        .await;
+    let id = proposed.assert_status(201)["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert_eq!(notice_kinds(&app, &office.id), ["course_pending_review"]);
+    assert_eq!(notice_kinds(&app, &lead.user_id), ["course_pending_review"]);
+    assert!(
+        notice_kinds(&app, &other_lead.user_id).is_empty(),
+        "another team's lead"
+    );
+    assert!(
+        notice_kinds(&app, &author.user_id).is_empty(),
+        "not the author"
+    );
+
+    // Approved, then edited: it goes back to review, and the reviewers hear of it again.
+    let path = format!("/api/v1/courses/{id}");
+    app.post(
+        &format!("{path}/review"),
+        Some(&admin),
+        json!({ "decision": "approve" }),
+    )
+    .await
+    .assert_status(200);
+    app.patch(
+        &path,
+        &as_song,
+        None,
+        json!({ "title": "整本书阅读（修订）" }),
+    )
+    .await
+    .assert_status(200);
+    assert_eq!(
+        notice_kinds(&app, &lead.user_id),
+        ["course_pending_review", "course_pending_review"]
+    );
+    let mail = app.with_conn(|conn| {
+        guanai::models::notification::Notification::outbox(conn, None, None, 1000).unwrap()
+    });
+    assert_eq!(
+        mail.iter()
+            .filter(|n| n.user_id == lead.user_id && n.body.contains("重新提交"))
+            .count(),
+        1
+    );
+}
+
+#[actix_web::test]
+async fn a_course_of_an_expert_who_is_not_active_cannot_be_approved() {
+    let app = TestApp::new().await;
+    let (_, admin) = app.admin().await;
+    let fang = app.expert("fang", "reading", ExpertStatus::Active);
+    let (as_fang, _) = app.tokens("fang").await;
+    let proposed = app
+        .post("/api/v1/courses", Some(&as_fang), proposal())
+        .await;
+    let id = proposed.assert_status(201)["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    app.post(
+        &format!("/api/v1/experts/{}/status", fang.id),
+        Some(&admin),
+        json!({ "to": "suspended", "reason": "住院" }),
+    )
+    .await
+    .assert_status(200);
+
+    let review = format!("/api/v1/courses/{id}/review");
+    app.post(&review, Some(&admin), json!({ "decision": "approve" }))
+        .await
+        .assert_problem(409, "expert_not_active");
+    assert!(
+        !notice_kinds(&app, &fang.user_id).contains(&"course_approved".to_owned()),
+        "no mail says schools can book it"
+    );
+    // It can still be rejected, or wait until the expert is back.
+    app.post(
+        &format!("/api/v1/experts/{}/status", fang.id),
+        Some(&admin),
+        json!({ "to": "active", "reason": "出院" }),
+    )
+    .await
+    .assert_status(200);
+    app.post(&review, Some(&admin), json!({ "decision": "approve" }))
+        .await
+        .assert_status(200);
+}
