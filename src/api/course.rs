@@ -42,6 +42,7 @@ pub struct CourseResponse {
     pub id: String,
     pub expert_id: String,
     pub expert_name: String,
+    #[schema(value_type = crate::api::support::TeamCode)]
     pub team: String,
     pub title: String,
     pub description: String,
@@ -50,7 +51,9 @@ pub struct CourseResponse {
     /// For student audiences.
     pub grade_bands: Vec<GradeBand>,
     pub modes: Vec<Mode>,
+    #[schema(minimum = 30, maximum = 240)]
     pub duration_minutes: i32,
+    #[schema(minimum = 1, maximum = 100000)]
     pub max_audience: Option<i32>,
     pub status: CourseStatus,
     /// The last review: shown to the author, the team's leads and admins only.
@@ -104,19 +107,24 @@ pub struct CreateCourseRequest {
     /// proposes their own and may leave it out.
     pub expert_id: Option<String>,
     /// Sub-team code; one the expert serves.
+    #[schema(value_type = crate::api::support::TeamCode)]
     pub team: String,
     pub title: String,
     pub description: String,
     #[serde(default)]
     pub outline: String,
+    #[schema(min_items = 1)]
     pub audiences: Vec<Audience>,
     /// Required for student audiences, not allowed otherwise.
     #[serde(default)]
     pub grade_bands: Vec<GradeBand>,
     /// `online`, `offline` or both.
+    #[schema(min_items = 1)]
     pub modes: Vec<Mode>,
     /// 30-240.
+    #[schema(minimum = 30, maximum = 240)]
     pub duration_minutes: i32,
+    #[schema(minimum = 1, maximum = 100000)]
     pub max_audience: Option<i32>,
 }
 
@@ -200,6 +208,7 @@ where
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct ListCoursesQuery {
+    #[param(value_type = Option<crate::api::support::TeamCode>)]
     pub team: Option<String>,
     pub audience: Option<Audience>,
     pub grade: Option<GradeBand>,
@@ -212,6 +221,7 @@ pub struct ListCoursesQuery {
     pub q: Option<String>,
     pub cursor: Option<String>,
     /// 1-100, default 20.
+    #[param(minimum = 1, maximum = 100)]
     pub limit: Option<i64>,
 }
 
@@ -290,6 +300,7 @@ pub async fn get_course(
 pub struct UpdateCourseRequest {
     #[serde(default, deserialize_with = "not_null")]
     #[schema(nullable = false)]
+    #[schema(value_type = Option<crate::api::support::TeamCode>)]
     pub team: Option<String>,
     #[serde(default, deserialize_with = "not_null")]
     #[schema(nullable = false)]
@@ -302,19 +313,22 @@ pub struct UpdateCourseRequest {
     pub outline: Option<String>,
     #[serde(default, deserialize_with = "not_null")]
     #[schema(nullable = false)]
+    #[schema(min_items = 1)]
     pub audiences: Option<Vec<Audience>>,
     #[serde(default, deserialize_with = "not_null")]
     #[schema(nullable = false)]
     pub grade_bands: Option<Vec<GradeBand>>,
     #[serde(default, deserialize_with = "not_null")]
     #[schema(nullable = false)]
+    #[schema(min_items = 1)]
     pub modes: Option<Vec<Mode>>,
     #[serde(default, deserialize_with = "not_null")]
     #[schema(nullable = false)]
+    #[schema(minimum = 30, maximum = 240)]
     pub duration_minutes: Option<i32>,
     /// `null` removes the limit.
     #[serde(default, deserialize_with = "present")]
-    #[schema(value_type = Option<i32>)]
+    #[schema(value_type = Option<i32>, minimum = 1, maximum = 100000)]
     pub max_audience: Option<Option<i32>>,
 }
 

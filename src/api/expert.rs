@@ -33,13 +33,27 @@ use crate::time::to_local;
 use crate::usecase::expert::{ExpertRecord, NewExpertInput, ProfilePatch};
 use crate::usecase::{self, Answer};
 
+/// Marks the public view of an expert (`"view": "public"`).
+#[derive(Debug, Clone, Copy, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum PublicView {
+    Public,
+}
+
+/// Marks the full view of an expert (`"view": "full"`).
+#[derive(Debug, Clone, Copy, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum FullView {
+    Full,
+}
+
 /// What everyone may see of an active expert.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ExpertPublic {
-    /// Always `public`.
-    pub view: String,
+    pub view: PublicView,
     pub id: String,
     pub name: String,
+    #[schema(value_type = crate::api::support::TeamCode)]
     pub primary_team: String,
     /// Primary team first, then the others served.
     pub teams: Vec<String>,
@@ -51,13 +65,13 @@ pub struct ExpertPublic {
 /// The whole profile: for admins, the expert, and the leads of the expert's teams.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ExpertFull {
-    /// Always `full`.
-    pub view: String,
+    pub view: FullView,
     pub id: String,
     pub user_id: String,
     pub login: String,
     pub name: String,
     pub gender: Option<Gender>,
+    #[schema(minimum = 1900)]
     pub birth_year: Option<i32>,
     pub category: Category,
     pub former_post: Option<String>,
@@ -66,11 +80,15 @@ pub struct ExpertFull {
     pub bio: String,
     pub districts: Vec<String>,
     pub modes: Vec<Mode>,
+    #[schema(minimum = 0, maximum = 20)]
     pub max_per_week: i32,
+    #[schema(minimum = 0, maximum = 80)]
     pub max_per_month: i32,
     /// ISO weekdays, 1 = Monday … 7 = Sunday.
     pub rest_weekdays: Vec<i32>,
+    #[schema(value_type = crate::api::support::TeamCode)]
     pub primary_team: String,
+    #[schema(value_type = Vec<crate::api::support::TeamCode>)]
     pub extra_teams: Vec<String>,
     pub teams: Vec<String>,
     pub status: ExpertStatus,
@@ -99,7 +117,7 @@ impl ExpertRecord {
         let e = &self.expert;
         Ok(match view {
             ProfileView::Public => ExpertResponse::Public(ExpertPublic {
-                view: "public".to_owned(),
+                view: PublicView::Public,
                 id: e.id.clone(),
                 name: profile.name.clone(),
                 primary_team: e.primary_team.clone(),
@@ -109,7 +127,7 @@ impl ExpertRecord {
                 modes: profile.modes,
             }),
             ProfileView::Full => ExpertResponse::Full(Box::new(ExpertFull {
-                view: "full".to_owned(),
+                view: FullView::Full,
                 id: e.id.clone(),
                 user_id: e.user_id.clone(),
                 login: self
@@ -151,6 +169,7 @@ pub struct CreateExpertRequest {
     pub login: String,
     pub name: String,
     pub gender: Option<Gender>,
+    #[schema(minimum = 1900)]
     pub birth_year: Option<i32>,
     /// 五老 category.
     pub category: Category,
@@ -165,13 +184,17 @@ pub struct CreateExpertRequest {
     #[serde(default)]
     pub modes: Vec<Mode>,
     /// Default 3.
+    #[schema(minimum = 0, maximum = 20)]
     pub max_per_week: Option<i32>,
     /// Default 10.
+    #[schema(minimum = 0, maximum = 80)]
     pub max_per_month: Option<i32>,
     #[serde(default)]
     pub rest_weekdays: Vec<i32>,
+    #[schema(value_type = crate::api::support::TeamCode)]
     pub primary_team: String,
     #[serde(default)]
+    #[schema(value_type = Vec<crate::api::support::TeamCode>)]
     pub extra_teams: Vec<String>,
     pub phone: Option<String>,
     pub email: Option<String>,
@@ -307,6 +330,7 @@ pub async fn create_expert_handler(
 #[into_params(parameter_in = Query)]
 pub struct ListExpertsQuery {
     /// A sub-team code: the primary team or another one served.
+    #[param(value_type = Option<crate::api::support::TeamCode>)]
     pub team: Option<String>,
     /// Admins and leads only see other statuses; for others only `active` matches.
     pub status: Option<ExpertStatus>,
@@ -316,6 +340,7 @@ pub struct ListExpertsQuery {
     pub q: Option<String>,
     pub cursor: Option<String>,
     /// 1-100, default 20.
+    #[param(minimum = 1, maximum = 100)]
     pub limit: Option<i64>,
 }
 
@@ -419,7 +444,7 @@ pub struct UpdateExpertRequest {
     pub gender: Option<Option<Gender>>,
     /// Admin only; `null` clears.
     #[serde(default, deserialize_with = "present")]
-    #[schema(value_type = Option<i32>)]
+    #[schema(value_type = Option<i32>, minimum = 1900)]
     pub birth_year: Option<Option<i32>>,
     /// Admin only.
     #[serde(default, deserialize_with = "not_null")]
@@ -440,10 +465,12 @@ pub struct UpdateExpertRequest {
     /// Admin only.
     #[serde(default, deserialize_with = "not_null")]
     #[schema(nullable = false)]
+    #[schema(value_type = Option<crate::api::support::TeamCode>)]
     pub primary_team: Option<String>,
     /// Admin only.
     #[serde(default, deserialize_with = "not_null")]
     #[schema(nullable = false)]
+    #[schema(value_type = Option<Vec<crate::api::support::TeamCode>>)]
     pub extra_teams: Option<Vec<String>>,
     #[serde(default, deserialize_with = "not_null")]
     #[schema(nullable = false)]
@@ -456,9 +483,11 @@ pub struct UpdateExpertRequest {
     pub modes: Option<Vec<Mode>>,
     #[serde(default, deserialize_with = "not_null")]
     #[schema(nullable = false)]
+    #[schema(minimum = 0, maximum = 20)]
     pub max_per_week: Option<i32>,
     #[serde(default, deserialize_with = "not_null")]
     #[schema(nullable = false)]
+    #[schema(minimum = 0, maximum = 80)]
     pub max_per_month: Option<i32>,
     #[serde(default, deserialize_with = "not_null")]
     #[schema(nullable = false)]

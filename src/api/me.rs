@@ -99,7 +99,7 @@ pub struct UpdateMeRequest {
 /// Edit one's own display name, phone and email. A new email address is not used until
 /// its owner opens the confirmation link mailed to it and confirms (the old address stays
 /// until then and is told of the request); admins' addresses change at once. Honours
-/// `If-Match`; an edit that changes nothing keeps the version.
+/// `If-Match`; an edit that changes nothing (an empty body, say) keeps the version.
 #[utoipa::path(patch, path = "/api/v1/me", tag = "me", request_body = UpdateMeRequest,
     params(("If-Match" = Option<String>, Header, description = "the version last read")),
     security(("bearer" = [])),
@@ -112,13 +112,6 @@ pub async fn update_me(
     if_match: IfMatch,
     ApiJson(body): ApiJson<UpdateMeRequest>,
 ) -> ApiResult<HttpResponse> {
-    if body.display_name.is_none() && body.email.is_none() && body.phone.is_none() {
-        return Err(ApiError::invalid(
-            "display_name",
-            "required",
-            "name at least one of display_name, email, phone",
-        ));
-    }
     let mut errors = Vec::new();
     let mut changes = OwnChanges::default();
     if let Some(name) = &body.display_name {

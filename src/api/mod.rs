@@ -196,6 +196,15 @@ route_table! {
     }
 }
 
+/// What `If-Match` takes: a version as the `ETag` gave it (`"3"`, `W/"3"`, or `3`), or `*`.
+fn if_match_schema() -> utoipa::openapi::schema::Schema {
+    use utoipa::openapi::schema::{ObjectBuilder, Type};
+    ObjectBuilder::new()
+        .schema_type(Type::String)
+        .pattern(Some("^(\\*|(W/)?\"[0-9]{1,9}\"|[0-9]{1,9})$"))
+        .into()
+}
+
 /// The `Idempotency-Key` header of a creating POST.
 fn idempotency_key_parameter() -> utoipa::openapi::path::Parameter {
     use utoipa::openapi::Required;
@@ -220,6 +229,194 @@ fn idempotency_key_parameter() -> utoipa::openapi::path::Parameter {
         .build()
 }
 
+/// Declares on an operation every error status the service's common machinery can answer
+/// for it (each with the problem body), besides those its handler documents itself:
+/// 400 (unreadable request) and 503 (database busy) everywhere; 401 and 403 where a token is
+/// needed; 404 where the path names an object; 409 for changes (state changed meanwhile,
+/// a rule the data keeps) and `Idempotency-Key` conflicts; 412 with `If-Match`; 413, 415
+/// and 422 with a body; 422 with query parameters.
+fn declare_error_statuses(
+    path: &str,
+    method: &str,
+    creates: bool,
+    operation: &mut utoipa::openapi::path::Operation,
+) {
+    use utoipa::openapi::Ref;
+    use utoipa::openapi::content::ContentBuilder;
+    use utoipa::openapi::path::ParameterIn;
+    use utoipa::openapi::response::ResponseBuilder;
+
+    let secured = operation
+        .security
+        .as_ref()
+        .is_some_and(|requirements| !requirements.is_empty());
+    let parameters = operation.parameters.as_deref().unwrap_or_default();
+    let has_query = parameters
+        .iter()
+        .any(|p| p.parameter_in == ParameterIn::Query);
+    let has_if_match = parameters.iter().any(|p| p.name == "If-Match");
+    let has_body = operation.request_body.is_some();
+    let write = method != "GET";
+    let statuses: [(&str, bool, &str); 10] = [
+        (
+            "400",
+            true,
+            "the request cannot be read (body, query string or header)",
+        ),
+        ("401", secured, "no valid access token"),
+        ("403", secured, "the caller may not do this"),
+        (
+            "404",
+            path.contains('{'),
+            "no such object, or not visible to the caller",
+        ),
+        (
+            "409",
+            (write && secured) || creates,
+            "conflicts with the current state",
+        ),
+        ("412", has_if_match, "`If-Match` names an older version"),
+        ("413", has_body, "the body is too large"),
+        (
+            "415",
+            has_body,
+            "the body is not of the declared media type",
+        ),
+        (
+            "422",
+            has_body || has_query || creates,
+            "invalid fields; see `errors`",
+        ),
+        ("503", true, "the database is busy or unreachable; retry"),
+    ];
+    for (status, applies, description) in statuses {
+        if !applies || operation.responses.responses.contains_key(status) {
+            continue;
+        }
+        let response = ResponseBuilder::new()
+            .description(description)
+            .content(
+                crate::error::PROBLEM_JSON,
+                ContentBuilder::new()
+                    .schema(Some(Ref::from_schema_name("Problem")))
+                    .build(),
+            )
+            .build();
+        operation
+            .responses
+            .responses
+            .insert(status.to_owned(), RefOr::T(response));
+    }
+}
+
+/// The characters no text may hold (see `domain::text`): control characters, zero-width
+/// characters and direction overrides; single-line fields also refuse line breaks and tabs.
+const TEXT_PATTERN: &str = "^[^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F\\u061C\\u180E\\u200B-\\u200F\\u2028-\\u202E\\u2060-\\u2064\\u2066-\\u2069\\uFEFF]*$";
+const LINE_PATTERN: &str = "^[^\\u0000-\\u001F\\u007F-\\u009F\\u061C\\u180E\\u200B-\\u200F\\u2028-\\u202E\\u2060-\\u2064\\u2066-\\u2069\\uFEFF]*$";
+
+/// The characters refused in any text, as a regex class body.
+const REFUSED: &str = "\\u0000-\\u001F\\u007F-\\u009F\\u061C\\u180E\\u200B-\\u200F\\u2028-\\u202E\\u2060-\\u2064\\u2066-\\u2069\\uFEFF";
+
+/// Shapes the server checks for fields of these names (`domain::validate`), as patterns:
+/// a phone has 5-20 digits with spaces or dashes and an optional leading `+`; an email is
+/// `local@domain` with a dot inside the domain; a login has 3-64 letters, digits and
+/// `.` `_` `-` `@`. Blank phone and email mean none.
+fn shaped_field(schema: &str, field: &str) -> Option<String> {
+    let visible = format!("[^@\\s{REFUSED}]");
+    match field {
+        "phone" => Some("^ *(?:\\+?[ -]*(?:[0-9][ -]*){5,20})? *$".to_owned()),
+        "email" => Some(format!(
+            "^ *(?:{visible}+@[^@\\s.{REFUSED}]{visible}*\\.{visible}*[^@\\s.{REFUSED}])? *$"
+        )),
+        // Only where a login is made; elsewhere any text is looked up (and simply not found).
+        "login" if schema.starts_with("Create") => Some("^ *[\\w.@-]{3,64} *$".to_owned()),
+        _ => None,
+    }
+}
+
+/// Fields that may run over several lines.
+const MULTILINE_FIELDS: [&str; 7] = [
+    "bio",
+    "description",
+    "outline",
+    "reason",
+    "comment",
+    "address",
+    "note",
+];
+
+/// Fields taken exactly as sent (secrets), and those with a shape of their own.
+const UNCHECKED_FIELDS: [&str; 6] = [
+    "password",
+    "old_password",
+    "new_password",
+    "initial_password",
+    "token",
+    "refresh_token",
+];
+
+/// Declares the text rules on a request schema's string fields that have no shape of their
+/// own (no enum, no format, no pattern yet), so the document says what the server refuses.
+fn declare_text_rules(name: &str, schema: &mut RefOr<utoipa::openapi::schema::Schema>) {
+    use utoipa::openapi::schema::Schema;
+    let RefOr::T(Schema::Object(object)) = schema else {
+        return;
+    };
+    for (field, property) in object.properties.iter_mut() {
+        if UNCHECKED_FIELDS.contains(&field.as_str())
+            && !field.ends_with("new_password")
+            && field != "initial_password"
+        {
+            continue;
+        }
+        let pattern = if MULTILINE_FIELDS.contains(&field.as_str()) {
+            TEXT_PATTERN
+        } else {
+            LINE_PATTERN
+        };
+        if let (Some(shape), RefOr::T(Schema::Object(text))) =
+            (shaped_field(name, field), &mut *property)
+        {
+            text.pattern = Some(shape);
+            continue;
+        }
+        if field.ends_with("new_password") || field == "initial_password" {
+            if let RefOr::T(Schema::Object(text)) = property {
+                text.min_length = Some(crate::auth::password::MIN_LENGTH);
+                text.max_length = Some(crate::auth::password::MAX_LENGTH);
+            }
+            continue;
+        }
+        match property {
+            RefOr::T(Schema::Object(text)) => set_text_pattern(text, pattern),
+            RefOr::T(Schema::Array(array)) => {
+                if let utoipa::openapi::schema::ArrayItems::RefOrSchema(items) = &mut array.items
+                    && let RefOr::T(Schema::Object(text)) = items.as_mut()
+                {
+                    set_text_pattern(text, pattern);
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+fn set_text_pattern(object: &mut utoipa::openapi::schema::Object, pattern: &str) {
+    use utoipa::openapi::schema::{SchemaType, Type};
+    let is_text = match &object.schema_type {
+        SchemaType::Type(Type::String) => true,
+        SchemaType::Array(types) => types.contains(&Type::String),
+        _ => false,
+    };
+    if is_text
+        && object.enum_values.is_none()
+        && object.format.is_none()
+        && object.pattern.is_none()
+    {
+        object.pattern = Some(pattern.to_owned());
+    }
+}
+
 /// Adds the bearer scheme, and declares error bodies as `application/problem+json`.
 struct ApiConventions;
 
@@ -233,13 +430,22 @@ impl Modify for ApiConventions {
                     .push(idempotency_key_parameter());
             }
             let operations = [
-                &mut item.get,
-                &mut item.put,
-                &mut item.post,
-                &mut item.delete,
-                &mut item.patch,
+                ("GET", &mut item.get),
+                ("PUT", &mut item.put),
+                ("POST", &mut item.post),
+                ("DELETE", &mut item.delete),
+                ("PATCH", &mut item.patch),
             ];
-            for operation in operations.into_iter().flatten() {
+            for (method, operation) in operations {
+                let Some(operation) = operation.as_mut() else {
+                    continue;
+                };
+                declare_error_statuses(path, method, creates && method == "POST", operation);
+                for parameter in operation.parameters.iter_mut().flatten() {
+                    if parameter.name == "If-Match" {
+                        parameter.schema = Some(RefOr::T(if_match_schema()));
+                    }
+                }
                 for (status, response) in operation.responses.responses.iter_mut() {
                     let is_error = status.starts_with('4') || status.starts_with('5');
                     if let (true, RefOr::T(response)) = (is_error, response)
@@ -253,6 +459,11 @@ impl Modify for ApiConventions {
             }
         }
         let components = openapi.components.get_or_insert_with(Default::default);
+        for (name, schema) in components.schemas.iter_mut() {
+            if name.ends_with("Request") {
+                declare_text_rules(name, schema);
+            }
+        }
         components.add_security_scheme(
             "bearer",
             SecurityScheme::Http(

@@ -55,6 +55,7 @@ pub struct InboxQuery {
     pub unread: Option<bool>,
     pub cursor: Option<String>,
     /// 1-100, default 20.
+    #[param(minimum = 1, maximum = 100)]
     pub limit: Option<i64>,
 }
 
@@ -183,6 +184,7 @@ pub struct OutboxQuery {
     pub status: Option<NotificationStatus>,
     pub cursor: Option<String>,
     /// 1-100, default 20.
+    #[param(minimum = 1, maximum = 100)]
     pub limit: Option<i64>,
 }
 

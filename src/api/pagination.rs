@@ -42,7 +42,8 @@ pub fn encode_cursor(list: &str, at: NaiveDateTime, id: &str) -> String {
 
 /// Reads a cursor that `list` issued; a cursor of another list (or none of ours) is a 400.
 pub fn decode_cursor(list: &str, raw: Option<&str>) -> ApiResult<Option<Keyset>> {
-    let Some(raw) = raw else {
+    // No cursor, or an empty one (`cursor=`), is the first page.
+    let Some(raw) = raw.filter(|r| !r.is_empty()) else {
         return Ok(None);
     };
     let invalid = || {

@@ -47,6 +47,25 @@ pub fn with_etag(mut response: HttpResponse, version: i32) -> HttpResponse {
     response
 }
 
+/// The six sub-team codes, as the OpenAPI document declares them wherever a team is named
+/// (the fields themselves are strings checked against `TEAM_CODES`).
+#[derive(utoipa::ToSchema)]
+#[schema(as = TeamCode)]
+pub enum TeamCode {
+    #[schema(rename = "family_education")]
+    FamilyEducation,
+    #[schema(rename = "mental_health")]
+    MentalHealth,
+    #[schema(rename = "reading")]
+    Reading,
+    #[schema(rename = "ideology")]
+    Ideology,
+    #[schema(rename = "traditional_culture")]
+    TraditionalCulture,
+    #[schema(rename = "legal_safety")]
+    LegalSafety,
+}
+
 /// A `team` query filter must name one of the six sub-teams.
 pub fn check_team_filter(team: Option<&str>) -> ApiResult<()> {
     match team {

@@ -93,7 +93,7 @@ fn load_team(conn: &mut DbConnection, code: &str) -> ApiResult<TeamResponse> {
 }
 
 /// One sub-team by its code.
-#[utoipa::path(get, path = "/api/v1/teams/{code}", tag = "teams", params(("code" = String, Path)),
+#[utoipa::path(get, path = "/api/v1/teams/{code}", tag = "teams", params(("code" = crate::api::support::TeamCode, Path)),
     security(("bearer" = [])),
     responses((status = 200, body = TeamResponse), (status = 404, body = Problem)))]
 pub async fn get_team(
@@ -119,7 +119,7 @@ pub struct SetLeadsRequest {
 /// Set a sub-team's 团长 and 副团长 (admin). Each must be an active expert serving the team
 /// (as primary or extra team). Replaces the previous leads.
 #[utoipa::path(put, path = "/api/v1/teams/{code}/leads", tag = "teams", request_body = SetLeadsRequest,
-    params(("code" = String, Path)), security(("bearer" = [])),
+    params(("code" = crate::api::support::TeamCode, Path)), security(("bearer" = [])),
     responses((status = 200, body = TeamResponse), (status = 403, body = Problem), (status = 404, body = Problem),
         (status = 422, body = Problem)))]
 pub async fn set_team_leads(
