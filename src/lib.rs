@@ -5,6 +5,8 @@
 
 pub mod api;
 pub mod audit;
+#[cfg(feature = "bench-routes")]
+pub mod bench;
 pub mod auth;
 pub mod clock;
 pub mod config;
@@ -65,12 +67,14 @@ pub fn app(
     >,
 > {
     let proxies = web::Data::new(http::TrustedProxies(state.settings.trusted_proxies.clone()));
-    App::new()
+    let app = App::new()
         .app_data(state)
         .app_data(proxies)
         .app_data(extract::query_config())
         .app_data(extract::path_config())
-        .configure(api::configure)
-        .default_service(web::to(http::unknown_route))
+        .configure(api::configure);
+    #[cfg(feature = "bench-routes")]
+    let app = app.configure(bench::configure);
+    app.default_service(web::to(http::unknown_route))
         .wrap(actix_web::middleware::from_fn(http::request_context))
 }

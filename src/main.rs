@@ -55,6 +55,16 @@ enum Command {
     },
     /// Print the OpenAPI document.
     Openapi,
+    /// Fill an empty database for bench/run.sh (built with the `bench-routes` feature only).
+    #[cfg(feature = "bench-routes")]
+    SeedBench {
+        #[arg(long, default_value_t = 1000)]
+        experts: usize,
+        #[arg(long, default_value_t = 3000)]
+        courses: usize,
+        #[arg(long, default_value_t = 500)]
+        schools: usize,
+    },
 }
 
 fn main() -> anyhow::Result<()> {
@@ -99,6 +109,30 @@ fn main() -> anyhow::Result<()> {
         ),
         Command::Openapi => {
             println!("{}", guanai::api::ApiDoc::openapi().to_pretty_json()?);
+            Ok(())
+        }
+        #[cfg(feature = "bench-routes")]
+        Command::SeedBench {
+            experts,
+            courses,
+            schools,
+        } => {
+            let mut conn = open(&settings)?;
+            db::run_migrations(&mut conn).map_err(|e| anyhow::anyhow!(e))?;
+            let hash = guanai::auth::password::hash_password(guanai::bench::BENCH_PASSWORD)
+                .map_err(|e| anyhow::anyhow!(e.to_string()))?;
+            let seeded = guanai::bench::seed(
+                &mut conn,
+                &settings,
+                &hash,
+                SystemClock.now_naive(),
+                (experts, courses, schools),
+            )
+            .map_err(|e| anyhow::anyhow!(e.to_string()))?;
+            println!(
+                "seeded {} experts, {} courses, {} schools",
+                seeded.experts, seeded.courses, seeded.schools
+            );
             Ok(())
         }
     }

@@ -1,0 +1,222 @@
+//! Benchmark support (feature `bench-routes`, off by default; `bench/run.sh` builds with it).
+//! The ceilings the lists are measured against — a plain JSON answer, a bare 20-row read of
+//! one table and a bare one-row insert, both behind the same authentication extractor and
+//! through the same pool as every API route, so that a list's ratio to them measures the
+//! list's own cost — and `guanai seed-bench`, which fills an empty database with a roster of
+//! the size the office will have in a few years.
+
+use actix_web::{HttpResponse, web};
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use serde_json::json;
+
+use crate::AppState;
+use crate::audit::AuditContext;
+use crate::auth::AuthUser;
+use crate::config::Settings;
+use crate::db::schema::schools;
+use crate::db::{self, DbConnection};
+use crate::domain::course::{COURSE_PROPOSED, CourseReview};
+use crate::domain::profile::{Profile, TEAM_CODES};
+use crate::domain::role::Role;
+use crate::domain::roster::{Category, CourseStatus, ExpertStatus, Mode};
+use crate::error::{ApiError, ApiResult};
+use crate::models::course::{Course, CourseSets, NewCourse};
+use crate::models::rate_event::RateEvent;
+use crate::models::school::{NewSchool, School};
+use crate::models::user::{NewUser, User};
+use crate::usecase::expert::NewExpertInput;
+use crate::usecase::{self, Transition, Uow};
+
+/// The benchmark's logins; their password is [`BENCH_PASSWORD`].
+pub const BENCH_ADMIN: &str = "bench.admin";
+pub const BENCH_SCHOOL: &str = "bench.school";
+pub const BENCH_PASSWORD: &str = "bench-password-2026";
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route("/bench/plain", web::get().to(plain))
+        .route("/bench/read", web::get().to(bare_read))
+        .route("/bench/insert", web::post().to(bare_insert));
+}
+
+/// A constant JSON answer: the stack without database or authentication.
+async fn plain() -> HttpResponse {
+    HttpResponse::Ok().json(json!({ "items": [], "next_cursor": null }))
+}
+
+/// 20 rows of one table in one query, behind the authentication every route has.
+async fn bare_read(state: web::Data<AppState>, _user: AuthUser) -> ApiResult<HttpResponse> {
+    let rows: Vec<(String, String, String)> = db::run(&state.db, |conn| {
+        Ok(schools::table
+            .order((schools::created_at.asc(), schools::id.asc()))
+            .limit(20)
+            .select((schools::id, schools::name, schools::district))
+            .load(conn)?)
+    })
+    .await?;
+    let items: Vec<_> = rows
+        .into_iter()
+        .map(|(id, name, district)| json!({ "id": id, "name": name, "district": district }))
+        .collect();
+    Ok(HttpResponse::Ok().json(json!({ "items": items, "next_cursor": null })))
+}
+
+/// One row written in one statement, behind the same authentication.
+async fn bare_insert(state: web::Data<AppState>, user: AuthUser) -> ApiResult<HttpResponse> {
+    let now = state.clock.now_naive();
+    let subject = user.id().to_owned();
+    db::run(&state.db, move |conn| {
+        Ok(RateEvent::record(conn, "bench", &subject, now)?)
+    })
+    .await?;
+    Ok(HttpResponse::Created().json(json!({ "ok": true })))
+}
+
+/// What `seed` made.
+#[derive(Debug)]
+pub struct Seeded {
+    pub experts: usize,
+    pub courses: usize,
+    pub schools: usize,
+}
+
+/// Fills an empty database: [`BENCH_ADMIN`], `schools` schools (the first with the account
+/// [`BENCH_SCHOOL`]), `experts` active experts spread over the six sub-teams, and `courses`
+/// approved courses spread over the experts. `password_hash` is the hash of
+/// [`BENCH_PASSWORD`].
+pub fn seed(
+    conn: &mut DbConnection,
+    settings: &Settings,
+    password_hash: &str,
+    now: NaiveDateTime,
+    (experts, courses, schools): (usize, usize, usize),
+) -> ApiResult<Seeded> {
+    Uow::within(conn, settings, AuditContext::system(now), |uow| {
+        if User::count(uow.conn)? > 0 {
+            return Err(ApiError::conflict(
+                "not_empty",
+                "seed-bench fills an empty database only",
+            ));
+        }
+        let ready = |login: &str, name: &str, role: Role| NewUser {
+            password_hash: Some(password_hash.to_owned()),
+            must_change_password: false,
+            ..NewUser::new(login, name, role, now)
+        };
+        let admin = ready(BENCH_ADMIN, "基准测试办公室", Role::Admin);
+        User::insert(uow.conn, &admin)?;
+        let mut school_ids = Vec::with_capacity(schools);
+        for n in 0..schools {
+            let (name, district) = (format!("基准第{n}学校"), format!("第{}区", n % 12));
+            let address = format!("{district}学府路{n}号");
+            let at = now + chrono::Duration::microseconds(i64::try_from(n).unwrap_or(0));
+            let school = NewSchool {
+                id: uuid::Uuid::new_v4().to_string(),
+                search_text: crate::models::school::search_text(&name, &district, &address),
+                name,
+                school_type: "primary".to_owned(),
+                district,
+                address,
+                contact_person: "德育处".to_owned(),
+                phone: None,
+                version: 1,
+                created_at: at,
+                updated_at: at,
+            };
+            School::insert(uow.conn, &school)?;
+            school_ids.push(school.id);
+        }
+        if let Some(first) = school_ids.first() {
+            let account = NewUser {
+                school_id: Some(first.clone()),
+                ..ready(BENCH_SCHOOL, "基准第0学校", Role::School)
+            };
+            User::insert(uow.conn, &account)?;
+        }
+        let categories = [
+            Category::VeteranCadre,
+            Category::VeteranSoldier,
+            Category::VeteranExpert,
+            Category::VeteranTeacher,
+            Category::VeteranModel,
+        ];
+        let mut roster = Vec::with_capacity(experts);
+        for n in 0..experts {
+            let team = TEAM_CODES[n % TEAM_CODES.len()];
+            let name = format!("基准专家{n}");
+            let profile = Profile {
+                name: name.clone(),
+                gender: None,
+                birth_year: Some(1940 + i32::try_from(n % 20).unwrap_or(0)),
+                category: categories[n % categories.len()],
+                former_post: Some("退休教师".to_owned()),
+                former_org: None,
+                specialties: vec!["家庭教育".to_owned(), format!("专长{}", n % 40)],
+                bio: format!("{name}，从教四十年，退休后加入关爱专家团。"),
+                districts: vec![format!("第{}区", n % 12)],
+                modes: vec![Mode::Online, Mode::Offline],
+                max_per_week: 3,
+                max_per_month: 10,
+                rest_weekdays: vec![7],
+                primary_team: team.to_owned(),
+                extra_teams: Vec::new(),
+            };
+            let input = NewExpertInput {
+                account: ready(&format!("bench.expert{n}"), &name, Role::Expert),
+                profile,
+                status: ExpertStatus::Active,
+                reason: "benchmark roster".to_owned(),
+                notify: false,
+            };
+            let (id, _) = usecase::expert::create(uow, input)?;
+            roster.push((id, team));
+        }
+        for n in 0..courses {
+            let Some((expert_id, team)) = roster.get(n % roster.len().max(1)) else {
+                break;
+            };
+            let title = format!("基准课程{n}");
+            let description = format!("{title}：互动讲授，配合案例分析。");
+            let at = now + chrono::Duration::microseconds(i64::try_from(n).unwrap_or(0));
+            let new = NewCourse {
+                id: uuid::Uuid::new_v4().to_string(),
+                expert_id: expert_id.clone(),
+                team_code: (*team).to_owned(),
+                search_text: crate::models::course::search_text(&title, &description, ""),
+                title,
+                description,
+                outline: String::new(),
+                duration_minutes: 60,
+                max_audience: None,
+                status: CourseStatus::Approved,
+                created_by: admin.id.clone(),
+                version: 1,
+                created_at: at,
+                updated_at: at,
+            };
+            let sets = CourseSets {
+                audiences: vec!["parents".to_owned()],
+                grades: Vec::new(),
+                modes: vec!["online".to_owned(), "offline".to_owned()],
+            };
+            let id = new.id.clone();
+            uow.transition::<CourseReview>(
+                Transition {
+                    object_id: &id,
+                    from: None,
+                    to: CourseStatus::Approved,
+                    action: COURSE_PROPOSED,
+                    reason: Some("benchmark menu"),
+                    audit_action: "course.proposed",
+                    audit_detail: json!({ "bench": true }),
+                },
+                |conn| Course::insert(conn, &new, &sets).map(|()| true),
+            )?;
+        }
+        Ok(Seeded {
+            experts: roster.len(),
+            courses,
+            schools,
+        })
+    })
+}
