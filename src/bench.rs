@@ -20,7 +20,7 @@ use crate::domain::course::{COURSE_PROPOSED, CourseReview};
 use crate::domain::profile::{Profile, TEAM_CODES};
 use crate::domain::role::Role;
 use crate::domain::roster::{Category, CourseStatus, ExpertStatus, Mode};
-use crate::error::{ApiError, ApiResult};
+use crate::error::ApiResult;
 use crate::models::course::{Course, CourseSets, NewCourse};
 use crate::models::rate_event::RateEvent;
 use crate::models::school::{NewSchool, School};
@@ -80,7 +80,7 @@ pub struct Seeded {
     pub schools: usize,
 }
 
-/// Fills an empty database: [`BENCH_ADMIN`], `schools` schools (the first with the account
+/// Fills a database (the caller makes sure it is empty): [`BENCH_ADMIN`], `schools` schools (the first with the account
 /// [`BENCH_SCHOOL`]), `experts` active experts spread over the six sub-teams, and `courses`
 /// approved courses spread over the experts. `password_hash` is the hash of
 /// [`BENCH_PASSWORD`].
@@ -92,12 +92,6 @@ pub fn seed(
     (experts, courses, schools): (usize, usize, usize),
 ) -> ApiResult<Seeded> {
     Uow::within(conn, settings, AuditContext::system(now), |uow| {
-        if User::count(uow.conn)? > 0 {
-            return Err(ApiError::conflict(
-                "not_empty",
-                "seed-bench fills an empty database only",
-            ));
-        }
         let ready = |login: &str, name: &str, role: Role| NewUser {
             password_hash: Some(password_hash.to_owned()),
             must_change_password: false,

@@ -5,9 +5,9 @@
 
 pub mod api;
 pub mod audit;
+pub mod auth;
 #[cfg(feature = "bench-routes")]
 pub mod bench;
-pub mod auth;
 pub mod clock;
 pub mod config;
 pub mod db;

@@ -119,6 +119,9 @@ fn main() -> anyhow::Result<()> {
         } => {
             let mut conn = open(&settings)?;
             db::run_migrations(&mut conn).map_err(|e| anyhow::anyhow!(e))?;
+            if guanai::models::user::User::count(&mut conn)? > 0 {
+                bail!("seed-bench fills an empty database only");
+            }
             let hash = guanai::auth::password::hash_password(guanai::bench::BENCH_PASSWORD)
                 .map_err(|e| anyhow::anyhow!(e.to_string()))?;
             let seeded = guanai::bench::seed(

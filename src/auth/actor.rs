@@ -9,8 +9,6 @@ use crate::db::DbConnection;
 use crate::domain::role::Role;
 use crate::domain::roster::ExpertStatus;
 use crate::error::{ApiError, ApiResult};
-use crate::models::expert::Expert;
-use crate::models::team_lead::TeamLead;
 
 #[derive(Debug, Clone)]
 pub struct Actor {
@@ -29,21 +27,48 @@ pub struct Actor {
 impl Actor {
     pub fn load(conn: &mut DbConnection, user: &AuthUser) -> QueryResult<Actor> {
         let (expert, lead_teams) = if user.role == Role::Expert {
-            (
-                Expert::find_by_user(conn, user.id())?,
-                TeamLead::teams_led_by_user(conn, user.id())?,
-            )
+            Self::expert_and_leads(conn, user.id())?
         } else {
             (None, Vec::new())
         };
         Ok(Actor {
             user_id: user.id().to_owned(),
             role: user.role,
-            expert_status: expert.as_ref().map(|e| e.status),
-            expert_id: expert.map(|e| e.id),
+            expert_status: expert.as_ref().map(|e| e.1),
+            expert_id: expert.map(|e| e.0),
             school_id: user.user.school_id.clone(),
             lead_teams,
         })
+    }
+
+    /// The expert profile of `user_id` (id, status) and the teams it leads while active, in
+    /// one query.
+    #[expect(clippy::type_complexity, reason = "a private pair read once")]
+    fn expert_and_leads(
+        conn: &mut DbConnection,
+        user_id: &str,
+    ) -> QueryResult<(Option<(String, ExpertStatus)>, Vec<String>)> {
+        use diesel::prelude::*;
+
+        use crate::db::schema::{experts, team_leads};
+        let rows: Vec<(String, ExpertStatus, Option<String>)> = experts::table
+            .left_join(team_leads::table)
+            .filter(experts::user_id.eq(user_id))
+            .select((
+                experts::id,
+                experts::status,
+                team_leads::team_code.nullable(),
+            ))
+            .load(conn)?;
+        let Some((id, status, _)) = rows.first().cloned() else {
+            return Ok((None, Vec::new()));
+        };
+        let teams = if status == ExpertStatus::Active {
+            rows.into_iter().filter_map(|(_, _, team)| team).collect()
+        } else {
+            Vec::new()
+        };
+        Ok((Some((id, status)), teams))
     }
 
     /// The actor of a change: as [`Actor::load`], but an expert whose membership is suspended

@@ -26,6 +26,19 @@ pub enum DbConnection {
 
 pub type DbPool = Pool<ConnectionManager<DbConnection>>;
 
+/// Runs `$body` with `$c` bound to the concrete connection of either backend, for the few
+/// queries the multi-backend cannot express itself (`UNION ALL`): the same code is
+/// compiled once per backend.
+#[macro_export]
+macro_rules! on_each_backend {
+    ($conn:expr, |$c:ident| $body:expr) => {
+        match $conn {
+            $crate::db::DbConnection::Sqlite($c) => $body,
+            $crate::db::DbConnection::Postgresql($c) => $body,
+        }
+    };
+}
+
 /// The backend type of [`DbConnection`] (for boxed queries).
 pub type DbBackend = <DbConnection as Connection>::Backend;
 

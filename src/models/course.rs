@@ -135,16 +135,55 @@ impl Course {
             .unwrap_or_default())
     }
 
+    /// The sets of many courses in one query (a `UNION ALL` of the three set tables).
     pub fn sets_for(conn: &mut DbConnection, ids: &[String]) -> QueryResult<Vec<CourseSets>> {
-        let mut audiences = value_set::course_audiences::load(conn, ids)?;
-        let mut grades = value_set::course_grades::load(conn, ids)?;
-        let mut modes = value_set::course_modes::load(conn, ids)?;
+        use diesel::dsl::sql;
+        use diesel::sql_types::Text;
+        let rows: Vec<(String, String, String)> =
+            crate::on_each_backend!(conn, |c| course_audiences::table
+                .filter(course_audiences::course_id.eq_any(ids))
+                .select((
+                    course_audiences::course_id,
+                    sql::<Text>("'a'"),
+                    course_audiences::audience,
+                ))
+                .union_all(
+                    course_grades::table
+                        .filter(course_grades::course_id.eq_any(ids))
+                        .select((
+                            course_grades::course_id,
+                            sql::<Text>("'g'"),
+                            course_grades::grade
+                        )),
+                )
+                .union_all(
+                    course_modes::table
+                        .filter(course_modes::course_id.eq_any(ids))
+                        .select((
+                            course_modes::course_id,
+                            sql::<Text>("'m'"),
+                            course_modes::mode
+                        )),
+                )
+                .load(c)?);
+        let mut sets: std::collections::HashMap<String, CourseSets> =
+            std::collections::HashMap::new();
+        for (id, kind, value) in rows {
+            let set = sets.entry(id).or_default();
+            match kind.as_str() {
+                "a" => set.audiences.push(value),
+                "g" => set.grades.push(value),
+                _ => set.modes.push(value),
+            }
+        }
         Ok(ids
             .iter()
-            .map(|id| CourseSets {
-                audiences: audiences.remove(id).unwrap_or_default(),
-                grades: grades.remove(id).unwrap_or_default(),
-                modes: modes.remove(id).unwrap_or_default(),
+            .map(|id| {
+                let mut set = sets.remove(id).unwrap_or_default();
+                set.audiences.sort();
+                set.grades.sort();
+                set.modes.sort();
+                set
             })
             .collect())
     }
@@ -219,13 +258,15 @@ impl Course {
     ) -> QueryResult<Vec<Course>> {
         let mut query = courses::table.select(Course::as_select()).into_boxed();
         if let CourseScope::Menu { own_expert, teams } = scope {
-            let on_menu = courses::status.eq(CourseStatus::Approved).and(
-                courses::expert_id.eq_any(
+            // Correlated, so each candidate row costs one key lookup of its expert instead of
+            // building the set of every active expert first.
+            let on_menu = courses::status
+                .eq(CourseStatus::Approved)
+                .and(diesel::dsl::exists(
                     experts::table
-                        .filter(experts::status.eq(ExpertStatus::Active))
-                        .select(experts::id),
-                ),
-            );
+                        .filter(experts::id.eq(courses::expert_id))
+                        .filter(experts::status.eq(ExpertStatus::Active)),
+                ));
             let own = courses::expert_id.eq(own_expert.clone().unwrap_or_default());
             query = query.filter(on_menu.or(own).or(courses::team_code.eq_any(teams.clone())));
         }
