@@ -262,9 +262,10 @@ pub async fn list_courses(
             }
         };
         let rows = Course::list(conn, &scope, &filter, after.as_ref(), limit + 1)?;
-        let (rows, next) =
-            pagination::split_page("courses", rows, limit, |c| (c.created_at, c.id.clone()));
-        let items = CourseRecord::load_many(conn, rows)?
+        let (rows, next) = pagination::split_page("courses", rows, limit, |(c, _)| {
+            (c.created_at, c.id.clone())
+        });
+        let items = CourseRecord::with_experts(conn, rows)?
             .iter()
             .filter(|r| r.visible_to(&actor))
             .map(|r| course_response(r, &actor, tz))

@@ -382,10 +382,11 @@ pub async fn list_experts(
             }
         };
         let rows = Expert::list(conn, &scope, &filter, after.as_ref(), limit + 1)?;
-        let (rows, next) =
-            pagination::split_page("experts", rows, limit, |e| (e.created_at, e.id.clone()));
+        let (rows, next) = pagination::split_page("experts", rows, limit, |(e, _)| {
+            (e.created_at, e.id.clone())
+        });
         let mut items = Vec::with_capacity(rows.len());
-        for record in ExpertRecord::load_many(conn, rows)? {
+        for record in ExpertRecord::with_users(conn, rows)? {
             if let Some(view) = record.view_for(&actor) {
                 items.push(record.response(view, tz)?);
             }

@@ -6,6 +6,7 @@ use diesel::prelude::*;
 use crate::db::DbConnection;
 use crate::db::schema::{course_audiences, course_grades, course_modes, courses, experts};
 use crate::domain::roster::{CourseStatus, ExpertStatus};
+use crate::models::expert::Expert;
 use crate::models::value_set;
 use crate::models::{Keyset, contains_pattern};
 
@@ -249,24 +250,24 @@ impl Course {
         Ok(updated == 1)
     }
 
+    /// A page of courses with their experts, in one query: the join walks the courses in
+    /// list order and looks each expert up by key, so the menu's "expert is active" costs
+    /// nothing extra and the experts need no query of their own.
     pub fn list(
         conn: &mut DbConnection,
         scope: &CourseScope,
         filter: &CourseFilter,
         after: Option<&Keyset>,
         limit: i64,
-    ) -> QueryResult<Vec<Course>> {
-        let mut query = courses::table.select(Course::as_select()).into_boxed();
+    ) -> QueryResult<Vec<(Course, Expert)>> {
+        let mut query = courses::table
+            .inner_join(experts::table)
+            .select((Course::as_select(), Expert::as_select()))
+            .into_boxed();
         if let CourseScope::Menu { own_expert, teams } = scope {
-            // Correlated, so each candidate row costs one key lookup of its expert instead of
-            // building the set of every active expert first.
             let on_menu = courses::status
                 .eq(CourseStatus::Approved)
-                .and(diesel::dsl::exists(
-                    experts::table
-                        .filter(experts::id.eq(courses::expert_id))
-                        .filter(experts::status.eq(ExpertStatus::Active)),
-                ));
+                .and(experts::status.eq(ExpertStatus::Active));
             let own = courses::expert_id.eq(own_expert.clone().unwrap_or_default());
             query = query.filter(on_menu.or(own).or(courses::team_code.eq_any(teams.clone())));
         }

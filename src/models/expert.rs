@@ -5,9 +5,10 @@ use diesel::prelude::*;
 
 use crate::db::DbConnection;
 use crate::db::schema::{
-    expert_districts, expert_extra_teams, expert_modes, expert_rest_days, experts,
+    expert_districts, expert_extra_teams, expert_modes, expert_rest_days, experts, users,
 };
 use crate::domain::roster::ExpertStatus;
+use crate::models::user::User;
 use crate::models::value_set;
 use crate::models::{Keyset, contains_pattern};
 
@@ -293,8 +294,12 @@ impl Expert {
         filter: &ExpertFilter,
         after: Option<&Keyset>,
         limit: i64,
-    ) -> QueryResult<Vec<Expert>> {
-        let mut query = experts::table.select(Expert::as_select()).into_boxed();
+    ) -> QueryResult<Vec<(Expert, User)>> {
+        // With their accounts (contact details) in the same query.
+        let mut query = experts::table
+            .inner_join(users::table)
+            .select((Expert::as_select(), User::as_select()))
+            .into_boxed();
         if let ExpertScope::ActiveOrTeams { teams, own } = scope {
             query = query.filter(
                 experts::status

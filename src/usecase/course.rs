@@ -27,6 +27,24 @@ pub struct CourseRecord {
 }
 
 impl CourseRecord {
+    /// Courses read with their experts (as `Course::list` does), with their sets.
+    pub fn with_experts(
+        conn: &mut DbConnection,
+        rows: Vec<(Course, Expert)>,
+    ) -> ApiResult<Vec<CourseRecord>> {
+        let ids: Vec<String> = rows.iter().map(|(c, _)| c.id.clone()).collect();
+        let sets = Course::sets_for(conn, &ids)?;
+        Ok(rows
+            .into_iter()
+            .zip(sets)
+            .map(|((course, expert), sets)| CourseRecord {
+                course,
+                sets,
+                expert,
+            })
+            .collect())
+    }
+
     pub fn load_many(
         conn: &mut DbConnection,
         courses: Vec<Course>,

@@ -134,6 +134,24 @@ impl ExpertRecord {
         Ok(Self::load_many(conn, vec![expert])?.pop())
     }
 
+    /// Experts read with their accounts (as `Expert::list` does), with their sets.
+    pub fn with_users(
+        conn: &mut DbConnection,
+        rows: Vec<(Expert, User)>,
+    ) -> ApiResult<Vec<ExpertRecord>> {
+        let ids: Vec<String> = rows.iter().map(|(e, _)| e.id.clone()).collect();
+        let sets = Expert::sets_for(conn, &ids)?;
+        Ok(rows
+            .into_iter()
+            .zip(sets)
+            .map(|((expert, user), sets)| ExpertRecord {
+                expert,
+                sets,
+                user: Some(user),
+            })
+            .collect())
+    }
+
     pub fn load_many(
         conn: &mut DbConnection,
         experts: Vec<Expert>,
