@@ -16,17 +16,16 @@ use crate::auth::AuthUser;
 use crate::config::Settings;
 use crate::db::schema::schools;
 use crate::db::{self, DbConnection};
-use crate::domain::course::{COURSE_PROPOSED, CourseReview};
 use crate::domain::profile::{Profile, TEAM_CODES};
 use crate::domain::role::Role;
 use crate::domain::roster::{Category, CourseStatus, ExpertStatus, Mode};
 use crate::error::ApiResult;
-use crate::models::course::{Course, CourseSets, NewCourse};
+use crate::models::course::{CourseSets, NewCourse};
 use crate::models::rate_event::RateEvent;
 use crate::models::school::{NewSchool, School};
 use crate::models::user::{NewUser, User};
 use crate::usecase::expert::NewExpertInput;
-use crate::usecase::{self, Transition, Uow};
+use crate::usecase::{self, Uow};
 
 /// The benchmark's logins; their password is [`BENCH_PASSWORD`].
 pub const BENCH_ADMIN: &str = "bench.admin";
@@ -193,19 +192,7 @@ pub fn seed(
                 grades: Vec::new(),
                 modes: vec!["online".to_owned(), "offline".to_owned()],
             };
-            let id = new.id.clone();
-            uow.transition::<CourseReview>(
-                Transition {
-                    object_id: &id,
-                    from: None,
-                    to: CourseStatus::Approved,
-                    action: COURSE_PROPOSED,
-                    reason: Some("benchmark menu"),
-                    audit_action: "course.proposed",
-                    audit_detail: json!({ "bench": true }),
-                },
-                |conn| Course::insert(conn, &new, &sets).map(|()| true),
-            )?;
+            crate::demo::enter_approved_course(uow, &new, &sets, "benchmark menu")?;
         }
         Ok(Seeded {
             experts: roster.len(),

@@ -528,6 +528,29 @@ const COURSES: [CourseRow; 30] = [
     ),
 ];
 
+/// Enters a course on the menu as approved (seeded data), with that as the first entry of
+/// its history.
+pub fn enter_approved_course(
+    uow: &mut Uow<'_>,
+    new: &NewCourse,
+    sets: &CourseSets,
+    reason: &str,
+) -> ApiResult<()> {
+    uow.transition::<CourseReview>(
+        Transition {
+            object_id: &new.id,
+            from: None,
+            to: CourseStatus::Approved,
+            action: COURSE_PROPOSED,
+            reason: Some(reason),
+            audit_action: "course.proposed",
+            audit_detail: json!({ "seeded": true }),
+        },
+        |conn| Course::insert(conn, new, sets).map(|()| true),
+    )?;
+    Ok(())
+}
+
 #[derive(Debug, PartialEq, Eq)]
 pub enum SeedOutcome {
     Seeded {
@@ -661,20 +684,7 @@ pub fn seed(
                 grades: grades.iter().map(|g| g.as_str().to_owned()).collect(),
                 modes: vec!["online".to_owned(), "offline".to_owned()],
             };
-            // Entered on the menu as approved, with that as the first history entry.
-            let id = new.id.clone();
-            uow.transition::<CourseReview>(
-                Transition {
-                    object_id: &id,
-                    from: None,
-                    to: CourseStatus::Approved,
-                    action: COURSE_PROPOSED,
-                    reason: Some("demo menu, approved"),
-                    audit_action: "course.proposed",
-                    audit_detail: json!({ "demo": true }),
-                },
-                |conn| Course::insert(conn, &new, &sets).map(|()| true),
-            )?;
+            enter_approved_course(uow, &new, &sets, "demo menu, approved")?;
         }
         Ok(SeedOutcome::Seeded {
             accounts: 1 + EXPERTS.len() + SCHOOLS.len(),

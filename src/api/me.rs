@@ -7,14 +7,13 @@ use utoipa::ToSchema;
 
 use crate::AppState;
 use crate::api::auth::LoginResponse;
-use crate::api::support::{not_null, present, with_etag};
+use crate::api::support::{account_fields, not_null, present, with_etag};
 use crate::api::user::UserResponse;
 use crate::audit::AuditContext;
 use crate::auth::password::{check_policy, hash_password, verify_password};
 use crate::auth::session::{LoginRefusal, issue_tokens, release_failure_slot};
 use crate::auth::{AuthUser, SessionUser};
 use crate::db;
-use crate::domain::validate;
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::extract::{ApiJson, IfMatch};
 use crate::http::RequestMeta;
@@ -112,29 +111,16 @@ pub async fn update_me(
     if_match: IfMatch,
     ApiJson(body): ApiJson<UpdateMeRequest>,
 ) -> ApiResult<HttpResponse> {
-    let mut errors = Vec::new();
-    let mut changes = OwnChanges::default();
-    if let Some(name) = &body.display_name {
-        match validate::text("display_name", name, 100) {
-            Ok(v) => changes.display_name = Some(v),
-            Err(e) => errors.push(e),
-        }
-    }
-    if let Some(email) = &body.email {
-        match validate::email("email", email.as_deref()) {
-            Ok(v) => changes.email = Some(v),
-            Err(e) => errors.push(e),
-        }
-    }
-    if let Some(phone) = &body.phone {
-        match validate::phone("phone", phone.as_deref()) {
-            Ok(v) => changes.phone = Some(v),
-            Err(e) => errors.push(e),
-        }
-    }
-    if !errors.is_empty() {
-        return Err(ApiError::Validation(errors));
-    }
+    let fields = account_fields(
+        body.display_name.as_deref(),
+        body.email.as_ref().map(Option::as_deref),
+        body.phone.as_ref().map(Option::as_deref),
+    )?;
+    let changes = OwnChanges {
+        display_name: fields.display_name,
+        email: fields.email,
+        phone: fields.phone,
+    };
     let user_id = user.id().to_owned();
     let audit = AuditContext::from_request(&meta, Some(&user_id), state.clock.now_naive());
     let own = usecase::write(&state, audit, move |uow| {

@@ -35,6 +35,36 @@ where
     }
 }
 
+/// An account edit's name and contact fields, checked: `None` leaves a field as it is,
+/// `Some(None)` clears email or phone.
+#[derive(Debug, Default)]
+pub struct AccountFields {
+    pub display_name: Option<String>,
+    pub email: Option<Option<String>>,
+    pub phone: Option<Option<String>>,
+}
+
+/// Checks the display name, email and phone an account edit names (422 with every problem).
+pub fn account_fields(
+    display_name: Option<&str>,
+    email: Option<Option<&str>>,
+    phone: Option<Option<&str>>,
+) -> ApiResult<AccountFields> {
+    use crate::domain::validate;
+    let mut errors = Vec::new();
+    let fields = AccountFields {
+        display_name: display_name
+            .and_then(|name| keep(&mut errors, validate::text("display_name", name, 100))),
+        email: email.and_then(|email| keep(&mut errors, validate::email("email", email))),
+        phone: phone.and_then(|phone| keep(&mut errors, validate::phone("phone", phone))),
+    };
+    if errors.is_empty() {
+        Ok(fields)
+    } else {
+        Err(ApiError::Validation(errors))
+    }
+}
+
 /// The value of a check that passed; a failed check's error goes to `errors`.
 pub fn keep<T>(errors: &mut Vec<FieldError>, result: Result<T, FieldError>) -> Option<T> {
     result.map_err(|e| errors.push(e)).ok()

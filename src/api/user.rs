@@ -9,7 +9,7 @@ use utoipa::{IntoParams, ToSchema};
 use crate::AppState;
 use crate::api::pagination;
 use crate::api::pagination::Page;
-use crate::api::support::{keep, not_null, present, with_etag};
+use crate::api::support::{account_fields, keep, not_null, present, with_etag};
 use crate::audit::AuditContext;
 use crate::auth::AdminUser;
 use crate::auth::account::IssuedToken;
@@ -318,30 +318,17 @@ pub async fn update_user(
     ApiJson(body): ApiJson<UpdateUserRequest>,
 ) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
-    let mut errors = Vec::new();
-    let mut changes = UserChanges::default();
-    if let Some(name) = &body.display_name {
-        match validate::text("display_name", name, 100) {
-            Ok(v) => changes.display_name = Some(v),
-            Err(e) => errors.push(e),
-        }
-    }
-    if let Some(email) = &body.email {
-        match validate::email("email", email.as_deref()) {
-            Ok(v) => changes.email = Some(v),
-            Err(e) => errors.push(e),
-        }
-    }
-    if let Some(phone) = &body.phone {
-        match validate::phone("phone", phone.as_deref()) {
-            Ok(v) => changes.phone = Some(v),
-            Err(e) => errors.push(e),
-        }
-    }
-    if !errors.is_empty() {
-        return Err(ApiError::Validation(errors));
-    }
-    changes.active = body.active;
+    let fields = account_fields(
+        body.display_name.as_deref(),
+        body.email.as_ref().map(Option::as_deref),
+        body.phone.as_ref().map(Option::as_deref),
+    )?;
+    let changes = UserChanges {
+        display_name: fields.display_name,
+        email: fields.email,
+        phone: fields.phone,
+        active: body.active,
+    };
     let audit = AuditContext::from_request(&meta, Some(admin.id()), state.clock.now_naive());
     let user = usecase::write(&state, audit, move |uow| {
         usecase::user::update(uow, &id, if_match.0, &changes)
