@@ -315,9 +315,17 @@ fn serve(settings: Settings, demo: bool) -> anyhow::Result<()> {
         std::time::Duration::from_secs(1),
     )
     .context("cannot start the job runner")?;
+    // Every database call runs on a worker's blocking pool and holds a pooled connection;
+    // more blocking threads than connections would only wait for one, each with a stack and
+    // an allocator arena of its own. So the workers together get as many as the pool has.
+    let workers = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
+    let pool_size = usize::try_from(settings.db_pool_size).unwrap_or(8);
+    let blocking_per_worker = pool_size.div_ceil(workers).max(1);
     let state = actix_web::web::Data::new(AppState::new(pool, settings, clock, jwt));
     let served = actix_web::rt::System::new().block_on(async move {
         let server = actix_web::HttpServer::new(move || guanai::app(state.clone()))
+            .workers(workers)
+            .worker_max_blocking_threads(blocking_per_worker)
             .bind(&bind)
             .with_context(|| format!("cannot listen on {bind}"))?
             .shutdown_timeout(10);
