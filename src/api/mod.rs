@@ -309,12 +309,9 @@ fn declare_error_statuses(
     }
 }
 
-/// The characters no text may hold (see `domain::text`): control characters, zero-width
-/// characters and direction overrides; single-line fields also refuse line breaks and tabs.
-const TEXT_PATTERN: &str = "^[^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F\\u061C\\u180E\\u200B-\\u200F\\u2028-\\u202E\\u2060-\\u2064\\u2066-\\u2069\\uFEFF]*$";
-const LINE_PATTERN: &str = "^[^\\u0000-\\u001F\\u007F-\\u009F\\u061C\\u180E\\u200B-\\u200F\\u2028-\\u202E\\u2060-\\u2064\\u2066-\\u2069\\uFEFF]*$";
-
-/// The characters refused in any text, as a regex class body.
+/// The characters no single-line text may hold (see `domain::text`), as a regex class body:
+/// control characters (line breaks and tabs too), zero-width characters and direction
+/// overrides. Multi-line fields allow line breaks and tabs (see [`text_pattern`]).
 const REFUSED: &str = "\\u0000-\\u001F\\u007F-\\u009F\\u061C\\u180E\\u200B-\\u200F\\u2028-\\u202E\\u2060-\\u2064\\u2066-\\u2069\\uFEFF";
 
 /// Shapes the server checks for fields of these names (`domain::validate`), as patterns:
@@ -331,6 +328,35 @@ fn shaped_field(schema: &str, field: &str) -> Option<String> {
         // Only where a login is made; elsewhere any text is looked up (and simply not found).
         "login" if schema.starts_with("Create") => Some("^ *[\\w.@-]{3,64} *$".to_owned()),
         _ => None,
+    }
+}
+
+/// Text fields that must not be blank (they are required and trimmed before the check).
+const NON_BLANK_FIELDS: [&str; 9] = [
+    "display_name",
+    "name",
+    "district",
+    "address",
+    "contact_person",
+    "reason",
+    "title",
+    "description",
+    "login",
+];
+
+/// The pattern of a text field: no refused character (single-line fields also no line break
+/// or tab), and, where the field must not be blank, at least one character that is not white
+/// space.
+fn text_pattern(multiline: bool, non_blank: bool) -> String {
+    let refused = if multiline {
+        "\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F\\u061C\\u180E\\u200B-\\u200F\\u2028-\\u202E\\u2060-\\u2064\\u2066-\\u2069\\uFEFF"
+    } else {
+        REFUSED
+    };
+    if non_blank {
+        format!("^[^{refused}]*[^\\s{refused}][^{refused}]*$")
+    } else {
+        format!("^[^{refused}]*$")
     }
 }
 
@@ -369,11 +395,10 @@ fn declare_text_rules(name: &str, schema: &mut RefOr<utoipa::openapi::schema::Sc
         {
             continue;
         }
-        let pattern = if MULTILINE_FIELDS.contains(&field.as_str()) {
-            TEXT_PATTERN
-        } else {
-            LINE_PATTERN
-        };
+        let pattern = text_pattern(
+            MULTILINE_FIELDS.contains(&field.as_str()),
+            NON_BLANK_FIELDS.contains(&field.as_str()),
+        );
         if let (Some(shape), RefOr::T(Schema::Object(text))) =
             (shaped_field(name, field), &mut *property)
         {
@@ -388,12 +413,12 @@ fn declare_text_rules(name: &str, schema: &mut RefOr<utoipa::openapi::schema::Sc
             continue;
         }
         match property {
-            RefOr::T(Schema::Object(text)) => set_text_pattern(text, pattern),
+            RefOr::T(Schema::Object(text)) => set_text_pattern(text, &pattern),
             RefOr::T(Schema::Array(array)) => {
                 if let utoipa::openapi::schema::ArrayItems::RefOrSchema(items) = &mut array.items
                     && let RefOr::T(Schema::Object(text)) = items.as_mut()
                 {
-                    set_text_pattern(text, pattern);
+                    set_text_pattern(text, &pattern);
                 }
             }
             _ => {}
