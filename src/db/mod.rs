@@ -26,17 +26,55 @@ pub enum DbConnection {
 
 pub type DbPool = Pool<ConnectionManager<DbConnection>>;
 
-/// Runs `$body` with `$c` bound to the concrete connection of either backend, for the few
-/// queries the multi-backend cannot express itself (`UNION ALL`): the same code is
-/// compiled once per backend.
-#[macro_export]
-macro_rules! on_each_backend {
-    ($conn:expr, |$c:ident| $body:expr) => {
-        match $conn {
-            $crate::db::DbConnection::Sqlite($c) => $body,
-            $crate::db::DbConnection::Postgresql($c) => $body,
-        }
+/// One row of a page's multi-valued fields: the owner's id, which set, one value.
+#[derive(Debug, diesel::QueryableByName)]
+pub struct SetRow {
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    pub owner: String,
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    pub kind: String,
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    pub value: String,
+}
+
+/// One set table for [`load_sets`]: (kind tag, table, owner column, value expression).
+pub type SetTable = (&'static str, &'static str, &'static str, &'static str);
+
+/// Loads the given set tables for `ids` in one statement whose text does not grow with the
+/// number of ids: they travel as one parameter — an array on PostgreSQL (`= ANY($1)`), a JSON
+/// array on SQLite (`json_each(?1)`) — instead of one placeholder each per table, which made
+/// the statement long to parse. (diesel does not keep raw statements prepared, so it is
+/// still parsed and planned per request.)
+pub fn load_sets(
+    conn: &mut DbConnection,
+    tables: &[SetTable],
+    ids: &[String],
+) -> diesel::QueryResult<Vec<SetRow>> {
+    use diesel::RunQueryDsl as _;
+    let statement = |filter: &str| {
+        tables
+            .iter()
+            .map(|(kind, table, owner, value)| {
+                format!(
+                    "SELECT {owner} AS owner, '{kind}' AS kind, {value} AS value \
+                     FROM {table} WHERE {owner} {filter}"
+                )
+            })
+            .collect::<Vec<_>>()
+            .join(" UNION ALL ")
     };
+    match conn {
+        DbConnection::Postgresql(c) => diesel::sql_query(statement("= ANY($1)"))
+            .bind::<diesel::sql_types::Array<diesel::sql_types::Text>, _>(ids.to_vec())
+            .load(c),
+        DbConnection::Sqlite(c) => {
+            let json = serde_json::to_string(ids)
+                .map_err(|e| diesel::result::Error::SerializationError(Box::new(e)))?;
+            diesel::sql_query(statement("IN (SELECT value FROM json_each(?1))"))
+                .bind::<diesel::sql_types::Text, _>(json)
+                .load(c)
+        }
+    }
 }
 
 /// The backend type of [`DbConnection`] (for boxed queries).

@@ -138,35 +138,15 @@ impl Course {
 
     /// The sets of many courses in one query (a `UNION ALL` of the three set tables).
     pub fn sets_for(conn: &mut DbConnection, ids: &[String]) -> QueryResult<Vec<CourseSets>> {
-        use diesel::dsl::sql;
-        use diesel::sql_types::Text;
-        let rows: Vec<(String, String, String)> =
-            crate::on_each_backend!(conn, |c| course_audiences::table
-                .filter(course_audiences::course_id.eq_any(ids))
-                .select((
-                    course_audiences::course_id,
-                    sql::<Text>("'a'"),
-                    course_audiences::audience,
-                ))
-                .union_all(
-                    course_grades::table
-                        .filter(course_grades::course_id.eq_any(ids))
-                        .select((
-                            course_grades::course_id,
-                            sql::<Text>("'g'"),
-                            course_grades::grade
-                        )),
-                )
-                .union_all(
-                    course_modes::table
-                        .filter(course_modes::course_id.eq_any(ids))
-                        .select((
-                            course_modes::course_id,
-                            sql::<Text>("'m'"),
-                            course_modes::mode
-                        )),
-                )
-                .load(c)?);
+        const TABLES: [crate::db::SetTable; 3] = [
+            ("a", "course_audiences", "course_id", "audience"),
+            ("g", "course_grades", "course_id", "grade"),
+            ("m", "course_modes", "course_id", "mode"),
+        ];
+        let rows: Vec<(String, String, String)> = crate::db::load_sets(conn, &TABLES, ids)?
+            .into_iter()
+            .map(|r| (r.owner, r.kind, r.value))
+            .collect();
         let mut sets: std::collections::HashMap<String, CourseSets> =
             std::collections::HashMap::new();
         for (id, kind, value) in rows {

@@ -4,9 +4,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use crate::db::DbConnection;
-use crate::db::schema::{
-    expert_districts, expert_extra_teams, expert_modes, expert_rest_days, experts, users,
-};
+use crate::db::schema::{expert_districts, expert_extra_teams, expert_modes, experts, users};
 use crate::domain::roster::ExpertStatus;
 use crate::models::user::User;
 use crate::models::value_set;
@@ -176,44 +174,21 @@ impl Expert {
     /// The sets of several experts, in the order of `ids`.
     /// The sets of many experts in one query (a `UNION ALL` of the four set tables).
     pub fn sets_for(conn: &mut DbConnection, ids: &[String]) -> QueryResult<Vec<ExpertSets>> {
-        use diesel::dsl::sql;
-        use diesel::sql_types::Text;
-        let rows: Vec<(String, String, String)> =
-            crate::on_each_backend!(conn, |c| expert_extra_teams::table
-                .filter(expert_extra_teams::expert_id.eq_any(ids))
-                .select((
-                    expert_extra_teams::expert_id,
-                    sql::<Text>("'t'"),
-                    expert_extra_teams::team_code,
-                ))
-                .union_all(
-                    expert_modes::table
-                        .filter(expert_modes::expert_id.eq_any(ids))
-                        .select((
-                            expert_modes::expert_id,
-                            sql::<Text>("'m'"),
-                            expert_modes::mode
-                        )),
-                )
-                .union_all(
-                    expert_districts::table
-                        .filter(expert_districts::expert_id.eq_any(ids))
-                        .select((
-                            expert_districts::expert_id,
-                            sql::<Text>("'d'"),
-                            expert_districts::district,
-                        )),
-                )
-                .union_all(
-                    expert_rest_days::table
-                        .filter(expert_rest_days::expert_id.eq_any(ids))
-                        .select((
-                            expert_rest_days::expert_id,
-                            sql::<Text>("'r'"),
-                            sql::<Text>("CAST(weekday AS TEXT)"),
-                        )),
-                )
-                .load(c)?);
+        const TABLES: [crate::db::SetTable; 4] = [
+            ("t", "expert_extra_teams", "expert_id", "team_code"),
+            ("m", "expert_modes", "expert_id", "mode"),
+            ("d", "expert_districts", "expert_id", "district"),
+            (
+                "r",
+                "expert_rest_days",
+                "expert_id",
+                "CAST(weekday AS TEXT)",
+            ),
+        ];
+        let rows: Vec<(String, String, String)> = crate::db::load_sets(conn, &TABLES, ids)?
+            .into_iter()
+            .map(|r| (r.owner, r.kind, r.value))
+            .collect();
         let mut sets: std::collections::HashMap<String, ExpertSets> =
             std::collections::HashMap::new();
         for (id, kind, value) in rows {
