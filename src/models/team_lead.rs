@@ -57,16 +57,6 @@ impl TeamLead {
             .collect())
     }
 
-    /// Teams the user leads now: through their expert profile, only while it is active.
-    pub fn teams_led_by_user(conn: &mut DbConnection, user_id: &str) -> QueryResult<Vec<String>> {
-        team_leads::table
-            .inner_join(experts::table)
-            .filter(experts::user_id.eq(user_id))
-            .filter(experts::status.eq(ExpertStatus::Active))
-            .select(team_leads::team_code)
-            .load(conn)
-    }
-
     /// The user ids of a team's leads whose profiles are active (who review its courses).
     pub fn reviewer_users(conn: &mut DbConnection, team: &str) -> QueryResult<Vec<String>> {
         team_leads::table

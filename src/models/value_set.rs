@@ -2,39 +2,16 @@
 //! tables: an owner id and one value per row. This macro writes their queries once.
 
 /// `value_set!(module, table, owner_column, value_column, ValueType)` generates
-/// `module::load(conn, owners)` (owner → values, sorted) and
-/// `module::replace(conn, owner, values)`.
+/// `module::replace(conn, owner, values)`. Reading them is the owners' `sets_for`, which
+/// loads every set of a page at once.
 macro_rules! value_set {
     ($module:ident, $table:ident, $owner:ident, $value:ident, $ty:ty) => {
         pub mod $module {
-            use std::collections::HashMap;
 
             use diesel::prelude::*;
 
             use crate::db::DbConnection;
             use crate::db::schema::$table;
-
-            pub fn load(
-                conn: &mut DbConnection,
-                owners: &[String],
-            ) -> QueryResult<HashMap<String, Vec<$ty>>> {
-                let rows: Vec<(String, $ty)> = $table::table
-                    .filter($table::$owner.eq_any(owners))
-                    .select(($table::$owner, $table::$value))
-                    .order(($table::$owner, $table::$value))
-                    .load(conn)?;
-                let mut map: HashMap<String, Vec<$ty>> = HashMap::new();
-                for (owner, value) in rows {
-                    map.entry(owner).or_default().push(value);
-                }
-                Ok(map)
-            }
-
-            pub fn load_one(conn: &mut DbConnection, owner: &str) -> QueryResult<Vec<$ty>> {
-                Ok(load(conn, &[owner.to_owned()])?
-                    .remove(owner)
-                    .unwrap_or_default())
-            }
 
             pub fn replace(
                 conn: &mut DbConnection,

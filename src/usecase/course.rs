@@ -49,26 +49,22 @@ impl CourseRecord {
         conn: &mut DbConnection,
         courses: Vec<Course>,
     ) -> ApiResult<Vec<CourseRecord>> {
-        let ids: Vec<String> = courses.iter().map(|c| c.id.clone()).collect();
-        let sets = Course::sets_for(conn, &ids)?;
         let expert_ids: Vec<String> = courses.iter().map(|c| c.expert_id.clone()).collect();
         let experts: HashMap<String, Expert> = Expert::find_many(conn, &expert_ids)?
             .into_iter()
             .map(|e| (e.id.clone(), e))
             .collect();
-        let mut records = Vec::with_capacity(courses.len());
-        for (course, sets) in courses.into_iter().zip(sets) {
-            let expert = experts
-                .get(&course.expert_id)
-                .cloned()
-                .ok_or_else(|| ApiError::internal("course without expert"))?;
-            records.push(CourseRecord {
-                course,
-                sets,
-                expert,
-            });
-        }
-        Ok(records)
+        let rows = courses
+            .into_iter()
+            .map(|course| {
+                let expert = experts
+                    .get(&course.expert_id)
+                    .cloned()
+                    .ok_or_else(|| ApiError::internal("course without expert"))?;
+                Ok((course, expert))
+            })
+            .collect::<ApiResult<Vec<_>>>()?;
+        Self::with_experts(conn, rows)
     }
 
     pub fn load(conn: &mut DbConnection, id: &str) -> ApiResult<Option<CourseRecord>> {

@@ -139,37 +139,40 @@ impl ExpertRecord {
         conn: &mut DbConnection,
         rows: Vec<(Expert, User)>,
     ) -> ApiResult<Vec<ExpertRecord>> {
-        let ids: Vec<String> = rows.iter().map(|(e, _)| e.id.clone()).collect();
-        let sets = Expert::sets_for(conn, &ids)?;
-        Ok(rows
-            .into_iter()
-            .zip(sets)
-            .map(|((expert, user), sets)| ExpertRecord {
-                expert,
-                sets,
-                user: Some(user),
-            })
-            .collect())
+        let rows = rows.into_iter().map(|(e, u)| (e, Some(u))).collect();
+        Self::assemble(conn, rows)
     }
 
     pub fn load_many(
         conn: &mut DbConnection,
         experts: Vec<Expert>,
     ) -> ApiResult<Vec<ExpertRecord>> {
-        let ids: Vec<String> = experts.iter().map(|e| e.id.clone()).collect();
-        let sets = Expert::sets_for(conn, &ids)?;
         let user_ids: Vec<String> = experts.iter().map(|e| e.user_id.clone()).collect();
         let mut users: HashMap<String, User> = User::find_many(conn, &user_ids)?
             .into_iter()
             .map(|u| (u.id.clone(), u))
             .collect();
-        Ok(experts
+        let rows = experts
+            .into_iter()
+            .map(|expert| {
+                let user = users.remove(&expert.user_id);
+                (expert, user)
+            })
+            .collect();
+        Self::assemble(conn, rows)
+    }
+
+    /// Records of experts with their accounts: their sets read for all of them at once.
+    fn assemble(
+        conn: &mut DbConnection,
+        rows: Vec<(Expert, Option<User>)>,
+    ) -> ApiResult<Vec<ExpertRecord>> {
+        let ids: Vec<String> = rows.iter().map(|(e, _)| e.id.clone()).collect();
+        let sets = Expert::sets_for(conn, &ids)?;
+        Ok(rows
             .into_iter()
             .zip(sets)
-            .map(|(expert, sets)| {
-                let user = users.remove(&expert.user_id);
-                ExpertRecord { expert, sets, user }
-            })
+            .map(|((expert, user), sets)| ExpertRecord { expert, sets, user })
             .collect())
     }
 
