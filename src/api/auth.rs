@@ -238,9 +238,9 @@ pub async fn check_password_token(
     })
 }
 
-/// Sets the password of a set-password token's account and uses the token up — for the
-/// JSON endpoint and the served page alike. 401 `invalid_password_token` when the token is
-/// unknown, spent or taken by a request racing this one; 422 when the password is refused.
+/// Sets the password of a set-password token's account and uses the token up. 401
+/// `invalid_password_token` when the token is unknown, spent or taken by a request racing
+/// this one; 422 when the password is refused.
 pub async fn set_password_with_token(
     state: &web::Data<AppState>,
     meta: &RequestMeta,
@@ -251,6 +251,18 @@ pub async fn set_password_with_token(
     else {
         return Err(invalid_password_token());
     };
+    set_checked_password(state, meta, *token, *user, new_password).await
+}
+
+/// The rest of [`set_password_with_token`] for a token already found valid (the served page
+/// has looked it up to show the form again on a refusal).
+pub async fn set_checked_password(
+    state: &web::Data<AppState>,
+    meta: &RequestMeta,
+    token: PasswordToken,
+    user: User,
+    new_password: String,
+) -> ApiResult<User> {
     check_policy("new_password", &new_password, &user.login)
         .map_err(|e| ApiError::Validation(vec![e]))?;
     let password_hash = web::block(move || hash_password(&new_password))

@@ -103,16 +103,29 @@ async fn authenticate(req: &HttpRequest) -> Result<SessionUser, ApiError> {
     Ok(SessionUser { user, role })
 }
 
+/// Runs an authentication extractor's `check` with the request's [`AuthGate`] installed; the
+/// gate opens when the check has decided, so the body extractors wait for it.
+fn gated<T, Fut>(
+    req: &HttpRequest,
+    check: impl FnOnce(HttpRequest) -> Fut,
+) -> LocalBoxFuture<'static, Result<T, ApiError>>
+where
+    Fut: std::future::Future<Output = Result<T, ApiError>> + 'static,
+{
+    let gate = AuthGate::install(req);
+    let checked = check(req.clone());
+    Box::pin(async move {
+        let _gate = gate;
+        checked.await
+    })
+}
+
 impl FromRequest for SessionUser {
     type Error = ApiError;
     type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let (req, gate) = (req.clone(), AuthGate::install(req));
-        Box::pin(async move {
-            let _gate = gate;
-            authenticate(&req).await
-        })
+        gated(req, |req| async move { authenticate(&req).await })
     }
 }
 
@@ -132,11 +145,7 @@ impl FromRequest for AuthUser {
     type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let (req, gate) = (req.clone(), AuthGate::install(req));
-        Box::pin(async move {
-            let _gate = gate;
-            auth_user(&req).await
-        })
+        gated(req, |req| async move { auth_user(&req).await })
     }
 }
 
@@ -149,9 +158,7 @@ macro_rules! role_extractor {
             type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
 
             fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-                let (req, gate) = (req.clone(), AuthGate::install(req));
-                Box::pin(async move {
-                    let _gate = gate;
+                gated(req, |req| async move {
                     let user = auth_user(&req).await?;
                     if !matches!(user.role, $(Role::$role)|+) {
                         return Err(ApiError::forbidden("forbidden", $refusal));

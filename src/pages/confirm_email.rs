@@ -11,7 +11,10 @@ use crate::audit::AuditContext;
 use crate::db;
 use crate::http::RequestMeta;
 use crate::pages;
-use crate::usecase::{self, email::LinkCheck};
+use crate::usecase::{
+    self,
+    email::{Confirmation, LinkCheck},
+};
 
 const TITLE: &str = "确认新的邮箱地址";
 
@@ -76,20 +79,12 @@ pub async fn submit(
         .map(|f| f.token)
         .unwrap_or_default();
     let audit = AuditContext::from_request(&meta, None, state.clock.now_naive());
-    let unknown = match check(&state, token.clone()).await {
-        Ok(LinkCheck::Unknown) => true,
-        Ok(_) => false,
-        Err(page) => return page,
-    };
-    if unknown {
-        return spent(StatusCode::NOT_FOUND);
-    }
     let confirmed = usecase::write(&state, audit, move |uow| {
         usecase::email::confirm(uow, &token)
     })
     .await;
     match confirmed {
-        Ok(Some(user)) => pages::message(
+        Ok(Confirmation::Confirmed(user)) => pages::message(
             StatusCode::OK,
             TITLE,
             "good",
@@ -99,7 +94,8 @@ pub async fn submit(
             ),
             "以后的通知都会发到这个地址。",
         ),
-        Ok(None) => spent(StatusCode::GONE),
+        Ok(Confirmation::Unknown) => spent(StatusCode::NOT_FOUND),
+        Ok(Confirmation::Spent) => spent(StatusCode::GONE),
         Err(e) => pages::failure(&e),
     }
 }

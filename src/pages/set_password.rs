@@ -7,7 +7,7 @@ use actix_web::{HttpResponse, web};
 use serde::Deserialize;
 
 use crate::AppState;
-use crate::api::auth::{PasswordTokenCheck, check_password_token, set_password_with_token};
+use crate::api::auth::{PasswordTokenCheck, check_password_token, set_checked_password};
 use crate::error::ApiError;
 use crate::http::RequestMeta;
 use crate::pages;
@@ -94,13 +94,13 @@ pub async fn submit(
             "请重新打开邮件中的链接再试一次。",
         );
     };
-    let login = match check_password_token(&state, &form.token).await {
-        Ok(PasswordTokenCheck::Valid { user, .. }) => user.login,
+    let (checked_token, user) = match check_password_token(&state, &form.token).await {
+        Ok(PasswordTokenCheck::Valid { token, user }) => (token, user),
         Ok(PasswordTokenCheck::Unknown) => return spent(StatusCode::NOT_FOUND),
         Ok(PasswordTokenCheck::Spent) => return spent(StatusCode::GONE),
         Err(e) => return pages::failure(&e),
     };
-    let token = form.token.trim();
+    let (token, login) = (form.token.trim(), user.login.clone());
     if form.new_password != form.confirm_password {
         return form_page(
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -109,7 +109,7 @@ pub async fn submit(
             Some("两次输入的密码不一样，请重新输入。"),
         );
     }
-    match set_password_with_token(&state, &meta, token, form.new_password).await {
+    match set_checked_password(&state, &meta, *checked_token, *user, form.new_password).await {
         Ok(user) => pages::message(
             StatusCode::OK,
             TITLE,

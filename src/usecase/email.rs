@@ -152,15 +152,25 @@ pub fn check(
     })
 }
 
-/// Confirms the address of a link: it becomes the account's address. `None` when the link
-/// is unknown or spent (or a request racing this one used it first).
-pub fn confirm(uow: &mut Uow<'_>, raw_token: &str) -> ApiResult<Option<User>> {
+/// What confirming a link did.
+pub enum Confirmation {
+    /// The address is the account's now.
+    Confirmed(Box<User>),
+    Unknown,
+    /// Used, replaced, expired, the account off — or used first by a request racing this one.
+    Spent,
+}
+
+/// Confirms the address of a link: it becomes the account's address.
+pub fn confirm(uow: &mut Uow<'_>, raw_token: &str) -> ApiResult<Confirmation> {
     let now = uow.now();
-    let LinkCheck::Open { change, user } = check(uow.conn, raw_token, now)? else {
-        return Ok(None);
+    let (change, user) = match check(uow.conn, raw_token, now)? {
+        LinkCheck::Open { change, user } => (change, user),
+        LinkCheck::Unknown => return Ok(Confirmation::Unknown),
+        LinkCheck::Spent => return Ok(Confirmation::Spent),
     };
     if !EmailChange::confirm(uow.conn, &change.id, now)? {
-        return Ok(None);
+        return Ok(Confirmation::Spent);
     }
     User::set_contact(
         uow.conn,
@@ -176,5 +186,7 @@ pub fn confirm(uow: &mut Uow<'_>, raw_token: &str) -> ApiResult<Option<User>> {
         Some(&user.id),
         json!({ "via": "confirmation" }),
     )?;
-    Ok(User::find(uow.conn, &user.id)?)
+    let user =
+        User::find(uow.conn, &user.id)?.ok_or_else(|| ApiError::internal("user vanished"))?;
+    Ok(Confirmation::Confirmed(Box::new(user)))
 }
