@@ -309,21 +309,17 @@ fn declare_error_statuses(
     }
 }
 
-/// The characters no single-line text may hold (see `domain::text`), as a regex class body:
-/// control characters (line breaks and tabs too), zero-width characters and direction
-/// overrides. Multi-line fields allow line breaks and tabs (see [`text_pattern`]).
-const REFUSED: &str = "\\u0000-\\u001F\\u007F-\\u009F\\u061C\\u180E\\u200B-\\u200F\\u2028-\\u202E\\u2060-\\u2064\\u2066-\\u2069\\uFEFF";
-
 /// Shapes the server checks for fields of these names (`domain::validate`), as patterns:
 /// a phone has 5-20 digits with spaces or dashes and an optional leading `+`; an email is
 /// `local@domain` with a dot inside the domain; a login has 3-64 letters, digits and
 /// `.` `_` `-` `@`. Blank phone and email mean none.
 fn shaped_field(schema: &str, field: &str) -> Option<String> {
-    let visible = format!("[^@\\s{REFUSED}]");
+    let refused = crate::domain::text::refused_class(false);
+    let visible = format!("[^@\\s{refused}]");
     match field {
         "phone" => Some("^ *(?:\\+?[ -]*(?:[0-9][ -]*){5,20})? *$".to_owned()),
         "email" => Some(format!(
-            "^ *(?:{visible}+@[^@\\s.{REFUSED}]{visible}*\\.{visible}*[^@\\s.{REFUSED}])? *$"
+            "^ *(?:{visible}+@[^@\\s.{refused}]{visible}*\\.{visible}*[^@\\s.{refused}])? *$"
         )),
         // Only where a login is made; elsewhere any text is looked up (and simply not found).
         "login" if schema.starts_with("Create") => Some("^ *[\\w.@-]{3,64} *$".to_owned()),
@@ -348,11 +344,7 @@ const NON_BLANK_FIELDS: [&str; 9] = [
 /// or tab), and, where the field must not be blank, at least one character that is not white
 /// space.
 fn text_pattern(multiline: bool, non_blank: bool) -> String {
-    let refused = if multiline {
-        "\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F\\u061C\\u180E\\u200B-\\u200F\\u2028-\\u202E\\u2060-\\u2064\\u2066-\\u2069\\uFEFF"
-    } else {
-        REFUSED
-    };
+    let refused = crate::domain::text::refused_class(multiline);
     if non_blank {
         format!("^[^{refused}]*[^\\s{refused}][^{refused}]*$")
     } else {

@@ -23,26 +23,69 @@ pub fn login_form(value: &str) -> String {
         .to_lowercase()
 }
 
-/// Zero-width characters and bidirectional controls: never in any text.
-fn invisible(c: char) -> bool {
-    matches!(
-        c,
-        '\u{200B}'..='\u{200F}'
-            | '\u{202A}'..='\u{202E}'
-            | '\u{2060}'..='\u{2064}'
-            | '\u{2066}'..='\u{2069}'
-            | '\u{061C}'
-            | '\u{180E}'
-            | '\u{FEFF}'
-            | '\u{2028}'
-            | '\u{2029}'
-    )
+/// Control characters (Unicode category Cc).
+const CONTROL: [(char, char); 2] = [('\u{0}', '\u{1F}'), ('\u{7F}', '\u{9F}')];
+
+/// Zero-width characters, bidirectional controls and the line and paragraph separators:
+/// never in any text.
+const INVISIBLE: [(char, char); 7] = [
+    ('\u{061C}', '\u{061C}'),
+    ('\u{180E}', '\u{180E}'),
+    ('\u{200B}', '\u{200F}'),
+    ('\u{2028}', '\u{202E}'),
+    ('\u{2060}', '\u{2064}'),
+    ('\u{2066}', '\u{2069}'),
+    ('\u{FEFF}', '\u{FEFF}'),
+];
+
+/// The control characters multi-line fields accept.
+const LINE_BREAKS_AND_TABS: [char; 3] = ['\t', '\n', '\r'];
+
+fn within(ranges: &[(char, char)], c: char) -> bool {
+    ranges
+        .iter()
+        .any(|(first, last)| (*first..=*last).contains(&c))
 }
 
 /// True for a character that text may not hold: in a single-line field any control
 /// character, in a multi-line one any but line feed, carriage return and tab.
 pub fn refused(c: char, multiline: bool) -> bool {
-    invisible(c) || (c.is_control() && !(multiline && matches!(c, '\n' | '\r' | '\t')))
+    within(&INVISIBLE, c)
+        || (within(&CONTROL, c) && !(multiline && LINE_BREAKS_AND_TABS.contains(&c)))
+}
+
+/// The characters [`refused`] refuses, as the body of a regular-expression character class
+/// (`\u0000-\u0008\u000B…`), for the patterns of the OpenAPI document.
+pub fn refused_class(multiline: bool) -> String {
+    let mut class = String::new();
+    let mut run: Option<(u32, u32)> = None;
+    let refused_chars = CONTROL
+        .iter()
+        .chain(INVISIBLE.iter())
+        .flat_map(|(first, last)| *first..=*last)
+        .filter(|c| refused(*c, multiline));
+    let push = |class: &mut String, (first, last): (u32, u32)| {
+        class.push_str(&format!("\\u{first:04X}"));
+        if last == first + 1 {
+            class.push_str(&format!("\\u{last:04X}"));
+        } else if last > first {
+            class.push_str(&format!("-\\u{last:04X}"));
+        }
+    };
+    for c in refused_chars.map(u32::from) {
+        run = match run {
+            Some((first, last)) if c == last + 1 => Some((first, c)),
+            Some(done) => {
+                push(&mut class, done);
+                Some((c, c))
+            }
+            None => Some((c, c)),
+        };
+    }
+    if let Some(done) = run {
+        push(&mut class, done);
+    }
+    class
 }
 
 /// The 422 for a value that holds a refused character, naming the first one.
