@@ -78,10 +78,11 @@ for backend in $BACKENDS; do
     export DATABASE_URL="$url"
     export GUANAI_JWT_SECRET="bench-secret-bench-secret-bench-secret-01"
     export GUANAI_MAIL_TRANSPORT=log
-    export RUST_LOG=warn
+    export GUANAI_LOG=warn
     "$bin" seed-bench --experts 1000 --courses 3000 --schools 500 >/dev/null
-    # A database in use has planner statistics; a freshly loaded one gets them now.
-    if [ "$backend" = postgres ]; then psql "$url" -qc "ANALYZE" >/dev/null; fi
+    # A database in use has planner statistics and a visibility map (autovacuum keeps them);
+    # a freshly loaded one gets them now.
+    if [ "$backend" = postgres ]; then psql "$url" -qc "VACUUM ANALYZE" >/dev/null; fi
 
     : >"$work/stdout"
     GUANAI_BIND=127.0.0.1:0 "$bin" serve >"$work/stdout" 2>"$work/stderr" &

@@ -262,10 +262,10 @@ pub async fn list_courses(
             }
         };
         let rows = Course::list(conn, &scope, &filter, after.as_ref(), limit + 1)?;
-        let (rows, next) = pagination::split_page("courses", rows, limit, |(c, _)| {
+        let (rows, next) = pagination::split_page("courses", rows, limit, |(c, _, _)| {
             (c.created_at, c.id.clone())
         });
-        let items = CourseRecord::with_experts(conn, rows)?
+        let items = CourseRecord::from_rows(rows)
             .iter()
             .filter(|r| r.visible_to(&actor))
             .map(|r| course_response(r, &actor, tz))

@@ -382,11 +382,11 @@ pub async fn list_experts(
             }
         };
         let rows = Expert::list(conn, &scope, &filter, after.as_ref(), limit + 1)?;
-        let (rows, next) = pagination::split_page("experts", rows, limit, |(e, _)| {
+        let (rows, next) = pagination::split_page("experts", rows, limit, |(e, _, _)| {
             (e.created_at, e.id.clone())
         });
         let mut items = Vec::with_capacity(rows.len());
-        for record in ExpertRecord::with_users(conn, rows)? {
+        for record in ExpertRecord::from_rows(rows) {
             if let Some(view) = record.view_for(&actor) {
                 items.push(record.response(view, tz)?);
             }

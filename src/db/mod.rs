@@ -80,6 +80,12 @@ pub fn load_sets(
 /// The backend type of [`DbConnection`] (for boxed queries).
 pub type DbBackend = <DbConnection as Connection>::Backend;
 
+/// `CAST(… AS text)` reads the same on both backends; diesel names cast types per backend
+/// and leaves the combined one to us.
+impl diesel::expression::KnownCastSqlTypeName<DbBackend> for diesel::sql_types::Text {
+    const SQL_TYPE_NAME: &'static str = "text";
+}
+
 /// How long an SQLite writer waits for the write lock before giving up (then: 503).
 const SQLITE_BUSY_TIMEOUT_MS: u32 = 5_000;
 
@@ -97,6 +103,15 @@ impl CustomizeConnection<DbConnection, diesel::r2d2::Error> for ConnectionSetup 
                  PRAGMA foreign_keys = ON;"
             ))
             .map_err(diesel::r2d2::Error::QueryError)?;
+        }
+        if let DbConnection::Postgresql(conn) = conn {
+            // diesel keeps statements prepared, but PostgreSQL re-plans a prepared statement
+            // on every execution while its generic plan looks costlier than a custom one —
+            // forever for a `LIMIT $1` page, whose generic plan assumes a large limit. Every
+            // statement here is keyed (keyset pages, lookups by id), so the generic plan is
+            // the one a custom plan would choose, without the planning per request.
+            conn.batch_execute("SET plan_cache_mode = force_generic_plan")
+                .map_err(diesel::r2d2::Error::QueryError)?;
         }
         Ok(())
     }

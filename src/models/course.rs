@@ -25,7 +25,6 @@ pub struct Course {
     pub review_comment: Option<String>,
     pub reviewed_by: Option<String>,
     pub reviewed_at: Option<NaiveDateTime>,
-    pub search_text: String,
     pub created_by: String,
     pub version: i32,
     pub created_at: NaiveDateTime,
@@ -274,10 +273,29 @@ impl Course {
         filter: &CourseFilter,
         after: Option<&Keyset>,
         limit: i64,
-    ) -> QueryResult<Vec<(Course, Expert)>> {
+    ) -> QueryResult<Vec<(Course, Expert, CourseSets)>> {
+        use value_set::{SEPARATOR, string_agg};
+        // Each set a correlated subquery reading its rows by the primary key's leading
+        // column, so the page and its sets are one statement that stays prepared.
+        let audiences = course_audiences::table
+            .filter(course_audiences::course_id.eq(courses::id))
+            .select(string_agg(course_audiences::audience, SEPARATOR))
+            .single_value();
+        let grades = course_grades::table
+            .filter(course_grades::course_id.eq(courses::id))
+            .select(string_agg(course_grades::grade, SEPARATOR))
+            .single_value();
+        let modes = course_modes::table
+            .filter(course_modes::course_id.eq(courses::id))
+            .select(string_agg(course_modes::mode, SEPARATOR))
+            .single_value();
         let mut query = courses::table
             .inner_join(experts::table)
-            .select((Course::as_select(), Expert::as_select()))
+            .select((
+                Course::as_select(),
+                Expert::as_select(),
+                (audiences, grades, modes),
+            ))
             .into_boxed();
         if let CourseScope::Menu { own_expert, teams } = scope {
             let on_menu = courses::status
@@ -336,6 +354,21 @@ impl Course {
         query
             .order((courses::created_at.asc(), courses::id.asc()))
             .limit(limit)
-            .load(conn)
+            .load::<(Course, Expert, JoinedSets)>(conn)
+            .map(|rows| {
+                rows.into_iter()
+                    .map(|(course, expert, (audiences, grades, modes))| {
+                        let sets = CourseSets {
+                            audiences: value_set::split(audiences),
+                            grades: value_set::split(grades),
+                            modes: value_set::split(modes),
+                        };
+                        (course, expert, sets)
+                    })
+                    .collect()
+            })
     }
 }
+
+/// A course's three sets as [`value_set::string_agg`] returns them in a list query.
+type JoinedSets = (Option<String>, Option<String>, Option<String>);

@@ -4,9 +4,11 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use crate::db::DbConnection;
-use crate::db::schema::{expert_districts, expert_extra_teams, expert_modes, experts, users};
+use crate::db::schema::{
+    expert_districts, expert_extra_teams, expert_modes, expert_rest_days, experts, users,
+};
 use crate::domain::roster::ExpertStatus;
-use crate::models::user::User;
+use crate::models::user::AccountContact;
 use crate::models::value_set;
 use crate::models::{Keyset, contains_pattern};
 
@@ -28,7 +30,6 @@ pub struct Expert {
     pub max_per_month: i32,
     pub primary_team: String,
     pub status: ExpertStatus,
-    pub search_text: String,
     pub version: i32,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
@@ -75,7 +76,16 @@ pub struct ExpertChanges {
 }
 
 /// The multi-valued parts of a profile, kept in join tables.
+/// An expert's four sets as [`value_set::string_agg`] returns them in a list query.
+pub type JoinedSets = (
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+);
+
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
+
 pub struct ExpertSets {
     pub extra_teams: Vec<String>,
     pub modes: Vec<String>,
@@ -84,6 +94,23 @@ pub struct ExpertSets {
 }
 
 impl ExpertSets {
+    /// The sets as a list query reads them (see [`JoinedSets`]).
+    fn from_joined((teams, modes, districts, rest): JoinedSets) -> ExpertSets {
+        ExpertSets {
+            extra_teams: value_set::split(teams),
+            modes: value_set::split(modes),
+            districts: value_set::split(districts),
+            rest_weekdays: {
+                let mut days: Vec<i32> = value_set::split(rest)
+                    .iter()
+                    .filter_map(|d| d.parse().ok())
+                    .collect();
+                days.sort_unstable();
+                days
+            },
+        }
+    }
+
     /// Primary team first, then the extra ones.
     pub fn all_teams(&self, primary: &str) -> Vec<String> {
         std::iter::once(primary.to_owned())
@@ -269,11 +296,37 @@ impl Expert {
         filter: &ExpertFilter,
         after: Option<&Keyset>,
         limit: i64,
-    ) -> QueryResult<Vec<(Expert, User)>> {
-        // With their accounts (contact details) in the same query.
+    ) -> QueryResult<Vec<(Expert, AccountContact, ExpertSets)>> {
+        use diesel::sql_types::Text;
+        use value_set::{SEPARATOR, string_agg};
+        // With their accounts (contact details) and their sets in the same query: each set a
+        // correlated subquery that reads its rows by the primary key's leading column.
+        let teams = expert_extra_teams::table
+            .filter(expert_extra_teams::expert_id.eq(experts::id))
+            .select(string_agg(expert_extra_teams::team_code, SEPARATOR))
+            .single_value();
+        let modes = expert_modes::table
+            .filter(expert_modes::expert_id.eq(experts::id))
+            .select(string_agg(expert_modes::mode, SEPARATOR))
+            .single_value();
+        let districts = expert_districts::table
+            .filter(expert_districts::expert_id.eq(experts::id))
+            .select(string_agg(expert_districts::district, SEPARATOR))
+            .single_value();
+        let rest = expert_rest_days::table
+            .filter(expert_rest_days::expert_id.eq(experts::id))
+            .select(string_agg(
+                expert_rest_days::weekday.cast::<Text>(),
+                SEPARATOR,
+            ))
+            .single_value();
         let mut query = experts::table
             .inner_join(users::table)
-            .select((Expert::as_select(), User::as_select()))
+            .select((
+                Expert::as_select(),
+                AccountContact::as_select(),
+                (teams, modes, districts, rest),
+            ))
             .into_boxed();
         if let ExpertScope::ActiveOrTeams { teams, own } = scope {
             query = query.filter(
@@ -334,7 +387,12 @@ impl Expert {
         query
             .order((experts::created_at.asc(), experts::id.asc()))
             .limit(limit)
-            .load(conn)
+            .load::<(Expert, AccountContact, JoinedSets)>(conn)
+            .map(|rows| {
+                rows.into_iter()
+                    .map(|(expert, user, sets)| (expert, user, ExpertSets::from_joined(sets)))
+                    .collect()
+            })
     }
 
     /// Every expert in creation order (export).

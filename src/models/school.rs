@@ -17,7 +17,6 @@ pub struct School {
     pub address: String,
     pub contact_person: String,
     pub phone: Option<String>,
-    pub search_text: String,
     pub version: i32,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,

@@ -28,6 +28,26 @@ pub struct User {
     pub school_id: Option<String>,
 }
 
+/// What an expert's full profile shows of their account: never the password hash or the
+/// token state, which a list has no business reading.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = users)]
+pub struct AccountContact {
+    pub login: String,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+}
+
+impl From<User> for AccountContact {
+    fn from(user: User) -> AccountContact {
+        AccountContact {
+            login: user.login,
+            email: user.email,
+            phone: user.phone,
+        }
+    }
+}
+
 #[derive(Debug, Insertable)]
 #[diesel(table_name = users)]
 pub struct NewUser {

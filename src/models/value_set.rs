@@ -55,3 +55,47 @@ value_set!(
 );
 value_set!(course_grades, course_grades, course_id, grade, String);
 value_set!(course_modes, course_modes, course_id, mode, String);
+
+diesel::define_sql_function! {
+    /// `string_agg(value, separator)`: the values of a group joined by `separator` (PostgreSQL;
+    /// SQLite has it since 3.44). With no rows: NULL.
+    #[aggregate]
+    fn string_agg(
+        value: diesel::sql_types::Text,
+        separator: diesel::sql_types::Text,
+    ) -> diesel::sql_types::Nullable<diesel::sql_types::Text>;
+}
+
+/// Joins a set's values inside a list query. A control character: stored text refuses those
+/// (`domain::text`), so it cannot occur inside a value.
+pub const SEPARATOR: &str = "\u{1f}";
+
+/// A set read back from [`string_agg`] with [`SEPARATOR`], sorted.
+pub fn split(joined: Option<String>) -> Vec<String> {
+    let mut values: Vec<String> = joined
+        .as_deref()
+        .map(|s| s.split(SEPARATOR).map(str::to_owned).collect())
+        .unwrap_or_default();
+    values.sort();
+    values
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_joined_set_splits_back_into_its_sorted_values() {
+        assert!(split(None).is_empty());
+        assert_eq!(split(Some("晋安区".to_owned())), ["晋安区"]);
+        let joined = ["offline", "online", "a, b; c"].join(SEPARATOR);
+        assert_eq!(split(Some(joined)), ["a, b; c", "offline", "online"]);
+    }
+
+    #[test]
+    fn the_separator_is_a_character_stored_text_refuses() {
+        let c = SEPARATOR.chars().next().unwrap();
+        assert!(crate::domain::text::refused(c, false));
+        assert!(crate::domain::text::refused(c, true));
+    }
+}

@@ -27,8 +27,19 @@ pub struct CourseRecord {
 }
 
 impl CourseRecord {
-    /// Courses read with their experts (as `Course::list` does), with their sets.
-    pub fn with_experts(
+    /// Courses read with their experts and sets (as `Course::list` reads them).
+    pub fn from_rows(rows: Vec<(Course, Expert, CourseSets)>) -> Vec<CourseRecord> {
+        rows.into_iter()
+            .map(|(course, expert, sets)| CourseRecord {
+                course,
+                sets,
+                expert,
+            })
+            .collect()
+    }
+
+    /// Courses with their experts, their sets read for all of them at once.
+    fn with_experts(
         conn: &mut DbConnection,
         rows: Vec<(Course, Expert)>,
     ) -> ApiResult<Vec<CourseRecord>> {

@@ -20,7 +20,7 @@ use crate::models::expert::{
     Expert, ExpertChanges, ExpertSets, NewExpert, encode_specialties, search_text, specialties_of,
 };
 use crate::models::team_lead::TeamLead;
-use crate::models::user::{NewUser, User};
+use crate::models::user::{AccountContact, NewUser, User};
 use crate::usecase::email::{self, Requester};
 use crate::usecase::{Transition, Uow};
 
@@ -119,7 +119,7 @@ pub fn create(
 pub struct ExpertRecord {
     pub expert: Expert,
     pub sets: ExpertSets,
-    pub user: Option<User>,
+    pub user: Option<AccountContact>,
 }
 
 impl ExpertRecord {
@@ -134,13 +134,15 @@ impl ExpertRecord {
         Ok(Self::load_many(conn, vec![expert])?.pop())
     }
 
-    /// Experts read with their accounts (as `Expert::list` does), with their sets.
-    pub fn with_users(
-        conn: &mut DbConnection,
-        rows: Vec<(Expert, User)>,
-    ) -> ApiResult<Vec<ExpertRecord>> {
-        let rows = rows.into_iter().map(|(e, u)| (e, Some(u))).collect();
-        Self::assemble(conn, rows)
+    /// Experts read with their accounts and sets (as `Expert::list` reads them).
+    pub fn from_rows(rows: Vec<(Expert, AccountContact, ExpertSets)>) -> Vec<ExpertRecord> {
+        rows.into_iter()
+            .map(|(expert, user, sets)| ExpertRecord {
+                expert,
+                sets,
+                user: Some(user),
+            })
+            .collect()
     }
 
     pub fn load_many(
@@ -148,9 +150,9 @@ impl ExpertRecord {
         experts: Vec<Expert>,
     ) -> ApiResult<Vec<ExpertRecord>> {
         let user_ids: Vec<String> = experts.iter().map(|e| e.user_id.clone()).collect();
-        let mut users: HashMap<String, User> = User::find_many(conn, &user_ids)?
+        let mut users: HashMap<String, AccountContact> = User::find_many(conn, &user_ids)?
             .into_iter()
-            .map(|u| (u.id.clone(), u))
+            .map(|u| (u.id.clone(), AccountContact::from(u)))
             .collect();
         let rows = experts
             .into_iter()
@@ -165,7 +167,7 @@ impl ExpertRecord {
     /// Records of experts with their accounts: their sets read for all of them at once.
     fn assemble(
         conn: &mut DbConnection,
-        rows: Vec<(Expert, Option<User>)>,
+        rows: Vec<(Expert, Option<AccountContact>)>,
     ) -> ApiResult<Vec<ExpertRecord>> {
         let ids: Vec<String> = rows.iter().map(|(e, _)| e.id.clone()).collect();
         let sets = Expert::sets_for(conn, &ids)?;

@@ -690,3 +690,41 @@ async fn a_course_of_an_expert_who_is_not_active_cannot_be_approved() {
         .await
         .assert_status(200);
 }
+
+#[actix_web::test]
+async fn a_list_shows_each_course_with_the_same_sets_as_the_course_itself() {
+    let app = TestApp::new().await;
+    let (_, admin) = app.admin().await;
+    app.expert("lin", "reading", ExpertStatus::Active);
+    let (as_lin, _) = app.tokens("lin").await;
+    let mut body = proposal();
+    body["audiences"] = json!(["teachers", "students", "parents"]);
+    let created = app.post("/api/v1/courses", Some(&as_lin), body).await;
+    let id = created.assert_status(201)["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let mut plain = proposal();
+    plain["title"] = json!("没有年级的课程");
+    plain["audiences"] = json!(["parents"]);
+    plain["grade_bands"] = json!([]);
+    app.post("/api/v1/courses", Some(&as_lin), plain)
+        .await
+        .assert_status(201);
+
+    let course = app.get(&format!("/api/v1/courses/{id}"), &admin).await;
+    let course = course.assert_status(200);
+    let list = app.get("/api/v1/courses?limit=100", &admin).await;
+    let list = list.assert_status(200);
+    let items = list["items"].as_array().unwrap();
+    let item = items.iter().find(|c| c["id"] == id.as_str()).unwrap();
+
+    for key in ["audiences", "grade_bands", "modes", "expert_name", "status"] {
+        assert_eq!(item[key], course[key], "{key}");
+    }
+    assert_eq!(item["audiences"].as_array().unwrap().len(), 3);
+    assert_eq!(item["grade_bands"], json!(["primary_upper", "junior_high"]));
+    let other = items.iter().find(|c| c["id"] != id.as_str()).unwrap();
+    assert_eq!(other["grade_bands"], json!([]));
+    assert_eq!(other["audiences"], json!(["parents"]));
+}

@@ -683,3 +683,39 @@ async fn an_edit_that_changes_nothing_keeps_the_version_and_writes_no_audit_row(
     .await
     .assert_problem(412, "version_mismatch");
 }
+
+#[actix_web::test]
+async fn a_list_shows_each_expert_with_the_same_sets_and_contact_as_their_profile() {
+    let app = TestApp::new().await;
+    let (_, admin) = app.admin().await;
+    let mut body = new_expert("lin.wenhua");
+    body["districts"] = json!(["鼓楼区", "晋安区", "仓山区"]);
+    body["extra_teams"] = json!(["traditional_culture", "ideology"]);
+    body["rest_weekdays"] = json!([7, 1, 6]);
+    let created = app.post("/api/v1/experts", Some(&admin), body).await;
+    let id = created.assert_status(201)["expert"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    app.post("/api/v1/experts", Some(&admin), new_expert("chen.bare"))
+        .await
+        .assert_status(201);
+
+    let profile = app.get(&format!("/api/v1/experts/{id}"), &admin).await;
+    let profile = profile.assert_status(200);
+    let list = app.get("/api/v1/experts?limit=100", &admin).await;
+    let list = list.assert_status(200);
+    let item = list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["id"] == id.as_str())
+        .unwrap();
+
+    assert_eq!(item, profile);
+    assert_eq!(item["rest_weekdays"], json!([1, 6, 7]));
+    assert_eq!(item["districts"].as_array().unwrap().len(), 3);
+    assert_eq!(item["teams"].as_array().unwrap().len(), 3);
+    assert_eq!(item["login"], "lin.wenhua");
+    assert_eq!(item["email"], "lin@example.cn");
+}
