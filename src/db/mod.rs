@@ -103,6 +103,12 @@ impl CustomizeConnection<DbConnection, diesel::r2d2::Error> for ConnectionSetup 
                  PRAGMA foreign_keys = ON;"
             ))
             .map_err(diesel::r2d2::Error::QueryError)?;
+            // What SQLite recommends for long-lived connections: refresh the planner's
+            // statistics where they are missing or stale (bounded work). Without them a
+            // page such as "active experts in creation order" reads every active expert
+            // through the status index and sorts them instead of walking the order index.
+            conn.batch_execute("PRAGMA analysis_limit = 1000; PRAGMA optimize = 0x10002;")
+                .map_err(diesel::r2d2::Error::QueryError)?;
         }
         if let DbConnection::Postgresql(conn) = conn {
             // diesel keeps statements prepared, but PostgreSQL re-plans a prepared statement

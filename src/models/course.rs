@@ -6,7 +6,7 @@ use diesel::prelude::*;
 use crate::db::DbConnection;
 use crate::db::schema::{course_audiences, course_grades, course_modes, courses, experts};
 use crate::domain::roster::{CourseStatus, ExpertStatus};
-use crate::models::expert::Expert;
+use crate::models::expert::ExpertBrief;
 use crate::models::value_set;
 use crate::models::{Keyset, contains_pattern};
 
@@ -273,7 +273,7 @@ impl Course {
         filter: &CourseFilter,
         after: Option<&Keyset>,
         limit: i64,
-    ) -> QueryResult<Vec<(Course, Expert, CourseSets)>> {
+    ) -> QueryResult<Vec<(Course, ExpertBrief, CourseSets)>> {
         use value_set::{SEPARATOR, string_agg};
         // Each set a correlated subquery reading its rows by the primary key's leading
         // column, so the page and its sets are one statement that stays prepared.
@@ -293,7 +293,7 @@ impl Course {
             .inner_join(experts::table)
             .select((
                 Course::as_select(),
-                Expert::as_select(),
+                ExpertBrief::as_select(),
                 (audiences, grades, modes),
             ))
             .into_boxed();
@@ -302,7 +302,12 @@ impl Course {
                 .eq(CourseStatus::Approved)
                 .and(experts::status.eq(ExpertStatus::Active));
             let own = courses::expert_id.eq(own_expert.clone().unwrap_or_default());
-            query = query.filter(on_menu.or(own).or(courses::team_code.eq_any(teams.clone())));
+            // Without teams to review, no `IN (…)` list: SQLite keeps the statement prepared.
+            query = if teams.is_empty() {
+                query.filter(on_menu.or(own))
+            } else {
+                query.filter(on_menu.or(own).or(courses::team_code.eq_any(teams.clone())))
+            };
         }
         if let Some(team) = &filter.team {
             query = query.filter(courses::team_code.eq(team.clone()));
@@ -354,7 +359,7 @@ impl Course {
         query
             .order((courses::created_at.asc(), courses::id.asc()))
             .limit(limit)
-            .load::<(Course, Expert, JoinedSets)>(conn)
+            .load::<(Course, ExpertBrief, JoinedSets)>(conn)
             .map(|rows| {
                 rows.into_iter()
                     .map(|(course, expert, (audiences, grades, modes))| {

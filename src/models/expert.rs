@@ -153,6 +153,35 @@ pub fn encode_specialties(specialties: &[String]) -> String {
     serde_json::to_string(specialties).unwrap_or_else(|_| "[]".to_owned())
 }
 
+/// What a course needs of its expert: who they are, whether they are active, their team.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = experts)]
+pub struct ExpertBrief {
+    pub id: String,
+    pub user_id: String,
+    pub name: String,
+    pub primary_team: String,
+    pub status: ExpertStatus,
+}
+
+impl ExpertBrief {
+    pub fn find(conn: &mut DbConnection, id: &str) -> QueryResult<Option<ExpertBrief>> {
+        experts::table
+            .find(id)
+            .select(ExpertBrief::as_select())
+            .first(conn)
+            .optional()
+    }
+
+    /// Several experts by id, in no particular order.
+    pub fn find_many(conn: &mut DbConnection, ids: &[String]) -> QueryResult<Vec<ExpertBrief>> {
+        experts::table
+            .filter(experts::id.eq_any(ids))
+            .select(ExpertBrief::as_select())
+            .load(conn)
+    }
+}
+
 impl Expert {
     pub fn find(conn: &mut DbConnection, id: &str) -> QueryResult<Option<Expert>> {
         experts::table
@@ -329,17 +358,24 @@ impl Expert {
             ))
             .into_boxed();
         if let ExpertScope::ActiveOrTeams { teams, own } = scope {
-            query = query.filter(
-                experts::status
-                    .eq(ExpertStatus::Active)
-                    .or(experts::id.eq(own.clone().unwrap_or_default()))
-                    .or(experts::primary_team.eq_any(teams.clone()))
-                    .or(experts::id.eq_any(
-                        expert_extra_teams::table
-                            .filter(expert_extra_teams::team_code.eq_any(teams.clone()))
-                            .select(expert_extra_teams::expert_id),
-                    )),
-            );
+            let visible = experts::status
+                .eq(ExpertStatus::Active)
+                .or(experts::id.eq(own.clone().unwrap_or_default()));
+            // Most callers lead no team: leaving the team terms out keeps the statement
+            // free of an `IN (…)` list, which SQLite cannot keep prepared.
+            query = if teams.is_empty() {
+                query.filter(visible)
+            } else {
+                query.filter(
+                    visible
+                        .or(experts::primary_team.eq_any(teams.clone()))
+                        .or(experts::id.eq_any(
+                            expert_extra_teams::table
+                                .filter(expert_extra_teams::team_code.eq_any(teams.clone()))
+                                .select(expert_extra_teams::expert_id),
+                        )),
+                )
+            };
         }
         if let Some(team) = &filter.team {
             query = query.filter(

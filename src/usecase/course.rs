@@ -14,7 +14,7 @@ use crate::domain::visibility::course_visible;
 use crate::error::{ApiError, ApiResult};
 use crate::mail::outbox::Notice;
 use crate::models::course::{Course, CourseChanges, CourseSets, NewCourse, search_text};
-use crate::models::expert::Expert;
+use crate::models::expert::{Expert, ExpertBrief};
 use crate::models::team_lead::TeamLead;
 use crate::models::user::User;
 use crate::usecase::{Transition, Uow};
@@ -23,12 +23,12 @@ use crate::usecase::{Transition, Uow};
 pub struct CourseRecord {
     pub course: Course,
     pub sets: CourseSets,
-    pub expert: Expert,
+    pub expert: ExpertBrief,
 }
 
 impl CourseRecord {
     /// Courses read with their experts and sets (as `Course::list` reads them).
-    pub fn from_rows(rows: Vec<(Course, Expert, CourseSets)>) -> Vec<CourseRecord> {
+    pub fn from_rows(rows: Vec<(Course, ExpertBrief, CourseSets)>) -> Vec<CourseRecord> {
         rows.into_iter()
             .map(|(course, expert, sets)| CourseRecord {
                 course,
@@ -41,7 +41,7 @@ impl CourseRecord {
     /// Courses with their experts, their sets read for all of them at once.
     fn with_experts(
         conn: &mut DbConnection,
-        rows: Vec<(Course, Expert)>,
+        rows: Vec<(Course, ExpertBrief)>,
     ) -> ApiResult<Vec<CourseRecord>> {
         let ids: Vec<String> = rows.iter().map(|(c, _)| c.id.clone()).collect();
         let sets = Course::sets_for(conn, &ids)?;
@@ -61,7 +61,7 @@ impl CourseRecord {
         courses: Vec<Course>,
     ) -> ApiResult<Vec<CourseRecord>> {
         let expert_ids: Vec<String> = courses.iter().map(|c| c.expert_id.clone()).collect();
-        let experts: HashMap<String, Expert> = Expert::find_many(conn, &expert_ids)?
+        let experts: HashMap<String, ExpertBrief> = ExpertBrief::find_many(conn, &expert_ids)?
             .into_iter()
             .map(|e| (e.id.clone(), e))
             .collect();
@@ -152,7 +152,7 @@ fn sets_of(draft: &CourseDraft) -> CourseSets {
 }
 
 /// The course's team must be one the expert serves.
-fn check_team_served(conn: &mut DbConnection, expert: &Expert, team: &str) -> ApiResult<()> {
+fn check_team_served(conn: &mut DbConnection, expert: &ExpertBrief, team: &str) -> ApiResult<()> {
     let teams = Expert::sets(conn, &expert.id)?.all_teams(&expert.primary_team);
     if teams.iter().any(|t| t == team) {
         Ok(())
@@ -191,7 +191,7 @@ pub fn propose(
             ));
         }
     };
-    let expert = Expert::find(uow.conn, &expert_id)?
+    let expert = ExpertBrief::find(uow.conn, &expert_id)?
         .ok_or_else(|| ApiError::invalid("expert_id", "not_found", "no expert has this id"))?;
     if expert.status == ExpertStatus::Exited {
         return Err(ApiError::conflict(
@@ -240,7 +240,7 @@ pub fn propose(
 fn notify_reviewers(
     uow: &mut Uow<'_>,
     actor: &Actor,
-    expert: &Expert,
+    expert: &ExpertBrief,
     team: &str,
     title: &str,
     resubmitted: bool,
