@@ -12,11 +12,6 @@ use guanai::{AppState, db, demo};
 use tracing_subscriber::EnvFilter;
 use utoipa::OpenApi as _;
 
-/// mimalloc instead of the system allocator: a page of a list allocates and frees thousands
-/// of small strings, where glibc's malloc spent a fifth of the server's time (issue 8).
-#[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 #[derive(Debug, Parser)]
 #[command(
     name = "guanai",

@@ -77,6 +77,21 @@ pub fn load_sets(
     }
 }
 
+/// Runs `$body` with `$c` bound to the backend's own connection: written once, compiled once
+/// per backend. For the long, dynamic queries of lists: through [`DbConnection`] diesel
+/// renders a statement's whole SQL text on every execution (twice for a boxed query), even
+/// when the statement is prepared already; on the backend's own connection a prepared
+/// statement is looked up and bound.
+#[macro_export]
+macro_rules! on_backend {
+    ($conn:expr, |$c:ident| $body:expr) => {
+        match $conn {
+            $crate::db::DbConnection::Postgresql($c) => $body,
+            $crate::db::DbConnection::Sqlite($c) => $body,
+        }
+    };
+}
+
 /// The backend type of [`DbConnection`] (for boxed queries).
 pub type DbBackend = <DbConnection as Connection>::Backend;
 

@@ -275,103 +275,104 @@ impl Course {
         limit: i64,
     ) -> QueryResult<Vec<(Course, ExpertBrief, CourseSets)>> {
         use value_set::{SEPARATOR, string_agg};
-        // Each set a correlated subquery reading its rows by the primary key's leading
-        // column, so the page and its sets are one statement that stays prepared.
-        let audiences = course_audiences::table
-            .filter(course_audiences::course_id.eq(courses::id))
-            .select(string_agg(course_audiences::audience, SEPARATOR))
-            .single_value();
-        let grades = course_grades::table
-            .filter(course_grades::course_id.eq(courses::id))
-            .select(string_agg(course_grades::grade, SEPARATOR))
-            .single_value();
-        let modes = course_modes::table
-            .filter(course_modes::course_id.eq(courses::id))
-            .select(string_agg(course_modes::mode, SEPARATOR))
-            .single_value();
-        let mut query = courses::table
-            .inner_join(experts::table)
-            .select((
-                Course::as_select(),
-                ExpertBrief::as_select(),
-                (audiences, grades, modes),
-            ))
-            .into_boxed();
-        if let CourseScope::Menu { own_expert, teams } = scope {
-            let on_menu = courses::status
-                .eq(CourseStatus::Approved)
-                .and(experts::status.eq(ExpertStatus::Active));
-            let own = courses::expert_id.eq(own_expert.clone().unwrap_or_default());
-            // Without teams to review, no `IN (…)` list: SQLite keeps the statement prepared.
-            query = if teams.is_empty() {
-                query.filter(on_menu.or(own))
-            } else {
-                query.filter(on_menu.or(own).or(courses::team_code.eq_any(teams.clone())))
-            };
-        }
-        if let Some(team) = &filter.team {
-            query = query.filter(courses::team_code.eq(team.clone()));
-        }
-        if let Some(expert) = &filter.expert {
-            query = query.filter(courses::expert_id.eq(expert.clone()));
-        }
-        if let Some(status) = &filter.status {
-            query = query.filter(courses::status.eq(*status));
-        }
-        if let Some(audience) = &filter.audience {
-            query = query.filter(
-                courses::id.eq_any(
-                    course_audiences::table
-                        .filter(course_audiences::audience.eq(audience.clone()))
-                        .select(course_audiences::course_id),
-                ),
-            );
-        }
-        if let Some(grade) = &filter.grade {
-            query = query.filter(
-                courses::id.eq_any(
-                    course_grades::table
-                        .filter(course_grades::grade.eq(grade.clone()))
-                        .select(course_grades::course_id),
-                ),
-            );
-        }
-        if let Some(mode) = &filter.mode {
-            query = query.filter(
-                courses::id.eq_any(
-                    course_modes::table
-                        .filter(course_modes::mode.eq(mode.clone()))
-                        .select(course_modes::course_id),
-                ),
-            );
-        }
-        if let Some(q) = &filter.q {
-            let pattern = contains_pattern(q);
-            query = query.filter(courses::search_text.like(pattern).escape('\\'));
-        }
-        if let Some(k) = after {
-            query = query.filter(
-                courses::created_at.gt(k.at).or(courses::created_at
-                    .eq(k.at)
-                    .and(courses::id.gt(k.id.clone()))),
-            );
-        }
-        query
-            .order((courses::created_at.asc(), courses::id.asc()))
-            .limit(limit)
-            .load::<(Course, ExpertBrief, JoinedSets)>(conn)
-            .map(|rows| {
-                rows.into_iter()
-                    .map(|(course, expert, (audiences, grades, modes))| {
-                        let sets = CourseSets {
-                            audiences: value_set::split(audiences),
-                            grades: value_set::split(grades),
-                            modes: value_set::split(modes),
-                        };
-                        (course, expert, sets)
-                    })
-                    .collect()
+        let rows: Vec<(Course, ExpertBrief, JoinedSets)> = crate::on_backend!(conn, |c| {
+            // Each set a correlated subquery reading its rows by the primary key's leading
+            // column, so the page and its sets are one statement that stays prepared.
+            let audiences = course_audiences::table
+                .filter(course_audiences::course_id.eq(courses::id))
+                .select(string_agg(course_audiences::audience, SEPARATOR))
+                .single_value();
+            let grades = course_grades::table
+                .filter(course_grades::course_id.eq(courses::id))
+                .select(string_agg(course_grades::grade, SEPARATOR))
+                .single_value();
+            let modes = course_modes::table
+                .filter(course_modes::course_id.eq(courses::id))
+                .select(string_agg(course_modes::mode, SEPARATOR))
+                .single_value();
+            let mut query = courses::table
+                .inner_join(experts::table)
+                .select((
+                    Course::as_select(),
+                    ExpertBrief::as_select(),
+                    (audiences, grades, modes),
+                ))
+                .into_boxed();
+            if let CourseScope::Menu { own_expert, teams } = scope {
+                let on_menu = courses::status
+                    .eq(CourseStatus::Approved)
+                    .and(experts::status.eq(ExpertStatus::Active));
+                let own = courses::expert_id.eq(own_expert.clone().unwrap_or_default());
+                // Without teams to review, no `IN (…)` list: SQLite keeps the statement prepared.
+                query = if teams.is_empty() {
+                    query.filter(on_menu.or(own))
+                } else {
+                    query.filter(on_menu.or(own).or(courses::team_code.eq_any(teams.clone())))
+                };
+            }
+            if let Some(team) = &filter.team {
+                query = query.filter(courses::team_code.eq(team.clone()));
+            }
+            if let Some(expert) = &filter.expert {
+                query = query.filter(courses::expert_id.eq(expert.clone()));
+            }
+            if let Some(status) = &filter.status {
+                query = query.filter(courses::status.eq(*status));
+            }
+            if let Some(audience) = &filter.audience {
+                query = query.filter(
+                    courses::id.eq_any(
+                        course_audiences::table
+                            .filter(course_audiences::audience.eq(audience.clone()))
+                            .select(course_audiences::course_id),
+                    ),
+                );
+            }
+            if let Some(grade) = &filter.grade {
+                query = query.filter(
+                    courses::id.eq_any(
+                        course_grades::table
+                            .filter(course_grades::grade.eq(grade.clone()))
+                            .select(course_grades::course_id),
+                    ),
+                );
+            }
+            if let Some(mode) = &filter.mode {
+                query = query.filter(
+                    courses::id.eq_any(
+                        course_modes::table
+                            .filter(course_modes::mode.eq(mode.clone()))
+                            .select(course_modes::course_id),
+                    ),
+                );
+            }
+            if let Some(q) = &filter.q {
+                let pattern = contains_pattern(q);
+                query = query.filter(courses::search_text.like(pattern).escape('\\'));
+            }
+            if let Some(k) = after {
+                query = query.filter(
+                    courses::created_at.gt(k.at).or(courses::created_at
+                        .eq(k.at)
+                        .and(courses::id.gt(k.id.clone()))),
+                );
+            }
+            query
+                .order((courses::created_at.asc(), courses::id.asc()))
+                .limit(limit)
+                .load(c)?
+        });
+        Ok(rows
+            .into_iter()
+            .map(|(course, expert, (audiences, grades, modes))| {
+                let sets = CourseSets {
+                    audiences: value_set::split(audiences),
+                    grades: value_set::split(grades),
+                    modes: value_set::split(modes),
+                };
+                (course, expert, sets)
             })
+            .collect())
     }
 }
 

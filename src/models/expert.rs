@@ -328,107 +328,108 @@ impl Expert {
     ) -> QueryResult<Vec<(Expert, AccountContact, ExpertSets)>> {
         use diesel::sql_types::Text;
         use value_set::{SEPARATOR, string_agg};
-        // With their accounts (contact details) and their sets in the same query: each set a
-        // correlated subquery that reads its rows by the primary key's leading column.
-        let teams = expert_extra_teams::table
-            .filter(expert_extra_teams::expert_id.eq(experts::id))
-            .select(string_agg(expert_extra_teams::team_code, SEPARATOR))
-            .single_value();
-        let modes = expert_modes::table
-            .filter(expert_modes::expert_id.eq(experts::id))
-            .select(string_agg(expert_modes::mode, SEPARATOR))
-            .single_value();
-        let districts = expert_districts::table
-            .filter(expert_districts::expert_id.eq(experts::id))
-            .select(string_agg(expert_districts::district, SEPARATOR))
-            .single_value();
-        let rest = expert_rest_days::table
-            .filter(expert_rest_days::expert_id.eq(experts::id))
-            .select(string_agg(
-                expert_rest_days::weekday.cast::<Text>(),
-                SEPARATOR,
-            ))
-            .single_value();
-        let mut query = experts::table
-            .inner_join(users::table)
-            .select((
-                Expert::as_select(),
-                AccountContact::as_select(),
-                (teams, modes, districts, rest),
-            ))
-            .into_boxed();
-        if let ExpertScope::ActiveOrTeams { teams, own } = scope {
-            let visible = experts::status
-                .eq(ExpertStatus::Active)
-                .or(experts::id.eq(own.clone().unwrap_or_default()));
-            // Most callers lead no team: leaving the team terms out keeps the statement
-            // free of an `IN (…)` list, which SQLite cannot keep prepared.
-            query = if teams.is_empty() {
-                query.filter(visible)
-            } else {
-                query.filter(
-                    visible
-                        .or(experts::primary_team.eq_any(teams.clone()))
+        let rows: Vec<(Expert, AccountContact, JoinedSets)> = crate::on_backend!(conn, |c| {
+            // With their accounts (contact details) and their sets in the same query: each set a
+            // correlated subquery that reads its rows by the primary key's leading column.
+            let teams = expert_extra_teams::table
+                .filter(expert_extra_teams::expert_id.eq(experts::id))
+                .select(string_agg(expert_extra_teams::team_code, SEPARATOR))
+                .single_value();
+            let modes = expert_modes::table
+                .filter(expert_modes::expert_id.eq(experts::id))
+                .select(string_agg(expert_modes::mode, SEPARATOR))
+                .single_value();
+            let districts = expert_districts::table
+                .filter(expert_districts::expert_id.eq(experts::id))
+                .select(string_agg(expert_districts::district, SEPARATOR))
+                .single_value();
+            let rest = expert_rest_days::table
+                .filter(expert_rest_days::expert_id.eq(experts::id))
+                .select(string_agg(
+                    expert_rest_days::weekday.cast::<Text>(),
+                    SEPARATOR,
+                ))
+                .single_value();
+            let mut query = experts::table
+                .inner_join(users::table)
+                .select((
+                    Expert::as_select(),
+                    AccountContact::as_select(),
+                    (teams, modes, districts, rest),
+                ))
+                .into_boxed();
+            if let ExpertScope::ActiveOrTeams { teams, own } = scope {
+                let visible = experts::status
+                    .eq(ExpertStatus::Active)
+                    .or(experts::id.eq(own.clone().unwrap_or_default()));
+                // Most callers lead no team: leaving the team terms out keeps the statement
+                // free of an `IN (…)` list, which SQLite cannot keep prepared.
+                query = if teams.is_empty() {
+                    query.filter(visible)
+                } else {
+                    query.filter(
+                        visible
+                            .or(experts::primary_team.eq_any(teams.clone()))
+                            .or(experts::id.eq_any(
+                                expert_extra_teams::table
+                                    .filter(expert_extra_teams::team_code.eq_any(teams.clone()))
+                                    .select(expert_extra_teams::expert_id),
+                            )),
+                    )
+                };
+            }
+            if let Some(team) = &filter.team {
+                query = query.filter(
+                    experts::primary_team
+                        .eq(team.clone())
                         .or(experts::id.eq_any(
                             expert_extra_teams::table
-                                .filter(expert_extra_teams::team_code.eq_any(teams.clone()))
+                                .filter(expert_extra_teams::team_code.eq(team.clone()))
                                 .select(expert_extra_teams::expert_id),
                         )),
-                )
-            };
-        }
-        if let Some(team) = &filter.team {
-            query = query.filter(
-                experts::primary_team
-                    .eq(team.clone())
-                    .or(experts::id.eq_any(
-                        expert_extra_teams::table
-                            .filter(expert_extra_teams::team_code.eq(team.clone()))
-                            .select(expert_extra_teams::expert_id),
-                    )),
-            );
-        }
-        if let Some(status) = &filter.status {
-            query = query.filter(experts::status.eq(*status));
-        }
-        if let Some(mode) = &filter.mode {
-            query = query.filter(
-                experts::id.eq_any(
-                    expert_modes::table
-                        .filter(expert_modes::mode.eq(mode.clone()))
-                        .select(expert_modes::expert_id),
-                ),
-            );
-        }
-        if let Some(district) = &filter.district {
-            query = query.filter(
-                experts::id.eq_any(
-                    expert_districts::table
-                        .filter(expert_districts::district.eq(district.clone()))
-                        .select(expert_districts::expert_id),
-                ),
-            );
-        }
-        if let Some(q) = &filter.q {
-            let pattern = contains_pattern(q);
-            query = query.filter(experts::search_text.like(pattern).escape('\\'));
-        }
-        if let Some(k) = after {
-            query = query.filter(
-                experts::created_at.gt(k.at).or(experts::created_at
-                    .eq(k.at)
-                    .and(experts::id.gt(k.id.clone()))),
-            );
-        }
-        query
-            .order((experts::created_at.asc(), experts::id.asc()))
-            .limit(limit)
-            .load::<(Expert, AccountContact, JoinedSets)>(conn)
-            .map(|rows| {
-                rows.into_iter()
-                    .map(|(expert, user, sets)| (expert, user, ExpertSets::from_joined(sets)))
-                    .collect()
-            })
+                );
+            }
+            if let Some(status) = &filter.status {
+                query = query.filter(experts::status.eq(*status));
+            }
+            if let Some(mode) = &filter.mode {
+                query = query.filter(
+                    experts::id.eq_any(
+                        expert_modes::table
+                            .filter(expert_modes::mode.eq(mode.clone()))
+                            .select(expert_modes::expert_id),
+                    ),
+                );
+            }
+            if let Some(district) = &filter.district {
+                query = query.filter(
+                    experts::id.eq_any(
+                        expert_districts::table
+                            .filter(expert_districts::district.eq(district.clone()))
+                            .select(expert_districts::expert_id),
+                    ),
+                );
+            }
+            if let Some(q) = &filter.q {
+                let pattern = contains_pattern(q);
+                query = query.filter(experts::search_text.like(pattern).escape('\\'));
+            }
+            if let Some(k) = after {
+                query = query.filter(
+                    experts::created_at.gt(k.at).or(experts::created_at
+                        .eq(k.at)
+                        .and(experts::id.gt(k.id.clone()))),
+                );
+            }
+            query
+                .order((experts::created_at.asc(), experts::id.asc()))
+                .limit(limit)
+                .load(c)?
+        });
+        Ok(rows
+            .into_iter()
+            .map(|(expert, user, sets)| (expert, user, ExpertSets::from_joined(sets)))
+            .collect())
     }
 
     /// Every expert in creation order (export).
