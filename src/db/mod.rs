@@ -26,57 +26,6 @@ pub enum DbConnection {
 
 pub type DbPool = Pool<ConnectionManager<DbConnection>>;
 
-/// One row of a page's multi-valued fields: the owner's id, which set, one value.
-#[derive(Debug, diesel::QueryableByName)]
-pub struct SetRow {
-    #[diesel(sql_type = diesel::sql_types::Text)]
-    pub owner: String,
-    #[diesel(sql_type = diesel::sql_types::Text)]
-    pub kind: String,
-    #[diesel(sql_type = diesel::sql_types::Text)]
-    pub value: String,
-}
-
-/// One set table for [`load_sets`]: (kind tag, table, owner column, value expression).
-pub type SetTable = (&'static str, &'static str, &'static str, &'static str);
-
-/// Loads the given set tables for `ids` in one statement whose text does not grow with the
-/// number of ids: they travel as one parameter — an array on PostgreSQL (`= ANY($1)`), a JSON
-/// array on SQLite (`json_each(?1)`) — instead of one placeholder each per table, which made
-/// the statement long to parse. (diesel does not keep raw statements prepared, so it is
-/// still parsed and planned per request.)
-pub fn load_sets(
-    conn: &mut DbConnection,
-    tables: &[SetTable],
-    ids: &[String],
-) -> diesel::QueryResult<Vec<SetRow>> {
-    use diesel::RunQueryDsl as _;
-    let statement = |filter: &str| {
-        tables
-            .iter()
-            .map(|(kind, table, owner, value)| {
-                format!(
-                    "SELECT {owner} AS owner, '{kind}' AS kind, {value} AS value \
-                     FROM {table} WHERE {owner} {filter}"
-                )
-            })
-            .collect::<Vec<_>>()
-            .join(" UNION ALL ")
-    };
-    match conn {
-        DbConnection::Postgresql(c) => diesel::sql_query(statement("= ANY($1)"))
-            .bind::<diesel::sql_types::Array<diesel::sql_types::Text>, _>(ids.to_vec())
-            .load(c),
-        DbConnection::Sqlite(c) => {
-            let json = serde_json::to_string(ids)
-                .map_err(|e| diesel::result::Error::SerializationError(Box::new(e)))?;
-            diesel::sql_query(statement("IN (SELECT value FROM json_each(?1))"))
-                .bind::<diesel::sql_types::Text, _>(json)
-                .load(c)
-        }
-    }
-}
-
 /// Runs `$body` with `$c` bound to the backend's own connection: written once, compiled once
 /// per backend. For the long, dynamic queries of lists: through [`DbConnection`] diesel
 /// renders a statement's whole SQL text on every execution (twice for a boxed query), even
@@ -94,12 +43,6 @@ macro_rules! on_backend {
 
 /// The backend type of [`DbConnection`] (for boxed queries).
 pub type DbBackend = <DbConnection as Connection>::Backend;
-
-/// `CAST(… AS text)` reads the same on both backends; diesel names cast types per backend
-/// and leaves the combined one to us.
-impl diesel::expression::KnownCastSqlTypeName<DbBackend> for diesel::sql_types::Text {
-    const SQL_TYPE_NAME: &'static str = "text";
-}
 
 /// How long an SQLite writer waits for the write lock before giving up (then: 503).
 const SQLITE_BUSY_TIMEOUT_MS: u32 = 5_000;

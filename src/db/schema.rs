@@ -55,6 +55,9 @@ diesel::table! {
         version -> Integer,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        joined_audiences -> Nullable<Text>,
+        joined_grades -> Nullable<Text>,
+        joined_modes -> Nullable<Text>,
     }
 }
 
@@ -119,6 +122,10 @@ diesel::table! {
         version -> Integer,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        joined_extra_teams -> Nullable<Text>,
+        joined_modes -> Nullable<Text>,
+        joined_districts -> Nullable<Text>,
+        joined_rest_weekdays -> Nullable<Text>,
     }
 }
 

@@ -135,70 +135,21 @@ impl Course {
             .unwrap_or_default())
     }
 
-    /// The sets of many courses in one query (a `UNION ALL` of the three set tables).
+    /// The sets of several courses, in the order of `ids`, from the copies the database
+    /// keeps on their rows (migration 000010).
     pub fn sets_for(conn: &mut DbConnection, ids: &[String]) -> QueryResult<Vec<CourseSets>> {
-        const TABLES: [crate::db::SetTable; 3] = [
-            ("a", "course_audiences", "course_id", "audience"),
-            ("g", "course_grades", "course_id", "grade"),
-            ("m", "course_modes", "course_id", "mode"),
-        ];
-        let rows: Vec<(String, String, String)> = match conn {
-            // On PostgreSQL typed queries render the ids as one array (`= ANY($1)`) and stay
-            // prepared, so three of them cost less than one union planned every time.
-            DbConnection::Postgresql(c) => {
-                let mut rows = Vec::new();
-                let tag = |kind: &'static str| {
-                    move |(owner, value): (String, String)| (owner, kind.to_owned(), value)
-                };
-                rows.extend(
-                    course_audiences::table
-                        .filter(course_audiences::course_id.eq_any(ids))
-                        .select((course_audiences::course_id, course_audiences::audience))
-                        .load::<(String, String)>(c)?
-                        .into_iter()
-                        .map(tag("a")),
-                );
-                rows.extend(
-                    course_grades::table
-                        .filter(course_grades::course_id.eq_any(ids))
-                        .select((course_grades::course_id, course_grades::grade))
-                        .load::<(String, String)>(c)?
-                        .into_iter()
-                        .map(tag("g")),
-                );
-                rows.extend(
-                    course_modes::table
-                        .filter(course_modes::course_id.eq_any(ids))
-                        .select((course_modes::course_id, course_modes::mode))
-                        .load::<(String, String)>(c)?
-                        .into_iter()
-                        .map(tag("m")),
-                );
-                rows
-            }
-            DbConnection::Sqlite(_) => crate::db::load_sets(conn, &TABLES, ids)?
-                .into_iter()
-                .map(|r| (r.owner, r.kind, r.value))
-                .collect(),
-        };
-        let mut sets: std::collections::HashMap<String, CourseSets> =
-            std::collections::HashMap::new();
-        for (id, kind, value) in rows {
-            let set = sets.entry(id).or_default();
-            match kind.as_str() {
-                "a" => set.audiences.push(value),
-                "g" => set.grades.push(value),
-                _ => set.modes.push(value),
-            }
-        }
+        let mut rows: std::collections::HashMap<String, JoinedSets> = courses::table
+            .filter(courses::id.eq_any(ids))
+            .select((courses::id, JOINED_SETS))
+            .load::<(String, JoinedSets)>(conn)?
+            .into_iter()
+            .collect();
         Ok(ids
             .iter()
             .map(|id| {
-                let mut set = sets.remove(id).unwrap_or_default();
-                set.audiences.sort();
-                set.grades.sort();
-                set.modes.sort();
-                set
+                rows.remove(id)
+                    .map(CourseSets::from_joined)
+                    .unwrap_or_default()
             })
             .collect())
     }
@@ -274,29 +225,10 @@ impl Course {
         after: Option<&Keyset>,
         limit: i64,
     ) -> QueryResult<Vec<(Course, ExpertBrief, CourseSets)>> {
-        use value_set::{SEPARATOR, string_agg};
         let rows: Vec<(Course, ExpertBrief, JoinedSets)> = crate::on_backend!(conn, |c| {
-            // Each set a correlated subquery reading its rows by the primary key's leading
-            // column, so the page and its sets are one statement that stays prepared.
-            let audiences = course_audiences::table
-                .filter(course_audiences::course_id.eq(courses::id))
-                .select(string_agg(course_audiences::audience, SEPARATOR))
-                .single_value();
-            let grades = course_grades::table
-                .filter(course_grades::course_id.eq(courses::id))
-                .select(string_agg(course_grades::grade, SEPARATOR))
-                .single_value();
-            let modes = course_modes::table
-                .filter(course_modes::course_id.eq(courses::id))
-                .select(string_agg(course_modes::mode, SEPARATOR))
-                .single_value();
             let mut query = courses::table
                 .inner_join(experts::table)
-                .select((
-                    Course::as_select(),
-                    ExpertBrief::as_select(),
-                    (audiences, grades, modes),
-                ))
+                .select((Course::as_select(), ExpertBrief::as_select(), JOINED_SETS))
                 .into_boxed();
             if let CourseScope::Menu { own_expert, teams } = scope {
                 let on_menu = courses::status
@@ -364,17 +296,31 @@ impl Course {
         });
         Ok(rows
             .into_iter()
-            .map(|(course, expert, (audiences, grades, modes))| {
-                let sets = CourseSets {
-                    audiences: value_set::split(audiences),
-                    grades: value_set::split(grades),
-                    modes: value_set::split(modes),
-                };
-                (course, expert, sets)
-            })
+            .map(|(course, expert, sets)| (course, expert, CourseSets::from_joined(sets)))
             .collect())
     }
 }
 
-/// A course's three sets as [`value_set::string_agg`] returns them in a list query.
+/// A course's three sets as the database keeps them on the row (migration 000010): values
+/// joined by [`value_set::SEPARATOR`], NULL when empty.
 type JoinedSets = (Option<String>, Option<String>, Option<String>);
+
+const JOINED_SETS: (
+    courses::joined_audiences,
+    courses::joined_grades,
+    courses::joined_modes,
+) = (
+    courses::joined_audiences,
+    courses::joined_grades,
+    courses::joined_modes,
+);
+
+impl CourseSets {
+    fn from_joined((audiences, grades, modes): JoinedSets) -> CourseSets {
+        CourseSets {
+            audiences: value_set::split(audiences),
+            grades: value_set::split(grades),
+            modes: value_set::split(modes),
+        }
+    }
+}

@@ -4,9 +4,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use crate::db::DbConnection;
-use crate::db::schema::{
-    expert_districts, expert_extra_teams, expert_modes, expert_rest_days, experts, users,
-};
+use crate::db::schema::{expert_districts, expert_extra_teams, expert_modes, experts, users};
 use crate::domain::roster::ExpertStatus;
 use crate::models::user::AccountContact;
 use crate::models::value_set;
@@ -75,8 +73,8 @@ pub struct ExpertChanges {
     pub search_text: Option<String>,
 }
 
-/// The multi-valued parts of a profile, kept in join tables.
-/// An expert's four sets as [`value_set::string_agg`] returns them in a list query.
+/// An expert's four sets as the database keeps them on the row (migration 000010): values
+/// joined by [`value_set::SEPARATOR`], NULL when empty.
 pub type JoinedSets = (
     Option<String>,
     Option<String>,
@@ -84,8 +82,20 @@ pub type JoinedSets = (
     Option<String>,
 );
 
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+const JOINED_SETS: (
+    experts::joined_extra_teams,
+    experts::joined_modes,
+    experts::joined_districts,
+    experts::joined_rest_weekdays,
+) = (
+    experts::joined_extra_teams,
+    experts::joined_modes,
+    experts::joined_districts,
+    experts::joined_rest_weekdays,
+);
 
+/// The multi-valued parts of a profile, kept in join tables.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ExpertSets {
     pub extra_teams: Vec<String>,
     pub modes: Vec<String>,
@@ -227,48 +237,21 @@ impl Expert {
             .unwrap_or_default())
     }
 
-    /// The sets of several experts, in the order of `ids`.
-    /// The sets of many experts in one query (a `UNION ALL` of the four set tables).
+    /// The sets of several experts, in the order of `ids`, from the copies the database
+    /// keeps on their rows (migration 000010).
     pub fn sets_for(conn: &mut DbConnection, ids: &[String]) -> QueryResult<Vec<ExpertSets>> {
-        const TABLES: [crate::db::SetTable; 4] = [
-            ("t", "expert_extra_teams", "expert_id", "team_code"),
-            ("m", "expert_modes", "expert_id", "mode"),
-            ("d", "expert_districts", "expert_id", "district"),
-            (
-                "r",
-                "expert_rest_days",
-                "expert_id",
-                "CAST(weekday AS TEXT)",
-            ),
-        ];
-        let rows: Vec<(String, String, String)> = crate::db::load_sets(conn, &TABLES, ids)?
+        let mut rows: std::collections::HashMap<String, JoinedSets> = experts::table
+            .filter(experts::id.eq_any(ids))
+            .select((experts::id, JOINED_SETS))
+            .load::<(String, JoinedSets)>(conn)?
             .into_iter()
-            .map(|r| (r.owner, r.kind, r.value))
             .collect();
-        let mut sets: std::collections::HashMap<String, ExpertSets> =
-            std::collections::HashMap::new();
-        for (id, kind, value) in rows {
-            let set = sets.entry(id).or_default();
-            match kind.as_str() {
-                "t" => set.extra_teams.push(value),
-                "m" => set.modes.push(value),
-                "d" => set.districts.push(value),
-                _ => {
-                    if let Ok(day) = value.parse() {
-                        set.rest_weekdays.push(day);
-                    }
-                }
-            }
-        }
         Ok(ids
             .iter()
             .map(|id| {
-                let mut set = sets.remove(id).unwrap_or_default();
-                set.extra_teams.sort();
-                set.modes.sort();
-                set.districts.sort();
-                set.rest_weekdays.sort_unstable();
-                set
+                rows.remove(id)
+                    .map(ExpertSets::from_joined)
+                    .unwrap_or_default()
             })
             .collect())
     }
@@ -326,36 +309,14 @@ impl Expert {
         after: Option<&Keyset>,
         limit: i64,
     ) -> QueryResult<Vec<(Expert, AccountContact, ExpertSets)>> {
-        use diesel::sql_types::Text;
-        use value_set::{SEPARATOR, string_agg};
         let rows: Vec<(Expert, AccountContact, JoinedSets)> = crate::on_backend!(conn, |c| {
-            // With their accounts (contact details) and their sets in the same query: each set a
-            // correlated subquery that reads its rows by the primary key's leading column.
-            let teams = expert_extra_teams::table
-                .filter(expert_extra_teams::expert_id.eq(experts::id))
-                .select(string_agg(expert_extra_teams::team_code, SEPARATOR))
-                .single_value();
-            let modes = expert_modes::table
-                .filter(expert_modes::expert_id.eq(experts::id))
-                .select(string_agg(expert_modes::mode, SEPARATOR))
-                .single_value();
-            let districts = expert_districts::table
-                .filter(expert_districts::expert_id.eq(experts::id))
-                .select(string_agg(expert_districts::district, SEPARATOR))
-                .single_value();
-            let rest = expert_rest_days::table
-                .filter(expert_rest_days::expert_id.eq(experts::id))
-                .select(string_agg(
-                    expert_rest_days::weekday.cast::<Text>(),
-                    SEPARATOR,
-                ))
-                .single_value();
+            // With their accounts (contact details) and their sets in the same row.
             let mut query = experts::table
                 .inner_join(users::table)
                 .select((
                     Expert::as_select(),
                     AccountContact::as_select(),
-                    (teams, modes, districts, rest),
+                    JOINED_SETS,
                 ))
                 .into_boxed();
             if let ExpertScope::ActiveOrTeams { teams, own } = scope {

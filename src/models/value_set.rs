@@ -1,9 +1,11 @@
 //! Multi-valued fields (teams, modes, districts, audiences, …) live in two-column join
-//! tables: an owner id and one value per row. This macro writes their queries once.
+//! tables: an owner id and one value per row; the filters read these. The database keeps a
+//! joined copy of each set on its owner's row (triggers, migration 000010), which is what
+//! pages and records read. This macro writes the tables' queries once.
 
 /// `value_set!(module, table, owner_column, value_column, ValueType)` generates
-/// `module::replace(conn, owner, values)`. Reading them is the owners' `sets_for`, which
-/// loads every set of a page at once.
+/// `module::replace(conn, owner, values)`. Reading them is the owners' `sets_for` (and their
+/// lists), from the joined copies.
 macro_rules! value_set {
     ($module:ident, $table:ident, $owner:ident, $value:ident, $ty:ty) => {
         pub mod $module {
@@ -56,21 +58,12 @@ value_set!(
 value_set!(course_grades, course_grades, course_id, grade, String);
 value_set!(course_modes, course_modes, course_id, mode, String);
 
-diesel::define_sql_function! {
-    /// `string_agg(value, separator)`: the values of a group joined by `separator` (PostgreSQL;
-    /// SQLite has it since 3.44). With no rows: NULL.
-    #[aggregate]
-    fn string_agg(
-        value: diesel::sql_types::Text,
-        separator: diesel::sql_types::Text,
-    ) -> diesel::sql_types::Nullable<diesel::sql_types::Text>;
-}
-
-/// Joins a set's values inside a list query. A control character: stored text refuses those
-/// (`domain::text`), so it cannot occur inside a value.
+/// Joins a set's values in the copy kept on the owner's row (migration 000010, `char(31)`).
+/// A control character: stored text refuses those (`domain::text`), so it cannot occur
+/// inside a value.
 pub const SEPARATOR: &str = "\u{1f}";
 
-/// A set read back from [`string_agg`] with [`SEPARATOR`], sorted.
+/// A set read back from its joined copy, sorted.
 pub fn split(joined: Option<String>) -> Vec<String> {
     let mut values: Vec<String> = joined
         .as_deref()

@@ -719,3 +719,48 @@ async fn a_list_shows_each_expert_with_the_same_sets_and_contact_as_their_profil
     assert_eq!(item["login"], "lin.wenhua");
     assert_eq!(item["email"], "lin@example.cn");
 }
+
+#[actix_web::test]
+async fn an_edited_set_shows_in_the_list_and_its_filter_alike() {
+    let app = TestApp::new().await;
+    let (_, admin) = app.admin().await;
+    let created = app
+        .post("/api/v1/experts", Some(&admin), new_expert("lin.wenhua"))
+        .await;
+    let id = created.assert_status(201)["expert"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let ids = |body: &Value| -> Vec<String> {
+        body["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["id"].as_str().unwrap().to_owned())
+            .collect()
+    };
+
+    app.patch(
+        &format!("/api/v1/experts/{id}"),
+        &admin,
+        Some("\"1\""),
+        json!({ "districts": ["仓山区", "鼓楼区"], "modes": ["online"], "rest_weekdays": [] }),
+    )
+    .await
+    .assert_status(200);
+
+    let query = |district: &str| {
+        let encoded: String = district.bytes().map(|b| format!("%{b:02X}")).collect();
+        format!("/api/v1/experts?district={encoded}")
+    };
+    let moved = app.get(&query("鼓楼区"), &admin).await;
+    let moved = moved.assert_status(200);
+    assert_eq!(ids(moved), std::slice::from_ref(&id));
+    assert_eq!(moved["items"][0]["districts"], json!(["仓山区", "鼓楼区"]));
+    assert_eq!(moved["items"][0]["modes"], json!(["online"]));
+    assert_eq!(moved["items"][0]["rest_weekdays"], json!([]));
+    let left = app.get(&query("晋安区"), &admin).await;
+    assert!(ids(left.assert_status(200)).is_empty());
+    let offline = app.get("/api/v1/experts?mode=offline", &admin).await;
+    assert!(ids(offline.assert_status(200)).is_empty());
+}

@@ -1,0 +1,15 @@
+DROP TRIGGER expert_extra_teams_joined ON expert_extra_teams;
+DROP TRIGGER expert_modes_joined ON expert_modes;
+DROP TRIGGER expert_districts_joined ON expert_districts;
+DROP TRIGGER expert_rest_days_joined ON expert_rest_days;
+DROP TRIGGER course_audiences_joined ON course_audiences;
+DROP TRIGGER course_grades_joined ON course_grades;
+DROP TRIGGER course_modes_joined ON course_modes;
+DROP FUNCTION refresh_joined_set();
+ALTER TABLE experts DROP COLUMN joined_extra_teams;
+ALTER TABLE experts DROP COLUMN joined_modes;
+ALTER TABLE experts DROP COLUMN joined_districts;
+ALTER TABLE experts DROP COLUMN joined_rest_weekdays;
+ALTER TABLE courses DROP COLUMN joined_audiences;
+ALTER TABLE courses DROP COLUMN joined_grades;
+ALTER TABLE courses DROP COLUMN joined_modes;
