@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The benchmark: builds the release binary with the `bench-routes` feature, seeds a database
 # (1,000 experts, 3,000 courses, 500 schools) on SQLite and on PostgreSQL, starts the server
-# on loopback and loads each list and each ceiling with wrk (2 threads, 64 connections), then
+# on loopback and loads each list and each ceiling with wrk (2 threads, 64 connections; each
+# load warmed up for BENCH_WARMUP_SECONDS, default 3, before it is measured), then
 # reports requests/s, p50 and p99 latency, each list's ratio to the bare read of the same run,
 # and the server's peak RSS. Targets (issue 8): every list ≥ 0.5× the bare read, p99 < 50 ms,
 # peak RSS ≤ 64 MB.
@@ -17,6 +18,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 SECONDS_EACH="${BENCH_SECONDS:-10}"
+WARMUP_SECONDS="${BENCH_WARMUP_SECONDS:-3}"
 BACKENDS="${BENCH_BACKENDS:-sqlite postgres}"
 PG_URL="${BENCH_PG_URL:-postgres://postgres@127.0.0.1:5432/test}"
 command -v wrk >/dev/null || { echo "wrk is needed: apt-get install wrk" >&2; exit 1; }
@@ -47,6 +49,8 @@ wrk.method = "$2"
 wrk.headers["Authorization"] = "Bearer $4"
 wrk.headers["Content-Type"] = "application/json"
 LUA
+    # A warm-up first (caches, prepared statements, allocator), not counted.
+    wrk -t2 -c64 -d"${WARMUP_SECONDS}s" -s "$script" "http://$1$3" >/dev/null 2>&1
     wrk -t2 -c64 -d"${SECONDS_EACH}s" --latency -s "$script" "http://$1$3" >"$work/wrk.out" 2>&1
     python3 - "$work/wrk.out" <<'PY'
 import re, sys

@@ -12,6 +12,12 @@ use guanai::{AppState, db, demo};
 use tracing_subscriber::EnvFilter;
 use utoipa::OpenApi as _;
 
+/// mimalloc instead of glibc's malloc, which took a fifth of a list request (many small
+/// strings per page); without transparent huge pages (`no_thp`), which kept 20 MB more
+/// resident for nothing (issue 8, bench/run.sh).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Debug, Parser)]
 #[command(
     name = "guanai",

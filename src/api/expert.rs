@@ -112,52 +112,51 @@ pub enum ExpertResponse {
 }
 
 impl ExpertRecord {
-    pub fn response(&self, view: ProfileView, tz: Tz) -> ApiResult<ExpertResponse> {
-        let profile = self.profile()?;
-        let e = &self.expert;
+    pub fn response(self, view: ProfileView, tz: Tz) -> ApiResult<ExpertResponse> {
+        let (profile, e, user) = self.into_profile()?;
         Ok(match view {
             ProfileView::Public => ExpertResponse::Public(ExpertPublic {
                 view: PublicView::Public,
-                id: e.id.clone(),
-                name: profile.name.clone(),
-                primary_team: e.primary_team.clone(),
+                id: e.id,
                 teams: profile.teams(),
+                name: profile.name,
+                primary_team: profile.primary_team,
                 specialties: profile.specialties,
                 bio: profile.bio,
                 modes: profile.modes,
             }),
-            ProfileView::Full => ExpertResponse::Full(Box::new(ExpertFull {
-                view: FullView::Full,
-                id: e.id.clone(),
-                user_id: e.user_id.clone(),
-                login: self
-                    .user
-                    .as_ref()
-                    .map(|u| u.login.clone())
-                    .unwrap_or_default(),
-                teams: profile.teams(),
-                name: profile.name,
-                gender: profile.gender,
-                birth_year: profile.birth_year,
-                category: profile.category,
-                former_post: profile.former_post,
-                former_org: profile.former_org,
-                specialties: profile.specialties,
-                bio: profile.bio,
-                districts: profile.districts,
-                modes: profile.modes,
-                max_per_week: profile.max_per_week,
-                max_per_month: profile.max_per_month,
-                rest_weekdays: profile.rest_weekdays,
-                primary_team: profile.primary_team,
-                extra_teams: profile.extra_teams,
-                status: e.status,
-                phone: self.user.as_ref().and_then(|u| u.phone.clone()),
-                email: self.user.as_ref().and_then(|u| u.email.clone()),
-                version: e.version,
-                created_at: to_local(e.created_at, tz),
-                updated_at: to_local(e.updated_at, tz),
-            })),
+            ProfileView::Full => {
+                let (login, phone, email) =
+                    user.map_or_else(Default::default, |u| (u.login, u.phone, u.email));
+                ExpertResponse::Full(Box::new(ExpertFull {
+                    view: FullView::Full,
+                    id: e.id,
+                    user_id: e.user_id,
+                    login,
+                    teams: profile.teams(),
+                    name: profile.name,
+                    gender: profile.gender,
+                    birth_year: profile.birth_year,
+                    category: profile.category,
+                    former_post: profile.former_post,
+                    former_org: profile.former_org,
+                    specialties: profile.specialties,
+                    bio: profile.bio,
+                    districts: profile.districts,
+                    modes: profile.modes,
+                    max_per_week: profile.max_per_week,
+                    max_per_month: profile.max_per_month,
+                    rest_weekdays: profile.rest_weekdays,
+                    primary_team: profile.primary_team,
+                    extra_teams: profile.extra_teams,
+                    status: e.status,
+                    phone,
+                    email,
+                    version: e.version,
+                    created_at: to_local(e.created_at, tz),
+                    updated_at: to_local(e.updated_at, tz),
+                }))
+            }
         })
     }
 }
@@ -317,7 +316,7 @@ pub async fn create_expert_handler(
             secrets: &["/set_password_token"],
             ..Answer::created(
                 format!("/api/v1/experts/{id}"),
-                Some(record.expert.version),
+                Some(body.expert.version),
                 body,
             )
         })
@@ -424,9 +423,10 @@ pub async fn get_expert(
     id: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
     let (record, view, _) = visible_record(&state, user, id.into_inner()).await?;
+    let version = record.expert.version;
     let response = HttpResponse::Ok().json(record.response(view, state.settings.timezone)?);
     Ok(if view == ProfileView::Full {
-        with_etag(response, record.expert.version)
+        with_etag(response, version)
     } else {
         response
     })
@@ -566,8 +566,9 @@ pub async fn update_expert(
         usecase::expert::update_profile(uow, &actor, &id, if_match.0, patch.clone(), contact, year)
     })
     .await?;
+    let version = record.expert.version;
     let response = HttpResponse::Ok().json(record.response(ProfileView::Full, tz)?);
-    Ok(with_etag(response, record.expert.version))
+    Ok(with_etag(response, version))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -607,9 +608,10 @@ pub async fn change_expert_status(
         ExpertRecord::load(uow.conn, &id)?.ok_or_else(|| ApiError::internal("expert vanished"))
     })
     .await?;
+    let version = record.expert.version;
     let response =
         HttpResponse::Ok().json(record.response(ProfileView::Full, state.settings.timezone)?);
-    Ok(with_etag(response, record.expert.version))
+    Ok(with_etag(response, version))
 }
 
 /// The membership history (有出有进): for admins, the expert, and leads of their teams.

@@ -116,6 +116,7 @@ pub fn create(
 }
 
 /// One loaded expert: row, sets and account.
+#[derive(Clone)]
 pub struct ExpertRecord {
     pub expert: Expert,
     pub sets: ExpertSets,
@@ -180,31 +181,42 @@ impl ExpertRecord {
 
     /// The profile; modes in their natural order, not the database's text order.
     pub fn profile(&self) -> ApiResult<Profile> {
-        let e = &self.expert;
-        let mut modes: Vec<Mode> = self
-            .sets
+        Ok(self.clone().into_profile()?.0)
+    }
+
+    /// The profile, its text moved out of the record rather than copied (a page of a list
+    /// builds twenty); the rest of the row and the account's contact come back with it.
+    pub fn into_profile(self) -> ApiResult<(Profile, Expert, Option<AccountContact>)> {
+        let ExpertRecord {
+            mut expert,
+            sets,
+            user,
+        } = self;
+        let e = &mut expert;
+        let mut modes: Vec<Mode> = sets
             .modes
             .iter()
             .map(|m| stored(m))
             .collect::<ApiResult<_>>()?;
         modes.sort();
-        Ok(Profile {
-            name: e.name.clone(),
+        let profile = Profile {
+            name: std::mem::take(&mut e.name),
             gender: e.gender.as_deref().map(stored).transpose()?,
             birth_year: e.birth_year,
             category: stored(&e.category)?,
-            former_post: e.former_post.clone(),
-            former_org: e.former_org.clone(),
+            former_post: e.former_post.take(),
+            former_org: e.former_org.take(),
             specialties: specialties_of(e),
-            bio: e.bio.clone(),
-            districts: self.sets.districts.clone(),
+            bio: std::mem::take(&mut e.bio),
+            districts: sets.districts,
             modes,
             max_per_week: e.max_per_week,
             max_per_month: e.max_per_month,
-            rest_weekdays: self.sets.rest_weekdays.clone(),
+            rest_weekdays: sets.rest_weekdays,
             primary_team: e.primary_team.clone(),
-            extra_teams: self.sets.extra_teams.clone(),
-        })
+            extra_teams: sets.extra_teams,
+        };
+        Ok((profile, expert, user))
     }
 
     pub fn view_for(&self, actor: &Actor) -> Option<ProfileView> {
