@@ -10,6 +10,7 @@
 #   bash bench/run.sh                  # both backends
 #   BENCH_BACKENDS=sqlite bash bench/run.sh
 #   BENCH_SECONDS=20 bash bench/run.sh # longer runs
+#   BENCH_ROUNDS=3 bash bench/run.sh   # every load three times, in turn; medians reported
 #
 # Needs wrk (apt-get install wrk) and, for PostgreSQL, the local server of .ci/run
 # (BENCH_PG_URL, default postgres://postgres@127.0.0.1:5432/test; a database
@@ -19,6 +20,7 @@ cd "$(dirname "$0")/.."
 
 SECONDS_EACH="${BENCH_SECONDS:-10}"
 WARMUP_SECONDS="${BENCH_WARMUP_SECONDS:-3}"
+ROUNDS="${BENCH_ROUNDS:-1}"
 BACKENDS="${BENCH_BACKENDS:-sqlite postgres}"
 PG_URL="${BENCH_PG_URL:-postgres://postgres@127.0.0.1:5432/test}"
 command -v wrk >/dev/null || { echo "wrk is needed: apt-get install wrk" >&2; exit 1; }
@@ -102,17 +104,14 @@ for backend in $BACKENDS; do
     school="$(login "$addr" bench.school)"
 
     echo
-    echo "## $backend ($(nproc) cores, wrk -t2 -c64 -d${SECONDS_EACH}s, 1000 experts, 3000 courses, 500 schools)"
+    echo "## $backend ($(nproc) cores, wrk -t2 -c64 -d${SECONDS_EACH}s, median of $ROUNDS round(s), 1000 experts, 3000 courses, 500 schools)"
     echo
-    echo "| load | requests/s | p50 ms | p99 ms | × bare read | non-2xx |"
-    echo "|---|---:|---:|---:|---:|---:|"
-    bare=""
-    while IFS='|' read -r name method path token; do
-        read -r rps p50 p99 bad rest <<<"$(measure "$addr" "$method" "$path" "${!token}")"
-        [ "$name" = "bare read (ceiling)" ] && bare="$rps"
-        ratio="$(python3 -c "print(f'{$rps / $bare:.2f}' if '$bare' else '')")"
-        echo "| $name | $rps | $p50 | $p99 | $ratio | $bad${rest:+ $rest} |"
-    done <<'LOADS'
+    : >"$work/results"
+    for round in $(seq 1 "$ROUNDS"); do
+        while IFS='|' read -r name method path token; do
+            read -r rps p50 p99 bad rest <<<"$(measure "$addr" "$method" "$path" "${!token}")"
+            echo "$name|$rps|$p50|$p99|$bad${rest:+ $rest}" >>"$work/results"
+        done <<'LOADS'
 bare read (ceiling)|GET|/bench/read|admin
 plain JSON (ceiling)|GET|/bench/plain|admin
 bare insert (ceiling)|POST|/bench/insert|admin
@@ -122,6 +121,26 @@ experts, office|GET|/api/v1/experts?limit=20|admin
 experts, school|GET|/api/v1/experts?limit=20|school
 schools, office|GET|/api/v1/schools?limit=20|admin
 LOADS
+    done
+    # One row per load: the median of the rounds (requests/s, p50, p99), its ratio to the
+    # bare read's median, and the non-2xx answers of every round added up.
+    python3 - "$work/results" <<'PY'
+import statistics, sys
+rows = {}
+for line in open(sys.argv[1]):
+    name, rps, p50, p99, bad = line.rstrip("\n").split("|")
+    rows.setdefault(name, []).append((float(rps), float(p50), float(p99), bad))
+bare = statistics.median(r[0] for r in rows["bare read (ceiling)"])
+print("| load | requests/s | p50 ms | p99 ms | × bare read | non-2xx |")
+print("|---|---:|---:|---:|---:|---:|")
+for name, runs in rows.items():
+    rps = statistics.median(r[0] for r in runs)
+    p50 = statistics.median(r[1] for r in runs)
+    p99 = statistics.median(r[2] for r in runs)
+    bad = sum(int(r[3].split()[0]) for r in runs)
+    extra = " ".join(" ".join(r[3].split()[1:]) for r in runs).strip()
+    print(f"| {name} | {rps:.0f} | {p50:.2f} | {p99:.2f} | {rps / bare:.2f} | {bad}{' ' + extra if extra else ''} |")
+PY
     rss="$(awk '/VmHWM/ {print $2}' "/proc/$pid/status")"
     echo
     echo "peak server RSS: $((rss / 1024)) MB"
