@@ -265,10 +265,11 @@ pub async fn list_courses(
         let (rows, next) = pagination::split_page("courses", rows, limit, |(c, _, _)| {
             (c.created_at, c.id.clone())
         });
-        let items = CourseRecord::from_rows(rows)
-            .iter()
+        let items = rows
+            .into_iter()
+            .map(CourseRecord::from_row)
             .filter(|r| r.visible_to(&actor))
-            .map(|r| course_response(r, &actor, tz))
+            .map(|r| course_response(&r, &actor, tz))
             .collect::<ApiResult<Vec<_>>>()?;
         Ok((items, next))
     })

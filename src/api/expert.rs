@@ -125,38 +125,34 @@ impl ExpertRecord {
                 bio: profile.bio,
                 modes: profile.modes,
             }),
-            ProfileView::Full => {
-                let (login, phone, email) =
-                    user.map_or_else(Default::default, |u| (u.login, u.phone, u.email));
-                ExpertResponse::Full(Box::new(ExpertFull {
-                    view: FullView::Full,
-                    id: e.id,
-                    user_id: e.user_id,
-                    login,
-                    teams: profile.teams(),
-                    name: profile.name,
-                    gender: profile.gender,
-                    birth_year: profile.birth_year,
-                    category: profile.category,
-                    former_post: profile.former_post,
-                    former_org: profile.former_org,
-                    specialties: profile.specialties,
-                    bio: profile.bio,
-                    districts: profile.districts,
-                    modes: profile.modes,
-                    max_per_week: profile.max_per_week,
-                    max_per_month: profile.max_per_month,
-                    rest_weekdays: profile.rest_weekdays,
-                    primary_team: profile.primary_team,
-                    extra_teams: profile.extra_teams,
-                    status: e.status,
-                    phone,
-                    email,
-                    version: e.version,
-                    created_at: to_local(e.created_at, tz),
-                    updated_at: to_local(e.updated_at, tz),
-                }))
-            }
+            ProfileView::Full => ExpertResponse::Full(Box::new(ExpertFull {
+                view: FullView::Full,
+                id: e.id,
+                user_id: e.user_id,
+                login: user.login,
+                teams: profile.teams(),
+                name: profile.name,
+                gender: profile.gender,
+                birth_year: profile.birth_year,
+                category: profile.category,
+                former_post: profile.former_post,
+                former_org: profile.former_org,
+                specialties: profile.specialties,
+                bio: profile.bio,
+                districts: profile.districts,
+                modes: profile.modes,
+                max_per_week: profile.max_per_week,
+                max_per_month: profile.max_per_month,
+                rest_weekdays: profile.rest_weekdays,
+                primary_team: profile.primary_team,
+                extra_teams: profile.extra_teams,
+                status: e.status,
+                phone: user.phone,
+                email: user.email,
+                version: e.version,
+                created_at: to_local(e.created_at, tz),
+                updated_at: to_local(e.updated_at, tz),
+            })),
         })
     }
 }
@@ -385,7 +381,7 @@ pub async fn list_experts(
             (e.created_at, e.id.clone())
         });
         let mut items = Vec::with_capacity(rows.len());
-        for record in ExpertRecord::from_rows(rows) {
+        for record in rows.into_iter().map(ExpertRecord::from_row) {
             if let Some(view) = record.view_for(&actor) {
                 items.push(record.response(view, tz)?);
             }

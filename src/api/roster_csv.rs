@@ -91,8 +91,11 @@ pub async fn export_experts(
     _admin: AdminUser,
 ) -> ApiResult<HttpResponse> {
     let records = db::run(&state.db, |conn| {
-        let experts = Expert::all(conn)?;
-        ExpertRecord::load_many(conn, experts)
+        let rows = Expert::all_rows(conn)?;
+        Ok(rows
+            .into_iter()
+            .map(ExpertRecord::from_row)
+            .collect::<Vec<_>>())
     })
     .await?;
     let profiles = records
@@ -103,10 +106,10 @@ pub async fn export_experts(
         .iter()
         .zip(&profiles)
         .map(|(r, profile)| ExportRow {
-            login: r.user.as_ref().map_or("", |u| u.login.as_str()),
+            login: r.user.login.as_str(),
             profile,
-            phone: r.user.as_ref().and_then(|u| u.phone.as_deref()),
-            email: r.user.as_ref().and_then(|u| u.email.as_deref()),
+            phone: r.user.phone.as_deref(),
+            email: r.user.email.as_deref(),
             status: r.expert.status,
         })
         .collect();

@@ -129,29 +129,15 @@ impl Course {
         value_set::course_modes::replace(conn, id, &sets.modes)
     }
 
-    pub fn sets(conn: &mut DbConnection, id: &str) -> QueryResult<CourseSets> {
-        Ok(Self::sets_for(conn, &[id.to_owned()])?
-            .pop()
-            .unwrap_or_default())
-    }
-
-    /// The sets of several courses, in the order of `ids`, from the copies the database
-    /// keeps on their rows (migration 000010).
-    pub fn sets_for(conn: &mut DbConnection, ids: &[String]) -> QueryResult<Vec<CourseSets>> {
-        let mut rows: std::collections::HashMap<String, JoinedSets> = courses::table
-            .filter(courses::id.eq_any(ids))
-            .select((courses::id, JOINED_SETS))
-            .load::<(String, JoinedSets)>(conn)?
-            .into_iter()
-            .collect();
-        Ok(ids
-            .iter()
-            .map(|id| {
-                rows.remove(id)
-                    .map(CourseSets::from_joined)
-                    .unwrap_or_default()
-            })
-            .collect())
+    /// One course with its expert and its sets, in one query.
+    pub fn find_row(conn: &mut DbConnection, id: &str) -> QueryResult<Option<CourseRow>> {
+        let row: Option<(Course, ExpertBrief, JoinedSets)> = courses::table
+            .inner_join(experts::table)
+            .filter(courses::id.eq(id))
+            .select((Course::as_select(), ExpertBrief::as_select(), JOINED_SETS))
+            .first(conn)
+            .optional()?;
+        Ok(row.map(into_row))
     }
 
     /// Applies an edit (and its status) if the course is still in `from` at `version`.
@@ -224,7 +210,7 @@ impl Course {
         filter: &CourseFilter,
         after: Option<&Keyset>,
         limit: i64,
-    ) -> QueryResult<Vec<(Course, ExpertBrief, CourseSets)>> {
+    ) -> QueryResult<Vec<CourseRow>> {
         let rows: Vec<(Course, ExpertBrief, JoinedSets)> = crate::on_backend!(conn, |c| {
             let mut query = courses::table
                 .inner_join(experts::table)
@@ -294,11 +280,15 @@ impl Course {
                 .limit(limit)
                 .load(c)?
         });
-        Ok(rows
-            .into_iter()
-            .map(|(course, expert, sets)| (course, expert, CourseSets::from_joined(sets)))
-            .collect())
+        Ok(rows.into_iter().map(into_row).collect())
     }
+}
+
+/// A course with its expert and its sets: what pages and records read.
+pub type CourseRow = (Course, ExpertBrief, CourseSets);
+
+fn into_row((course, expert, sets): (Course, ExpertBrief, JoinedSets)) -> CourseRow {
+    (course, expert, CourseSets::from_joined(sets))
 }
 
 /// A course's three sets as the database keeps them on the row (migration 000010): values

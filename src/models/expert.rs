@@ -75,12 +75,19 @@ pub struct ExpertChanges {
 
 /// An expert's four sets as the database keeps them on the row (migration 000010): values
 /// joined by [`value_set::SEPARATOR`], NULL when empty.
-pub type JoinedSets = (
+type JoinedSets = (
     Option<String>,
     Option<String>,
     Option<String>,
     Option<String>,
 );
+
+/// An expert with their account's contact and their sets: what pages and records read.
+pub type ExpertRow = (Expert, AccountContact, ExpertSets);
+
+fn into_row((expert, contact, sets): (Expert, AccountContact, JoinedSets)) -> ExpertRow {
+    (expert, contact, ExpertSets::from_joined(sets))
+}
 
 const JOINED_SETS: (
     experts::joined_extra_teams,
@@ -104,7 +111,7 @@ pub struct ExpertSets {
 }
 
 impl ExpertSets {
-    /// The sets as a list query reads them (see [`JoinedSets`]).
+    /// The sets from the copies kept on the row (see [`JoinedSets`]).
     fn from_joined((teams, modes, districts, rest): JoinedSets) -> ExpertSets {
         ExpertSets {
             extra_teams: value_set::split(teams),
@@ -182,14 +189,6 @@ impl ExpertBrief {
             .first(conn)
             .optional()
     }
-
-    /// Several experts by id, in no particular order.
-    pub fn find_many(conn: &mut DbConnection, ids: &[String]) -> QueryResult<Vec<ExpertBrief>> {
-        experts::table
-            .filter(experts::id.eq_any(ids))
-            .select(ExpertBrief::as_select())
-            .load(conn)
-    }
 }
 
 impl Expert {
@@ -199,14 +198,6 @@ impl Expert {
             .select(Expert::as_select())
             .first(conn)
             .optional()
-    }
-
-    /// Several experts by id, in no particular order.
-    pub fn find_many(conn: &mut DbConnection, ids: &[String]) -> QueryResult<Vec<Expert>> {
-        experts::table
-            .filter(experts::id.eq_any(ids))
-            .select(Expert::as_select())
-            .load(conn)
     }
 
     pub fn find_by_user(conn: &mut DbConnection, user_id: &str) -> QueryResult<Option<Expert>> {
@@ -231,29 +222,43 @@ impl Expert {
         value_set::expert_rest_days::replace(conn, id, &sets.rest_weekdays)
     }
 
+    /// An expert's sets, from the copies the database keeps on the row (migration 000010).
     pub fn sets(conn: &mut DbConnection, id: &str) -> QueryResult<ExpertSets> {
-        Ok(Self::sets_for(conn, &[id.to_owned()])?
-            .pop()
-            .unwrap_or_default())
+        let joined: Option<JoinedSets> = experts::table
+            .find(id)
+            .select(JOINED_SETS)
+            .first(conn)
+            .optional()?;
+        Ok(joined.map(ExpertSets::from_joined).unwrap_or_default())
     }
 
-    /// The sets of several experts, in the order of `ids`, from the copies the database
-    /// keeps on their rows (migration 000010).
-    pub fn sets_for(conn: &mut DbConnection, ids: &[String]) -> QueryResult<Vec<ExpertSets>> {
-        let mut rows: std::collections::HashMap<String, JoinedSets> = experts::table
-            .filter(experts::id.eq_any(ids))
-            .select((experts::id, JOINED_SETS))
-            .load::<(String, JoinedSets)>(conn)?
-            .into_iter()
-            .collect();
-        Ok(ids
-            .iter()
-            .map(|id| {
-                rows.remove(id)
-                    .map(ExpertSets::from_joined)
-                    .unwrap_or_default()
-            })
-            .collect())
+    /// One expert with their account's contact and their sets, in one query.
+    pub fn find_row(conn: &mut DbConnection, id: &str) -> QueryResult<Option<ExpertRow>> {
+        let row: Option<(Expert, AccountContact, JoinedSets)> = experts::table
+            .inner_join(users::table)
+            .filter(experts::id.eq(id))
+            .select((
+                Expert::as_select(),
+                AccountContact::as_select(),
+                JOINED_SETS,
+            ))
+            .first(conn)
+            .optional()?;
+        Ok(row.map(into_row))
+    }
+
+    /// Every expert with contact and sets, in creation order (the roster export).
+    pub fn all_rows(conn: &mut DbConnection) -> QueryResult<Vec<ExpertRow>> {
+        let rows: Vec<(Expert, AccountContact, JoinedSets)> = experts::table
+            .inner_join(users::table)
+            .order((experts::created_at.asc(), experts::id.asc()))
+            .select((
+                Expert::as_select(),
+                AccountContact::as_select(),
+                JOINED_SETS,
+            ))
+            .load(conn)?;
+        Ok(rows.into_iter().map(into_row).collect())
     }
 
     /// Applies an edit if the row is still at `expected_version`.
@@ -308,7 +313,7 @@ impl Expert {
         filter: &ExpertFilter,
         after: Option<&Keyset>,
         limit: i64,
-    ) -> QueryResult<Vec<(Expert, AccountContact, ExpertSets)>> {
+    ) -> QueryResult<Vec<ExpertRow>> {
         let rows: Vec<(Expert, AccountContact, JoinedSets)> = crate::on_backend!(conn, |c| {
             // With their accounts (contact details) and their sets in the same row.
             let mut query = experts::table
@@ -387,24 +392,13 @@ impl Expert {
                 .limit(limit)
                 .load(c)?
         });
-        Ok(rows
-            .into_iter()
-            .map(|(expert, user, sets)| (expert, user, ExpertSets::from_joined(sets)))
-            .collect())
+        Ok(rows.into_iter().map(into_row).collect())
     }
 
-    /// Every expert in creation order (export).
     /// Experts of exactly this name (the import's look-alike check).
     pub fn with_name(conn: &mut DbConnection, name: &str) -> QueryResult<Vec<Expert>> {
         experts::table
             .filter(experts::name.eq(name))
-            .select(Expert::as_select())
-            .load(conn)
-    }
-
-    pub fn all(conn: &mut DbConnection) -> QueryResult<Vec<Expert>> {
-        experts::table
-            .order((experts::created_at.asc(), experts::id.asc()))
             .select(Expert::as_select())
             .load(conn)
     }

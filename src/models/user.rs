@@ -38,16 +38,6 @@ pub struct AccountContact {
     pub phone: Option<String>,
 }
 
-impl From<User> for AccountContact {
-    fn from(user: User) -> AccountContact {
-        AccountContact {
-            login: user.login,
-            email: user.email,
-            phone: user.phone,
-        }
-    }
-}
-
 #[derive(Debug, Insertable)]
 #[diesel(table_name = users)]
 pub struct NewUser {
@@ -314,14 +304,6 @@ pub fn create_admin(
 }
 
 impl User {
-    /// Several users by id, in no particular order.
-    pub fn find_many(conn: &mut DbConnection, ids: &[String]) -> QueryResult<Vec<User>> {
-        users::table
-            .filter(users::id.eq_any(ids))
-            .select(User::as_select())
-            .load(conn)
-    }
-
     /// Sets or clears contact details (an expert edits their own through their profile).
     pub fn set_contact(
         conn: &mut DbConnection,

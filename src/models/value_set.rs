@@ -4,8 +4,8 @@
 //! pages and records read. This macro writes the tables' queries once.
 
 /// `value_set!(module, table, owner_column, value_column, ValueType)` generates
-/// `module::replace(conn, owner, values)`. Reading them is the owners' `sets_for` (and their
-/// lists), from the joined copies.
+/// `module::replace(conn, owner, values)`. The sets are read from the joined copies, with
+/// their owners' rows (`Expert::find_row`, `Course::list`, …).
 macro_rules! value_set {
     ($module:ident, $table:ident, $owner:ident, $value:ident, $ty:ty) => {
         pub mod $module {

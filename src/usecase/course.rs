@@ -1,8 +1,6 @@
 //! The course menu (课程菜单): proposing, editing, reviewing and retiring courses, each
 //! state change through the review machine with its ordered history.
 
-use std::collections::HashMap;
-
 use serde_json::json;
 
 use crate::auth::actor::Actor;
@@ -13,7 +11,7 @@ use crate::domain::transition::Machine as _;
 use crate::domain::visibility::course_visible;
 use crate::error::{ApiError, ApiResult};
 use crate::mail::outbox::Notice;
-use crate::models::course::{Course, CourseChanges, CourseSets, NewCourse, search_text};
+use crate::models::course::{Course, CourseChanges, CourseRow, CourseSets, NewCourse, search_text};
 use crate::models::expert::{Expert, ExpertBrief};
 use crate::models::team_lead::TeamLead;
 use crate::models::user::User;
@@ -27,62 +25,17 @@ pub struct CourseRecord {
 }
 
 impl CourseRecord {
-    /// Courses read with their experts and sets (as `Course::list` reads them).
-    pub fn from_rows(rows: Vec<(Course, ExpertBrief, CourseSets)>) -> Vec<CourseRecord> {
-        rows.into_iter()
-            .map(|(course, expert, sets)| CourseRecord {
-                course,
-                sets,
-                expert,
-            })
-            .collect()
-    }
-
-    /// Courses with their experts, their sets read for all of them at once.
-    fn with_experts(
-        conn: &mut DbConnection,
-        rows: Vec<(Course, ExpertBrief)>,
-    ) -> ApiResult<Vec<CourseRecord>> {
-        let ids: Vec<String> = rows.iter().map(|(c, _)| c.id.clone()).collect();
-        let sets = Course::sets_for(conn, &ids)?;
-        Ok(rows
-            .into_iter()
-            .zip(sets)
-            .map(|((course, expert), sets)| CourseRecord {
-                course,
-                sets,
-                expert,
-            })
-            .collect())
-    }
-
-    pub fn load_many(
-        conn: &mut DbConnection,
-        courses: Vec<Course>,
-    ) -> ApiResult<Vec<CourseRecord>> {
-        let expert_ids: Vec<String> = courses.iter().map(|c| c.expert_id.clone()).collect();
-        let experts: HashMap<String, ExpertBrief> = ExpertBrief::find_many(conn, &expert_ids)?
-            .into_iter()
-            .map(|e| (e.id.clone(), e))
-            .collect();
-        let rows = courses
-            .into_iter()
-            .map(|course| {
-                let expert = experts
-                    .get(&course.expert_id)
-                    .cloned()
-                    .ok_or_else(|| ApiError::internal("course without expert"))?;
-                Ok((course, expert))
-            })
-            .collect::<ApiResult<Vec<_>>>()?;
-        Self::with_experts(conn, rows)
+    /// A course as `Course::find_row` and `Course::list` read it.
+    pub fn from_row((course, expert, sets): CourseRow) -> CourseRecord {
+        CourseRecord {
+            course,
+            sets,
+            expert,
+        }
     }
 
     pub fn load(conn: &mut DbConnection, id: &str) -> ApiResult<Option<CourseRecord>> {
-        let Some(course) = Course::find(conn, id)? else {
-            return Ok(None);
-        };
-        Ok(Self::load_many(conn, vec![course])?.pop())
+        Ok(Course::find_row(conn, id)?.map(Self::from_row))
     }
 
     /// The course, if `actor` may see it; else 404 (its existence is not told).

@@ -4,8 +4,6 @@
 
 use serde_json::json;
 
-use std::collections::HashMap;
-
 use crate::auth::account::{IssuedToken, provision};
 use crate::auth::actor::Actor;
 use crate::db::DbConnection;
@@ -17,7 +15,8 @@ use crate::domain::visibility::{ProfileView, expert_view};
 use crate::error::{ApiError, ApiResult};
 use crate::mail::outbox::Notice;
 use crate::models::expert::{
-    Expert, ExpertChanges, ExpertSets, NewExpert, encode_specialties, search_text, specialties_of,
+    Expert, ExpertChanges, ExpertRow, ExpertSets, NewExpert, encode_specialties, search_text,
+    specialties_of,
 };
 use crate::models::team_lead::TeamLead;
 use crate::models::user::{AccountContact, NewUser, User};
@@ -120,7 +119,7 @@ pub fn create(
 pub struct ExpertRecord {
     pub expert: Expert,
     pub sets: ExpertSets,
-    pub user: Option<AccountContact>,
+    pub user: AccountContact,
 }
 
 impl ExpertRecord {
@@ -129,54 +128,12 @@ impl ExpertRecord {
     }
 
     pub fn load(conn: &mut DbConnection, id: &str) -> ApiResult<Option<ExpertRecord>> {
-        let Some(expert) = Expert::find(conn, id)? else {
-            return Ok(None);
-        };
-        Ok(Self::load_many(conn, vec![expert])?.pop())
+        Ok(Expert::find_row(conn, id)?.map(Self::from_row))
     }
 
-    /// Experts read with their accounts and sets (as `Expert::list` reads them).
-    pub fn from_rows(rows: Vec<(Expert, AccountContact, ExpertSets)>) -> Vec<ExpertRecord> {
-        rows.into_iter()
-            .map(|(expert, user, sets)| ExpertRecord {
-                expert,
-                sets,
-                user: Some(user),
-            })
-            .collect()
-    }
-
-    pub fn load_many(
-        conn: &mut DbConnection,
-        experts: Vec<Expert>,
-    ) -> ApiResult<Vec<ExpertRecord>> {
-        let user_ids: Vec<String> = experts.iter().map(|e| e.user_id.clone()).collect();
-        let mut users: HashMap<String, AccountContact> = User::find_many(conn, &user_ids)?
-            .into_iter()
-            .map(|u| (u.id.clone(), AccountContact::from(u)))
-            .collect();
-        let rows = experts
-            .into_iter()
-            .map(|expert| {
-                let user = users.remove(&expert.user_id);
-                (expert, user)
-            })
-            .collect();
-        Self::assemble(conn, rows)
-    }
-
-    /// Records of experts with their accounts: their sets read for all of them at once.
-    fn assemble(
-        conn: &mut DbConnection,
-        rows: Vec<(Expert, Option<AccountContact>)>,
-    ) -> ApiResult<Vec<ExpertRecord>> {
-        let ids: Vec<String> = rows.iter().map(|(e, _)| e.id.clone()).collect();
-        let sets = Expert::sets_for(conn, &ids)?;
-        Ok(rows
-            .into_iter()
-            .zip(sets)
-            .map(|((expert, user), sets)| ExpertRecord { expert, sets, user })
-            .collect())
+    /// An expert as `Expert::find_row`, `all_rows` and `list` read them.
+    pub fn from_row((expert, user, sets): ExpertRow) -> ExpertRecord {
+        ExpertRecord { expert, sets, user }
     }
 
     /// The profile; modes in their natural order, not the database's text order.
@@ -186,7 +143,7 @@ impl ExpertRecord {
 
     /// The profile, its text moved out of the record rather than copied (a page of a list
     /// builds twenty); the rest of the row and the account's contact come back with it.
-    pub fn into_profile(self) -> ApiResult<(Profile, Expert, Option<AccountContact>)> {
+    pub fn into_profile(self) -> ApiResult<(Profile, Expert, AccountContact)> {
         let ExpertRecord {
             mut expert,
             sets,
@@ -400,13 +357,8 @@ pub fn update_profile(
         .map_err(ApiError::Validation)?;
     let expected = if_match.unwrap_or(record.expert.version);
     let now = uow.now();
-    let user = record.user.as_ref();
-    let email_changes = email
-        .as_ref()
-        .is_some_and(|e| user.is_none_or(|u| u.email != *e));
-    let phone_changes = phone
-        .as_ref()
-        .is_some_and(|p| user.is_none_or(|u| u.phone != *p));
+    let email_changes = email.as_ref().is_some_and(|e| record.user.email != *e);
+    let phone_changes = phone.as_ref().is_some_and(|p| record.user.phone != *p);
     if before == after && !email_changes && !phone_changes {
         // Nothing changes: nothing is written, and the version stays.
         if expected != record.expert.version {

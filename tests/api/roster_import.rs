@@ -19,7 +19,11 @@ fn csv_request(path: &str, token: &str, body: &str) -> TestRequest {
 }
 
 fn expert_count(app: &TestApp) -> usize {
-    app.with_conn(|conn| guanai::models::expert::Expert::all(conn).unwrap().len())
+    app.with_conn(|conn| {
+        guanai::models::expert::Expert::all_rows(conn)
+            .unwrap()
+            .len()
+    })
 }
 
 #[actix_web::test]
@@ -273,10 +277,10 @@ async fn a_file_saved_by_excel_on_chinese_windows_imports() {
 
     assert_eq!(response.assert_status(201)["created"], 3);
     let names: Vec<String> = app.with_conn(|conn| {
-        guanai::models::expert::Expert::all(conn)
+        guanai::models::expert::Expert::all_rows(conn)
             .unwrap()
             .into_iter()
-            .map(|e| e.name)
+            .map(|(e, _, _)| e.name)
             .collect()
     });
     assert!(names.contains(&"陈玉珍".to_owned()), "{names:?}");
