@@ -135,8 +135,9 @@ pub fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
     })
 }
 
-/// Keys whose strings are secrets, never normalized or refused.
-const SECRET_KEYS: [&str; 6] = [
+/// Keys whose strings are secrets, never normalized or refused (and so declared without the
+/// text rule in the OpenAPI document).
+pub(crate) const SECRET_KEYS: [&str; 6] = [
     "password",
     "old_password",
     "new_password",

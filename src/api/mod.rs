@@ -363,16 +363,6 @@ const MULTILINE_FIELDS: [&str; 7] = [
     "note",
 ];
 
-/// Fields taken exactly as sent (secrets), and those with a shape of their own.
-const UNCHECKED_FIELDS: [&str; 6] = [
-    "password",
-    "old_password",
-    "new_password",
-    "initial_password",
-    "token",
-    "refresh_token",
-];
-
 /// Declares the text rules on a request schema's string fields that have no shape of their
 /// own (no enum, no format, no pattern yet), so the document says what the server refuses.
 fn declare_text_rules(name: &str, schema: &mut RefOr<utoipa::openapi::schema::Schema>) {
@@ -381,7 +371,7 @@ fn declare_text_rules(name: &str, schema: &mut RefOr<utoipa::openapi::schema::Sc
         return;
     };
     for (field, property) in object.properties.iter_mut() {
-        if UNCHECKED_FIELDS.contains(&field.as_str())
+        if crate::extract::SECRET_KEYS.contains(&field.as_str())
             && !field.ends_with("new_password")
             && field != "initial_password"
         {
