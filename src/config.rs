@@ -12,6 +12,8 @@
 //! | `GUANAI_DB_POOL_SIZE` | `8` | database connections per instance |
 //! | `GUANAI_LOG` | `info` | tracing filter, e.g. `guanai=debug,actix_web=info` |
 //! | `GUANAI_ADMIN_PASSWORD` | none | password for `guanai create-admin` (prompted for when unset) |
+//! | `GUANAI_OFFER_HOURS` | `48` | how long an expert has to answer an offer (1-720 hours; never past the lecture's start) |
+//! | `GUANAI_TRAVEL_BUFFER_MINUTES` | `30` | time kept free before and after an offline lecture (0-240 minutes) |
 //! | `GUANAI_PUBLIC_URL` | `http://127.0.0.1:8080` | base of links in mails (set-password links) |
 //! | `GUANAI_MAIL_TRANSPORT` | `file` | `file` (an `.eml` per message), `smtp`, or `log` |
 //! | `GUANAI_MAIL_DIR` | `mail` | folder for the `file` transport |
@@ -89,6 +91,10 @@ pub struct Settings {
     pub log_filter: String,
     pub public_url: String,
     pub mail: MailSettings,
+    /// How long an offer waits for its expert's answer.
+    pub offer_hours: i64,
+    /// Kept free before and after an offline lecture.
+    pub travel_buffer_minutes: i64,
 }
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -185,6 +191,8 @@ impl Settings {
                 .trim_end_matches('/')
                 .to_owned(),
             mail,
+            offer_hours: ranged(&lookup, "GUANAI_OFFER_HOURS", 48, 1..=720)?,
+            travel_buffer_minutes: ranged(&lookup, "GUANAI_TRAVEL_BUFFER_MINUTES", 30, 0..=240)?,
         })
     }
 }

@@ -1,5 +1,5 @@
 //! The one background job runner: named periodic jobs (mail delivery, the idempotency-key
-//! sweep, and the booking jobs to come: offer expiry, reminders, no-shows, retention).
+//! sweep, the lectures' timers: offer expiry, request expiry, reminders; and those to come: no-shows, retention).
 //!
 //! Each job has a row in `job_runs` saying when it is next due. A runner claims a due job by
 //! moving that time on with a compare-and-set (and a lease), so each due time runs once
@@ -14,12 +14,15 @@ use std::thread::JoinHandle;
 use chrono::Duration;
 use lettre::message::Mailbox;
 
+use crate::audit::AuditContext;
 use crate::clock::Clock;
+use crate::config::Settings;
 use crate::db::{self, DbPool};
 use crate::error::ApiResult;
 use crate::mail::Mailer;
 use crate::mail::outbox::deliver_due;
 use crate::models::job_run::JobRun;
+use crate::usecase::Uow;
 
 /// How long a run may hold its job before another instance may take it over.
 pub const LEASE_SECONDS: i64 = 300;
@@ -166,8 +169,53 @@ impl Job for IdempotencySweep {
     }
 }
 
+/// The lectures' timers: offers not answered in time go back to the office, requests whose
+/// times have all begun expire, and confirmed lectures get their reminder the day before.
+/// Each lecture is handled in a transaction of its own.
+pub struct LectureTimers {
+    pub settings: Settings,
+}
+
+impl Job for LectureTimers {
+    fn name(&self) -> &'static str {
+        "lecture_timers"
+    }
+    fn every(&self) -> Duration {
+        Duration::minutes(1)
+    }
+    fn run(&self, pool: &DbPool, clock: &dyn Clock) -> ApiResult<Outcome> {
+        use crate::usecase::lecture::due;
+        let mut conn = pool.get()?;
+        let now = clock.now_naive();
+        let mut handled = 0;
+        type Step = fn(&mut Uow<'_>, &str) -> ApiResult<bool>;
+        let steps: [(Vec<String>, Step); 3] = [
+            (due::lapsed_offers(&mut conn, now)?, due::lapse),
+            (due::expired_requests(&mut conn, now)?, due::expire),
+            (due::reminders(&mut conn, now)?, due::remind),
+        ];
+        for (ids, step) in steps {
+            for id in ids {
+                let audit = AuditContext::system(now);
+                if Uow::within(&mut conn, &self.settings, audit, |uow| step(uow, &id))? {
+                    handled += 1;
+                }
+            }
+        }
+        Ok(Outcome {
+            handled,
+            more: false,
+        })
+    }
+}
+
 /// The jobs `serve` runs.
-pub fn standard_jobs(mailer: Mailer, from: Mailbox, mail_every: Duration) -> Vec<Box<dyn Job>> {
+pub fn standard_jobs(
+    mailer: Mailer,
+    from: Mailbox,
+    mail_every: Duration,
+    settings: Settings,
+) -> Vec<Box<dyn Job>> {
     vec![
         Box::new(MailDelivery {
             mailer,
@@ -176,6 +224,7 @@ pub fn standard_jobs(mailer: Mailer, from: Mailbox, mail_every: Duration) -> Vec
             batch: 20,
         }),
         Box::new(IdempotencySweep),
+        Box::new(LectureTimers { settings }),
     ]
 }
 

@@ -313,7 +313,7 @@ fn serve(settings: Settings, demo: bool) -> anyhow::Result<()> {
     let mail_every =
         chrono::Duration::seconds(i64::try_from(settings.mail.poll_seconds).unwrap_or(i64::MAX));
     let clock: Arc<dyn guanai::clock::Clock> = Arc::new(SystemClock);
-    let jobs = guanai::jobs::standard_jobs(mailer, from, mail_every);
+    let jobs = guanai::jobs::standard_jobs(mailer, from, mail_every, settings.clone());
     let worker = guanai::jobs::JobRunner::spawn(
         pool.clone(),
         clock.clone(),

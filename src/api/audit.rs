@@ -8,12 +8,13 @@ use utoipa::{IntoParams, ToSchema};
 use crate::AppState;
 use crate::api::pagination;
 use crate::api::pagination::Page;
+use crate::api::support::time_param;
 use crate::auth::AdminUser;
 use crate::db;
-use crate::error::{ApiError, ApiResult, Problem};
+use crate::error::{ApiResult, Problem};
 use crate::extract::ApiQuery;
 use crate::models::audit_event::{AuditEvent, AuditFilter};
-use crate::time::{parse_rfc3339, to_local};
+use crate::time::to_local;
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct AuditEventResponse {
@@ -51,19 +52,6 @@ pub struct AuditQuery {
     /// 1-100, default 20.
     #[param(minimum = 1, maximum = 100)]
     pub limit: Option<i64>,
-}
-
-fn time_param(field: &str, raw: Option<&str>) -> ApiResult<Option<chrono::NaiveDateTime>> {
-    raw.map(|raw| {
-        parse_rfc3339(raw).ok_or_else(|| {
-            ApiError::invalid(
-                field,
-                "invalid_format",
-                "give an RFC 3339 time with offset, e.g. 2026-03-05T14:00:00+08:00",
-            )
-        })
-    })
-    .transpose()
 }
 
 /// Audit events, newest first (admin).

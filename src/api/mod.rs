@@ -7,6 +7,7 @@ pub mod course;
 pub mod expert;
 pub mod health;
 pub mod history;
+pub mod lecture;
 pub mod me;
 pub mod notification;
 pub mod pagination;
@@ -166,6 +167,14 @@ route_table! {
         "/api/v1/courses/{id}/review" { post => course::review_course }
         "/api/v1/courses/{id}/retire" { post => course::retire_course }
         "/api/v1/courses/{id}/history" { get => course::course_history }
+        "/api/v1/lectures" { get => lecture::list_lectures, create => lecture::create_lecture }
+        "/api/v1/lectures/{id}" { get => lecture::get_lecture, patch => lecture::update_lecture }
+        "/api/v1/lectures/{id}/offer" { post => lecture::offer_lecture }
+        "/api/v1/lectures/{id}/accept" { post => lecture::accept_lecture }
+        "/api/v1/lectures/{id}/decline" { post => lecture::decline_lecture }
+        "/api/v1/lectures/{id}/reject" { post => lecture::reject_lecture }
+        "/api/v1/lectures/{id}/cancel" { post => lecture::cancel_lecture }
+        "/api/v1/lectures/{id}/reschedule" { post => lecture::reschedule_lecture }
         "/api/v1/audit" { get => audit::list_audit }
     ]
     pages: [
@@ -189,6 +198,7 @@ route_table! {
             (name = "schools", description = "schools, kindergartens and colleges"),
             (name = "experts", description = "the roster (专家团名册): profiles, membership, import and export"),
             (name = "courses", description = "the course menu (课程菜单) and its review"),
+            (name = "lectures", description = "lectures (授课场次): requests (约课), dispatch (派课), offers and their answers"),
             (name = "audit", description = "the append-only audit log"),
             (name = "admin", description = "mail delivery: the outbox"),
             (name = "operations", description = "health, readiness, this document"),

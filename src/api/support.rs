@@ -107,3 +107,18 @@ pub fn check_team_filter(team: Option<&str>) -> ApiResult<()> {
         _ => Ok(()),
     }
 }
+
+/// A time in a query parameter (RFC 3339 with offset), as stored (UTC); 422 naming the
+/// parameter when it does not parse.
+pub fn time_param(field: &str, raw: Option<&str>) -> ApiResult<Option<chrono::NaiveDateTime>> {
+    raw.map(|raw| {
+        crate::time::parse_rfc3339(raw).ok_or_else(|| {
+            ApiError::invalid(
+                field,
+                "invalid_format",
+                "give an RFC 3339 time with offset, e.g. 2026-03-05T14:00:00+08:00",
+            )
+        })
+    })
+    .transpose()
+}

@@ -183,6 +183,16 @@ role_extractor!(
     "a school account may not do this"
 );
 
+/// A logged-in expert: the answers to an offer are theirs alone.
+#[derive(Debug, Clone)]
+pub struct ExpertUser(pub AuthUser);
+
+role_extractor!(
+    ExpertUser,
+    [Expert],
+    "only the expert an offer is made to answers it"
+);
+
 /// A logged-in admin or school account (a school's own record).
 #[derive(Debug, Clone)]
 pub struct OfficeOrSchool(pub AuthUser);

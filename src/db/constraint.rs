@@ -60,7 +60,44 @@ pub static CONSTRAINTS: &[ConstraintRule] = &[
         code: "status_changed",
         detail: |_| "the object changed meanwhile; read it again".to_owned(),
     },
+    // An expert's commitments overlap (travel buffer included): PostgreSQL's exclusion
+    // constraint, SQLite's trigger. The use cases check first; this is the database's word
+    // for a write that raced past the check.
+    ConstraintRule {
+        names: &["busy_intervals_no_overlap"],
+        status: 409,
+        code: "expert_busy",
+        detail: |refusal| match refusal.details.as_deref().and_then(conflicting_interval) {
+            Some((start, end)) => format!(
+                "the expert is already committed from {start}Z to {end}Z (UTC, travel time included)"
+            ),
+            None => "the expert is already committed at this time".to_owned(),
+        },
+    },
 ];
+
+/// The interval an overlap refusal names: SQLite's trigger gives `start/end`; PostgreSQL's
+/// detail ends with `conflicts with existing key (…)=(id, ["start","end"))`. Times come back
+/// as `YYYY-MM-DDTHH:MM:SS`.
+fn conflicting_interval(details: &str) -> Option<(String, String)> {
+    let tail = details
+        .rsplit_once("existing key")
+        .map_or(details, |(_, tail)| tail);
+    let stamps: Vec<String> = tail
+        .split(['"', '/', '[', ')', ','])
+        .map(str::trim)
+        .filter(|part| {
+            part.len() >= 19
+                && part.as_bytes().first().is_some_and(u8::is_ascii_digit)
+                && chrono::NaiveDateTime::parse_from_str(&part[..19], "%Y-%m-%d %H:%M:%S").is_ok()
+        })
+        .map(|part| part[..19].replace(' ', "T"))
+        .collect();
+    match stamps.as_slice() {
+        [start, end, ..] => Some((start.clone(), end.clone())),
+        _ => None,
+    }
+}
 
 /// Reads which constraint refused the write, if a constraint did.
 pub fn refusal_of(err: &Error) -> Option<Refusal> {
@@ -184,6 +221,27 @@ mod tests {
 
     fn sqlite_error(kind: DatabaseErrorKind, message: &str) -> Error {
         Error::DatabaseError(kind, Box::new(message.to_owned()))
+    }
+
+    #[test]
+    fn an_overlap_refusal_names_the_interval_on_both_backends() {
+        assert_eq!(
+            conflicting_interval("2026-03-09 05:30:00/2026-03-09 08:30:00"),
+            Some((
+                "2026-03-09T05:30:00".to_owned(),
+                "2026-03-09T08:30:00".to_owned()
+            ))
+        );
+        let pg = "Key (expert_id, tsrange(starts_at, ends_at, '[)'::text))=(e2, [\"2026-03-09 06:00:00\",\"2026-03-09 07:00:00\")) \
+                  conflicts with existing key (expert_id, tsrange(starts_at, ends_at, '[)'::text))=(e2, [\"2026-03-09 05:30:00\",\"2026-03-09 08:30:00\")).";
+        assert_eq!(
+            conflicting_interval(pg),
+            Some((
+                "2026-03-09T05:30:00".to_owned(),
+                "2026-03-09T08:30:00".to_owned()
+            ))
+        );
+        assert_eq!(conflicting_interval("no times here"), None);
     }
 
     #[test]

@@ -285,6 +285,75 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    lectures (id) {
+        id -> Text,
+        origin -> Text,
+        state -> Text,
+        team_code -> Text,
+        course_id -> Nullable<Text>,
+        topic -> Text,
+        mode -> Text,
+        audiences -> Text,
+        grade_bands -> Nullable<Text>,
+        expected_size -> Integer,
+        school_id -> Nullable<Text>,
+        starts_at -> Nullable<Timestamp>,
+        ends_at -> Nullable<Timestamp>,
+        sort_at -> Timestamp,
+        expert_id -> Nullable<Text>,
+        offer_expires_at -> Nullable<Timestamp>,
+        address -> Nullable<Text>,
+        platform -> Nullable<Text>,
+        link -> Nullable<Text>,
+        note -> Nullable<Text>,
+        sequence -> Integer,
+        reminded_at -> Nullable<Timestamp>,
+        created_by -> Nullable<Text>,
+        version -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    lecture_slots (lecture_id, idx) {
+        lecture_id -> Text,
+        idx -> Integer,
+        starts_at -> Timestamp,
+        ends_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    lecture_refusals (lecture_id, expert_id) {
+        lecture_id -> Text,
+        expert_id -> Text,
+        kind -> Text,
+        at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    lecture_participants (lecture_id, school_id) {
+        lecture_id -> Text,
+        school_id -> Text,
+        expected_size -> Integer,
+        joined_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    busy_intervals (id) {
+        id -> Text,
+        expert_id -> Text,
+        source_type -> Text,
+        source_id -> Text,
+        starts_at -> Timestamp,
+        ends_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(audit_events -> users (actor_id));
 diesel::joinable!(course_audiences -> courses (course_id));
 diesel::joinable!(course_grades -> courses (course_id));
@@ -307,9 +376,18 @@ diesel::joinable!(notifications -> users (user_id));
 diesel::joinable!(email_changes -> users (user_id));
 diesel::joinable!(password_tokens -> users (user_id));
 diesel::joinable!(refresh_tokens -> users (user_id));
+diesel::joinable!(lectures -> teams (team_code));
+diesel::joinable!(lectures -> courses (course_id));
+diesel::joinable!(lectures -> schools (school_id));
+diesel::joinable!(lectures -> experts (expert_id));
+diesel::joinable!(lecture_slots -> lectures (lecture_id));
+diesel::joinable!(lecture_refusals -> lectures (lecture_id));
+diesel::joinable!(lecture_participants -> lectures (lecture_id));
+diesel::joinable!(busy_intervals -> experts (expert_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     audit_events,
+    busy_intervals,
     course_audiences,
     course_grades,
     course_modes,
@@ -322,6 +400,10 @@ diesel::allow_tables_to_appear_in_same_query!(
     experts,
     idempotency_keys,
     job_runs,
+    lecture_participants,
+    lecture_refusals,
+    lecture_slots,
+    lectures,
     login_failures,
     notifications,
     password_tokens,

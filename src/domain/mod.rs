@@ -4,6 +4,7 @@ pub mod backoff;
 pub mod coded;
 pub mod course;
 pub mod csv_safe;
+pub mod lecture;
 pub mod profile;
 pub mod role;
 pub mod roster;

@@ -56,6 +56,65 @@ pub enum Notice {
         comment: Option<String>,
         at: NaiveDateTime,
     },
+    /// Something happened to a lecture (授课场次).
+    Lecture {
+        kind: LectureNotice,
+        topic: String,
+        school_name: Option<String>,
+        mode: crate::domain::lecture::LectureMode,
+        start: Option<NaiveDateTime>,
+        /// The address (on site) or the platform (online).
+        place: Option<String>,
+        offer_expires_at: Option<NaiveDateTime>,
+        reason: Option<String>,
+    },
+}
+
+/// What happened to a lecture, and so which template tells it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LectureNotice {
+    /// A school's request waits for the office (office and team leads).
+    Requested,
+    /// An offer to the expert.
+    Offered,
+    /// The expert declined (office and team leads).
+    Declined,
+    /// The offer was not answered in time (office and team leads).
+    Lapsed,
+    /// The expert accepted (school and expert).
+    Confirmed,
+    Cancelled,
+    /// A new time: the expert is asked to accept it; the school is told.
+    Rescheduled,
+    /// The office refused the request (school).
+    Rejected,
+    /// Its times passed unconfirmed (school, office).
+    Expired,
+    /// Its expert can no longer give it (office, leads, school).
+    NeedsExpert,
+    /// Its details changed (the expert).
+    Changed,
+    /// The day before (expert and school).
+    Reminder,
+}
+
+impl LectureNotice {
+    pub fn template(self) -> &'static str {
+        match self {
+            LectureNotice::Requested => "lecture_requested",
+            LectureNotice::Offered => "lecture_offered",
+            LectureNotice::Declined => "lecture_declined",
+            LectureNotice::Lapsed => "lecture_lapsed",
+            LectureNotice::Confirmed => "lecture_confirmed",
+            LectureNotice::Cancelled => "lecture_cancelled",
+            LectureNotice::Rescheduled => "lecture_rescheduled",
+            LectureNotice::Rejected => "lecture_rejected",
+            LectureNotice::Expired => "lecture_expired",
+            LectureNotice::NeedsExpert => "lecture_needs_expert",
+            LectureNotice::Changed => "lecture_changed",
+            LectureNotice::Reminder => "lecture_reminder",
+        }
+    }
 }
 
 /// A time as the mails show it: `2026年3月5日 14:00（Asia/Shanghai）`.
@@ -80,6 +139,7 @@ impl Notice {
             Notice::CourseReviewed {
                 approved: false, ..
             } => "course_rejected",
+            Notice::Lecture { kind, .. } => kind.template(),
         }
     }
 
@@ -166,6 +226,27 @@ impl Notice {
                     json!({ "title": title, "comment": comment, "at": mail_time(*at, tz) }),
                 );
             }
+            Notice::Lecture {
+                topic,
+                school_name,
+                mode,
+                start,
+                place,
+                offer_expires_at,
+                reason,
+                ..
+            } => extend(
+                &mut public,
+                json!({
+                    "topic": topic,
+                    "school_name": school_name,
+                    "mode": mode.label_zh(),
+                    "start": start.map(|t| mail_time(t, tz)),
+                    "place": place,
+                    "offer_expires_at": offer_expires_at.map(|t| mail_time(t, tz)),
+                    "reason": reason,
+                }),
+            ),
         }
         let mut full = public.clone();
         extend(&mut full, secret);

@@ -10,7 +10,7 @@ use serde_json::Value;
 
 use crate::mail::MailError;
 
-pub const KINDS: [(&str, &str); 8] = [
+pub const KINDS: [(&str, &str); 20] = [
     (
         "account_created",
         include_str!("../../templates/mail/account_created.txt"),
@@ -42,6 +42,54 @@ pub const KINDS: [(&str, &str); 8] = [
     (
         "course_rejected",
         include_str!("../../templates/mail/course_rejected.txt"),
+    ),
+    (
+        "lecture_requested",
+        include_str!("../../templates/mail/lecture_requested.txt"),
+    ),
+    (
+        "lecture_offered",
+        include_str!("../../templates/mail/lecture_offered.txt"),
+    ),
+    (
+        "lecture_declined",
+        include_str!("../../templates/mail/lecture_declined.txt"),
+    ),
+    (
+        "lecture_lapsed",
+        include_str!("../../templates/mail/lecture_lapsed.txt"),
+    ),
+    (
+        "lecture_confirmed",
+        include_str!("../../templates/mail/lecture_confirmed.txt"),
+    ),
+    (
+        "lecture_cancelled",
+        include_str!("../../templates/mail/lecture_cancelled.txt"),
+    ),
+    (
+        "lecture_rescheduled",
+        include_str!("../../templates/mail/lecture_rescheduled.txt"),
+    ),
+    (
+        "lecture_rejected",
+        include_str!("../../templates/mail/lecture_rejected.txt"),
+    ),
+    (
+        "lecture_expired",
+        include_str!("../../templates/mail/lecture_expired.txt"),
+    ),
+    (
+        "lecture_needs_expert",
+        include_str!("../../templates/mail/lecture_needs_expert.txt"),
+    ),
+    (
+        "lecture_changed",
+        include_str!("../../templates/mail/lecture_changed.txt"),
+    ),
+    (
+        "lecture_reminder",
+        include_str!("../../templates/mail/lecture_reminder.txt"),
     ),
 ];
 
@@ -120,6 +168,7 @@ mod tests {
             "has_link": true, "expires_at": "2026年3月5日 09:00（Asia/Shanghai）", "at": "2026年3月2日 09:00（Asia/Shanghai）",
             "title": "亲子沟通", "comment": "很好", "new_email": "new@example.cn",
             "expert_name": "王秀兰", "team": "阅读辅导", "resubmitted": false,
+            "topic": "亲子沟通", "school_name": "市实验小学", "mode": "线下", "start": "2026年3月9日 14:00（Asia/Shanghai）",
         });
         for (kind, _) in KINDS {
             for channel in [Channel::Email, Channel::Inbox] {

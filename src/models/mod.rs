@@ -6,6 +6,7 @@ pub mod email_change;
 pub mod expert;
 pub mod idempotency_key;
 pub mod job_run;
+pub mod lecture;
 pub mod login_failure;
 pub mod notification;
 pub mod password_token;

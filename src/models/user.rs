@@ -138,6 +138,16 @@ impl User {
             .load(conn)
     }
 
+    /// The active accounts of a school.
+    pub fn of_school(conn: &mut DbConnection, school_id: &str) -> QueryResult<Vec<User>> {
+        users::table
+            .filter(users::school_id.eq(school_id))
+            .filter(users::active.eq(true))
+            .order(users::created_at.asc())
+            .select(User::as_select())
+            .load(conn)
+    }
+
     pub fn find_by_login(conn: &mut DbConnection, login: &str) -> QueryResult<Option<User>> {
         users::table
             .filter(users::login.eq(login))

@@ -78,6 +78,10 @@ pub fn change(
                 json!({ "ended": ended, "why": to }),
             )?;
         }
+        // Their open offers go back to the office, their confirmed lectures wait for
+        // another expert; their time is released.
+        let why = format!("the expert's membership is now {to}: {reason}");
+        crate::usecase::lecture::release_expert(uow, id, &why)?;
     }
     Ok(())
 }

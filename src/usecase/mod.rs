@@ -7,6 +7,7 @@
 pub mod course;
 pub mod email;
 pub mod expert;
+pub mod lecture;
 pub mod membership;
 pub mod notification;
 pub mod password;

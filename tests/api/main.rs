@@ -15,6 +15,7 @@ mod experts;
 mod hygiene;
 mod idempotency;
 mod jobs;
+mod lectures;
 mod matrix;
 mod me;
 mod notifications;

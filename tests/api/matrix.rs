@@ -14,12 +14,14 @@ use guanai::audit::AuditContext;
 use guanai::auth::actor::Actor;
 use guanai::clock::Clock as _;
 use guanai::domain::course::CourseDraft;
+use guanai::domain::lecture::{LectureMode, Span};
 use guanai::domain::role::Role;
 use guanai::domain::roster::{Audience, ExpertStatus, Mode};
 use guanai::models::notification::Notification;
 use guanai::models::user::User;
 use guanai::usecase::Uow;
 use guanai::usecase::course::{Decision, propose, review};
+use guanai::usecase::lecture::{LectureInput, create};
 use serde_json::{Value, json};
 
 use crate::common::{PASSWORD, TestApp, TestResponse};
@@ -125,6 +127,24 @@ static ROWS: &[Row] = &[
     row("POST",  "/api/v1/courses/{outsider_course}/retire", Empty,            [401, 200, 403, 403, 403]),
     row("GET",   "/api/v1/courses/{pending_course}/history", Empty,            [401, 200, 200, 200, 404]),
     row("GET",   "/api/v1/courses/{outsider_course}/history", Empty,           [401, 200, 403, 403, 403]),
+    row("GET",   "/api/v1/lectures", Empty,                                    [401, 200, 200, 200, 200]),
+    row("POST",  "/api/v1/lectures", Json(new_lecture),                        [401, 201, 201, 403, 201]),
+    row("GET",   "/api/v1/lectures/{offered_lecture}", Empty,                  [401, 200, 200, 200, 200]),
+    row("GET",   "/api/v1/lectures/{outsider_lecture}", Empty,                 [401, 200, 404, 404, 404]),
+    row("PATCH", "/api/v1/lectures/{offered_lecture}", Json(lecture_note),     [401, 200, 200, 403, 200]),
+    row("PATCH", "/api/v1/lectures/{outsider_lecture}", Json(lecture_note),    [401, 200, 404, 404, 404]),
+    row("POST",  "/api/v1/lectures/{waiting_lecture}/offer", Json(offer_plain), [401, 200, 200, 404, 403]),
+    row("POST",  "/api/v1/lectures/{outsider_lecture}/offer", Json(offer_plain), [401, 409, 404, 404, 403]),
+    row("POST",  "/api/v1/lectures/{offered_lecture}/accept", Json(empty),     [401, 403, 403, 200, 403]),
+    row("POST",  "/api/v1/lectures/{outsider_lecture}/accept", Json(empty),    [401, 403, 404, 404, 403]),
+    row("POST",  "/api/v1/lectures/{offered_lecture}/decline", Json(reason),   [401, 403, 403, 200, 403]),
+    row("POST",  "/api/v1/lectures/{outsider_lecture}/decline", Json(reason),  [401, 403, 404, 404, 403]),
+    row("POST",  "/api/v1/lectures/{waiting_lecture}/reject", Json(reason),    [401, 200, 200, 404, 403]),
+    row("POST",  "/api/v1/lectures/{outsider_lecture}/reject", Json(reason),   [401, 409, 404, 404, 403]),
+    row("POST",  "/api/v1/lectures/{offered_lecture}/cancel", Json(reason),    [401, 200, 200, 403, 200]),
+    row("POST",  "/api/v1/lectures/{outsider_lecture}/cancel", Json(reason),   [401, 200, 404, 404, 404]),
+    row("POST",  "/api/v1/lectures/{offered_lecture}/reschedule", Json(later), [401, 200, 200, 403, 200]),
+    row("POST",  "/api/v1/lectures/{outsider_lecture}/reschedule", Json(later), [401, 200, 404, 404, 404]),
     row("GET",   "/api/v1/audit", Empty,                                       [401, 200, 403, 403, 403]),
     // Pages: whoever holds the link's token may use it; a bearer token changes nothing.
     own("GET",   "/set-password?token=not-a-token", Empty,                     [404, 404, 404, 404, 404]),
@@ -197,6 +217,56 @@ fn approve() -> Value {
     json!({ "decision": "approve" })
 }
 
+fn new_lecture() -> Value {
+    json!({
+        "team": "reading", "topic": "亲子共读", "mode": "online", "audiences": ["parents"],
+        "expected_size": 60, "slots": [{ "start": "2026-03-10T10:00:00+08:00", "end": "2026-03-10T11:00:00+08:00" }]
+    })
+}
+fn lecture_note() -> Value {
+    json!({ "note": "请带话筒" })
+}
+fn offer_plain() -> Value {
+    json!({ "expert_id": "{plain_expert}" })
+}
+fn empty() -> Value {
+    json!({})
+}
+fn reason() -> Value {
+    json!({ "reason": "矩阵测试" })
+}
+fn later() -> Value {
+    json!({ "start": "2026-03-05T15:00:00+08:00", "end": "2026-03-05T16:00:00+08:00" })
+}
+
+/// A lecture request on Wednesday 4 March 2026 at `hour` (UTC; +08:00 adds 8), one hour,
+/// online.
+fn lecture_input(course_id: Option<String>, team: Option<&str>, hour: u32) -> LectureInput {
+    let start = chrono::NaiveDate::from_ymd_opt(2026, 3, 4)
+        .and_then(|d| d.and_hms_opt(hour, 0, 0))
+        .expect("time");
+    LectureInput {
+        course_id,
+        team: team.map(str::to_owned),
+        topic: team.map(|_| "等待派课".to_owned()),
+        mode: LectureMode::Online,
+        audiences: vec![Audience::Parents],
+        grade_bands: vec![],
+        expected_size: 50,
+        slots: vec![Span {
+            start,
+            end: start + chrono::Duration::hours(1),
+        }],
+        school_id: None,
+        expert_id: None,
+        address: None,
+        platform: None,
+        link: None,
+        note: None,
+        override_reason: None,
+    }
+}
+
 /// The fixture world: the callers' tokens and the ids the placeholders name.
 struct World {
     app: TestApp,
@@ -258,6 +328,27 @@ impl World {
             })
             .expect("courses")
         });
+        // Lectures: school A's booking of plain's course (offered to plain), school A's
+        // request to the reading team (waiting), school B's booking of the outsider's course.
+        let school_actor = |school_id: &str| Actor {
+            user_id: school_user.id.clone(),
+            role: Role::School,
+            expert_id: None,
+            expert_status: None,
+            school_id: Some(school_id.to_owned()),
+            lead_teams: vec![],
+        };
+        let lectures = app.with_conn(|conn| {
+            Uow::within(conn, settings, AuditContext::system(now), |uow| {
+                let a = school_actor(&school_a.id);
+                let b = school_actor(&school_b.id);
+                let offered = create(uow, &a, lecture_input(Some(courses[0].clone()), None, 2))?;
+                let waiting = create(uow, &a, lecture_input(None, Some("reading"), 6))?;
+                let outsider = create(uow, &b, lecture_input(Some(courses[2].clone()), None, 2))?;
+                Ok([offered.id, waiting.id, outsider.id])
+            })
+            .expect("lectures")
+        });
         let notice_of = |user_id: &str| {
             app.with_conn(|conn| {
                 Notification::inbox(conn, user_id, None, None, 10)
@@ -281,6 +372,9 @@ impl World {
             ("outsider_pending", courses[3].clone()),
             ("plain_notice", notice_of(&plain.user_id)),
             ("outsider_notice", notice_of(&outsider.user_id)),
+            ("offered_lecture", lectures[0].clone()),
+            ("waiting_lecture", lectures[1].clone()),
+            ("outsider_lecture", lectures[2].clone()),
         ]);
         let token = |user_id: &str| {
             let user =

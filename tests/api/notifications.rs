@@ -609,7 +609,12 @@ async fn the_job_runner_delivers_mail_on_its_own_and_stops_when_told() {
     let smtp = SmtpServer::start();
     let clock: Arc<dyn guanai::clock::Clock> = Arc::new(app.clock.clone());
 
-    let jobs = guanai::jobs::standard_jobs(mailer(&smtp), from(), Duration::seconds(1));
+    let jobs = guanai::jobs::standard_jobs(
+        mailer(&smtp),
+        from(),
+        Duration::seconds(1),
+        app.state.settings.clone(),
+    );
     let worker = guanai::jobs::JobRunner::spawn(
         app.pool().clone(),
         clock,

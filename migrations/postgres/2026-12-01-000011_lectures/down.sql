@@ -1,0 +1,5 @@
+DROP TABLE busy_intervals;
+DROP TABLE lecture_participants;
+DROP TABLE lecture_refusals;
+DROP TABLE lecture_slots;
+DROP TABLE lectures;

@@ -1,0 +1,348 @@
+//! A lecture's life cycle (约课 / 派课, DESIGN.md §4) as a state machine, and the rules of its
+//! times that need no database: slot lengths, busy intervals with the travel buffer, the
+//! week and month a lecture counts in. No I/O.
+
+use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime, TimeZone};
+use chrono_tz::Tz;
+
+use crate::domain::coded::coded_enum;
+use crate::domain::transition::Machine;
+
+coded_enum!(
+    /// Where a lecture came from.
+    Origin {
+        /// 约课: a school asked for it.
+        Booking = "booking" / "约课",
+        /// 派课: the office or a team lead arranged it.
+        Dispatch = "dispatch" / "派课",
+    }
+);
+
+coded_enum!(
+    /// How a lecture is given (线上网课 / 线下授课).
+    LectureMode {
+        Online = "online" / "线上",
+        Offline = "offline" / "线下",
+    }
+);
+
+coded_enum!(
+    /// Where a lecture is in its life.
+    LectureState {
+        /// Waiting for the office to offer it to an expert.
+        Requested = "requested" / "待派课",
+        /// Put to one expert, waiting for their answer.
+        Offered = "offered" / "待接受",
+        Confirmed = "confirmed" / "已确认",
+        /// Its expert can no longer give it; it waits for another.
+        NeedsReassignment = "needs_reassignment" / "待改派",
+        /// The office refused the request.
+        Rejected = "rejected" / "已拒绝",
+        Cancelled = "cancelled" / "已取消",
+        /// Its proposed times all passed before anyone confirmed it.
+        Expired = "expired" / "已过期",
+    }
+);
+
+coded_enum!(
+    /// A step of a lecture's life.
+    LectureAction {
+        Offer = "offer" / "派单",
+        Accept = "accept" / "接受",
+        Decline = "decline" / "谢绝",
+        /// The offer was not answered in time (job runner).
+        Lapse = "lapse" / "邀约过期",
+        Reject = "reject" / "拒绝",
+        Cancel = "cancel" / "取消",
+        Reschedule = "reschedule" / "改期",
+        /// Its expert was suspended or left (and later: leave over it).
+        Release = "release" / "释放",
+        /// Every proposed time passed unconfirmed (job runner).
+        Expire = "expire" / "过期",
+    }
+);
+
+coded_enum!(
+    /// Why an expert is not offered a lecture again.
+    RefusalKind {
+        Declined = "declined" / "已谢绝",
+        Lapsed = "lapsed" / "未答复",
+    }
+);
+
+/// The history's action for a lecture's first entry (no `from`).
+pub const LECTURE_CREATED: &str = "create";
+
+impl LectureState {
+    /// States in which the lecture holds its expert's time.
+    pub fn holds_time(self) -> bool {
+        matches!(self, LectureState::Offered | LectureState::Confirmed)
+    }
+
+    /// States a lecture does not leave.
+    pub fn is_final(self) -> bool {
+        matches!(
+            self,
+            LectureState::Rejected | LectureState::Cancelled | LectureState::Expired
+        )
+    }
+}
+
+/// The lecture life cycle.
+pub struct LectureFlow;
+
+/// Who acts on a lecture, as far as the life cycle cares.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct LectureWho {
+    pub admin: bool,
+    /// A lead (团长/副团长) of the lecture's team.
+    pub team_lead: bool,
+    /// The school that asked for it (or that it was arranged for).
+    pub own_school: bool,
+    /// The expert it is offered to or held by.
+    pub its_expert: bool,
+    /// The service itself: a job, or the consequence of another change.
+    pub system: bool,
+}
+
+impl LectureWho {
+    fn office(&self) -> bool {
+        self.admin || self.team_lead
+    }
+}
+
+impl Machine for LectureFlow {
+    const OBJECT: &'static str = "lecture";
+    type State = LectureState;
+    type Action = LectureAction;
+    type Who = LectureWho;
+    const ACTIONS: &'static [LectureAction] = LectureAction::ALL;
+
+    fn step(from: LectureState, action: LectureAction) -> Option<LectureState> {
+        use LectureAction::*;
+        use LectureState::*;
+        match (from, action) {
+            (Requested | NeedsReassignment, Offer) => Some(Offered),
+            (Offered, Accept) => Some(Confirmed),
+            (Offered, Decline | Lapse) => Some(Requested),
+            (Requested, Reject) => Some(Rejected),
+            (Requested | Offered | Confirmed | NeedsReassignment, Cancel) => Some(Cancelled),
+            (Offered | Confirmed, Reschedule) => Some(Offered),
+            (Offered, Release) => Some(Requested),
+            (Confirmed, Release) => Some(NeedsReassignment),
+            (Requested | NeedsReassignment, Expire) => Some(Expired),
+            _ => None,
+        }
+    }
+
+    fn may(action: LectureAction, who: &LectureWho) -> Result<(), &'static str> {
+        use LectureAction::*;
+        match action {
+            Offer | Reject if who.office() => Ok(()),
+            // A booked course is offered to its expert by the service itself.
+            Offer if who.system => Ok(()),
+            Offer => Err("lectures are offered by the office or a lead of the lecture's team"),
+            Reject => Err("requests are refused by the office or a lead of the lecture's team"),
+            Accept | Decline if who.its_expert => Ok(()),
+            Accept | Decline => Err("only the expert it is offered to answers an offer"),
+            Cancel if who.its_expert && !who.office() => Err(
+                "the expert holding a lecture does not cancel it: they ask for leave, and the office reassigns it",
+            ),
+            Cancel | Reschedule if who.office() || who.own_school => Ok(()),
+            Cancel => Err("a lecture is cancelled by its school or the office"),
+            Reschedule => Err("a lecture is rescheduled by its school or the office"),
+            Lapse | Release | Expire if who.system => Ok(()),
+            Lapse | Release | Expire => Err("the service takes this step itself"),
+        }
+    }
+}
+
+/// The shortest and longest lecture without a course (with one, its duration).
+pub const MIN_MINUTES: i64 = 30;
+pub const MAX_MINUTES: i64 = 240;
+
+/// A half-open time range in UTC.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Span {
+    pub start: NaiveDateTime,
+    pub end: NaiveDateTime,
+}
+
+impl Span {
+    pub fn minutes(&self) -> i64 {
+        (self.end - self.start).num_minutes()
+    }
+
+    /// The time the lecture keeps its expert busy: an offline lecture adds the travel buffer
+    /// before and after, an online one does not.
+    pub fn busy(&self, mode: LectureMode, travel_minutes: i64) -> Span {
+        match mode {
+            LectureMode::Online => *self,
+            LectureMode::Offline => Span {
+                start: self.start - Duration::minutes(travel_minutes),
+                end: self.end + Duration::minutes(travel_minutes),
+            },
+        }
+    }
+
+    /// Whether two half-open ranges share any instant (touching ranges do not).
+    pub fn overlaps(&self, other: &Span) -> bool {
+        self.start < other.end && other.start < self.end
+    }
+}
+
+/// The local date of a UTC time in the service zone.
+pub fn local_date(at: NaiveDateTime, tz: Tz) -> NaiveDate {
+    tz.from_utc_datetime(&at).date_naive()
+}
+
+/// The UTC bounds `[start, end)` of the ISO week (Monday to Sunday, in the service zone)
+/// that `at` falls in.
+pub fn week_bounds(at: NaiveDateTime, tz: Tz) -> Span {
+    let date = local_date(at, tz);
+    let monday = date - Duration::days(i64::from(date.weekday().num_days_from_monday()));
+    Span {
+        start: local_midnight(monday, tz),
+        end: local_midnight(monday + Duration::days(7), tz),
+    }
+}
+
+/// The UTC bounds of the calendar month (in the service zone) that `at` falls in.
+pub fn month_bounds(at: NaiveDateTime, tz: Tz) -> Span {
+    let date = local_date(at, tz);
+    let first = date.with_day(1).unwrap_or(date);
+    let next = if first.month() == 12 {
+        NaiveDate::from_ymd_opt(first.year() + 1, 1, 1)
+    } else {
+        NaiveDate::from_ymd_opt(first.year(), first.month() + 1, 1)
+    }
+    .unwrap_or(first);
+    Span {
+        start: local_midnight(first, tz),
+        end: local_midnight(next, tz),
+    }
+}
+
+/// The UTC instant of local midnight on `date` (the earliest, should a zone skip or repeat it).
+fn local_midnight(date: NaiveDate, tz: Tz) -> NaiveDateTime {
+    let midnight = date.and_hms_opt(0, 0, 0).unwrap_or_default();
+    tz.from_local_datetime(&midnight)
+        .earliest()
+        .map(|t| t.naive_utc())
+        .unwrap_or(midnight)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::transition::Refusal;
+
+    fn at(s: &str) -> NaiveDateTime {
+        NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M").unwrap()
+    }
+
+    #[test]
+    fn an_offer_is_answered_only_by_its_expert() {
+        let expert = LectureWho {
+            its_expert: true,
+            ..Default::default()
+        };
+        let school = LectureWho {
+            own_school: true,
+            ..Default::default()
+        };
+        assert_eq!(
+            LectureFlow::next(LectureState::Offered, LectureAction::Accept, &expert),
+            Ok(LectureState::Confirmed)
+        );
+        assert!(matches!(
+            LectureFlow::next(LectureState::Offered, LectureAction::Accept, &school),
+            Err(Refusal::NotYours(_))
+        ));
+    }
+
+    #[test]
+    fn the_holding_expert_never_cancels() {
+        let expert = LectureWho {
+            its_expert: true,
+            ..Default::default()
+        };
+        assert!(matches!(
+            LectureFlow::next(LectureState::Confirmed, LectureAction::Cancel, &expert),
+            Err(Refusal::NotYours(_))
+        ));
+    }
+
+    #[test]
+    fn final_states_lead_nowhere() {
+        let office = LectureWho {
+            admin: true,
+            team_lead: true,
+            own_school: true,
+            its_expert: true,
+            system: true,
+        };
+        for state in [
+            LectureState::Rejected,
+            LectureState::Cancelled,
+            LectureState::Expired,
+        ] {
+            assert!(state.is_final());
+            for action in LectureAction::ALL {
+                assert!(matches!(
+                    LectureFlow::next(state, *action, &office),
+                    Err(Refusal::Illegal { .. })
+                ));
+            }
+        }
+    }
+
+    #[test]
+    fn a_confirmed_lecture_released_waits_for_reassignment() {
+        let system = LectureWho {
+            system: true,
+            ..Default::default()
+        };
+        assert_eq!(
+            LectureFlow::next(LectureState::Confirmed, LectureAction::Release, &system),
+            Ok(LectureState::NeedsReassignment)
+        );
+        assert_eq!(
+            LectureFlow::next(LectureState::Offered, LectureAction::Release, &system),
+            Ok(LectureState::Requested)
+        );
+    }
+
+    #[test]
+    fn offline_lectures_carry_the_travel_buffer_and_touching_spans_do_not_overlap() {
+        let a = Span {
+            start: at("2026-12-01 02:00"),
+            end: at("2026-12-01 03:00"),
+        };
+        let b = Span {
+            start: at("2026-12-01 03:00"),
+            end: at("2026-12-01 04:00"),
+        };
+        assert!(!a.overlaps(&b));
+        let busy = a.busy(LectureMode::Offline, 30);
+        assert_eq!(busy.start, at("2026-12-01 01:30"));
+        assert_eq!(busy.end, at("2026-12-01 03:30"));
+        assert!(busy.overlaps(&b));
+        assert_eq!(a.busy(LectureMode::Online, 30), a);
+    }
+
+    #[test]
+    fn weeks_and_months_are_counted_in_the_service_zone() {
+        let tz: Tz = "Asia/Shanghai".parse().unwrap();
+        // Sunday 2026-12-06 23:30 in Shanghai is 15:30 UTC; its week began Monday 11-30.
+        let week = week_bounds(at("2026-12-06 15:30"), tz);
+        assert_eq!(week.start, at("2026-11-29 16:00"));
+        assert_eq!(week.end, at("2026-12-06 16:00"));
+        // Monday 00:30 in Shanghai (Sunday 16:30 UTC) is in the next week.
+        let next = week_bounds(at("2026-12-06 16:30"), tz);
+        assert_eq!(next.start, at("2026-12-06 16:00"));
+        let month = month_bounds(at("2026-12-31 17:00"), tz);
+        assert_eq!(month.start, at("2026-12-31 16:00"));
+        assert_eq!(month.end, at("2027-01-31 16:00"));
+    }
+}

@@ -1,0 +1,554 @@
+//! `lectures` (授课场次) with their proposed slots, the experts who refused them, and the
+//! schools that joined a city-wide online one; `busy_intervals`, every commitment of an
+//! expert's time, which the database keeps from overlapping.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use crate::db::DbConnection;
+use crate::db::schema::{
+    busy_intervals, lecture_participants, lecture_refusals, lecture_slots, lectures, schools,
+};
+use crate::domain::lecture::{LectureMode, LectureState, Origin, RefusalKind, Span};
+use crate::models::Keyset;
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = lectures)]
+pub struct Lecture {
+    pub id: String,
+    pub origin: Origin,
+    pub state: LectureState,
+    pub team_code: String,
+    pub course_id: Option<String>,
+    pub topic: String,
+    pub mode: LectureMode,
+    pub audiences: String,
+    pub grade_bands: Option<String>,
+    pub expected_size: i32,
+    pub school_id: Option<String>,
+    pub starts_at: Option<NaiveDateTime>,
+    pub ends_at: Option<NaiveDateTime>,
+    pub sort_at: NaiveDateTime,
+    pub expert_id: Option<String>,
+    pub offer_expires_at: Option<NaiveDateTime>,
+    pub address: Option<String>,
+    pub platform: Option<String>,
+    pub link: Option<String>,
+    pub note: Option<String>,
+    pub sequence: i32,
+    pub reminded_at: Option<NaiveDateTime>,
+    pub created_by: Option<String>,
+    pub version: i32,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+impl Lecture {
+    /// The chosen time, once there is one.
+    pub fn span(&self) -> Option<Span> {
+        match (self.starts_at, self.ends_at) {
+            (Some(start), Some(end)) => Some(Span { start, end }),
+            _ => None,
+        }
+    }
+
+    /// What [`Lecture::place`] writes when only the state changes.
+    pub fn placement(&self) -> Placement {
+        Placement {
+            state: self.state,
+            expert_id: self.expert_id.clone(),
+            starts_at: self.starts_at,
+            ends_at: self.ends_at,
+            sort_at: self.sort_at,
+            offer_expires_at: self.offer_expires_at,
+            sequence: self.sequence,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = lectures)]
+pub struct NewLecture {
+    pub id: String,
+    pub origin: Origin,
+    pub state: LectureState,
+    pub team_code: String,
+    pub course_id: Option<String>,
+    pub topic: String,
+    pub mode: LectureMode,
+    pub audiences: String,
+    pub grade_bands: Option<String>,
+    pub expected_size: i32,
+    pub school_id: Option<String>,
+    pub sort_at: NaiveDateTime,
+    pub address: Option<String>,
+    pub platform: Option<String>,
+    pub link: Option<String>,
+    pub note: Option<String>,
+    pub created_by: Option<String>,
+    pub version: i32,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+/// Where a lecture stands: its state, its expert and its time. Every transition writes all
+/// of it at once (absent values as NULL).
+#[derive(Debug, Clone, AsChangeset)]
+#[diesel(table_name = lectures, treat_none_as_null = true)]
+pub struct Placement {
+    pub state: LectureState,
+    pub expert_id: Option<String>,
+    pub starts_at: Option<NaiveDateTime>,
+    pub ends_at: Option<NaiveDateTime>,
+    pub sort_at: NaiveDateTime,
+    pub offer_expires_at: Option<NaiveDateTime>,
+    pub sequence: i32,
+}
+
+/// The fields a school or the office edits (`PATCH`): `None` leaves one as it is.
+#[derive(Debug, Clone, Default, AsChangeset)]
+#[diesel(table_name = lectures)]
+pub struct LectureChanges {
+    pub link: Option<Option<String>>,
+    pub platform: Option<Option<String>>,
+    pub note: Option<Option<String>>,
+    pub address: Option<Option<String>>,
+    pub expected_size: Option<i32>,
+}
+
+impl LectureChanges {
+    pub fn is_empty(&self) -> bool {
+        self.link.is_none()
+            && self.platform.is_none()
+            && self.note.is_none()
+            && self.address.is_none()
+            && self.expected_size.is_none()
+    }
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = lecture_slots)]
+pub struct LectureSlot {
+    pub lecture_id: String,
+    pub idx: i32,
+    pub starts_at: NaiveDateTime,
+    pub ends_at: NaiveDateTime,
+}
+
+impl LectureSlot {
+    pub fn span(&self) -> Span {
+        Span {
+            start: self.starts_at,
+            end: self.ends_at,
+        }
+    }
+}
+
+/// A lecture with its school's name, as pages and records read it.
+pub type LectureRow = (Lecture, Option<String>);
+
+/// Which lectures a caller may see in a list.
+#[derive(Debug, Clone)]
+pub enum LectureScope {
+    All,
+    /// A school: its own lectures and the city-wide online ones it joined.
+    School(String),
+    /// An expert: those offered to or held by them, and the lectures of the teams they lead.
+    Expert {
+        expert_id: String,
+        teams: Vec<String>,
+    },
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct LectureFilter {
+    pub state: Option<LectureState>,
+    pub team: Option<String>,
+    pub expert_id: Option<String>,
+    pub school_id: Option<String>,
+    pub mode: Option<LectureMode>,
+    pub from: Option<NaiveDateTime>,
+    pub to: Option<NaiveDateTime>,
+    /// City-wide online lectures still open to join (requested, offered or confirmed, not
+    /// yet begun; `from` is then the earliest start).
+    pub joinable: bool,
+}
+
+impl Lecture {
+    pub fn insert(conn: &mut DbConnection, new: &NewLecture, slots: &[Span]) -> QueryResult<()> {
+        diesel::insert_into(lectures::table)
+            .values(new)
+            .execute(conn)?;
+        Self::replace_slots(conn, &new.id, slots)
+    }
+
+    /// Replaces the proposed slots (a rescheduled lecture has the one new time).
+    pub fn replace_slots(conn: &mut DbConnection, id: &str, slots: &[Span]) -> QueryResult<()> {
+        diesel::delete(lecture_slots::table.filter(lecture_slots::lecture_id.eq(id)))
+            .execute(conn)?;
+        // One statement per row: the two-backend connection has no batch insert.
+        for (span, idx) in slots.iter().zip(0..) {
+            let row = LectureSlot {
+                lecture_id: id.to_owned(),
+                idx,
+                starts_at: span.start,
+                ends_at: span.end,
+            };
+            diesel::insert_into(lecture_slots::table)
+                .values(&row)
+                .execute(conn)?;
+        }
+        Ok(())
+    }
+
+    /// Marks the day-before reminder as sent; false if it was already.
+    pub fn mark_reminded(
+        conn: &mut DbConnection,
+        id: &str,
+        now: NaiveDateTime,
+    ) -> QueryResult<bool> {
+        let updated = diesel::update(
+            lectures::table
+                .filter(lectures::id.eq(id))
+                .filter(lectures::reminded_at.is_null()),
+        )
+        .set(lectures::reminded_at.eq(now))
+        .execute(conn)?;
+        Ok(updated == 1)
+    }
+
+    /// The schools that joined a city-wide online lecture.
+    pub fn participant_schools(conn: &mut DbConnection, id: &str) -> QueryResult<Vec<String>> {
+        lecture_participants::table
+            .filter(lecture_participants::lecture_id.eq(id))
+            .order(lecture_participants::joined_at.asc())
+            .select(lecture_participants::school_id)
+            .load(conn)
+    }
+
+    pub fn find_row(conn: &mut DbConnection, id: &str) -> QueryResult<Option<LectureRow>> {
+        lectures::table
+            .left_join(schools::table)
+            .filter(lectures::id.eq(id))
+            .select((Lecture::as_select(), schools::name.nullable()))
+            .first(conn)
+            .optional()
+    }
+
+    pub fn slots(conn: &mut DbConnection, id: &str) -> QueryResult<Vec<LectureSlot>> {
+        lecture_slots::table
+            .filter(lecture_slots::lecture_id.eq(id))
+            .order(lecture_slots::idx.asc())
+            .select(LectureSlot::as_select())
+            .load(conn)
+    }
+
+    /// The slots of several lectures, in one query.
+    pub fn slots_of(conn: &mut DbConnection, ids: &[String]) -> QueryResult<Vec<LectureSlot>> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        lecture_slots::table
+            .filter(lecture_slots::lecture_id.eq_any(ids))
+            .order((lecture_slots::lecture_id.asc(), lecture_slots::idx.asc()))
+            .select(LectureSlot::as_select())
+            .load(conn)
+    }
+
+    /// Which of `ids` `school_id` joined.
+    pub fn joined_by(
+        conn: &mut DbConnection,
+        school_id: &str,
+        ids: &[String],
+    ) -> QueryResult<Vec<String>> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        lecture_participants::table
+            .filter(lecture_participants::school_id.eq(school_id))
+            .filter(lecture_participants::lecture_id.eq_any(ids))
+            .select(lecture_participants::lecture_id)
+            .load(conn)
+    }
+
+    /// Moves the lecture if it is still in `from` at `version`.
+    pub fn place(
+        conn: &mut DbConnection,
+        id: &str,
+        from: LectureState,
+        version: i32,
+        placement: &Placement,
+        now: NaiveDateTime,
+    ) -> QueryResult<bool> {
+        let updated = diesel::update(
+            lectures::table
+                .filter(lectures::id.eq(id))
+                .filter(lectures::state.eq(from))
+                .filter(lectures::version.eq(version)),
+        )
+        .set((
+            placement,
+            lectures::version.eq(lectures::version + 1),
+            lectures::updated_at.eq(now),
+        ))
+        .execute(conn)?;
+        Ok(updated == 1)
+    }
+
+    /// Applies an edit if the lecture is still at `expected_version`.
+    pub fn update(
+        conn: &mut DbConnection,
+        id: &str,
+        expected_version: i32,
+        changes: &LectureChanges,
+        now: NaiveDateTime,
+    ) -> QueryResult<bool> {
+        let updated = diesel::update(
+            lectures::table
+                .filter(lectures::id.eq(id))
+                .filter(lectures::version.eq(expected_version)),
+        )
+        .set((
+            changes,
+            lectures::version.eq(lectures::version + 1),
+            lectures::updated_at.eq(now),
+        ))
+        .execute(conn)?;
+        Ok(updated == 1)
+    }
+
+    /// How many lectures count against `expert_id`'s load limit with a start inside `span`
+    /// (offered or confirmed; later in progress and delivered too), leaving out `except`.
+    pub fn load_count(
+        conn: &mut DbConnection,
+        expert_id: &str,
+        span: Span,
+        except: &str,
+    ) -> QueryResult<i64> {
+        lectures::table
+            .filter(lectures::expert_id.eq(expert_id))
+            .filter(lectures::state.eq_any([LectureState::Offered, LectureState::Confirmed]))
+            .filter(lectures::starts_at.ge(span.start))
+            .filter(lectures::starts_at.lt(span.end))
+            .filter(lectures::id.ne(except))
+            .count()
+            .get_result(conn)
+    }
+
+    /// The lectures `expert_id` holds in these states (for a membership change).
+    pub fn held_by(
+        conn: &mut DbConnection,
+        expert_id: &str,
+        states: &[LectureState],
+    ) -> QueryResult<Vec<String>> {
+        lectures::table
+            .filter(lectures::expert_id.eq(expert_id))
+            .filter(lectures::state.eq_any(states.to_vec()))
+            .order((lectures::sort_at.asc(), lectures::id.asc()))
+            .select(lectures::id)
+            .load(conn)
+    }
+
+    pub fn list(
+        conn: &mut DbConnection,
+        scope: &LectureScope,
+        filter: &LectureFilter,
+        after: Option<&Keyset>,
+        limit: i64,
+    ) -> QueryResult<Vec<LectureRow>> {
+        crate::on_backend!(conn, |c| {
+            let mut query = lectures::table
+                .left_join(schools::table)
+                .select((Lecture::as_select(), schools::name.nullable()))
+                .into_boxed();
+            match scope {
+                LectureScope::All => {}
+                LectureScope::School(school) => {
+                    query = query.filter(
+                        lectures::school_id
+                            .eq(school.clone())
+                            .or(lectures::id.eq_any(
+                                lecture_participants::table
+                                    .filter(lecture_participants::school_id.eq(school.clone()))
+                                    .select(lecture_participants::lecture_id),
+                            )),
+                    );
+                }
+                LectureScope::Expert { expert_id, teams } if teams.is_empty() => {
+                    query = query.filter(lectures::expert_id.eq(expert_id.clone()));
+                }
+                LectureScope::Expert { expert_id, teams } => {
+                    query = query.filter(
+                        lectures::expert_id
+                            .eq(expert_id.clone())
+                            .or(lectures::team_code.eq_any(teams.clone())),
+                    );
+                }
+            }
+            if let Some(state) = filter.state {
+                query = query.filter(lectures::state.eq(state));
+            }
+            if let Some(team) = &filter.team {
+                query = query.filter(lectures::team_code.eq(team.clone()));
+            }
+            if let Some(expert) = &filter.expert_id {
+                query = query.filter(lectures::expert_id.eq(expert.clone()));
+            }
+            if let Some(school) = &filter.school_id {
+                query = query.filter(lectures::school_id.eq(school.clone()));
+            }
+            if let Some(mode) = filter.mode {
+                query = query.filter(lectures::mode.eq(mode));
+            }
+            if let Some(from) = filter.from {
+                query = query.filter(lectures::sort_at.ge(from));
+            }
+            if let Some(to) = filter.to {
+                query = query.filter(lectures::sort_at.lt(to));
+            }
+            if filter.joinable {
+                query = query
+                    .filter(lectures::school_id.is_null())
+                    .filter(lectures::mode.eq(LectureMode::Online))
+                    .filter(lectures::state.eq_any([
+                        LectureState::Requested,
+                        LectureState::Offered,
+                        LectureState::Confirmed,
+                    ]));
+            }
+            if let Some(k) = after {
+                query = query.filter(
+                    lectures::sort_at.gt(k.at).or(lectures::sort_at
+                        .eq(k.at)
+                        .and(lectures::id.gt(k.id.clone()))),
+                );
+            }
+            query
+                .order((lectures::sort_at.asc(), lectures::id.asc()))
+                .limit(limit)
+                .load(c)
+        })
+    }
+}
+
+/// The experts who declined a lecture or let its offer lapse.
+pub struct LectureRefusal;
+
+impl LectureRefusal {
+    /// Records (or renews) `expert_id`'s refusal of `lecture_id`.
+    pub fn record(
+        conn: &mut DbConnection,
+        lecture_id: &str,
+        expert_id: &str,
+        kind: RefusalKind,
+        at: NaiveDateTime,
+    ) -> QueryResult<()> {
+        diesel::delete(
+            lecture_refusals::table
+                .filter(lecture_refusals::lecture_id.eq(lecture_id))
+                .filter(lecture_refusals::expert_id.eq(expert_id)),
+        )
+        .execute(conn)?;
+        diesel::insert_into(lecture_refusals::table)
+            .values((
+                lecture_refusals::lecture_id.eq(lecture_id),
+                lecture_refusals::expert_id.eq(expert_id),
+                lecture_refusals::kind.eq(kind),
+                lecture_refusals::at.eq(at),
+            ))
+            .execute(conn)?;
+        Ok(())
+    }
+
+    pub fn find(
+        conn: &mut DbConnection,
+        lecture_id: &str,
+        expert_id: &str,
+    ) -> QueryResult<Option<RefusalKind>> {
+        lecture_refusals::table
+            .filter(lecture_refusals::lecture_id.eq(lecture_id))
+            .filter(lecture_refusals::expert_id.eq(expert_id))
+            .select(lecture_refusals::kind)
+            .first(conn)
+            .optional()
+    }
+}
+
+/// What an expert's time is held for.
+pub const SOURCE_LECTURE: &str = "lecture";
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = busy_intervals)]
+pub struct BusyInterval {
+    pub id: String,
+    pub expert_id: String,
+    pub source_type: String,
+    pub source_id: String,
+    pub starts_at: NaiveDateTime,
+    pub ends_at: NaiveDateTime,
+}
+
+impl BusyInterval {
+    /// Holds `span` of `expert_id`'s time for a source, replacing what that source held. The
+    /// database refuses an overlap with another commitment (`busy_intervals_no_overlap`).
+    pub fn hold(
+        conn: &mut DbConnection,
+        expert_id: &str,
+        source: (&str, &str),
+        span: Span,
+    ) -> QueryResult<()> {
+        Self::release(conn, source)?;
+        diesel::insert_into(busy_intervals::table)
+            .values((
+                busy_intervals::id.eq(uuid::Uuid::new_v4().to_string()),
+                busy_intervals::expert_id.eq(expert_id),
+                busy_intervals::source_type.eq(source.0),
+                busy_intervals::source_id.eq(source.1),
+                busy_intervals::starts_at.eq(span.start),
+                busy_intervals::ends_at.eq(span.end),
+            ))
+            .execute(conn)?;
+        Ok(())
+    }
+
+    /// Frees what a source held, if anything.
+    pub fn release(conn: &mut DbConnection, source: (&str, &str)) -> QueryResult<()> {
+        diesel::delete(
+            busy_intervals::table
+                .filter(busy_intervals::source_type.eq(source.0))
+                .filter(busy_intervals::source_id.eq(source.1)),
+        )
+        .execute(conn)?;
+        Ok(())
+    }
+
+    /// The first of `expert_id`'s commitments that overlaps `span`, other than `except`'s.
+    pub fn first_overlap(
+        conn: &mut DbConnection,
+        expert_id: &str,
+        span: Span,
+        except: (&str, &str),
+    ) -> QueryResult<Option<BusyInterval>> {
+        busy_intervals::table
+            .filter(busy_intervals::expert_id.eq(expert_id))
+            .filter(busy_intervals::starts_at.lt(span.end))
+            .filter(busy_intervals::ends_at.gt(span.start))
+            .filter(
+                busy_intervals::source_type
+                    .ne(except.0)
+                    .or(busy_intervals::source_id.ne(except.1)),
+            )
+            .order(busy_intervals::starts_at.asc())
+            .select(BusyInterval::as_select())
+            .first(conn)
+            .optional()
+    }
+
+    pub fn of_expert(conn: &mut DbConnection, expert_id: &str) -> QueryResult<Vec<BusyInterval>> {
+        busy_intervals::table
+            .filter(busy_intervals::expert_id.eq(expert_id))
+            .order(busy_intervals::starts_at.asc())
+            .select(BusyInterval::as_select())
+            .load(conn)
+    }
+}

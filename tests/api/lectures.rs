@@ -1,0 +1,881 @@
+//! Lectures: 约课 by schools, 派课 by the office and team leads, offers and their answers,
+//! cancellation and rescheduling, release when an expert leaves, the timers, and the
+//! scheduling rules (no overlap with the travel buffer, rest days, load limits).
+//!
+//! The clock starts on Monday 2026-03-02 09:00 (+08:00). Fixture experts give online and
+//! on-site lectures, rest on Sundays, and take at most 3 lectures a week and 10 a month.
+
+use crate::common;
+
+use chrono::Duration;
+use common::TestApp;
+use guanai::domain::roster::ExpertStatus;
+use guanai::jobs::{Job, LectureTimers, run_due};
+use serde_json::{Value, json};
+
+/// A time in the service zone (+08:00) in March 2026.
+fn at(day: u32, hour: u32, minute: u32) -> String {
+    format!("2026-03-{day:02}T{hour:02}:{minute:02}:00+08:00")
+}
+
+fn slot(day: u32, hour: u32, minute: u32, minutes: i64) -> Value {
+    let start = chrono::DateTime::parse_from_rfc3339(&at(day, hour, minute)).unwrap();
+    let end = start + Duration::minutes(minutes);
+    json!({ "start": start.to_rfc3339(), "end": end.to_rfc3339() })
+}
+
+struct World {
+    app: TestApp,
+    admin_login: String,
+    admin: String,
+    school: String,
+    school_id: String,
+    lin: String,
+    lin_id: String,
+}
+
+/// The office, a school account, and 林 (an active expert of `reading`).
+async fn world() -> World {
+    let app = TestApp::new().await;
+    let (admin_user, admin) = app.admin().await;
+    let (school, _) = app.school_account("school.a");
+    let lin = app.expert("lin", "reading", ExpertStatus::Active);
+    let (school_token, _) = app.tokens("school.a").await;
+    let (lin_token, _) = app.tokens("lin").await;
+    World {
+        app,
+        admin_login: admin_user.login,
+        admin,
+        school: school_token,
+        school_id: school.id,
+        lin: lin_token,
+        lin_id: lin.id,
+    }
+}
+
+impl World {
+    /// An approved 90-minute course of `expert_id`, online and on site.
+    async fn course(&self, expert_id: &str) -> String {
+        let body = self
+            .app
+            .post(
+                "/api/v1/courses",
+                Some(&self.admin),
+                json!({
+                    "expert_id": expert_id, "team": "reading", "title": "整本书阅读指导",
+                    "description": "带领学生读完一本书的方法。", "outline": "",
+                    "audiences": ["students", "parents"], "grade_bands": ["primary_upper"],
+                    "modes": ["online", "offline"], "duration_minutes": 90, "max_audience": 300
+                }),
+            )
+            .await;
+        let id = body.assert_status(201)["id"].as_str().unwrap().to_owned();
+        self.app
+            .post(
+                &format!("/api/v1/courses/{id}/review"),
+                Some(&self.admin),
+                json!({ "decision": "approve" }),
+            )
+            .await
+            .assert_status(200);
+        id
+    }
+
+    /// A school's booking of `course` at these slots, on site.
+    async fn book(&self, course: &str, slots: Vec<Value>) -> Value {
+        let response = self
+            .app
+            .post(
+                "/api/v1/lectures",
+                Some(&self.school),
+                json!({
+                    "course_id": course, "mode": "offline", "audiences": ["parents"],
+                    "expected_size": 120, "slots": slots, "note": "请提前十分钟到"
+                }),
+            )
+            .await;
+        response.assert_status(201).clone()
+    }
+
+    /// A dispatch by the office for the school: `reading`, a topic, one slot.
+    async fn dispatch(&self, mode: &str, slot: Value, expert: Option<&str>) -> Value {
+        let mut body = json!({
+            "team": "reading", "topic": "亲子共读", "mode": mode, "audiences": ["parents"],
+            "expected_size": 80, "slots": [slot], "school_id": self.school_id,
+        });
+        if let Some(expert) = expert {
+            body["expert_id"] = json!(expert);
+        }
+        let response = self
+            .app
+            .post("/api/v1/lectures", Some(&self.admin), body)
+            .await;
+        response.assert_status(201).clone()
+    }
+
+    async fn act(&self, id: &str, action: &str, token: &str, body: Value) -> common::TestResponse {
+        self.app
+            .post(
+                &format!("/api/v1/lectures/{id}/{action}"),
+                Some(token),
+                body,
+            )
+            .await
+    }
+
+    async fn kinds(&self, token: &str) -> Vec<String> {
+        let inbox = self.app.get("/api/v1/me/notifications", token).await;
+        inbox.assert_status(200)["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|n| n["kind"].as_str().unwrap().to_owned())
+            .collect()
+    }
+
+    async fn state(&self, lecture: &Value) -> String {
+        let path = format!("/api/v1/lectures/{}", id_of(lecture));
+        let body = self.app.get(&path, &self.admin).await.body;
+        body["state"].as_str().unwrap_or_default().to_owned()
+    }
+
+    fn busy_rows(&self, expert_id: &str) -> usize {
+        self.app.with_conn(|conn| {
+            guanai::models::lecture::BusyInterval::of_expert(conn, expert_id)
+                .unwrap()
+                .len()
+        })
+    }
+}
+
+fn id_of(body: &Value) -> String {
+    body["id"].as_str().unwrap().to_owned()
+}
+
+#[actix_web::test]
+async fn a_booked_course_is_offered_to_its_expert_who_confirms_it() {
+    let w = world().await;
+    let course = w.course(&w.lin_id).await;
+    let booked = w.book(&course, vec![slot(4, 14, 0, 90)]).await;
+    assert_eq!(booked["origin"], "booking");
+    assert_eq!(booked["state"], "offered");
+    assert_eq!(booked["expert_id"], w.lin_id.as_str());
+    assert_eq!(booked["start"], at(4, 14, 0));
+    assert_eq!(booked["topic"], "整本书阅读指导");
+    assert_eq!(booked["team"], "reading");
+    assert_eq!(booked["address"], "school.a学校路1号", "{booked}");
+    // The offer waits 48 hours, but never past the start.
+    assert_eq!(booked["offer_expires_at"], at(4, 9, 0));
+    assert!(
+        w.kinds(&w.lin)
+            .await
+            .contains(&"lecture_offered".to_owned())
+    );
+    assert_eq!(w.busy_rows(&w.lin_id), 1);
+
+    let id = id_of(&booked);
+    let accepted = w.act(&id, "accept", &w.lin, json!({})).await;
+    let body = accepted.assert_status(200);
+    assert_eq!(body["state"], "confirmed");
+    assert_eq!(body["offer_expires_at"], Value::Null);
+    assert!(
+        w.kinds(&w.school)
+            .await
+            .contains(&"lecture_confirmed".to_owned())
+    );
+
+    let history: Vec<(String, String)> = body["history"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| {
+            (
+                h["action"].as_str().unwrap().to_owned(),
+                h["to"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        history,
+        [
+            ("create".to_owned(), "requested".to_owned()),
+            ("offer".to_owned(), "offered".to_owned()),
+            ("accept".to_owned(), "confirmed".to_owned()),
+        ]
+    );
+    // A second accept is an illegal step, naming the state.
+    let again = w.act(&id, "accept", &w.lin, json!({})).await;
+    again.assert_problem(409, "illegal_transition");
+    assert!(again.body["detail"].as_str().unwrap().contains("confirmed"));
+}
+
+#[actix_web::test]
+async fn a_booking_whose_slots_do_not_suit_the_expert_waits_and_says_why() {
+    let w = world().await;
+    let course = w.course(&w.lin_id).await;
+    // Sunday 8 March is 林's rest day; the second slot is taken by another lecture.
+    let first = w
+        .dispatch("offline", slot(5, 14, 0, 90), Some(&w.lin_id))
+        .await;
+    assert_eq!(first["state"], "offered");
+    let booked = w
+        .book(&course, vec![slot(8, 10, 0, 90), slot(5, 15, 0, 90)])
+        .await;
+    assert_eq!(booked["state"], "requested");
+    assert_eq!(booked["expert_id"], Value::Null);
+    let why: Vec<&str> = booked["not_offered"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(why, ["rest_day", "expert_busy"]);
+    assert!(
+        w.kinds(&w.admin)
+            .await
+            .contains(&"lecture_requested".to_owned())
+    );
+}
+
+#[actix_web::test]
+async fn slots_are_checked_before_anything_is_stored() {
+    let w = world().await;
+    let course = w.course(&w.lin_id).await;
+    let bad = |slots: Vec<Value>| {
+        json!({ "course_id": course, "mode": "offline", "audiences": ["parents"],
+                "expected_size": 50, "slots": slots })
+    };
+    let cases = [
+        (vec![slot(1, 14, 0, 90)], "slots[0]", "in_the_past"),
+        (vec![slot(4, 14, 0, 60)], "slots[0]", "wrong_length"),
+        (
+            vec![
+                slot(4, 14, 0, 90),
+                slot(5, 14, 0, 90),
+                slot(6, 14, 0, 90),
+                slot(9, 14, 0, 90),
+            ],
+            "slots",
+            "too_many",
+        ),
+        (vec![], "slots", "required"),
+    ];
+    for (slots, field, code) in cases {
+        let response = w
+            .app
+            .post("/api/v1/lectures", Some(&w.school), bad(slots))
+            .await;
+        response.assert_problem(422, "validation_failed");
+        let errors = response.body["errors"].as_array().unwrap();
+        assert!(
+            errors
+                .iter()
+                .any(|e| e["field"] == field && e["code"] == code),
+            "{field} {code}: {}",
+            response.body
+        );
+    }
+    // Students need grade bands; the course's size limit holds.
+    for (audience, size, field) in [
+        ("students", 50, "grade_bands"),
+        ("parents", 500, "expected_size"),
+    ] {
+        let response = w
+            .app
+            .post(
+                "/api/v1/lectures",
+                Some(&w.school),
+                json!({ "course_id": course, "mode": "offline", "audiences": [audience],
+                        "expected_size": size, "slots": [slot(4, 14, 0, 90)] }),
+            )
+            .await;
+        response.assert_problem(422, "validation_failed");
+        assert_eq!(
+            response.body["errors"][0]["field"], field,
+            "{}",
+            response.body
+        );
+    }
+    let stored = w.app.get("/api/v1/lectures", &w.admin).await;
+    assert!(
+        stored.assert_status(200)["items"]
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+}
+
+#[actix_web::test]
+async fn an_offline_lecture_keeps_the_travel_buffer_and_touching_times_fit() {
+    let w = world().await;
+    // Wednesday 4 March 14:00-15:30 on site: busy 13:30-16:00.
+    w.dispatch("offline", slot(4, 14, 0, 90), Some(&w.lin_id))
+        .await;
+    let too_close = w
+        .app
+        .post(
+            "/api/v1/lectures",
+            Some(&w.admin),
+            json!({ "team": "reading", "topic": "第二场", "mode": "offline",
+                    "audiences": ["parents"], "expected_size": 80,
+                    "slots": [slot(4, 16, 0, 60)], "school_id": w.school_id,
+                    "expert_id": w.lin_id }),
+        )
+        .await;
+    too_close.assert_problem(409, "expert_busy");
+    assert!(
+        too_close.body["detail"]
+            .as_str()
+            .unwrap()
+            .contains("2026-03-04T13:30:00+08:00")
+    );
+    // On site at 16:30 (busy from 16:00) touches the first interval: it fits.
+    let touching = w
+        .dispatch("offline", slot(4, 16, 30, 60), Some(&w.lin_id))
+        .await;
+    assert_eq!(touching["state"], "offered");
+    // Online needs no buffer, but not inside another's buffer.
+    let online = w
+        .dispatch("online", slot(4, 12, 0, 90), Some(&w.lin_id))
+        .await;
+    assert_eq!(online["state"], "offered", "12:00-13:30 touches 13:30");
+    let inside = w
+        .app
+        .post(
+            "/api/v1/lectures",
+            Some(&w.admin),
+            json!({ "team": "reading", "topic": "晚间", "mode": "online",
+                    "audiences": ["parents"], "expected_size": 80,
+                    "slots": [slot(4, 17, 45, 60)], "expert_id": w.lin_id }),
+        )
+        .await;
+    inside.assert_problem(409, "expert_busy");
+    assert_eq!(w.busy_rows(&w.lin_id), 3);
+}
+
+#[actix_web::test]
+async fn the_weekly_limit_counts_in_the_service_zone_and_is_never_overridden() {
+    let w = world().await;
+    // Three lectures (the limit) in the week of Monday 2 March.
+    for day in [3, 4, 5] {
+        w.dispatch("online", slot(day, 10, 0, 60), Some(&w.lin_id))
+            .await;
+    }
+    let fourth = w
+        .app
+        .post(
+            "/api/v1/lectures",
+            Some(&w.admin),
+            json!({ "team": "reading", "topic": "第四场", "mode": "online",
+                    "audiences": ["parents"], "expected_size": 80,
+                    // Saturday 7 March 23:00 in Shanghai is still that week …
+                    "slots": [slot(7, 23, 0, 60)], "expert_id": w.lin_id,
+                    "override_reason": "急需" }),
+        )
+        .await;
+    fourth.assert_problem(409, "weekly_limit_reached");
+    // … while Monday 9 March 00:30 in Shanghai (Sunday 16:30 UTC) is the next week.
+    let next_week = w
+        .dispatch("online", slot(9, 0, 30, 60), Some(&w.lin_id))
+        .await;
+    assert_eq!(next_week["state"], "offered");
+}
+
+#[actix_web::test]
+async fn a_decline_returns_the_lecture_and_the_expert_is_not_asked_again_without_a_reason() {
+    let w = world().await;
+    let lecture = w
+        .dispatch("offline", slot(4, 14, 0, 60), Some(&w.lin_id))
+        .await;
+    let id = id_of(&lecture);
+    w.act(&id, "decline", &w.lin, json!({ "reason": "" }))
+        .await
+        .assert_problem(422, "validation_failed");
+    let declined = w
+        .act(&id, "decline", &w.lin, json!({ "reason": "那天身体不适" }))
+        .await;
+    let body = declined.assert_status(200);
+    assert_eq!(body["state"], "requested");
+    assert_eq!(body["expert_id"], Value::Null);
+    assert_eq!(w.busy_rows(&w.lin_id), 0);
+    assert!(
+        w.kinds(&w.admin)
+            .await
+            .contains(&"lecture_declined".to_owned())
+    );
+
+    // The school sees the steps, not who declined or why.
+    let seen = w
+        .app
+        .get(&format!("/api/v1/lectures/{id}"), &w.school)
+        .await;
+    let decline = seen.assert_status(200)["history"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|h| h["action"] == "decline")
+        .unwrap()
+        .clone();
+    assert_eq!(decline["actor"], Value::Null);
+    assert_eq!(decline["reason"], Value::Null);
+
+    let offer = json!({ "expert_id": w.lin_id });
+    w.act(&id, "offer", &w.admin, offer)
+        .await
+        .assert_problem(409, "previously_refused");
+    let again = w
+        .act(
+            &id,
+            "offer",
+            &w.admin,
+            json!({ "expert_id": w.lin_id, "override_reason": "已康复，本人同意" }),
+        )
+        .await;
+    assert_eq!(again.assert_status(200)["state"], "offered");
+}
+
+#[actix_web::test]
+async fn roles_reach_only_their_own_lectures() {
+    let w = world().await;
+    let course = w.course(&w.lin_id).await;
+    let lecture = w.book(&course, vec![slot(4, 14, 0, 90)]).await;
+    let id = id_of(&lecture);
+    let path = format!("/api/v1/lectures/{id}");
+    // Another school neither sees nor touches it.
+    w.app.school_account("school.b");
+    let (other, _) = w.app.tokens("school.b").await;
+    w.app
+        .get(&path, &other)
+        .await
+        .assert_problem(404, "not_found");
+    w.act(&id, "cancel", &other, json!({ "reason": "不要了" }))
+        .await
+        .assert_problem(404, "not_found");
+    w.act(&id, "reschedule", &other, slot(5, 14, 0, 90))
+        .await
+        .assert_problem(404, "not_found");
+    let listed = w.app.get("/api/v1/lectures", &other).await;
+    assert!(
+        listed.assert_status(200)["items"]
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+    // Another expert cannot answer 林's offer; a school never offers.
+    w.app.expert("zhao", "reading", ExpertStatus::Active);
+    let (zhao, _) = w.app.tokens("zhao").await;
+    w.act(&id, "accept", &zhao, json!({}))
+        .await
+        .assert_problem(404, "not_found");
+    w.act(&id, "accept", &w.school, json!({}))
+        .await
+        .assert_problem(403, "forbidden");
+    // A lead of another team cannot offer or dispatch for reading.
+    let wu = w.app.expert("wu", "legal_safety", ExpertStatus::Active);
+    w.app.make_lead("legal_safety", &wu.id);
+    let (wu_token, _) = w.app.tokens("wu").await;
+    w.act(&id, "decline", &w.lin, json!({ "reason": "冲突" }))
+        .await
+        .assert_status(200);
+    w.act(&id, "offer", &wu_token, json!({ "expert_id": wu.id }))
+        .await
+        .assert_problem(404, "not_found");
+    let dispatched = w
+        .app
+        .post(
+            "/api/v1/lectures",
+            Some(&wu_token),
+            json!({ "team": "reading", "topic": "越权", "mode": "online",
+                    "audiences": ["parents"], "expected_size": 10,
+                    "slots": [slot(5, 10, 0, 60)] }),
+        )
+        .await;
+    dispatched.assert_problem(403, "forbidden");
+    // A lead of reading may offer it.
+    let zhao_expert = w.app.with_conn(|c| {
+        let user = guanai::models::user::User::find_by_login(c, "zhao")
+            .unwrap()
+            .unwrap();
+        guanai::models::expert::Expert::find_by_user(c, &user.id)
+            .unwrap()
+            .unwrap()
+    });
+    w.app.make_lead("reading", &zhao_expert.id);
+    let offered = w
+        .act(&id, "offer", &zhao, json!({ "expert_id": zhao_expert.id }))
+        .await;
+    assert_eq!(offered.assert_status(200)["state"], "offered");
+}
+
+#[actix_web::test]
+async fn the_holding_expert_never_cancels_and_a_cancel_frees_the_time() {
+    let w = world().await;
+    let lecture = w
+        .dispatch("offline", slot(4, 14, 0, 60), Some(&w.lin_id))
+        .await;
+    let id = id_of(&lecture);
+    w.act(&id, "accept", &w.lin, json!({}))
+        .await
+        .assert_status(200);
+    w.act(&id, "cancel", &w.lin, json!({ "reason": "不想去" }))
+        .await
+        .assert_problem(403, "forbidden");
+    let cancelled = w
+        .act(
+            &id,
+            "cancel",
+            &w.school,
+            json!({ "reason": "学校临时停课" }),
+        )
+        .await;
+    assert_eq!(cancelled.assert_status(200)["state"], "cancelled");
+    assert_eq!(w.busy_rows(&w.lin_id), 0);
+    assert!(
+        w.kinds(&w.lin)
+            .await
+            .contains(&"lecture_cancelled".to_owned())
+    );
+    w.act(&id, "cancel", &w.admin, json!({ "reason": "再取消" }))
+        .await
+        .assert_problem(409, "illegal_transition");
+    w.act(&id, "reject", &w.admin, json!({ "reason": "不行" }))
+        .await
+        .assert_problem(409, "illegal_transition");
+}
+
+#[actix_web::test]
+async fn a_reschedule_goes_back_to_the_expert_and_releases_the_old_time() {
+    let w = world().await;
+    let lecture = w
+        .dispatch("offline", slot(4, 14, 0, 60), Some(&w.lin_id))
+        .await;
+    let id = id_of(&lecture);
+    w.act(&id, "accept", &w.lin, json!({}))
+        .await
+        .assert_status(200);
+    // The new time overlaps the old one's buffer: the old time is let go first.
+    let moved = w
+        .act(&id, "reschedule", &w.school, slot(4, 15, 0, 60))
+        .await;
+    let body = moved.assert_status(200);
+    assert_eq!(body["state"], "offered");
+    assert_eq!(body["expert_id"], w.lin_id.as_str());
+    assert_eq!(body["start"], at(4, 15, 0));
+    assert_eq!(w.busy_rows(&w.lin_id), 1);
+    assert!(
+        w.kinds(&w.lin)
+            .await
+            .contains(&"lecture_rescheduled".to_owned())
+    );
+    // The old time is free for another lecture at once (13:00-14:00 online: busy until 14:30
+    // would have overlapped the old 13:30-15:30 hold).
+    let other = w
+        .dispatch("online", slot(4, 13, 0, 60), Some(&w.lin_id))
+        .await;
+    assert_eq!(other["state"], "offered");
+    let confirmed = w.act(&id, "accept", &w.lin, json!({})).await;
+    assert_eq!(confirmed.assert_status(200)["state"], "confirmed");
+    // Into the past: refused.
+    w.act(&id, "reschedule", &w.admin, slot(1, 15, 0, 60))
+        .await
+        .assert_problem(422, "validation_failed");
+}
+
+#[actix_web::test]
+async fn an_expert_accepts_another_proposed_slot_that_is_free_for_them() {
+    let w = world().await;
+    let course = w.course(&w.lin_id).await;
+    let booked = w
+        .book(&course, vec![slot(4, 14, 0, 90), slot(6, 9, 0, 90)])
+        .await;
+    let id = id_of(&booked);
+    assert_eq!(booked["start"], at(4, 14, 0));
+    let accepted = w.act(&id, "accept", &w.lin, json!({ "slot": 1 })).await;
+    let body = accepted.assert_status(200);
+    assert_eq!(body["state"], "confirmed");
+    assert_eq!(body["start"], at(6, 9, 0));
+    // The hold moved with it: Wednesday is free again.
+    let wednesday = w
+        .dispatch("offline", slot(4, 14, 0, 60), Some(&w.lin_id))
+        .await;
+    assert_eq!(wednesday["state"], "offered");
+    assert_eq!(w.busy_rows(&w.lin_id), 2);
+}
+
+#[actix_web::test]
+async fn a_suspended_expert_s_lectures_go_back_to_the_office() {
+    let w = world().await;
+    let offered = w
+        .dispatch("online", slot(4, 10, 0, 60), Some(&w.lin_id))
+        .await;
+    let confirmed = w
+        .dispatch("offline", slot(5, 14, 0, 60), Some(&w.lin_id))
+        .await;
+    w.act(&id_of(&confirmed), "accept", &w.lin, json!({}))
+        .await
+        .assert_status(200);
+    w.app
+        .post(
+            &format!("/api/v1/experts/{}/status", w.lin_id),
+            Some(&w.admin),
+            json!({ "to": "suspended", "reason": "住院" }),
+        )
+        .await
+        .assert_status(200);
+    let get = |id: String| {
+        let app = &w.app;
+        let admin = w.admin.clone();
+        async move {
+            app.get(&format!("/api/v1/lectures/{id}"), &admin)
+                .await
+                .body
+        }
+    };
+    let a = get(id_of(&offered)).await;
+    assert_eq!(a["state"], "requested");
+    let b = get(id_of(&confirmed)).await;
+    assert_eq!(b["state"], "needs_reassignment");
+    assert_eq!(b["start"], at(5, 14, 0), "it keeps the promised time");
+    assert_eq!(w.busy_rows(&w.lin_id), 0);
+    assert!(
+        w.kinds(&w.school)
+            .await
+            .contains(&"lecture_needs_expert".to_owned())
+    );
+    // Another expert takes it at the same time.
+    let zhao = w.app.expert("zhao", "reading", ExpertStatus::Active);
+    let offered = w
+        .act(
+            &id_of(&confirmed),
+            "offer",
+            &w.admin,
+            json!({ "expert_id": zhao.id }),
+        )
+        .await;
+    let body = offered.assert_status(200);
+    assert_eq!(body["state"], "offered");
+    assert_eq!(body["start"], at(5, 14, 0));
+}
+
+#[actix_web::test]
+async fn timers_return_lapsed_offers_expire_old_requests_and_remind_once() {
+    let w = world().await;
+    let timers: Vec<Box<dyn Job>> = vec![Box::new(LectureTimers {
+        settings: w.app.state.settings.clone(),
+    })];
+    // Offered on Monday for Friday: the offer lapses after 48 hours.
+    let lapsing = w
+        .dispatch("online", slot(6, 10, 0, 60), Some(&w.lin_id))
+        .await;
+    // A request nobody offers, for Tuesday.
+    let waiting = w.dispatch("online", slot(3, 10, 0, 60), None).await;
+    // Confirmed for Thursday 10:00.
+    let held = w
+        .dispatch("online", slot(5, 10, 0, 60), Some(&w.lin_id))
+        .await;
+    w.act(&id_of(&held), "accept", &w.lin, json!({}))
+        .await
+        .assert_status(200);
+
+    // Wednesday 10:30: Tuesday's request has expired; Thursday's reminder is due.
+    w.app
+        .clock
+        .advance(Duration::hours(49) + Duration::minutes(30));
+    run_due(w.app.pool(), &w.app.clock, &timers);
+    let w = World {
+        admin: w.app.tokens(&w.admin_login).await.0,
+        school: w.app.tokens("school.a").await.0,
+        lin: w.app.tokens("lin").await.0,
+        ..w
+    };
+    assert_eq!(w.state(&lapsing).await, "requested");
+    assert_eq!(w.state(&waiting).await, "expired");
+    assert_eq!(w.state(&held).await, "confirmed");
+    let reminders = |kinds: Vec<String>| kinds.iter().filter(|k| *k == "lecture_reminder").count();
+    assert_eq!(reminders(w.kinds(&w.lin).await), 1);
+    assert_eq!(reminders(w.kinds(&w.school).await), 1);
+    assert!(
+        w.kinds(&w.school)
+            .await
+            .contains(&"lecture_expired".to_owned())
+    );
+    assert!(
+        w.kinds(&w.admin)
+            .await
+            .contains(&"lecture_lapsed".to_owned())
+    );
+    // A lapsed offer is not made to the same expert again without a reason.
+    w.act(
+        &id_of(&lapsing),
+        "offer",
+        &w.admin,
+        json!({ "expert_id": w.lin_id }),
+    )
+    .await
+    .assert_problem(409, "previously_refused");
+    // Once only.
+    w.app.clock.advance(Duration::minutes(5));
+    run_due(w.app.pool(), &w.app.clock, &timers);
+    assert_eq!(reminders(w.kinds(&w.lin).await), 1);
+}
+
+#[actix_web::test]
+async fn an_expired_offer_cannot_be_accepted_even_before_the_timer_runs() {
+    let w = world().await;
+    let lecture = w
+        .dispatch("online", slot(6, 10, 0, 60), Some(&w.lin_id))
+        .await;
+    w.app.clock.advance(Duration::hours(49));
+    let (lin, _) = w.app.tokens("lin").await;
+    w.act(&id_of(&lecture), "accept", &lin, json!({}))
+        .await
+        .assert_problem(409, "offer_expired");
+}
+
+#[actix_web::test]
+async fn the_database_refuses_an_overlapping_commitment_itself() {
+    let w = world().await;
+    let lecture = w
+        .dispatch("online", slot(4, 10, 0, 60), Some(&w.lin_id))
+        .await;
+    // Past every check in the service: a second commitment written directly.
+    let refused = w.app.with_conn(|conn| {
+        let start = chrono::NaiveDate::from_ymd_opt(2026, 3, 4)
+            .unwrap()
+            .and_hms_opt(2, 30, 0)
+            .unwrap();
+        let span = guanai::domain::lecture::Span {
+            start,
+            end: start + Duration::hours(1),
+        };
+        guanai::models::lecture::BusyInterval::hold(conn, &w.lin_id, ("leave", "x"), span)
+            .unwrap_err()
+    });
+    let problem =
+        guanai::db::constraint::problem_for(&refused, guanai::db::constraint::CONSTRAINTS)
+            .expect("a refusal");
+    assert_eq!(problem.code(), "expert_busy");
+    assert!(
+        problem.problem().detail.contains("2026-03-04T02:00:00Z"),
+        "{}",
+        problem.problem().detail
+    );
+    assert_eq!(lecture["state"], "offered");
+}
+
+#[actix_web::test]
+async fn a_school_edits_the_details_and_the_expert_is_told() {
+    let w = world().await;
+    let course = w.course(&w.lin_id).await;
+    let booked = w.book(&course, vec![slot(4, 14, 0, 90)]).await;
+    let id = id_of(&booked);
+    let path = format!("/api/v1/lectures/{id}");
+    let version = format!("\"{}\"", booked["version"]);
+    let edited = w
+        .app
+        .patch(
+            &path,
+            &w.school,
+            Some(&version),
+            json!({ "expected_size": 150, "note": null }),
+        )
+        .await;
+    let body = edited.assert_status(200);
+    assert_eq!(body["expected_size"], 150);
+    assert_eq!(body["note"], Value::Null);
+    assert!(
+        w.kinds(&w.lin)
+            .await
+            .contains(&"lecture_changed".to_owned())
+    );
+    let unchanged = w
+        .app
+        .patch(&path, &w.school, None, json!({ "expected_size": 150 }))
+        .await;
+    assert_eq!(unchanged.assert_status(200)["version"], body["version"]);
+    w.app
+        .patch(&path, &w.school, None, json!({ "expected_size": 301 }))
+        .await
+        .assert_problem(422, "validation_failed");
+    w.app
+        .patch(
+            &path,
+            &w.school,
+            Some("\"1\""),
+            json!({ "platform": "腾讯会议" }),
+        )
+        .await
+        .assert_problem(412, "version_mismatch");
+    w.app
+        .patch(&path, &w.lin, None, json!({ "note": "我来改" }))
+        .await
+        .assert_problem(403, "forbidden");
+}
+
+#[actix_web::test]
+async fn lists_are_scoped_by_role_and_paged_by_time() {
+    let w = world().await;
+    for day in [5, 3, 4] {
+        w.dispatch("online", slot(day, 10, 0, 60), None).await;
+    }
+    w.dispatch("online", slot(6, 10, 0, 60), Some(&w.lin_id))
+        .await;
+    w.app.school_account("school.b");
+    let (other, _) = w.app.tokens("school.b").await;
+    let starts = |body: &Value| -> Vec<String> {
+        body["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|l| l["slots"][0]["start"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let first = w.app.get("/api/v1/lectures?limit=2", &w.school).await;
+    let body = first.assert_status(200).clone();
+    assert_eq!(starts(&body), [at(3, 10, 0), at(4, 10, 0)]);
+    let cursor = body["next_cursor"].as_str().unwrap();
+    let second = w
+        .app
+        .get(
+            &format!("/api/v1/lectures?limit=2&cursor={cursor}"),
+            &w.school,
+        )
+        .await;
+    assert_eq!(
+        starts(second.assert_status(200)),
+        [at(5, 10, 0), at(6, 10, 0)]
+    );
+    let mine = w.app.get("/api/v1/lectures", &w.lin).await;
+    assert_eq!(starts(mine.assert_status(200)), [at(6, 10, 0)]);
+    let none = w.app.get("/api/v1/lectures", &other).await;
+    assert!(starts(none.assert_status(200)).is_empty());
+    let offered = w.app.get("/api/v1/lectures?state=offered", &w.admin).await;
+    assert_eq!(starts(offered.assert_status(200)), [at(6, 10, 0)]);
+    w.app
+        .get("/api/v1/lectures?state=flying", &w.admin)
+        .await
+        .assert_problem(422, "validation_failed");
+}
+
+#[actix_web::test]
+async fn a_retried_booking_with_the_same_key_creates_one_lecture() {
+    let w = world().await;
+    let course = w.course(&w.lin_id).await;
+    let body = json!({ "course_id": course, "mode": "online", "audiences": ["parents"],
+                       "expected_size": 40, "slots": [slot(4, 14, 0, 90)] });
+    let send = || {
+        let req = actix_web::test::TestRequest::post()
+            .uri("/api/v1/lectures")
+            .insert_header(("Authorization", format!("Bearer {}", w.school)))
+            .insert_header(("Idempotency-Key", "booking-1"))
+            .set_json(body.clone());
+        w.app.call(req)
+    };
+    let first = send().await;
+    let second = send().await;
+    assert_eq!(first.status, 201);
+    assert_eq!(second.status, 201);
+    assert_eq!(first.body["id"], second.body["id"]);
+    let all = w.app.get("/api/v1/lectures", &w.admin).await;
+    assert_eq!(all.assert_status(200)["items"].as_array().unwrap().len(), 1);
+}
