@@ -148,8 +148,15 @@ where
     .map_err(ApiError::internal)?
 }
 
-/// Runs `f` in one write transaction: on SQLite `BEGIN IMMEDIATE`, which takes the write
-/// lock up front (waiting up to the busy timeout) so that a read inside can never be
+/// SQLite runs one write transaction at a time. Inside the process they queue here for their
+/// turn, in arrival order, instead of meeting at `BEGIN IMMEDIATE` and retrying in the busy
+/// handler's growing sleeps (which starve the unlucky and turn a burst into 503s); the busy
+/// timeout remains for writers of other processes. One queue serves every SQLite database of
+/// the process: a deployment has one, and the test suite's many are small.
+static SQLITE_WRITERS: parking_lot::FairMutex<()> = parking_lot::const_fair_mutex(());
+
+/// Runs `f` in one write transaction: on SQLite `BEGIN IMMEDIATE` after the process's queue
+/// of writers, which takes the write lock up front so that a read inside can never be
 /// invalidated by another writer; on PostgreSQL an ordinary `BEGIN`.
 pub fn transaction<T, E, F>(conn: &mut DbConnection, f: F) -> Result<T, E>
 where
@@ -158,12 +165,17 @@ where
 {
     match conn {
         DbConnection::Sqlite(c) => {
-            AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")?
+            let _turn = SQLITE_WRITERS.lock();
+            AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")?;
+            let result = f(conn);
+            finish(conn, result)
         }
-        DbConnection::Postgresql(c) => AnsiTransactionManager::begin_transaction(c)?,
+        DbConnection::Postgresql(c) => {
+            AnsiTransactionManager::begin_transaction(c)?;
+            let result = f(conn);
+            finish(conn, result)
+        }
     }
-    let result = f(conn);
-    finish(conn, result)
 }
 
 /// Commits what [`transaction`] or [`savepoint`] began when `result` is a success, else

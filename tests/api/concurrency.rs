@@ -5,8 +5,16 @@ use crate::common;
 use std::sync::Arc;
 
 use common::{TestServer, http};
+use guanai::audit::AuditContext;
+use guanai::auth::actor::Actor;
+use guanai::clock::Clock as _;
+use guanai::domain::lecture::{LectureMode, Span};
 use guanai::domain::role::Role;
-use serde_json::json;
+use guanai::domain::roster::{Audience, ExpertStatus};
+use guanai::models::lecture::BusyInterval;
+use guanai::usecase::Uow;
+use guanai::usecase::lecture::{LectureInput, create};
+use serde_json::{Value, json};
 
 #[test]
 fn concurrent_writes_never_fail_with_a_server_error() {
@@ -127,4 +135,254 @@ fn concurrent_failed_logins_cannot_exceed_the_account_limit() {
         6,
         "{statuses:?}"
     );
+}
+
+/// The office, a school and an active expert (`lin`, reading) on a served app, and a
+/// function that makes lectures through the use case: (ids, tokens).
+struct LectureWorld {
+    server: Arc<TestServer>,
+    office: Actor,
+    school_id: String,
+    expert_id: String,
+}
+
+impl LectureWorld {
+    fn new(max_per_week: i32) -> LectureWorld {
+        let server = Arc::new(TestServer::start());
+        let now = server.clock.now_naive();
+        let admin = server.user(Role::Admin, "office");
+        let mut conn = server.state.db.get().expect("connection");
+        let school = common::insert_school(&mut conn, "并发小学", now);
+        common::insert_user(&mut conn, Role::School, "school.a", Some(&school.id), now);
+        let profile = guanai::domain::profile::Profile {
+            max_per_week,
+            ..common::profile("林老师", "reading")
+        };
+        let expert = common::insert_expert(&mut conn, "lin", profile, ExpertStatus::Active, now);
+        LectureWorld {
+            server,
+            office: Actor {
+                user_id: admin.id,
+                role: Role::Admin,
+                expert_id: None,
+                expert_status: None,
+                school_id: None,
+                lead_teams: vec![],
+            },
+            school_id: school.id,
+            expert_id: expert.id,
+        }
+    }
+
+    fn token(&self, login: &str) -> String {
+        self.server.login(login)["access_token"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    }
+
+    /// A dispatched on-site lecture for the school on `day` of March 2026 at `hour` (UTC),
+    /// one hour; offered to the expert when `offer` is set.
+    fn lecture(&self, day: u32, hour: u32, offer: bool) -> String {
+        let start = chrono::NaiveDate::from_ymd_opt(2026, 3, day)
+            .and_then(|d| d.and_hms_opt(hour, 0, 0))
+            .unwrap();
+        let input = LectureInput {
+            course_id: None,
+            team: Some("reading".to_owned()),
+            topic: Some("并发".to_owned()),
+            mode: LectureMode::Offline,
+            audiences: vec![Audience::Parents],
+            grade_bands: vec![],
+            expected_size: 30,
+            slots: vec![Span {
+                start,
+                end: start + chrono::Duration::hours(1),
+            }],
+            school_id: Some(self.school_id.clone()),
+            expert_id: offer.then(|| self.expert_id.clone()),
+            address: None,
+            platform: None,
+            link: None,
+            note: None,
+            override_reason: None,
+        };
+        let mut conn = self.server.state.db.get().expect("connection");
+        let now = self.server.clock.now_naive();
+        Uow::within(
+            &mut conn,
+            &self.server.state.settings,
+            AuditContext::system(now),
+            |uow| create(uow, &self.office, input),
+        )
+        .expect("lecture")
+        .id
+    }
+
+    fn busy_rows(&self) -> usize {
+        let mut conn = self.server.state.db.get().expect("connection");
+        BusyInterval::of_expert(&mut conn, &self.expert_id)
+            .unwrap()
+            .len()
+    }
+
+    /// `n` threads, each sending what `request(i)` gives; their answers in order.
+    fn race(
+        &self,
+        n: usize,
+        request: impl Fn(usize) -> (String, String, Value) + Send + Sync + 'static,
+    ) -> Vec<(u16, Value)> {
+        let request = Arc::new(request);
+        let barrier = Arc::new(std::sync::Barrier::new(n));
+        let threads: Vec<_> = (0..n)
+            .map(|i| {
+                let (server, request, barrier) =
+                    (self.server.clone(), request.clone(), barrier.clone());
+                std::thread::spawn(move || {
+                    let (path, token, body) = request(i);
+                    barrier.wait();
+                    http(server.addr, "POST", &path, Some(&token), Some(&body))
+                })
+            })
+            .collect();
+        threads.into_iter().map(|t| t.join().unwrap()).collect()
+    }
+}
+
+fn codes(results: &[(u16, Value)]) -> Vec<(u16, String)> {
+    results
+        .iter()
+        .map(|(s, b)| (*s, b["code"].as_str().unwrap_or("").to_owned()))
+        .collect()
+}
+
+#[test]
+fn of_a_hundred_offers_at_one_time_to_one_expert_exactly_one_holds() {
+    let world = LectureWorld::new(50);
+    let lectures: Vec<String> = (0..100).map(|_| world.lecture(4, 6, false)).collect();
+    let admin = world.token("office");
+    let expert = world.expert_id.clone();
+    let results = world.race(100, move |i| {
+        (
+            format!("/api/v1/lectures/{}/offer", lectures[i]),
+            admin.clone(),
+            json!({ "expert_id": expert }),
+        )
+    });
+    let outcome = codes(&results);
+    assert_eq!(
+        outcome.iter().filter(|(s, _)| *s == 200).count(),
+        1,
+        "{outcome:?}"
+    );
+    assert!(
+        outcome
+            .iter()
+            .all(|(s, c)| *s == 200 || (*s == 409 && c == "expert_busy")),
+        "{outcome:?}"
+    );
+    assert_eq!(world.busy_rows(), 1);
+}
+
+#[test]
+fn of_a_hundred_accepts_of_one_offer_exactly_one_wins() {
+    let world = LectureWorld::new(3);
+    let lecture = world.lecture(4, 6, true);
+    let expert = world.token("lin");
+    let results = world.race(100, move |_| {
+        (
+            format!("/api/v1/lectures/{lecture}/accept"),
+            expert.clone(),
+            json!({}),
+        )
+    });
+    let outcome = codes(&results);
+    assert_eq!(
+        outcome.iter().filter(|(s, _)| *s == 200).count(),
+        1,
+        "{outcome:?}"
+    );
+    assert!(
+        outcome
+            .iter()
+            .all(|(s, c)| *s == 200 || (*s == 409 && c == "illegal_transition")),
+        "{outcome:?}"
+    );
+}
+
+#[test]
+fn an_accept_racing_a_cancel_leaves_state_and_history_in_agreement() {
+    for _ in 0..3 {
+        let world = LectureWorld::new(3);
+        let lecture = world.lecture(4, 6, true);
+        let (expert, school) = (world.token("lin"), world.token("school.a"));
+        let id = lecture.clone();
+        let results = world.race(2, move |i| {
+            if i == 0 {
+                (
+                    format!("/api/v1/lectures/{id}/accept"),
+                    expert.clone(),
+                    json!({}),
+                )
+            } else {
+                (
+                    format!("/api/v1/lectures/{id}/cancel"),
+                    school.clone(),
+                    json!({ "reason": "停课" }),
+                )
+            }
+        });
+        let outcome = codes(&results);
+        // The cancel always succeeds (before or after the accept); the accept may find the
+        // lecture cancelled already.
+        assert_eq!(outcome[1].0, 200, "{outcome:?}");
+        assert!(
+            outcome[0] == (200, String::new()) || outcome[0] == (409, "illegal_transition".into()),
+            "{outcome:?}"
+        );
+        let admin = world.token("office");
+        let (_, body) = http(
+            world.server.addr,
+            "GET",
+            &format!("/api/v1/lectures/{lecture}"),
+            Some(&admin),
+            None,
+        );
+        assert_eq!(body["state"], "cancelled");
+        let history = body["history"].as_array().unwrap();
+        let last = history.last().unwrap();
+        assert_eq!(last["to"], body["state"]);
+        let seqs: Vec<i64> = history.iter().map(|h| h["seq"].as_i64().unwrap()).collect();
+        assert_eq!(seqs, (1..=seqs.len() as i64).collect::<Vec<_>>());
+        assert_eq!(history.len(), if outcome[0].0 == 200 { 4 } else { 3 });
+        assert_eq!(world.busy_rows(), 0);
+    }
+}
+
+#[test]
+fn two_offers_racing_past_the_weekly_limit_are_not_both_made() {
+    let world = LectureWorld::new(3);
+    // Two lectures already that week (Tuesday and Wednesday), two more racing for the third place.
+    world.lecture(3, 2, true);
+    world.lecture(4, 2, true);
+    let racing = [world.lecture(5, 2, false), world.lecture(6, 2, false)];
+    let admin = world.token("office");
+    let expert = world.expert_id.clone();
+    let results = world.race(2, move |i| {
+        (
+            format!("/api/v1/lectures/{}/offer", racing[i]),
+            admin.clone(),
+            json!({ "expert_id": expert }),
+        )
+    });
+    let mut outcome = codes(&results);
+    outcome.sort();
+    assert_eq!(
+        outcome,
+        [
+            (200, String::new()),
+            (409, "weekly_limit_reached".to_owned())
+        ]
+    );
+    assert_eq!(world.busy_rows(), 3);
 }
