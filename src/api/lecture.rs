@@ -14,7 +14,7 @@ use crate::api::pagination::Page;
 use crate::api::support::{check_team_filter, keep, not_null, present, time_param, with_etag};
 use crate::audit::AuditContext;
 use crate::auth::actor::Actor;
-use crate::auth::{AuthUser, ExpertUser, StaffUser};
+use crate::auth::{AuthUser, ExpertUser, SchoolUser, StaffUser};
 use crate::db;
 use crate::domain::lecture::{LectureAction, LectureMode, LectureState, Origin, Span};
 use crate::domain::roster::{Audience, GradeBand, stored};
@@ -92,6 +92,9 @@ pub struct LectureResponse {
     #[serde(serialize_with = "crate::time::serialize")]
     #[schema(value_type = String, format = DateTime)]
     pub updated_at: DateTime<FixedOffset>,
+    /// For a school reading a city-wide online lecture: whether it joined.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub joined: Option<bool>,
     /// Only on a single lecture; a school sees the steps and their times, not who declined
     /// or why.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -115,6 +118,7 @@ fn response(
             && record.lecture.state == LectureState::Confirmed
             && actor.school_id.is_some()
             && record.participant);
+    let joined = (actor.school_id.is_some() && record.city_wide()).then_some(record.participant);
     let LectureRecord {
         lecture: l,
         school_name,
@@ -165,6 +169,7 @@ fn response(
         updated_at: to_local(l.updated_at, tz),
         history: None,
         not_offered: Vec::new(),
+        joined,
     })
 }
 
@@ -172,8 +177,11 @@ fn response(
 /// After a change the caller made: they may no longer be among those who see it (an expert
 /// who declined), but they see the outcome of their own step, redacted as for anyone else.
 fn reload(uow: &mut Uow<'_>, actor: &Actor, id: &str, tz: Tz) -> ApiResult<LectureResponse> {
-    let record =
+    let mut record =
         LectureRecord::load(uow.conn, id)?.ok_or_else(|| ApiError::not_found("no such lecture"))?;
+    if let Some(school) = &actor.school_id {
+        record.participant = Lecture::participant_schools(uow.conn, id)?.contains(school);
+    }
     with_history(uow.conn, record, actor, tz)
 }
 
@@ -783,4 +791,68 @@ pub async fn list_lectures(
     })
     .await?;
     Ok(HttpResponse::Ok().json(Page { items, next_cursor }))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct JoinLectureRequest {
+    /// How many of the school's people will watch.
+    #[schema(minimum = 1, maximum = 100000)]
+    pub expected_size: i32,
+}
+
+/// A school joins a city-wide online lecture (线上网课), or changes its expected audience,
+/// until it begins. The link is shown to it once the lecture is confirmed.
+#[utoipa::path(post, path = "/api/v1/lectures/{id}/participants", tag = "lectures", params(("id" = String, Path)),
+    request_body = JoinLectureRequest, security(("bearer" = [])),
+    responses((status = 201, body = LectureResponse), (status = 403, body = Problem), (status = 404, body = Problem),
+        (status = 409, body = Problem, description = "`not_joinable`: not a city-wide online lecture, or no longer open"),
+        (status = 422, body = Problem)))]
+pub async fn join_lecture(
+    state: web::Data<AppState>,
+    SchoolUser(user): SchoolUser,
+    meta: RequestMeta,
+    idem: Idempotency,
+    id: web::Path<String>,
+    ApiJson(body): ApiJson<JoinLectureRequest>,
+) -> ApiResult<HttpResponse> {
+    if !(1..=100_000).contains(&body.expected_size) {
+        return Err(ApiError::invalid(
+            "expected_size",
+            "out_of_range",
+            "expected_size is 1 to 100000",
+        ));
+    }
+    let (id, size) = (id.into_inner(), body.expected_size);
+    let audit = AuditContext::from_request(&meta, Some(user.id()), state.clock.now_naive());
+    let tz = state.settings.timezone;
+    usecase::answer(&state, audit, idem, move |uow| {
+        let actor = Actor::load_for_change(uow.conn, &user)?;
+        usecase::lecture::join(uow, &actor, &id, size)?;
+        let body = reload(uow, &actor, &id, tz)?;
+        Ok(Answer::created(
+            format!("/api/v1/lectures/{id}"),
+            Some(body.version),
+            body,
+        ))
+    })
+    .await
+}
+
+/// A school withdraws from a city-wide online lecture it joined, until it begins.
+#[utoipa::path(delete, path = "/api/v1/lectures/{id}/participants", tag = "lectures", params(("id" = String, Path)),
+    security(("bearer" = [])),
+    responses((status = 200, body = LectureResponse), (status = 403, body = Problem),
+        (status = 404, body = Problem, description = "no such lecture, or the school has not joined it"),
+        (status = 409, body = Problem, description = "`lecture_closed`: it has begun")))]
+pub async fn withdraw_from_lecture(
+    state: web::Data<AppState>,
+    SchoolUser(user): SchoolUser,
+    meta: RequestMeta,
+    id: web::Path<String>,
+) -> ApiResult<HttpResponse> {
+    change_lecture(state, user, meta, id.into_inner(), |uow, actor, id| {
+        usecase::lecture::withdraw(uow, actor, id)
+    })
+    .await
 }

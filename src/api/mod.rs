@@ -46,7 +46,7 @@ pub struct RouteSpec {
 /// The table's verbs: the HTTP methods, and `create`, a POST that creates something and so
 /// honours `Idempotency-Key`.
 mod verb {
-    pub use actix_web::web::{get, patch, post, put};
+    pub use actix_web::web::{delete, get, patch, post, put};
     pub fn create() -> actix_web::Route {
         actix_web::web::post()
     }
@@ -175,6 +175,7 @@ route_table! {
         "/api/v1/lectures/{id}/reject" { post => lecture::reject_lecture }
         "/api/v1/lectures/{id}/cancel" { post => lecture::cancel_lecture }
         "/api/v1/lectures/{id}/reschedule" { post => lecture::reschedule_lecture }
+        "/api/v1/lectures/{id}/participants" { create => lecture::join_lecture, delete => lecture::withdraw_from_lecture }
         "/api/v1/audit" { get => audit::list_audit }
     ]
     pages: [

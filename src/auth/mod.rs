@@ -193,6 +193,12 @@ role_extractor!(
     "only the expert an offer is made to answers it"
 );
 
+/// A logged-in school account: joining city-wide lectures is a school's.
+#[derive(Debug, Clone)]
+pub struct SchoolUser(pub AuthUser);
+
+role_extractor!(SchoolUser, [School], "only a school account may do this");
+
 /// A logged-in admin or school account (a school's own record).
 #[derive(Debug, Clone)]
 pub struct OfficeOrSchool(pub AuthUser);

@@ -217,6 +217,37 @@ impl Lecture {
         Ok(updated == 1)
     }
 
+    /// `school_id` joins a city-wide online lecture (or changes its expected size).
+    pub fn join(
+        conn: &mut DbConnection,
+        id: &str,
+        school_id: &str,
+        expected_size: i32,
+        now: NaiveDateTime,
+    ) -> QueryResult<()> {
+        Self::withdraw(conn, id, school_id)?;
+        diesel::insert_into(lecture_participants::table)
+            .values((
+                lecture_participants::lecture_id.eq(id),
+                lecture_participants::school_id.eq(school_id),
+                lecture_participants::expected_size.eq(expected_size),
+                lecture_participants::joined_at.eq(now),
+            ))
+            .execute(conn)?;
+        Ok(())
+    }
+
+    /// `school_id` leaves the lecture; false when it had not joined.
+    pub fn withdraw(conn: &mut DbConnection, id: &str, school_id: &str) -> QueryResult<bool> {
+        let deleted = diesel::delete(
+            lecture_participants::table
+                .filter(lecture_participants::lecture_id.eq(id))
+                .filter(lecture_participants::school_id.eq(school_id)),
+        )
+        .execute(conn)?;
+        Ok(deleted == 1)
+    }
+
     /// The schools that joined a city-wide online lecture.
     pub fn participant_schools(conn: &mut DbConnection, id: &str) -> QueryResult<Vec<String>> {
         lecture_participants::table

@@ -1202,6 +1202,81 @@ pub fn edit(
     Ok(())
 }
 
+/// A school joins a city-wide online lecture (线上网课) with the audience it expects, or
+/// changes that number; until the lecture begins.
+pub fn join(uow: &mut Uow<'_>, actor: &Actor, id: &str, expected_size: i32) -> ApiResult<()> {
+    let school = actor.school_id.clone().ok_or_else(|| {
+        ApiError::forbidden("forbidden", "schools join city-wide online lectures")
+    })?;
+    let record = LectureRecord::load_for_change(uow.conn, actor, id)?;
+    let open = matches!(
+        record.lecture.state,
+        LectureState::Requested | LectureState::Offered | LectureState::Confirmed
+    );
+    let begins = record
+        .lecture
+        .starts_at
+        .unwrap_or_else(|| record.earliest_slot());
+    if !record.city_wide() {
+        return Err(ApiError::conflict(
+            "not_joinable",
+            "only city-wide online lectures are joined; ask for a lecture of your own instead",
+        ));
+    }
+    if !open || begins <= uow.now() {
+        return Err(ApiError::conflict(
+            "not_joinable",
+            format!(
+                "the lecture is {} and can no longer be joined",
+                if open {
+                    "under way"
+                } else {
+                    record.lecture.state.code()
+                }
+            ),
+        ));
+    }
+    Lecture::join(uow.conn, id, &school, expected_size, uow.now())?;
+    uow.record(
+        "lecture.joined",
+        "lecture",
+        Some(id),
+        json!({ "school_id": school, "expected_size": expected_size }),
+    )?;
+    Ok(())
+}
+
+/// A school withdraws from a city-wide online lecture it joined, until it begins.
+pub fn withdraw(uow: &mut Uow<'_>, actor: &Actor, id: &str) -> ApiResult<()> {
+    let school = actor
+        .school_id
+        .clone()
+        .ok_or_else(|| ApiError::forbidden("forbidden", "only a school that joined withdraws"))?;
+    let record = LectureRecord::load_for_change(uow.conn, actor, id)?;
+    let begins = record
+        .lecture
+        .starts_at
+        .unwrap_or_else(|| record.earliest_slot());
+    if begins <= uow.now() {
+        return Err(ApiError::conflict(
+            "lecture_closed",
+            "the lecture has begun; a school can no longer withdraw",
+        ));
+    }
+    if !Lecture::withdraw(uow.conn, id, &school)? {
+        return Err(ApiError::not_found(
+            "your school has not joined this lecture",
+        ));
+    }
+    uow.record(
+        "lecture.withdrawn",
+        "lecture",
+        Some(id),
+        json!({ "school_id": school }),
+    )?;
+    Ok(())
+}
+
 /// An expert can no longer give lectures (suspended or left): their open offers go back to
 /// the office, their confirmed lectures wait for reassignment; office, leads and schools
 /// are told. Runs inside the membership change's transaction.

@@ -879,3 +879,114 @@ async fn a_retried_booking_with_the_same_key_creates_one_lecture() {
     let all = w.app.get("/api/v1/lectures", &w.admin).await;
     assert_eq!(all.assert_status(200)["items"].as_array().unwrap().len(), 1);
 }
+
+#[actix_web::test]
+async fn schools_join_a_city_wide_online_lecture_and_see_its_link_once_confirmed() {
+    let w = world().await;
+    let created = w
+        .app
+        .post(
+            "/api/v1/lectures",
+            Some(&w.admin),
+            json!({ "team": "reading", "topic": "全市家长课堂", "mode": "online",
+                    "audiences": ["parents"], "expected_size": 5000,
+                    "slots": [slot(6, 19, 0, 60)], "expert_id": w.lin_id,
+                    "platform": "腾讯会议", "link": "https://meeting.example.cn/123" }),
+        )
+        .await;
+    let id = id_of(created.assert_status(201));
+    let joinable = w.app.get("/api/v1/lectures?joinable=true", &w.school).await;
+    let items = joinable.assert_status(200)["items"]
+        .as_array()
+        .unwrap()
+        .clone();
+    assert_eq!(items.len(), 1);
+    assert_eq!(items[0]["link"], Value::Null, "not before joining");
+    assert_eq!(items[0]["joined"], false);
+    // Not in the school's own list until it joins.
+    let own = w.app.get("/api/v1/lectures", &w.school).await;
+    assert!(
+        own.assert_status(200)["items"]
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+
+    let path = format!("/api/v1/lectures/{id}/participants");
+    let joined = w
+        .app
+        .post(&path, Some(&w.school), json!({ "expected_size": 300 }))
+        .await;
+    let body = joined.assert_status(201);
+    assert_eq!(body["joined"], true);
+    assert_eq!(body["link"], Value::Null, "shown once confirmed");
+    let own = w.app.get("/api/v1/lectures", &w.school).await;
+    assert_eq!(own.assert_status(200)["items"].as_array().unwrap().len(), 1);
+
+    w.act(&id, "accept", &w.lin, json!({}))
+        .await
+        .assert_status(200);
+    assert!(
+        w.kinds(&w.school)
+            .await
+            .contains(&"lecture_confirmed".to_owned())
+    );
+    let seen = w
+        .app
+        .get(&format!("/api/v1/lectures/{id}"), &w.school)
+        .await;
+    assert_eq!(
+        seen.assert_status(200)["link"],
+        "https://meeting.example.cn/123"
+    );
+
+    // A reschedule is told to the participants.
+    w.act(&id, "reschedule", &w.admin, slot(7, 19, 0, 60))
+        .await
+        .assert_status(200);
+    assert!(
+        w.kinds(&w.school)
+            .await
+            .contains(&"lecture_rescheduled".to_owned())
+    );
+
+    let withdrawn = w
+        .app
+        .send(
+            actix_web::http::Method::DELETE,
+            &path,
+            Some(&w.school),
+            None,
+        )
+        .await;
+    assert_eq!(withdrawn.assert_status(200)["joined"], false);
+    w.app
+        .send(
+            actix_web::http::Method::DELETE,
+            &path,
+            Some(&w.school),
+            None,
+        )
+        .await
+        .assert_problem(404, "not_found");
+
+    // A school's own on-site lecture is not joined by others.
+    let own_lecture = w.dispatch("offline", slot(4, 14, 0, 60), None).await;
+    w.app.school_account("school.b");
+    let (other, _) = w.app.tokens("school.b").await;
+    w.app
+        .post(
+            &format!("/api/v1/lectures/{}/participants", id_of(&own_lecture)),
+            Some(&other),
+            json!({ "expected_size": 10 }),
+        )
+        .await
+        .assert_problem(404, "not_found");
+    // Once it has begun, no one joins.
+    w.app.clock.advance(Duration::days(6));
+    let (late, _) = w.app.tokens("school.b").await;
+    w.app
+        .post(&path, Some(&late), json!({ "expected_size": 10 }))
+        .await
+        .assert_problem(409, "not_joinable");
+}

@@ -145,6 +145,10 @@ static ROWS: &[Row] = &[
     row("POST",  "/api/v1/lectures/{outsider_lecture}/cancel", Json(reason),   [401, 200, 404, 404, 404]),
     row("POST",  "/api/v1/lectures/{offered_lecture}/reschedule", Json(later), [401, 200, 200, 403, 200]),
     row("POST",  "/api/v1/lectures/{outsider_lecture}/reschedule", Json(later), [401, 200, 404, 404, 404]),
+    row("POST",  "/api/v1/lectures/{citywide_lecture}/participants", Json(join), [401, 403, 403, 403, 201]),
+    row("POST",  "/api/v1/lectures/{outsider_lecture}/participants", Json(join), [401, 403, 403, 403, 404]),
+    row("DELETE", "/api/v1/lectures/{citywide_lecture}/participants", Empty,   [401, 403, 403, 403, 200]),
+    row("DELETE", "/api/v1/lectures/{outsider_lecture}/participants", Empty,   [401, 403, 403, 403, 404]),
     row("GET",   "/api/v1/audit", Empty,                                       [401, 200, 403, 403, 403]),
     // Pages: whoever holds the link's token may use it; a bearer token changes nothing.
     own("GET",   "/set-password?token=not-a-token", Empty,                     [404, 404, 404, 404, 404]),
@@ -234,6 +238,9 @@ fn empty() -> Value {
 }
 fn reason() -> Value {
     json!({ "reason": "矩阵测试" })
+}
+fn join() -> Value {
+    json!({ "expected_size": 30 })
 }
 fn later() -> Value {
     json!({ "start": "2026-03-05T15:00:00+08:00", "end": "2026-03-05T16:00:00+08:00" })
@@ -345,7 +352,10 @@ impl World {
                 let offered = create(uow, &a, lecture_input(Some(courses[0].clone()), None, 2))?;
                 let waiting = create(uow, &a, lecture_input(None, Some("reading"), 6))?;
                 let outsider = create(uow, &b, lecture_input(Some(courses[2].clone()), None, 2))?;
-                Ok([offered.id, waiting.id, outsider.id])
+                // A city-wide online lecture of the office, which school A has joined.
+                let citywide = create(uow, &office, lecture_input(None, Some("reading"), 8))?;
+                guanai::usecase::lecture::join(uow, &a, &citywide.id, 40)?;
+                Ok([offered.id, waiting.id, outsider.id, citywide.id])
             })
             .expect("lectures")
         });
@@ -375,6 +385,7 @@ impl World {
             ("offered_lecture", lectures[0].clone()),
             ("waiting_lecture", lectures[1].clone()),
             ("outsider_lecture", lectures[2].clone()),
+            ("citywide_lecture", lectures[3].clone()),
         ]);
         let token = |user_id: &str| {
             let user =
