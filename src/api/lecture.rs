@@ -11,7 +11,9 @@ use crate::AppState;
 use crate::api::history::{HistoryEntry, history_page};
 use crate::api::pagination;
 use crate::api::pagination::Page;
-use crate::api::support::{check_team_filter, keep, not_null, present, time_param, with_etag};
+use crate::api::support::{
+    check_team_filter, keep, present, time_param, whole, whole_not_null, whole_opt, with_etag,
+};
 use crate::audit::AuditContext;
 use crate::auth::actor::Actor;
 use crate::auth::{AuthUser, ExpertUser, SchoolUser, StaffUser};
@@ -246,6 +248,7 @@ pub struct CreateLectureRequest {
     /// Required when `students` is an audience.
     #[serde(default)]
     pub grade_bands: Vec<GradeBand>,
+    #[serde(deserialize_with = "whole")]
     #[schema(minimum = 1, maximum = 100000)]
     pub expected_size: i32,
     /// One to three times (a school's request); exactly one for a dispatch.
@@ -288,13 +291,19 @@ fn optional_text(
 }
 
 fn check_link(errors: &mut Vec<FieldError>, link: &Option<String>) {
+    let is_address = |link: &str| {
+        let rest = link
+            .strip_prefix("https://")
+            .or_else(|| link.strip_prefix("http://"));
+        rest.is_some_and(|r| !r.is_empty() && !r.chars().any(char::is_whitespace))
+    };
     if let Some(link) = link
-        && !(link.starts_with("https://") || link.starts_with("http://"))
+        && !is_address(link)
     {
         errors.push(FieldError::new(
             "link",
             "invalid_format",
-            "the link is an http:// or https:// address",
+            "the link is an http:// or https:// address, without spaces",
         ));
     }
 }
@@ -477,7 +486,7 @@ pub struct UpdateLectureRequest {
     #[serde(default, deserialize_with = "present")]
     #[schema(value_type = Option<String>, max_length = 200)]
     pub address: Option<Option<String>>,
-    #[serde(default, deserialize_with = "not_null")]
+    #[serde(default, deserialize_with = "whole_not_null")]
     #[schema(nullable = false, minimum = 1, maximum = 100000)]
     pub expected_size: Option<i32>,
 }
@@ -539,6 +548,7 @@ pub async fn update_lecture(
 pub struct OfferLectureRequest {
     pub expert_id: String,
     /// Which proposed time (from 0); the first when left out.
+    #[serde(default, deserialize_with = "whole_opt")]
     #[schema(minimum = 0, maximum = 2)]
     pub slot: Option<usize>,
     /// Admin only: offer again to an expert who declined it or let an offer lapse.
@@ -583,6 +593,7 @@ pub async fn offer_lecture(
 pub struct AcceptLectureRequest {
     /// Another of the school's proposed times (from 0) that suits better; the offered time
     /// when left out.
+    #[serde(default, deserialize_with = "whole_opt")]
     #[schema(minimum = 0, maximum = 2)]
     pub slot: Option<usize>,
 }
@@ -739,20 +750,14 @@ pub async fn list_lectures(
     let limit = pagination::limit(query.limit)?;
     let after = pagination::decode_cursor("lectures", query.cursor.as_deref())?;
     check_team_filter(query.team.as_deref())?;
-    let mut errors = Vec::new();
-    let mut id_filter = |field: &str, raw: Option<String>| {
-        raw.and_then(|v| keep(&mut errors, validate::id(field, &v)))
-    };
-    let expert_id = id_filter("expert_id", query.expert_id);
-    let school_id = id_filter("school_id", query.school_id);
-    if !errors.is_empty() {
-        return Err(ApiError::Validation(errors));
-    }
+    // An id filter is compared as given: one that names nothing matches nothing.
+    let id_filter =
+        |raw: Option<String>| raw.map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
     let filter = LectureFilter {
         state: query.state,
         team: query.team,
-        expert_id,
-        school_id,
+        expert_id: id_filter(query.expert_id),
+        school_id: id_filter(query.school_id),
         mode: query.mode,
         from: time_param("from", query.from.as_deref())?,
         to: time_param("to", query.to.as_deref())?,
@@ -797,6 +802,7 @@ pub async fn list_lectures(
 #[serde(deny_unknown_fields)]
 pub struct JoinLectureRequest {
     /// How many of the school's people will watch.
+    #[serde(deserialize_with = "whole")]
     #[schema(minimum = 1, maximum = 100000)]
     pub expected_size: i32,
 }

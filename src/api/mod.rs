@@ -332,6 +332,8 @@ fn shaped_field(schema: &str, field: &str) -> Option<String> {
         "email" => Some(format!(
             "^ *(?:{visible}+@[^@\\s.{refused}]{visible}*\\.{visible}*[^@\\s.{refused}])? *$"
         )),
+        // A meeting link: an http(s) address without white space; blank means none.
+        "link" => Some(format!("^ *(?:https?://[^\\s{refused}]+)? *$")),
         // Only where a login is made; elsewhere any text is looked up (and simply not found).
         "login" if schema.starts_with("Create") => Some("^ *[\\w.@-]{3,64} *$".to_owned()),
         _ => None,

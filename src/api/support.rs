@@ -122,3 +122,51 @@ pub fn time_param(field: &str, raw: Option<&str>) -> ApiResult<Option<chrono::Na
     })
     .transpose()
 }
+
+/// A whole number as JSON Schema's `integer` means it: `37` or `37.0`.
+fn whole_number<T: TryFrom<i64>>(n: &serde_json::Number) -> Result<T, String> {
+    let value = n
+        .as_i64()
+        .or_else(|| {
+            n.as_f64()
+                .filter(|f| f.fract() == 0.0 && f.abs() < 9.0e15)
+                .map(|f| f as i64)
+        })
+        .ok_or_else(|| format!("invalid type: `{n}` is not a whole number"))?;
+    T::try_from(value).map_err(|_| format!("invalid value: {value} is out of range"))
+}
+
+/// An integer field that also takes a number written with a zero fraction (`37.0`).
+pub fn whole<'de, D, T>(deserializer: D) -> Result<T, D::Error>
+where
+    D: Deserializer<'de>,
+    T: TryFrom<i64>,
+{
+    let n = serde_json::Number::deserialize(deserializer)?;
+    whole_number(&n).map_err(serde::de::Error::custom)
+}
+
+/// As [`whole`], for a field that may be left out or `null`.
+pub fn whole_opt<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: TryFrom<i64>,
+{
+    Option::<serde_json::Number>::deserialize(deserializer)?
+        .map(|n| whole_number(&n).map_err(serde::de::Error::custom))
+        .transpose()
+}
+
+/// As [`whole`], for a field that may be left out but not set to `null` ([`not_null`]).
+pub fn whole_not_null<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: TryFrom<i64>,
+{
+    match Option::<serde_json::Number>::deserialize(deserializer)? {
+        Some(n) => whole_number(&n).map(Some).map_err(serde::de::Error::custom),
+        None => Err(serde::de::Error::custom(format!(
+            "{NOT_NULL}: leave the field out to keep its value"
+        ))),
+    }
+}

@@ -990,3 +990,30 @@ async fn schools_join_a_city_wide_online_lecture_and_see_its_link_once_confirmed
         .await
         .assert_problem(409, "not_joinable");
 }
+
+#[actix_web::test]
+async fn whole_numbers_may_be_written_with_a_zero_fraction() {
+    let w = world().await;
+    let course = w.course(&w.lin_id).await;
+    let booked = w
+        .app
+        .post(
+            "/api/v1/lectures",
+            Some(&w.school),
+            json!({ "course_id": course, "mode": "online", "audiences": ["parents"],
+                    "expected_size": 40.0, "slots": [slot(4, 14, 0, 90)] }),
+        )
+        .await;
+    assert_eq!(booked.assert_status(201)["expected_size"], 40);
+    let half = w
+        .app
+        .post(
+            "/api/v1/lectures",
+            Some(&w.school),
+            json!({ "course_id": course, "mode": "online", "audiences": ["parents"],
+                    "expected_size": 40.5, "slots": [slot(5, 14, 0, 90)] }),
+        )
+        .await;
+    half.assert_problem(422, "validation_failed");
+    assert_eq!(half.body["errors"][0]["field"], "expected_size");
+}
