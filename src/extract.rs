@@ -124,6 +124,15 @@ pub fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
             )
         }
     })?;
+    // Every body the API takes is an object; serde would also read a struct from an array
+    // of its fields in order, which no client means.
+    if !value.is_object() {
+        return Err(ApiError::Validation(vec![FieldError::new(
+            "body",
+            "invalid_type",
+            "the body is a JSON object",
+        )]));
+    }
     let mut errors = Vec::new();
     clean_strings(&mut value, "", &mut errors);
     if !errors.is_empty() {
@@ -336,6 +345,13 @@ mod tests {
     struct Login {
         login: String,
         tries: u8,
+    }
+
+    #[test]
+    fn a_body_is_an_object_never_an_array_of_fields() {
+        let err = parse_json::<Login>(br#"["a", 1]"#).unwrap_err();
+        assert_eq!(err.code(), "validation_failed");
+        assert!(parse_json::<Login>(br#"{"login": "a", "tries": 1}"#).is_ok());
     }
 
     #[test]

@@ -3,6 +3,7 @@
 
 pub mod audit;
 pub mod auth;
+pub mod availability;
 pub mod course;
 pub mod expert;
 pub mod health;
@@ -162,6 +163,7 @@ route_table! {
         "/api/v1/experts/{id}" { get => expert::get_expert, patch => expert::update_expert }
         "/api/v1/experts/{id}/status" { post => expert::change_expert_status }
         "/api/v1/experts/{id}/history" { get => expert::expert_history }
+        "/api/v1/experts/{id}/availability" { get => availability::get_availability, put => availability::put_availability }
         "/api/v1/courses" { get => course::list_courses, create => course::create_course }
         "/api/v1/courses/{id}" { get => course::get_course, patch => course::update_course }
         "/api/v1/courses/{id}/review" { post => course::review_course }
@@ -176,6 +178,8 @@ route_table! {
         "/api/v1/lectures/{id}/cancel" { post => lecture::cancel_lecture }
         "/api/v1/lectures/{id}/reschedule" { post => lecture::reschedule_lecture }
         "/api/v1/lectures/{id}/participants" { create => lecture::join_lecture, delete => lecture::withdraw_from_lecture }
+        "/api/v1/blackouts" { get => availability::list_blackouts, create => availability::create_blackout }
+        "/api/v1/blackouts/{id}" { delete => availability::delete_blackout }
         "/api/v1/audit" { get => audit::list_audit }
     ]
     pages: [
@@ -200,6 +204,7 @@ route_table! {
             (name = "experts", description = "the roster (专家团名册): profiles, membership, import and export"),
             (name = "courses", description = "the course menu (课程菜单) and its review"),
             (name = "lectures", description = "lectures (授课场次): requests (约课), dispatch (派课), offers and their answers"),
+            (name = "blackouts", description = "the school calendar's closed periods (exam weeks, holidays, term breaks)"),
             (name = "audit", description = "the append-only audit log"),
             (name = "admin", description = "mail delivery: the outbox"),
             (name = "operations", description = "health, readiness, this document"),

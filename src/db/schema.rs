@@ -354,6 +354,39 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    availability_rules (expert_id, weekday, start_time) {
+        expert_id -> Text,
+        weekday -> Integer,
+        start_time -> Time,
+        end_time -> Time,
+    }
+}
+
+diesel::table! {
+    availability_exceptions (expert_id, day) {
+        expert_id -> Text,
+        day -> Date,
+        kind -> Text,
+        start_time -> Nullable<Time>,
+        end_time -> Nullable<Time>,
+    }
+}
+
+diesel::table! {
+    blackouts (id) {
+        id -> Text,
+        name -> Text,
+        start_date -> Date,
+        end_date -> Date,
+        scope -> Text,
+        district -> Nullable<Text>,
+        school_id -> Nullable<Text>,
+        created_by -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(audit_events -> users (actor_id));
 diesel::joinable!(course_audiences -> courses (course_id));
 diesel::joinable!(course_grades -> courses (course_id));
@@ -384,9 +417,15 @@ diesel::joinable!(lecture_slots -> lectures (lecture_id));
 diesel::joinable!(lecture_refusals -> lectures (lecture_id));
 diesel::joinable!(lecture_participants -> lectures (lecture_id));
 diesel::joinable!(busy_intervals -> experts (expert_id));
+diesel::joinable!(availability_rules -> experts (expert_id));
+diesel::joinable!(availability_exceptions -> experts (expert_id));
+diesel::joinable!(blackouts -> schools (school_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     audit_events,
+    availability_exceptions,
+    availability_rules,
+    blackouts,
     busy_intervals,
     course_audiences,
     course_grades,

@@ -1,5 +1,6 @@
 //! Rules without I/O: roles, validated values.
 
+pub mod availability;
 pub mod backoff;
 pub mod coded;
 pub mod course;

@@ -1,6 +1,7 @@
 //! One file per table: row struct, `New*`, `*Changes`, and its queries. No HTTP here.
 
 pub mod audit_event;
+pub mod availability;
 pub mod course;
 pub mod email_change;
 pub mod expert;

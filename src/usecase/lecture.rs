@@ -397,6 +397,34 @@ pub fn create(uow: &mut Uow<'_>, actor: &Actor, input: LectureInput) -> ApiResul
         .as_ref()
         .map(|c| i64::from(c.course.duration_minutes));
     check_slots(&input.slots, length, now, &mut errors);
+    // The school calendar: a booking never lands in a closed period; a dispatch only with
+    // an admin's reason.
+    let tz = uow.settings.timezone;
+    let overridden = origin == Origin::Dispatch && input.override_reason.is_some();
+    for (i, slot) in input.slots.iter().enumerate() {
+        if overridden || slot.end <= slot.start {
+            continue;
+        }
+        if let Some(b) =
+            crate::usecase::availability::blackout_over(uow.conn, school.as_ref(), *slot, tz)?
+        {
+            errors.push(invalid(
+                format!("slots[{i}]"),
+                "blackout",
+                format!(
+                    "this time falls in {} ({} to {}), when schools take no lectures{}",
+                    b.name,
+                    b.start_date,
+                    b.end_date,
+                    if origin == Origin::Dispatch {
+                        "; an admin may dispatch into it with override_reason"
+                    } else {
+                        ""
+                    }
+                ),
+            ));
+        }
+    }
     if !errors.is_empty() {
         return Err(ApiError::Validation(errors));
     }
@@ -569,14 +597,14 @@ impl Overrides<'_> {
 }
 
 /// Whether `expert` can take `lecture` at `span`: active, serving its mode, not on a rest
-/// day, free (the travel buffer of an offline lecture included), and within the load limits
-/// of that week and month. The caller holds the expert's lock.
+/// day, within their availability (unless an admin set it aside), free (the travel buffer of
+/// an offline lecture included), and within the load limits of that week and month. The caller holds the expert's lock.
 fn fit(
     uow: &mut Uow<'_>,
     expert: &Expert,
     lecture: &Lecture,
     span: Span,
-    _overrides: Overrides<'_>,
+    overrides: Overrides<'_>,
 ) -> ApiResult<()> {
     if expert.status != ExpertStatus::Active {
         return Err(ApiError::conflict(
@@ -602,6 +630,9 @@ fn fit(
             "rest_day",
             format!("{date} is one of the expert's rest days"),
         ));
+    }
+    if overrides.reason.is_none() {
+        crate::usecase::availability::check(uow.conn, &expert.id, span, tz)?;
     }
     let busy = span.busy(lecture.mode, uow.settings.travel_buffer_minutes);
     if let Some(other) =

@@ -4,6 +4,7 @@
 //! one ([`write`] for handlers, [`Uow::within`] elsewhere), so state, history, audit and
 //! outbox rows commit together or not at all.
 
+pub mod availability;
 pub mod course;
 pub mod email;
 pub mod expert;

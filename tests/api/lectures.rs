@@ -9,6 +9,7 @@ use crate::common;
 
 use chrono::Duration;
 use common::TestApp;
+use guanai::clock::Clock as _;
 use guanai::domain::roster::ExpertStatus;
 use guanai::jobs::{Job, LectureTimers, run_due};
 use serde_json::{Value, json};
@@ -1016,4 +1017,170 @@ async fn whole_numbers_may_be_written_with_a_zero_fraction() {
         .await;
     half.assert_problem(422, "validation_failed");
     assert_eq!(half.body["errors"][0]["field"], "expected_size");
+}
+
+#[actix_web::test]
+async fn an_expert_s_availability_decides_offers_unless_an_admin_sets_it_aside() {
+    let w = world().await;
+    let path = format!("/api/v1/experts/{}/availability", w.lin_id);
+    // Wednesdays 9:00-12:00 only, and not on Wednesday 11 March.
+    let set = w
+        .app
+        .send(
+            actix_web::http::Method::PUT,
+            &path,
+            Some(&w.lin),
+            Some(json!({
+                "rules": [{ "weekday": 3, "start": "09:00", "end": "12:00" }],
+                "exceptions": [{ "date": "2026-03-11", "kind": "blocked" }]
+            })),
+        )
+        .await;
+    assert_eq!(set.assert_status(200)["rules"][0]["start"], "09:00");
+    let read = w.app.get(&path, &w.admin).await;
+    assert_eq!(read.assert_status(200)["exceptions"][0]["kind"], "blocked");
+    w.app
+        .get(&path, &w.school)
+        .await
+        .assert_problem(403, "forbidden");
+
+    let inside = w
+        .dispatch("online", slot(4, 9, 30, 60), Some(&w.lin_id))
+        .await;
+    assert_eq!(inside["state"], "offered");
+    for (day, hour) in [(4, 14), (5, 10), (11, 10)] {
+        let outside = w
+            .app
+            .post(
+                "/api/v1/lectures",
+                Some(&w.admin),
+                json!({ "team": "reading", "topic": "窗口外", "mode": "online",
+                        "audiences": ["parents"], "expected_size": 20,
+                        "slots": [slot(day, hour, 0, 60)], "expert_id": w.lin_id }),
+            )
+            .await;
+        outside.assert_problem(409, "outside_availability");
+    }
+    let overridden = w
+        .app
+        .post(
+            "/api/v1/lectures",
+            Some(&w.admin),
+            json!({ "team": "reading", "topic": "破例", "mode": "online",
+                    "audiences": ["parents"], "expected_size": 20,
+                    "slots": [slot(5, 10, 0, 60)], "expert_id": w.lin_id,
+                    "override_reason": "本人电话同意" }),
+        )
+        .await;
+    assert_eq!(overridden.assert_status(201)["state"], "offered");
+    // Bad input is refused whole.
+    w.app
+        .send(
+            actix_web::http::Method::PUT,
+            &path,
+            Some(&w.lin),
+            Some(json!({ "rules": [{ "weekday": 8, "start": "12:00", "end": "09:00" }] })),
+        )
+        .await
+        .assert_problem(422, "validation_failed");
+}
+
+#[actix_web::test]
+async fn bookings_stay_out_of_blackouts_and_dispatch_needs_a_reason() {
+    let w = world().await;
+    let course = w.course(&w.lin_id).await;
+    // The district's exam days, set by the office; a school's own sports day.
+    let exams = w
+        .app
+        .post(
+            "/api/v1/blackouts",
+            Some(&w.admin),
+            json!({ "name": "期中考试", "start_date": "2026-03-09", "end_date": "2026-03-10",
+                    "scope": "district", "district": "鼓楼区" }),
+        )
+        .await;
+    let exams_id = id_of(exams.assert_status(201));
+    let sports = w
+        .app
+        .post(
+            "/api/v1/blackouts",
+            Some(&w.school),
+            json!({ "name": "运动会", "start_date": "2026-03-12", "end_date": "2026-03-12", "scope": "school" }),
+        )
+        .await;
+    assert_eq!(sports.assert_status(201)["school_id"], w.school_id.as_str());
+    w.app
+        .post(
+            "/api/v1/blackouts",
+            Some(&w.school),
+            json!({ "name": "全市假期", "start_date": "2026-03-20", "end_date": "2026-03-21", "scope": "city" }),
+        )
+        .await
+        .assert_problem(403, "forbidden");
+
+    let refused = w
+        .app
+        .post(
+            "/api/v1/lectures",
+            Some(&w.school),
+            json!({ "course_id": course, "mode": "offline", "audiences": ["parents"],
+                    "expected_size": 50, "slots": [slot(9, 14, 0, 90), slot(12, 14, 0, 90)] }),
+        )
+        .await;
+    refused.assert_problem(422, "validation_failed");
+    let errors = refused.body["errors"].as_array().unwrap();
+    assert_eq!(errors.len(), 2, "{}", refused.body);
+    assert!(errors[0]["message"].as_str().unwrap().contains("期中考试"));
+    assert_eq!(errors[1]["code"], "blackout");
+
+    // Another district's school is not covered.
+    let other = w.app.with_conn(|conn| {
+        use diesel::prelude::*;
+        let school = common::insert_school(conn, "台江小学", w.app.clock.now_naive());
+        diesel::update(guanai::db::schema::schools::table.find(&school.id))
+            .set(guanai::db::schema::schools::district.eq("台江区"))
+            .execute(conn)
+            .unwrap();
+        school.id
+    });
+    let dispatch = |school: String, reason: Option<&str>| {
+        let mut body = json!({ "team": "reading", "topic": "考试周", "mode": "offline",
+                               "audiences": ["parents"], "expected_size": 50,
+                               "slots": [slot(10, 14, 0, 60)], "school_id": school });
+        if let Some(r) = reason {
+            body["override_reason"] = json!(r);
+        }
+        w.app.post("/api/v1/lectures", Some(&w.admin), body)
+    };
+    dispatch(other, None).await.assert_status(201);
+    dispatch(w.school_id.clone(), None)
+        .await
+        .assert_problem(422, "validation_failed");
+    dispatch(w.school_id.clone(), Some("考后心理疏导，学校同意"))
+        .await
+        .assert_status(201);
+
+    // The school sees the periods that cover it; removing the office's is not its to do.
+    let listed = w.app.get("/api/v1/blackouts", &w.school).await;
+    assert_eq!(
+        listed.assert_status(200)["items"].as_array().unwrap().len(),
+        2
+    );
+    let path = format!("/api/v1/blackouts/{exams_id}");
+    w.app
+        .send(
+            actix_web::http::Method::DELETE,
+            &path,
+            Some(&w.school),
+            None,
+        )
+        .await
+        .assert_problem(403, "forbidden");
+    let removed = w
+        .app
+        .send(actix_web::http::Method::DELETE, &path, Some(&w.admin), None)
+        .await;
+    assert_eq!(removed.status, 204);
+    let booked = w.book(&course, vec![slot(9, 14, 0, 90)]).await;
+    assert_eq!(booked["state"], "offered");
 }

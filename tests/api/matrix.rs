@@ -13,6 +13,7 @@ use actix_web::test::TestRequest;
 use guanai::audit::AuditContext;
 use guanai::auth::actor::Actor;
 use guanai::clock::Clock as _;
+use guanai::domain::availability::BlackoutScope;
 use guanai::domain::course::CourseDraft;
 use guanai::domain::lecture::{LectureMode, Span};
 use guanai::domain::role::Role;
@@ -20,6 +21,7 @@ use guanai::domain::roster::{Audience, ExpertStatus, Mode};
 use guanai::models::notification::Notification;
 use guanai::models::user::User;
 use guanai::usecase::Uow;
+use guanai::usecase::availability::{NewBlackout, add_blackout};
 use guanai::usecase::course::{Decision, propose, review};
 use guanai::usecase::lecture::{LectureInput, create};
 use serde_json::{Value, json};
@@ -149,6 +151,14 @@ static ROWS: &[Row] = &[
     row("POST",  "/api/v1/lectures/{outsider_lecture}/participants", Json(join), [401, 403, 403, 403, 404]),
     row("DELETE", "/api/v1/lectures/{citywide_lecture}/participants", Empty,   [401, 403, 403, 403, 200]),
     row("DELETE", "/api/v1/lectures/{outsider_lecture}/participants", Empty,   [401, 403, 403, 403, 404]),
+    row("GET",   "/api/v1/experts/{plain_expert}/availability", Empty,         [401, 200, 200, 200, 403]),
+    row("GET",   "/api/v1/experts/{outsider_expert}/availability", Empty,      [401, 200, 403, 403, 403]),
+    row("PUT",   "/api/v1/experts/{plain_expert}/availability", Json(weekly),  [401, 200, 403, 200, 403]),
+    row("PUT",   "/api/v1/experts/{outsider_expert}/availability", Json(weekly), [401, 200, 403, 403, 403]),
+    row("GET",   "/api/v1/blackouts", Empty,                                   [401, 200, 200, 200, 200]),
+    row("POST",  "/api/v1/blackouts", Json(school_blackout),                   [401, 201, 403, 403, 201]),
+    row("DELETE", "/api/v1/blackouts/{city_blackout}", Empty,                  [401, 204, 403, 403, 403]),
+    row("DELETE", "/api/v1/blackouts/{school_b_blackout}", Empty,              [401, 204, 403, 403, 404]),
     row("GET",   "/api/v1/audit", Empty,                                       [401, 200, 403, 403, 403]),
     // Pages: whoever holds the link's token may use it; a bearer token changes nothing.
     own("GET",   "/set-password?token=not-a-token", Empty,                     [404, 404, 404, 404, 404]),
@@ -238,6 +248,12 @@ fn empty() -> Value {
 }
 fn reason() -> Value {
     json!({ "reason": "矩阵测试" })
+}
+fn weekly() -> Value {
+    json!({ "rules": [{ "weekday": 3, "start": "09:00", "end": "17:00" }], "exceptions": [] })
+}
+fn school_blackout() -> Value {
+    json!({ "name": "运动会", "start_date": "2026-04-01", "end_date": "2026-04-02", "scope": "school", "school_id": "{school_a}" })
 }
 fn join() -> Value {
     json!({ "expected_size": 30 })
@@ -355,7 +371,25 @@ impl World {
                 // A city-wide online lecture of the office, which school A has joined.
                 let citywide = create(uow, &office, lecture_input(None, Some("reading"), 8))?;
                 guanai::usecase::lecture::join(uow, &a, &citywide.id, 40)?;
-                Ok([offered.id, waiting.id, outsider.id, citywide.id])
+                // Blackouts: one for the city, one of school B's own.
+                let period = |name: &str, scope, school_id: Option<String>| NewBlackout {
+                    name: name.to_owned(),
+                    start_date: chrono::NaiveDate::from_ymd_opt(2026, 5, 1).expect("date"),
+                    end_date: chrono::NaiveDate::from_ymd_opt(2026, 5, 5).expect("date"),
+                    scope,
+                    district: None,
+                    school_id,
+                };
+                let city = add_blackout(uow, &office, period("劳动节", BlackoutScope::City, None))?;
+                let own_b = add_blackout(uow, &b, period("校庆", BlackoutScope::School, None))?;
+                Ok([
+                    offered.id,
+                    waiting.id,
+                    outsider.id,
+                    citywide.id,
+                    city,
+                    own_b,
+                ])
             })
             .expect("lectures")
         });
@@ -386,6 +420,8 @@ impl World {
             ("waiting_lecture", lectures[1].clone()),
             ("outsider_lecture", lectures[2].clone()),
             ("citywide_lecture", lectures[3].clone()),
+            ("city_blackout", lectures[4].clone()),
+            ("school_b_blackout", lectures[5].clone()),
         ]);
         let token = |user_id: &str| {
             let user =

@@ -69,6 +69,8 @@ fn diesel_type(backend_type: &str) -> String {
         "bigint" => "BigInt",
         "boolean" => "Bool",
         "timestamp" | "timestamp without time zone" => "Timestamp",
+        "date" => "Date",
+        "time" | "time without time zone" => "Time",
         "double precision" | "double" => "Double",
         other => panic!("no diesel type mapped for column type `{other}`"),
     }

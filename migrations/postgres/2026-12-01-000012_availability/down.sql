@@ -1,0 +1,3 @@
+DROP TABLE blackouts;
+DROP TABLE availability_exceptions;
+DROP TABLE availability_rules;
