@@ -29,7 +29,7 @@ use crate::models::lecture::{Lecture, LectureChanges, LectureFilter, LectureScop
 use crate::models::state_change::StateChange;
 use crate::models::value_set;
 use crate::time::{BodyTime, to_local};
-use crate::usecase::lecture::{LectureInput, LectureRecord, SlotRefusal};
+use crate::usecase::lecture::{LectureInput, LectureRecord, SlotRefusal, Suggestion};
 use crate::usecase::{self, Answer, Uow};
 
 /// One proposed or chosen time.
@@ -861,4 +861,53 @@ pub async fn withdraw_from_lecture(
         usecase::lecture::withdraw(uow, actor, id)
     })
     .await
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct SuggestionsQuery {
+    /// `true`: the experts who could not take it too, each with why not.
+    pub include_ineligible: Option<bool>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SuggestionsResponse {
+    /// The time the candidates were weighed at: the chosen one, or the first proposed slot.
+    pub slot: SlotResponse,
+    /// A school-calendar period this time falls in (a dispatch there needs an admin's reason).
+    pub blackout: Option<String>,
+    pub items: Vec<Suggestion>,
+}
+
+/// 派课建议: the experts who could take a lecture, ranked, each with the reasons as data
+/// (the office and the lecture's team leads). The ranking is in api_docs/README.md.
+#[utoipa::path(get, path = "/api/v1/lectures/{id}/suggestions", tag = "lectures",
+    params(("id" = String, Path), SuggestionsQuery), security(("bearer" = [])),
+    responses((status = 200, body = SuggestionsResponse), (status = 403, body = Problem), (status = 404, body = Problem)))]
+pub async fn lecture_suggestions(
+    state: web::Data<AppState>,
+    StaffUser(user): StaffUser,
+    id: web::Path<String>,
+    query: ApiQuery<SuggestionsQuery>,
+) -> ApiResult<HttpResponse> {
+    let id = id.into_inner();
+    let include = query.into_inner().include_ineligible.unwrap_or(false);
+    let now = state.clock.now_naive();
+    let st = state.clone();
+    let body = db::run(&state.db, move |conn| {
+        let actor = Actor::load(conn, &user)?;
+        let tz = st.settings.timezone;
+        let found = usecase::lecture::suggestions(conn, &st.settings, &actor, &id, include, now)?;
+        Ok(SuggestionsResponse {
+            slot: SlotResponse {
+                start: to_local(found.at.start, tz),
+                end: to_local(found.at.end, tz),
+            },
+            blackout: found.blackout,
+            items: found.items,
+        })
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(body))
 }

@@ -177,6 +177,7 @@ route_table! {
         "/api/v1/lectures/{id}/reject" { post => lecture::reject_lecture }
         "/api/v1/lectures/{id}/cancel" { post => lecture::cancel_lecture }
         "/api/v1/lectures/{id}/reschedule" { post => lecture::reschedule_lecture }
+        "/api/v1/lectures/{id}/suggestions" { get => lecture::lecture_suggestions }
         "/api/v1/lectures/{id}/participants" { create => lecture::join_lecture, delete => lecture::withdraw_from_lecture }
         "/api/v1/blackouts" { get => availability::list_blackouts, create => availability::create_blackout }
         "/api/v1/blackouts/{id}" { delete => availability::delete_blackout }

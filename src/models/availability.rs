@@ -71,6 +71,21 @@ pub fn of_expert(
     Ok((rules, exceptions))
 }
 
+/// Everyone's weekly windows, and everyone's exceptions on `day`.
+pub fn all_on(
+    conn: &mut DbConnection,
+    day: NaiveDate,
+) -> QueryResult<(Vec<AvailabilityRule>, Vec<AvailabilityException>)> {
+    let rules = availability_rules::table
+        .select(AvailabilityRule::as_select())
+        .load(conn)?;
+    let exceptions = availability_exceptions::table
+        .filter(availability_exceptions::day.eq(day))
+        .select(AvailabilityException::as_select())
+        .load(conn)?;
+    Ok((rules, exceptions))
+}
+
 /// Replaces an expert's windows and exceptions (one statement per row: the two-backend
 /// connection has no batch insert).
 pub fn replace(

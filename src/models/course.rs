@@ -314,3 +314,20 @@ impl CourseSets {
         }
     }
 }
+
+/// The approved courses of a team: (course id, expert id, the modes it is given in).
+pub fn approved_in_team(
+    conn: &mut DbConnection,
+    team: &str,
+) -> QueryResult<Vec<(String, String, Vec<String>)>> {
+    let rows: Vec<(String, String, Option<String>)> = courses::table
+        .filter(courses::team_code.eq(team))
+        .filter(courses::status.eq(CourseStatus::Approved))
+        .order((courses::created_at.asc(), courses::id.asc()))
+        .select((courses::id, courses::expert_id, courses::joined_modes))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, expert, modes)| (id, expert, value_set::split(modes)))
+        .collect())
+}

@@ -366,6 +366,24 @@ impl Lecture {
             .get_result(conn)
     }
 
+    /// Per expert, how many lectures count against their load with a start inside `span`
+    /// (as [`Lecture::load_count`], for everyone at once).
+    pub fn load_counts(
+        conn: &mut DbConnection,
+        span: Span,
+        except: &str,
+    ) -> QueryResult<Vec<(Option<String>, i64)>> {
+        lectures::table
+            .filter(lectures::expert_id.is_not_null())
+            .filter(lectures::state.eq_any([LectureState::Offered, LectureState::Confirmed]))
+            .filter(lectures::starts_at.ge(span.start))
+            .filter(lectures::starts_at.lt(span.end))
+            .filter(lectures::id.ne(except))
+            .group_by(lectures::expert_id)
+            .select((lectures::expert_id, diesel::dsl::count_star()))
+            .load(conn)
+    }
+
     /// The lectures `expert_id` holds in these states (for a membership change).
     pub fn held_by(
         conn: &mut DbConnection,
@@ -491,6 +509,17 @@ impl LectureRefusal {
         Ok(())
     }
 
+    /// Every refusal of a lecture: (expert, kind).
+    pub fn of_lecture(
+        conn: &mut DbConnection,
+        lecture_id: &str,
+    ) -> QueryResult<Vec<(String, RefusalKind)>> {
+        lecture_refusals::table
+            .filter(lecture_refusals::lecture_id.eq(lecture_id))
+            .select((lecture_refusals::expert_id, lecture_refusals::kind))
+            .load(conn)
+    }
+
     pub fn find(
         conn: &mut DbConnection,
         lecture_id: &str,
@@ -573,6 +602,24 @@ impl BusyInterval {
             .select(BusyInterval::as_select())
             .first(conn)
             .optional()
+    }
+
+    /// Everyone's commitments that overlap `span`, other than `except`'s.
+    pub fn overlapping(
+        conn: &mut DbConnection,
+        span: Span,
+        except: (&str, &str),
+    ) -> QueryResult<Vec<BusyInterval>> {
+        busy_intervals::table
+            .filter(busy_intervals::starts_at.lt(span.end))
+            .filter(busy_intervals::ends_at.gt(span.start))
+            .filter(
+                busy_intervals::source_type
+                    .ne(except.0)
+                    .or(busy_intervals::source_id.ne(except.1)),
+            )
+            .select(BusyInterval::as_select())
+            .load(conn)
     }
 
     pub fn of_expert(conn: &mut DbConnection, expert_id: &str) -> QueryResult<Vec<BusyInterval>> {

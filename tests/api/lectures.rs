@@ -1184,3 +1184,80 @@ async fn bookings_stay_out_of_blackouts_and_dispatch_needs_a_reason() {
     let booked = w.book(&course, vec![slot(9, 14, 0, 90)]).await;
     assert_eq!(booked["state"], "offered");
 }
+
+#[actix_web::test]
+async fn suggestions_rank_who_could_take_it_and_say_why_the_others_cannot() {
+    let w = world().await;
+    // 林 (reading) has a course and is busy on Wednesday afternoon; 赵 (reading) is free;
+    // 吴 serves another team; 钱 (reading) rests on Wednesdays.
+    let course = w.course(&w.lin_id).await;
+    let zhao = w.app.expert("zhao", "reading", ExpertStatus::Active);
+    w.app.expert("wu", "legal_safety", ExpertStatus::Active);
+    let qian = w.app.with_conn(|conn| {
+        let profile = guanai::domain::profile::Profile {
+            rest_weekdays: vec![3],
+            ..common::profile("钱老师", "reading")
+        };
+        common::insert_expert(
+            conn,
+            "qian",
+            profile,
+            ExpertStatus::Active,
+            w.app.clock.now_naive(),
+        )
+    });
+    let lecture = w.dispatch("offline", slot(4, 14, 0, 60), None).await;
+    let id = id_of(&lecture);
+    let path = format!("/api/v1/lectures/{id}/suggestions");
+    let found = w.app.get(&path, &w.admin).await;
+    let body = found.assert_status(200).clone();
+    let names: Vec<&str> = body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["expert_name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["lin专家", "zhao专家"], "{body}");
+    assert_eq!(body["items"][0]["course_id"], course.as_str());
+    assert_eq!(body["items"][0]["rank"], 1);
+    assert_eq!(body["items"][1]["team"], "primary");
+    assert_eq!(body["items"][1]["serves_district"], true);
+
+    // Busy 林 drops out; with include_ineligible everyone shows, with reasons.
+    w.dispatch("offline", slot(4, 15, 0, 60), Some(&w.lin_id))
+        .await;
+    let all = w
+        .app
+        .get(&format!("{path}?include_ineligible=true"), &w.admin)
+        .await;
+    let body = all.assert_status(200).clone();
+    let reasons = |name: &str| -> Vec<String> {
+        body["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["expert_name"] == name)
+            .unwrap()["not_eligible"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["code"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    assert_eq!(body["items"][0]["expert_id"], zhao.id.as_str());
+    assert_eq!(reasons("lin专家"), ["expert_busy"]);
+    assert_eq!(reasons("wu专家"), ["team_not_served"]);
+    assert_eq!(reasons("钱老师"), ["rest_day"]);
+    assert!(
+        body["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|s| s["expert_id"] != qian.user_id.as_str())
+    );
+    // Schools and plain experts do not get suggestions.
+    w.app
+        .get(&path, &w.school)
+        .await
+        .assert_problem(403, "forbidden");
+}

@@ -147,6 +147,8 @@ static ROWS: &[Row] = &[
     row("POST",  "/api/v1/lectures/{outsider_lecture}/cancel", Json(reason),   [401, 200, 404, 404, 404]),
     row("POST",  "/api/v1/lectures/{offered_lecture}/reschedule", Json(later), [401, 200, 200, 403, 200]),
     row("POST",  "/api/v1/lectures/{outsider_lecture}/reschedule", Json(later), [401, 200, 404, 404, 404]),
+    row("GET",   "/api/v1/lectures/{waiting_lecture}/suggestions", Empty,      [401, 200, 200, 404, 403]),
+    row("GET",   "/api/v1/lectures/{outsider_lecture}/suggestions", Empty,     [401, 200, 404, 404, 403]),
     row("POST",  "/api/v1/lectures/{citywide_lecture}/participants", Json(join), [401, 403, 403, 403, 201]),
     row("POST",  "/api/v1/lectures/{outsider_lecture}/participants", Json(join), [401, 403, 403, 403, 404]),
     row("DELETE", "/api/v1/lectures/{citywide_lecture}/participants", Empty,   [401, 403, 403, 403, 200]),
