@@ -163,6 +163,8 @@ route_table! {
         "/api/v1/experts/{id}" { get => expert::get_expert, patch => expert::update_expert }
         "/api/v1/experts/{id}/status" { post => expert::change_expert_status }
         "/api/v1/experts/{id}/history" { get => expert::expert_history }
+        "/api/v1/experts/{id}/calendar-token" { create => lecture::rotate_calendar_token }
+        "/api/v1/experts/{id}/calendar.ics" { get => lecture::calendar_feed }
         "/api/v1/experts/{id}/availability" { get => availability::get_availability, put => availability::put_availability }
         "/api/v1/courses" { get => course::list_courses, create => course::create_course }
         "/api/v1/courses/{id}" { get => course::get_course, patch => course::update_course }

@@ -387,6 +387,14 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    calendar_tokens (expert_id) {
+        expert_id -> Text,
+        token_hash -> Text,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(audit_events -> users (actor_id));
 diesel::joinable!(course_audiences -> courses (course_id));
 diesel::joinable!(course_grades -> courses (course_id));
@@ -417,6 +425,7 @@ diesel::joinable!(lecture_slots -> lectures (lecture_id));
 diesel::joinable!(lecture_refusals -> lectures (lecture_id));
 diesel::joinable!(lecture_participants -> lectures (lecture_id));
 diesel::joinable!(busy_intervals -> experts (expert_id));
+diesel::joinable!(calendar_tokens -> experts (expert_id));
 diesel::joinable!(availability_rules -> experts (expert_id));
 diesel::joinable!(availability_exceptions -> experts (expert_id));
 diesel::joinable!(blackouts -> schools (school_id));
@@ -427,6 +436,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     availability_rules,
     blackouts,
     busy_intervals,
+    calendar_tokens,
     course_audiences,
     course_grades,
     course_modes,

@@ -7,7 +7,8 @@ use diesel::prelude::*;
 
 use crate::db::DbConnection;
 use crate::db::schema::{
-    busy_intervals, lecture_participants, lecture_refusals, lecture_slots, lectures, schools,
+    busy_intervals, calendar_tokens, lecture_participants, lecture_refusals, lecture_slots,
+    lectures, schools,
 };
 use crate::domain::lecture::{LectureMode, LectureState, Origin, RefusalKind, Span};
 use crate::models::Keyset;
@@ -627,6 +628,63 @@ impl BusyInterval {
             .filter(busy_intervals::expert_id.eq(expert_id))
             .order(busy_intervals::starts_at.asc())
             .select(BusyInterval::as_select())
+            .load(conn)
+    }
+}
+
+/// An expert's calendar feed token, stored hashed.
+pub struct CalendarToken;
+
+impl CalendarToken {
+    /// Replaces the expert's token (the old one stops working at once).
+    pub fn rotate(
+        conn: &mut DbConnection,
+        expert_id: &str,
+        token_hash: &str,
+        now: NaiveDateTime,
+    ) -> QueryResult<()> {
+        diesel::delete(calendar_tokens::table.filter(calendar_tokens::expert_id.eq(expert_id)))
+            .execute(conn)?;
+        diesel::insert_into(calendar_tokens::table)
+            .values((
+                calendar_tokens::expert_id.eq(expert_id),
+                calendar_tokens::token_hash.eq(token_hash),
+                calendar_tokens::created_at.eq(now),
+            ))
+            .execute(conn)?;
+        Ok(())
+    }
+
+    /// Whether `token_hash` is `expert_id`'s current token.
+    pub fn matches(
+        conn: &mut DbConnection,
+        expert_id: &str,
+        token_hash: &str,
+    ) -> QueryResult<bool> {
+        diesel::select(diesel::dsl::exists(
+            calendar_tokens::table
+                .filter(calendar_tokens::expert_id.eq(expert_id))
+                .filter(calendar_tokens::token_hash.eq(token_hash)),
+        ))
+        .get_result(conn)
+    }
+}
+
+impl Lecture {
+    /// The lectures of an expert's calendar feed: offered to or held by them, starting
+    /// after `since`, by start.
+    pub fn calendar_of(
+        conn: &mut DbConnection,
+        expert_id: &str,
+        since: NaiveDateTime,
+    ) -> QueryResult<Vec<LectureRow>> {
+        lectures::table
+            .left_join(schools::table)
+            .filter(lectures::expert_id.eq(expert_id))
+            .filter(lectures::state.eq_any([LectureState::Offered, LectureState::Confirmed]))
+            .filter(lectures::sort_at.ge(since))
+            .order((lectures::sort_at.asc(), lectures::id.asc()))
+            .select((Lecture::as_select(), schools::name.nullable()))
             .load(conn)
     }
 }

@@ -1261,3 +1261,97 @@ async fn suggestions_rank_who_could_take_it_and_say_why_the_others_cannot() {
         .await
         .assert_problem(403, "forbidden");
 }
+
+#[actix_web::test]
+async fn an_expert_s_calendar_feed_moves_a_rescheduled_lecture_instead_of_doubling_it() {
+    use icalendar::Component as _;
+    let w = world().await;
+    let issued = w
+        .app
+        .post(
+            &format!("/api/v1/experts/{}/calendar-token", w.lin_id),
+            Some(&w.lin),
+            json!({}),
+        )
+        .await;
+    let body = issued.assert_status(201).clone();
+    let token = body["token"].as_str().unwrap().to_owned();
+    assert!(
+        body["url"]
+            .as_str()
+            .unwrap()
+            .ends_with(&format!("calendar.ics?token={token}"))
+    );
+    let confirmed = w
+        .dispatch("offline", slot(4, 14, 0, 60), Some(&w.lin_id))
+        .await;
+    let id = id_of(&confirmed);
+    w.act(&id, "accept", &w.lin, json!({}))
+        .await
+        .assert_status(200);
+    w.dispatch("online", slot(5, 19, 0, 60), Some(&w.lin_id))
+        .await;
+
+    let app = &w.app;
+    let lin_id = w.lin_id.clone();
+    let feed = |token: String| {
+        let path = format!("/api/v1/experts/{lin_id}/calendar.ics?token={token}");
+        let req = actix_web::test::TestRequest::get().uri(&path);
+        async move { app.call(req).await }
+    };
+    let read = |response: &common::TestResponse| -> icalendar::Calendar {
+        let text = response.body.as_str().unwrap_or_default().to_owned();
+        text.parse().unwrap()
+    };
+    let first = feed(token.clone()).await;
+    assert_eq!(first.status, 200);
+    assert!(
+        first
+            .header("content-type")
+            .unwrap()
+            .starts_with("text/calendar")
+    );
+    let calendar = read(&first);
+    let events: Vec<_> = calendar.events().collect();
+    assert_eq!(events.len(), 2);
+    let lecture = events
+        .iter()
+        .find(|e| e.get_uid().unwrap().contains(&id))
+        .unwrap();
+    // 14:00 in Shanghai is 06:00 UTC, written with Z.
+    assert_eq!(lecture.properties()["DTSTART"].value(), "20260304T060000Z");
+    assert_eq!(lecture.get_sequence(), Some(0));
+    let uid = lecture.get_uid().unwrap().to_owned();
+
+    w.act(&id, "reschedule", &w.admin, slot(6, 9, 0, 60))
+        .await
+        .assert_status(200);
+    let moved = read(&feed(token.clone()).await);
+    let events: Vec<_> = moved.events().collect();
+    assert_eq!(events.len(), 2, "moved, not doubled");
+    let lecture = events
+        .iter()
+        .find(|e| e.get_uid() == Some(uid.as_str()))
+        .unwrap();
+    assert_eq!(lecture.properties()["DTSTART"].value(), "20260306T010000Z");
+    assert_eq!(lecture.get_sequence(), Some(1));
+
+    // A new link retires the old one; a wrong token finds nothing.
+    w.app
+        .post(
+            &format!("/api/v1/experts/{}/calendar-token", w.lin_id),
+            Some(&w.admin),
+            json!({}),
+        )
+        .await
+        .assert_status(201);
+    assert_eq!(feed(token).await.status, 404);
+    w.app
+        .post(
+            &format!("/api/v1/experts/{}/calendar-token", w.lin_id),
+            Some(&w.school),
+            json!({}),
+        )
+        .await
+        .assert_problem(403, "forbidden");
+}
