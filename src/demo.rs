@@ -1,6 +1,8 @@
 //! Demo data for trying the API at once (`guanai seed-demo`, `guanai serve --demo`): an
 //! office account, a roster of 20 experts across the six sub-teams and five 五老 categories
-//! with their leads, ten schools with one account each, and 30 approved courses.
+//! with their leads, ten schools with one account each, 30 approved courses, and three
+//! lectures of the coming week (a booking offered to its expert, a request waiting for the
+//! office, a city-wide online lecture to join).
 //! Every demo account has the same published password: never use them on a real deployment.
 
 use chrono::NaiveDateTime;
@@ -636,6 +638,7 @@ pub fn seed(
             let deputies = [expert_ids[deputy].clone()];
             TeamLead::replace_for_team(uow.conn, team, Some(&expert_ids[lead]), &deputies, now)?;
         }
+        let mut school_accounts = std::collections::HashMap::new();
         for (login, name, school_type, district) in SCHOOLS {
             let address = format!("{district}{name}校区");
             let school = NewSchool {
@@ -657,8 +660,10 @@ pub fn seed(
                 ..ready(login, name, Role::School)
             };
             User::insert(uow.conn, &account)?;
+            school_accounts.insert(login, (account.id.clone(), school.id.clone()));
         }
         let admin_id = admin.id.clone();
+        let mut course_ids = Vec::new();
         for (login, title, audiences, grades, minutes) in COURSES {
             let expert_id = expert_ids[login].clone();
             let team = EXPERTS.iter().find(|e| e.0 == login).map_or("", |e| e.6);
@@ -685,7 +690,9 @@ pub fn seed(
                 modes: vec!["online".to_owned(), "offline".to_owned()],
             };
             enter_approved_course(uow, &new, &sets, "demo menu, approved")?;
+            course_ids.push(new.id.clone());
         }
+        seed_lectures(uow, &admin.id, &school_accounts, &course_ids[0], now)?;
         Ok(SeedOutcome::Seeded {
             accounts: 1 + EXPERTS.len() + SCHOOLS.len(),
             experts: EXPERTS.len(),
@@ -693,4 +700,99 @@ pub fn seed(
             courses: COURSES.len(),
         })
     })
+}
+
+/// A few lectures, so the booking flows can be tried at once (next week, in the service
+/// zone): 市实验小学's booking of the first course (offered to its expert), 市第一中学's request
+/// to the reading team (waiting for the office), and a city-wide online lecture that schools
+/// can join (waiting for an expert).
+fn seed_lectures(
+    uow: &mut Uow<'_>,
+    admin_id: &str,
+    schools: &std::collections::HashMap<&str, (String, String)>,
+    first_course: &str,
+    now: NaiveDateTime,
+) -> ApiResult<()> {
+    use crate::auth::actor::Actor;
+    use crate::domain::lecture::{LectureMode, Span};
+    use crate::usecase::lecture::{LectureInput, create};
+    use chrono::{Datelike as _, TimeZone as _};
+
+    let tz = uow.settings.timezone;
+    // The Wednesday at least a week ahead.
+    let mut day = tz.from_utc_datetime(&now).date_naive() + chrono::Duration::days(7);
+    while day.weekday() != chrono::Weekday::Wed {
+        day += chrono::Duration::days(1);
+    }
+    let at = |days: i64, hour: u32, minutes: i64| {
+        let local = (day + chrono::Duration::days(days))
+            .and_hms_opt(hour, 0, 0)
+            .unwrap_or_default();
+        let start = tz
+            .from_local_datetime(&local)
+            .earliest()
+            .map_or(local, |t| t.naive_utc());
+        Span {
+            start,
+            end: start + chrono::Duration::minutes(minutes),
+        }
+    };
+    let actor = |user_id: &str, role: Role, school_id: Option<&String>| Actor {
+        user_id: user_id.to_owned(),
+        role,
+        expert_id: None,
+        expert_status: None,
+        school_id: school_id.cloned(),
+        lead_teams: Vec::new(),
+    };
+    let input = |course_id: Option<&str>, team: Option<&str>, topic: Option<&str>| LectureInput {
+        course_id: course_id.map(str::to_owned),
+        team: team.map(str::to_owned),
+        topic: topic.map(str::to_owned),
+        mode: LectureMode::Offline,
+        audiences: vec![Audience::Parents],
+        grade_bands: Vec::new(),
+        expected_size: 120,
+        slots: Vec::new(),
+        school_id: None,
+        expert_id: None,
+        address: None,
+        platform: None,
+        link: None,
+        note: None,
+        override_reason: None,
+    };
+    if let Some((user, school)) = schools.get("school.shiyan") {
+        let booking = LectureInput {
+            slots: vec![at(0, 14, 90), at(1, 14, 90)],
+            note: Some("请提前十分钟到多功能厅".to_owned()),
+            ..input(Some(first_course), None, None)
+        };
+        create(uow, &actor(user, Role::School, Some(school)), booking)?;
+    }
+    if let Some((user, school)) = schools.get("school.yizhong") {
+        let request = LectureInput {
+            audiences: vec![Audience::Students],
+            grade_bands: vec![GradeBand::SeniorHigh],
+            expected_size: 200,
+            slots: vec![at(1, 10, 90)],
+            ..input(None, Some("reading"), Some("高中生整本书阅读"))
+        };
+        create(uow, &actor(user, Role::School, Some(school)), request)?;
+    }
+    let citywide = LectureInput {
+        mode: LectureMode::Online,
+        audiences: vec![Audience::Parents, Audience::Students],
+        grade_bands: vec![GradeBand::JuniorHigh, GradeBand::SeniorHigh],
+        expected_size: 5000,
+        slots: vec![at(2, 19, 60)],
+        platform: Some("腾讯会议".to_owned()),
+        ..input(
+            None,
+            Some("mental_health"),
+            Some("考前心理调适（全市网课）"),
+        )
+    };
+    create(uow, &actor(admin_id, Role::Admin, None), citywide)?;
+    Ok(())
 }

@@ -91,3 +91,54 @@ async fn the_demo_has_leads_experts_schools_and_a_menu() {
         .to_owned();
     app.get("/api/v1/courses", &expert).await.assert_status(200);
 }
+
+#[actix_web::test]
+async fn the_demo_has_lectures_of_the_coming_week_to_try_the_flows_on() {
+    let app = TestApp::new().await;
+    let hash = guanai::auth::password::hash_password(DEMO_PASSWORD).unwrap();
+    let now = app.clock.now_naive();
+    app.with_conn(|conn| seed(conn, &app.state.settings, &hash, now))
+        .unwrap();
+    let token = |login: &'static str| {
+        let app = &app;
+        async move {
+            app.login(login, DEMO_PASSWORD).await.body["access_token"]
+                .as_str()
+                .unwrap()
+                .to_owned()
+        }
+    };
+    let admin = token("admin").await;
+    let all = app.get("/api/v1/lectures", &admin).await;
+    let states: Vec<String> = all.assert_status(200)["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["state"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(states, ["offered", "requested", "requested"]);
+    // The booking waits for 王秀兰's answer; schools can join the city-wide one.
+    let wang = token("expert.wang").await;
+    let offered = app.get("/api/v1/lectures?state=offered", &wang).await;
+    let id = offered.assert_status(200)["items"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let accepted = app
+        .post(
+            &format!("/api/v1/lectures/{id}/accept"),
+            Some(&wang),
+            serde_json::json!({}),
+        )
+        .await;
+    assert_eq!(accepted.assert_status(200)["state"], "confirmed");
+    let school = token("school.sanzhong").await;
+    let joinable = app.get("/api/v1/lectures?joinable=true", &school).await;
+    assert_eq!(
+        joinable.assert_status(200)["items"]
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+}
