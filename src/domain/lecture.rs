@@ -74,9 +74,12 @@ coded_enum!(
 pub const LECTURE_CREATED: &str = "create";
 
 impl LectureState {
-    /// States in which the lecture holds its expert's time.
+    /// The states in which a lecture holds its expert's time and counts against their load.
+    pub const HOLDING: [LectureState; 2] = [LectureState::Offered, LectureState::Confirmed];
+
+    /// Whether the lecture holds its expert's time (one of [`LectureState::HOLDING`]).
     pub fn holds_time(self) -> bool {
-        matches!(self, LectureState::Offered | LectureState::Confirmed)
+        Self::HOLDING.contains(&self)
     }
 
     /// States a lecture does not leave.

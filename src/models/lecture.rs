@@ -359,7 +359,7 @@ impl Lecture {
     ) -> QueryResult<i64> {
         lectures::table
             .filter(lectures::expert_id.eq(expert_id))
-            .filter(lectures::state.eq_any([LectureState::Offered, LectureState::Confirmed]))
+            .filter(lectures::state.eq_any(LectureState::HOLDING))
             .filter(lectures::starts_at.ge(span.start))
             .filter(lectures::starts_at.lt(span.end))
             .filter(lectures::id.ne(except))
@@ -376,7 +376,7 @@ impl Lecture {
     ) -> QueryResult<Vec<(Option<String>, i64)>> {
         lectures::table
             .filter(lectures::expert_id.is_not_null())
-            .filter(lectures::state.eq_any([LectureState::Offered, LectureState::Confirmed]))
+            .filter(lectures::state.eq_any(LectureState::HOLDING))
             .filter(lectures::starts_at.ge(span.start))
             .filter(lectures::starts_at.lt(span.end))
             .filter(lectures::id.ne(except))
@@ -681,7 +681,7 @@ impl Lecture {
         lectures::table
             .left_join(schools::table)
             .filter(lectures::expert_id.eq(expert_id))
-            .filter(lectures::state.eq_any([LectureState::Offered, LectureState::Confirmed]))
+            .filter(lectures::state.eq_any(LectureState::HOLDING))
             .filter(lectures::sort_at.ge(since))
             .order((lectures::sort_at.asc(), lectures::id.asc()))
             .select((Lecture::as_select(), schools::name.nullable()))

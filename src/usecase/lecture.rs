@@ -117,7 +117,7 @@ impl LectureRecord {
     /// wait for each other (on PostgreSQL; SQLite runs one write at a time), so each reads the
     /// state the one before it left.
     fn load_for_change(conn: &mut DbConnection, actor: &Actor, id: &str) -> ApiResult<Self> {
-        db::lock_key(conn, &format!("lecture:{id}"))?;
+        lock_lecture(conn, id)?;
         Self::load_visible(conn, actor, id)
     }
 
@@ -573,6 +573,17 @@ fn check_slots(
     }
 }
 
+/// Changes of one lecture wait for each other (PostgreSQL; SQLite writes one at a time).
+fn lock_lecture(conn: &mut DbConnection, id: &str) -> ApiResult<()> {
+    Ok(db::lock_key(conn, &format!("lecture:{id}"))?)
+}
+
+/// Whatever adds a commitment of an expert's time takes this before it counts their load,
+/// so two racing offers cannot both pass a limit.
+fn lock_expert(conn: &mut DbConnection, expert_id: &str) -> ApiResult<()> {
+    Ok(db::lock_key(conn, &format!("expert:{expert_id}"))?)
+}
+
 fn load(conn: &mut DbConnection, id: &str) -> ApiResult<LectureRecord> {
     LectureRecord::load(conn, id)?.ok_or_else(|| ApiError::not_found("no such lecture"))
 }
@@ -714,7 +725,7 @@ fn offer_at(
         OfferBy::Office(_, reason) => reason,
         OfferBy::Booking => None,
     };
-    db::lock_key(uow.conn, &format!("expert:{}", expert.id))?;
+    lock_expert(uow.conn, &expert.id)?;
     if let Some(kind) = LectureRefusal::find(uow.conn, &lecture.id, &expert.id)?
         && reason.is_none()
     {
@@ -938,7 +949,7 @@ pub fn accept(uow: &mut Uow<'_>, actor: &Actor, id: &str, slot: Option<usize>) -
                 "this time has passed",
             ));
         }
-        db::lock_key(uow.conn, &format!("expert:{expert_id}"))?;
+        lock_expert(uow.conn, &expert_id)?;
         let expert = find_expert(uow.conn, &expert_id, "expert_id")?;
         fit(uow, &expert, lecture, span, Overrides::none())?;
     }
@@ -1112,7 +1123,7 @@ pub fn reschedule(uow: &mut Uow<'_>, actor: &Actor, id: &str, span: Span) -> Api
         return Err(ApiError::Validation(errors));
     }
     let expert_id = lecture.expert_id.clone().unwrap_or_default();
-    db::lock_key(uow.conn, &format!("expert:{expert_id}"))?;
+    lock_expert(uow.conn, &expert_id)?;
     let expert = find_expert(uow.conn, &expert_id, "expert_id")?;
     // The old time is let go first: the new one may overlap it.
     release(uow, lecture)?;
@@ -1312,17 +1323,13 @@ pub fn withdraw(uow: &mut Uow<'_>, actor: &Actor, id: &str) -> ApiResult<()> {
 /// the office, their confirmed lectures wait for reassignment; office, leads and schools
 /// are told. Runs inside the membership change's transaction.
 pub fn release_expert(uow: &mut Uow<'_>, expert_id: &str, why: &str) -> ApiResult<usize> {
-    let ids = Lecture::held_by(
-        uow.conn,
-        expert_id,
-        &[LectureState::Offered, LectureState::Confirmed],
-    )?;
+    let ids = Lecture::held_by(uow.conn, expert_id, &LectureState::HOLDING)?;
     let system = LectureWho {
         system: true,
         ..Default::default()
     };
     for id in &ids {
-        db::lock_key(uow.conn, &format!("lecture:{id}"))?;
+        lock_lecture(uow.conn, id)?;
         let record = load(uow.conn, id)?;
         let to = LectureFlow::next(record.lecture.state, LectureAction::Release, &system)?;
         move_to(
@@ -1401,7 +1408,7 @@ pub mod due {
 
     /// Returns a lapsed offer to the office (if it is still one).
     pub fn lapse(uow: &mut Uow<'_>, id: &str) -> ApiResult<bool> {
-        db::lock_key(uow.conn, &format!("lecture:{id}"))?;
+        lock_lecture(uow.conn, id)?;
         let record = load(uow.conn, id)?;
         let still = record.lecture.state == LectureState::Offered
             && record
@@ -1420,7 +1427,7 @@ pub mod due {
 
     /// Expires a request whose times have all begun (if it still is one).
     pub fn expire(uow: &mut Uow<'_>, id: &str) -> ApiResult<bool> {
-        db::lock_key(uow.conn, &format!("lecture:{id}"))?;
+        lock_lecture(uow.conn, id)?;
         let record = load(uow.conn, id)?;
         let now = uow.now();
         let due = match record.lecture.state {
@@ -1452,7 +1459,7 @@ pub mod due {
 
     /// Reminds expert and school of a lecture the day before (once).
     pub fn remind(uow: &mut Uow<'_>, id: &str) -> ApiResult<bool> {
-        db::lock_key(uow.conn, &format!("lecture:{id}"))?;
+        lock_lecture(uow.conn, id)?;
         let now = uow.now();
         if !Lecture::mark_reminded(uow.conn, id, now)? {
             return Ok(false);
