@@ -82,11 +82,7 @@ impl AuditEvent {
             query = query.filter(audit_events::at.lt(until));
         }
         if let Some(k) = before {
-            query = query.filter(
-                audit_events::at.lt(k.at).or(audit_events::at
-                    .eq(k.at)
-                    .and(audit_events::id.lt(k.id.clone()))),
-            );
+            keyset_before!(query, k, audit_events::at, audit_events::id);
         }
         query
             .order((audit_events::at.desc(), audit_events::id.desc()))

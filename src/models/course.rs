@@ -269,11 +269,7 @@ impl Course {
                 query = query.filter(courses::search_text.like(pattern).escape('\\'));
             }
             if let Some(k) = after {
-                query = query.filter(
-                    courses::created_at.gt(k.at).or(courses::created_at
-                        .eq(k.at)
-                        .and(courses::id.gt(k.id.clone()))),
-                );
+                keyset_after!(query, k, courses::created_at, courses::id);
             }
             query
                 .order((courses::created_at.asc(), courses::id.asc()))

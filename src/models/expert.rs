@@ -381,11 +381,7 @@ impl Expert {
                 query = query.filter(experts::search_text.like(pattern).escape('\\'));
             }
             if let Some(k) = after {
-                query = query.filter(
-                    experts::created_at.gt(k.at).or(experts::created_at
-                        .eq(k.at)
-                        .and(experts::id.gt(k.id.clone()))),
-                );
+                keyset_after!(query, k, experts::created_at, experts::id);
             }
             query
                 .order((experts::created_at.asc(), experts::id.asc()))

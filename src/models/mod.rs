@@ -1,5 +1,27 @@
 //! One file per table: row struct, `New*`, `*Changes`, and its queries. No HTTP here.
 
+/// Keeps the rows of a boxed query that come after keyset `$k` in ascending (`$at`, `$id`)
+/// order. The redundant `$at >= k.at` is what lets both planners start the index range at
+/// the key (neither seeks on the `OR` alone, and page 500 would cost a scan of 10,000 rows).
+macro_rules! keyset_after {
+    ($query:ident, $k:expr, $at:expr, $id:expr) => {{
+        let k: &$crate::models::Keyset = $k;
+        $query = $query
+            .filter($at.ge(k.at))
+            .filter($at.gt(k.at).or($at.eq(k.at).and($id.gt(k.id.clone()))));
+    }};
+}
+
+/// [`keyset_after`] for descending (`$at`, `$id`) order (newest first).
+macro_rules! keyset_before {
+    ($query:ident, $k:expr, $at:expr, $id:expr) => {{
+        let k: &$crate::models::Keyset = $k;
+        $query = $query
+            .filter($at.le(k.at))
+            .filter($at.lt(k.at).or($at.eq(k.at).and($id.lt(k.id.clone()))));
+    }};
+}
+
 pub mod audit_event;
 pub mod availability;
 pub mod course;

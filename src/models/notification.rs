@@ -217,13 +217,7 @@ impl Notification {
             None => {}
         }
         if let Some(k) = before {
-            query = query.filter(
-                notifications::created_at
-                    .lt(k.at)
-                    .or(notifications::created_at
-                        .eq(k.at)
-                        .and(notifications::id.lt(k.id.clone()))),
-            );
+            keyset_before!(query, k, notifications::created_at, notifications::id);
         }
         query
             .order((notifications::created_at.desc(), notifications::id.desc()))
@@ -277,13 +271,7 @@ impl Notification {
             query = query.filter(notifications::status.eq(status));
         }
         if let Some(k) = before {
-            query = query.filter(
-                notifications::created_at
-                    .lt(k.at)
-                    .or(notifications::created_at
-                        .eq(k.at)
-                        .and(notifications::id.lt(k.id.clone()))),
-            );
+            keyset_before!(query, k, notifications::created_at, notifications::id);
         }
         query
             .order((notifications::created_at.desc(), notifications::id.desc()))

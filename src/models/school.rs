@@ -130,11 +130,7 @@ impl School {
             query = query.filter(schools::search_text.like(pattern).escape('\\'));
         }
         if let Some(k) = after {
-            query = query.filter(
-                schools::created_at.gt(k.at).or(schools::created_at
-                    .eq(k.at)
-                    .and(schools::id.gt(k.id.clone()))),
-            );
+            keyset_after!(query, k, schools::created_at, schools::id);
         }
         query
             .order((schools::created_at.asc(), schools::id.asc()))

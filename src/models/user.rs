@@ -200,11 +200,7 @@ impl User {
             );
         }
         if let Some(k) = after {
-            query = query.filter(
-                users::created_at
-                    .gt(k.at)
-                    .or(users::created_at.eq(k.at).and(users::id.gt(k.id.clone()))),
-            );
+            keyset_after!(query, k, users::created_at, users::id);
         }
         query
             .order((users::created_at.asc(), users::id.asc()))
