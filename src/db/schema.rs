@@ -344,6 +344,14 @@ diesel::table! {
 }
 
 diesel::table! {
+    school_lectures (school_id, sort_at, lecture_id) {
+        school_id -> Text,
+        sort_at -> Timestamp,
+        lecture_id -> Text,
+    }
+}
+
+diesel::table! {
     busy_intervals (id) {
         id -> Text,
         expert_id -> Text,
@@ -424,6 +432,7 @@ diesel::joinable!(lectures -> experts (expert_id));
 diesel::joinable!(lecture_slots -> lectures (lecture_id));
 diesel::joinable!(lecture_refusals -> lectures (lecture_id));
 diesel::joinable!(lecture_participants -> lectures (lecture_id));
+diesel::joinable!(school_lectures -> lectures (lecture_id));
 diesel::joinable!(busy_intervals -> experts (expert_id));
 diesel::joinable!(calendar_tokens -> experts (expert_id));
 diesel::joinable!(availability_rules -> experts (expert_id));
@@ -458,6 +467,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     password_tokens,
     rate_events,
     refresh_tokens,
+    school_lectures,
     schools,
     state_changes,
     team_leads,

@@ -8,7 +8,7 @@ use diesel::prelude::*;
 use crate::db::DbConnection;
 use crate::db::schema::{
     busy_intervals, calendar_tokens, lecture_participants, lecture_refusals, lecture_slots,
-    lectures, schools,
+    lectures, school_lectures, schools,
 };
 use crate::domain::lecture::{LectureMode, LectureState, Origin, RefusalKind, Span};
 use crate::models::Keyset;
@@ -159,6 +159,8 @@ pub enum LectureScope {
         expert_id: String,
         teams: Vec<String>,
     },
+    /// A lead's dispatch queue: the lectures of the teams they lead.
+    Teams(Vec<String>),
 }
 
 #[derive(Debug, Clone, Default)]
@@ -173,6 +175,45 @@ pub struct LectureFilter {
     /// City-wide online lectures still open to join (requested, offered or confirmed, not
     /// yet begun; `from` is then the earliest start).
     pub joinable: bool,
+}
+
+/// Applies a list's filters to a boxed lectures query (the lists read different indexes,
+/// so their queries have different types).
+macro_rules! narrow {
+    ($query:ident, $filter:expr) => {{
+        let filter: &LectureFilter = $filter;
+        if let Some(state) = filter.state {
+            $query = $query.filter(lectures::state.eq(state));
+        }
+        if let Some(team) = &filter.team {
+            $query = $query.filter(lectures::team_code.eq(team.clone()));
+        }
+        if let Some(expert) = &filter.expert_id {
+            $query = $query.filter(lectures::expert_id.eq(expert.clone()));
+        }
+        if let Some(school) = &filter.school_id {
+            $query = $query.filter(lectures::school_id.eq(school.clone()));
+        }
+        if let Some(mode) = filter.mode {
+            $query = $query.filter(lectures::mode.eq(mode));
+        }
+        if let Some(from) = filter.from {
+            $query = $query.filter(lectures::sort_at.ge(from));
+        }
+        if let Some(to) = filter.to {
+            $query = $query.filter(lectures::sort_at.lt(to));
+        }
+        if filter.joinable {
+            $query = $query
+                .filter(lectures::school_id.is_null())
+                .filter(lectures::mode.eq(LectureMode::Online))
+                .filter(lectures::state.eq_any([
+                    LectureState::Requested,
+                    LectureState::Offered,
+                    LectureState::Confirmed,
+                ]));
+        }
+    }};
 }
 
 impl Lecture {
@@ -399,9 +440,63 @@ impl Lecture {
             .load(conn)
     }
 
+    /// A page of the lectures `scope` may see, in list order (`sort_at`, `id`). Every scope
+    /// is read from indexes in that order, so a late page costs what the first one does: a
+    /// school's from `school_lectures` (its own and the ones it joined, kept by triggers),
+    /// an expert's from `lectures_expert`, and a lead's as the merge of that and one range
+    /// of `lectures_team` per team they lead, each cut at `limit`.
     pub fn list(
         conn: &mut DbConnection,
         scope: &LectureScope,
+        filter: &LectureFilter,
+        after: Option<&Keyset>,
+        limit: i64,
+    ) -> QueryResult<Vec<LectureRow>> {
+        match scope {
+            LectureScope::All => Self::list_range(conn, None, filter, after, limit),
+            LectureScope::School(school) => Self::list_school(conn, school, filter, after, limit),
+            LectureScope::Expert { expert_id, teams } => {
+                Self::list_merged(conn, Some(expert_id), teams, filter, after, limit)
+            }
+            LectureScope::Teams(teams) => {
+                Self::list_merged(conn, None, teams, filter, after, limit)
+            }
+        }
+    }
+
+    /// An expert's own lectures and those of the teams they lead: one index range each,
+    /// each cut at `limit`, merged in list order.
+    fn list_merged(
+        conn: &mut DbConnection,
+        own: Option<&str>,
+        teams: &[String],
+        filter: &LectureFilter,
+        after: Option<&Keyset>,
+        limit: i64,
+    ) -> QueryResult<Vec<LectureRow>> {
+        let mut rows = Vec::new();
+        if let Some(expert_id) = own {
+            rows = Self::list_range(conn, Some(Range::Expert(expert_id)), filter, after, limit)?;
+        }
+        for team in teams {
+            rows.extend(Self::list_range(
+                conn,
+                Some(Range::Team(team)),
+                filter,
+                after,
+                limit,
+            )?);
+        }
+        rows.sort_by(|(a, _), (b, _)| (a.sort_at, &a.id).cmp(&(b.sort_at, &b.id)));
+        rows.dedup_by(|(a, _), (b, _)| a.id == b.id);
+        rows.truncate(usize::try_from(limit).unwrap_or(0));
+        Ok(rows)
+    }
+
+    /// The lectures of one index range (or all), filtered, in list order.
+    fn list_range(
+        conn: &mut DbConnection,
+        range: Option<Range<'_>>,
         filter: &LectureFilter,
         after: Option<&Keyset>,
         limit: i64,
@@ -411,67 +506,18 @@ impl Lecture {
                 .left_join(schools::table)
                 .select((Lecture::as_select(), schools::name.nullable()))
                 .into_boxed();
-            match scope {
-                LectureScope::All => {}
-                LectureScope::School(school) => {
-                    query = query.filter(
-                        lectures::school_id
-                            .eq(school.clone())
-                            .or(lectures::id.eq_any(
-                                lecture_participants::table
-                                    .filter(lecture_participants::school_id.eq(school.clone()))
-                                    .select(lecture_participants::lecture_id),
-                            )),
-                    );
+            match range {
+                None => {}
+                Some(Range::Expert(expert)) => {
+                    query = query.filter(lectures::expert_id.eq(expert.to_owned()));
                 }
-                LectureScope::Expert { expert_id, teams } if teams.is_empty() => {
-                    query = query.filter(lectures::expert_id.eq(expert_id.clone()));
-                }
-                LectureScope::Expert { expert_id, teams } => {
-                    query = query.filter(
-                        lectures::expert_id
-                            .eq(expert_id.clone())
-                            .or(lectures::team_code.eq_any(teams.clone())),
-                    );
+                Some(Range::Team(team)) => {
+                    query = query.filter(lectures::team_code.eq(team.to_owned()));
                 }
             }
-            if let Some(state) = filter.state {
-                query = query.filter(lectures::state.eq(state));
-            }
-            if let Some(team) = &filter.team {
-                query = query.filter(lectures::team_code.eq(team.clone()));
-            }
-            if let Some(expert) = &filter.expert_id {
-                query = query.filter(lectures::expert_id.eq(expert.clone()));
-            }
-            if let Some(school) = &filter.school_id {
-                query = query.filter(lectures::school_id.eq(school.clone()));
-            }
-            if let Some(mode) = filter.mode {
-                query = query.filter(lectures::mode.eq(mode));
-            }
-            if let Some(from) = filter.from {
-                query = query.filter(lectures::sort_at.ge(from));
-            }
-            if let Some(to) = filter.to {
-                query = query.filter(lectures::sort_at.lt(to));
-            }
-            if filter.joinable {
-                query = query
-                    .filter(lectures::school_id.is_null())
-                    .filter(lectures::mode.eq(LectureMode::Online))
-                    .filter(lectures::state.eq_any([
-                        LectureState::Requested,
-                        LectureState::Offered,
-                        LectureState::Confirmed,
-                    ]));
-            }
+            narrow!(query, filter);
             if let Some(k) = after {
-                query = query.filter(
-                    lectures::sort_at.gt(k.at).or(lectures::sort_at
-                        .eq(k.at)
-                        .and(lectures::id.gt(k.id.clone()))),
-                );
+                keyset_after!(query, k, lectures::sort_at, lectures::id);
             }
             query
                 .order((lectures::sort_at.asc(), lectures::id.asc()))
@@ -479,6 +525,47 @@ impl Lecture {
                 .load(c)
         })
     }
+
+    /// A school's lectures, read in order from `school_lectures`.
+    fn list_school(
+        conn: &mut DbConnection,
+        school: &str,
+        filter: &LectureFilter,
+        after: Option<&Keyset>,
+        limit: i64,
+    ) -> QueryResult<Vec<LectureRow>> {
+        crate::on_backend!(conn, |c| {
+            let mut query = lectures::table
+                .inner_join(school_lectures::table)
+                .left_join(schools::table)
+                .filter(school_lectures::school_id.eq(school.to_owned()))
+                .select((Lecture::as_select(), schools::name.nullable()))
+                .into_boxed();
+            narrow!(query, filter);
+            if let Some(k) = after {
+                keyset_after!(
+                    query,
+                    k,
+                    school_lectures::sort_at,
+                    school_lectures::lecture_id
+                );
+            }
+            query
+                .order((
+                    school_lectures::sort_at.asc(),
+                    school_lectures::lecture_id.asc(),
+                ))
+                .limit(limit)
+                .load(c)
+        })
+    }
+}
+
+/// One index range of the lectures a list reads.
+#[derive(Debug, Clone, Copy)]
+enum Range<'a> {
+    Expert(&'a str),
+    Team(&'a str),
 }
 
 /// The experts who declined a lecture or let its offer lapse.

@@ -1355,3 +1355,80 @@ async fn an_expert_s_calendar_feed_moves_a_rescheduled_lecture_instead_of_doubli
         .await
         .assert_problem(403, "forbidden");
 }
+
+#[actix_web::test]
+async fn a_school_s_list_follows_its_lectures_when_they_move_and_when_it_joins_or_leaves() {
+    let w = world().await;
+    let moved = w
+        .dispatch("offline", slot(3, 10, 0, 60), Some(&w.lin_id))
+        .await;
+    w.act(&id_of(&moved), "accept", &w.lin, json!({}))
+        .await
+        .assert_status(200);
+    let stays = w.dispatch("offline", slot(5, 10, 0, 60), None).await;
+    let city = w
+        .app
+        .post(
+            "/api/v1/lectures",
+            Some(&w.admin),
+            json!({ "team": "reading", "topic": "全市家长课堂", "mode": "online",
+                    "audiences": ["parents"], "expected_size": 5000,
+                    "slots": [slot(4, 19, 0, 60)] }),
+        )
+        .await;
+    let city = id_of(city.assert_status(201));
+    let participants = format!("/api/v1/lectures/{city}/participants");
+    w.app
+        .post(
+            &participants,
+            Some(&w.school),
+            json!({ "expected_size": 300 }),
+        )
+        .await
+        .assert_status(201);
+    let listed = |token: String| {
+        let app = &w.app;
+        async move {
+            let page = app.get("/api/v1/lectures?limit=2", &token).await;
+            let mut body = page.assert_status(200).clone();
+            let mut ids: Vec<String> = Vec::new();
+            loop {
+                ids.extend(body["items"].as_array().unwrap().iter().map(id_of));
+                let Some(cursor) = body["next_cursor"].as_str() else {
+                    break;
+                };
+                let next = app
+                    .get(&format!("/api/v1/lectures?limit=2&cursor={cursor}"), &token)
+                    .await;
+                body = next.assert_status(200).clone();
+            }
+            ids
+        }
+    };
+    assert_eq!(
+        listed(w.school.clone()).await,
+        [id_of(&moved), city.clone(), id_of(&stays)]
+    );
+    // Moved to after the others, it is listed after them.
+    w.act(&id_of(&moved), "reschedule", &w.admin, slot(6, 10, 0, 60))
+        .await
+        .assert_status(200);
+    assert_eq!(
+        listed(w.school.clone()).await,
+        [city.clone(), id_of(&stays), id_of(&moved)]
+    );
+    // Left, it is gone from the list.
+    w.app
+        .send(
+            actix_web::http::Method::DELETE,
+            &participants,
+            Some(&w.school),
+            None,
+        )
+        .await
+        .assert_status(200);
+    assert_eq!(
+        listed(w.school.clone()).await,
+        [id_of(&stays), id_of(&moved)]
+    );
+}
