@@ -880,6 +880,97 @@ pub struct SuggestionsResponse {
     pub items: Vec<Suggestion>,
 }
 
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct LectureQueueQuery {
+    #[param(value_type = Option<crate::api::support::TeamCode>)]
+    pub team: Option<String>,
+    pub mode: Option<LectureMode>,
+    pub cursor: Option<String>,
+    /// 1-100, default 20.
+    #[param(minimum = 1, maximum = 100)]
+    pub limit: Option<i64>,
+}
+
+/// The queue's two parts in the order they are served; a cursor names the part it stopped in.
+const QUEUE_PARTS: [(&str, LectureState); 2] = [
+    (
+        "lecture-queue:needs_reassignment",
+        LectureState::NeedsReassignment,
+    ),
+    ("lecture-queue:requested", LectureState::Requested),
+];
+
+/// 待派课: the lectures waiting for an expert, for the office (all teams) and team leads
+/// (their teams). Lectures whose expert was suspended or left (`needs_reassignment`) come
+/// first, then requests (`requested`), each earliest first.
+#[utoipa::path(get, path = "/api/v1/lectures/queue", tag = "lectures", params(LectureQueueQuery), security(("bearer" = [])),
+    responses((status = 200, body = Page<LectureResponse>), (status = 400, body = Problem), (status = 403, body = Problem), (status = 422, body = Problem)))]
+pub async fn lecture_queue(
+    state: web::Data<AppState>,
+    StaffUser(user): StaffUser,
+    query: ApiQuery<LectureQueueQuery>,
+) -> ApiResult<HttpResponse> {
+    let query = query.into_inner();
+    let limit = pagination::limit(query.limit)?;
+    check_team_filter(query.team.as_deref())?;
+    // The part the cursor stopped in (no cursor: the first), and where in it.
+    let (part, after) = match pagination::decode_cursor(QUEUE_PARTS[0].0, query.cursor.as_deref()) {
+        Ok(after) => (0, after),
+        Err(_) => (
+            1,
+            pagination::decode_cursor(QUEUE_PARTS[1].0, query.cursor.as_deref())?,
+        ),
+    };
+    let tz = state.settings.timezone;
+    let (items, next_cursor) = db::run(&state.db, move |conn| {
+        let actor = Actor::load(conn, &user)?;
+        let scope = if actor.is_admin() {
+            LectureScope::All
+        } else if !actor.lead_teams.is_empty() {
+            LectureScope::Teams(actor.lead_teams.clone())
+        } else {
+            return Err(ApiError::forbidden(
+                "forbidden",
+                "the dispatch queue is for the office and team leads",
+            ));
+        };
+        let mut rows = Vec::new();
+        let mut after = after;
+        for (name, queued) in &QUEUE_PARTS[part..] {
+            let wanted = limit + 1 - i64::try_from(rows.len()).unwrap_or(limit);
+            if wanted <= 0 {
+                break;
+            }
+            let filter = LectureFilter {
+                state: Some(*queued),
+                team: query.team.clone(),
+                mode: query.mode,
+                ..LectureFilter::default()
+            };
+            let part_rows = Lecture::list(conn, &scope, &filter, after.take().as_ref(), wanted)?;
+            rows.extend(part_rows.into_iter().map(|row| (*name, row)));
+        }
+        let (rows, next) =
+            pagination::split_page("", rows, limit, |(_, (l, _))| (l.sort_at, l.id.clone()));
+        // The cursor names the part of the page's last row.
+        let next = next.and_then(|_| {
+            rows.last()
+                .map(|(name, (l, _))| pagination::encode_cursor(name, l.sort_at, &l.id))
+        });
+        let records =
+            LectureRecord::for_page(conn, &actor, rows.into_iter().map(|(_, row)| row).collect())?;
+        let mut items = Vec::with_capacity(records.len());
+        for (record, expert_name) in records {
+            items.push(response(record, expert_name, &actor, tz)?);
+        }
+        Ok((items, next))
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(Page { items, next_cursor }))
+}
+
 /// 派课建议: the experts who could take a lecture, ranked, each with the reasons as data
 /// (the office and the lecture's team leads). The ranking is in api_docs/README.md.
 #[utoipa::path(get, path = "/api/v1/lectures/{id}/suggestions", tag = "lectures",

@@ -172,6 +172,7 @@ route_table! {
         "/api/v1/courses/{id}/retire" { post => course::retire_course }
         "/api/v1/courses/{id}/history" { get => course::course_history }
         "/api/v1/lectures" { get => lecture::list_lectures, create => lecture::create_lecture }
+        "/api/v1/lectures/queue" { get => lecture::lecture_queue }
         "/api/v1/lectures/{id}" { get => lecture::get_lecture, patch => lecture::update_lecture }
         "/api/v1/lectures/{id}/offer" { post => lecture::offer_lecture }
         "/api/v1/lectures/{id}/accept" { post => lecture::accept_lecture }

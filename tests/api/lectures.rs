@@ -1357,6 +1357,96 @@ async fn an_expert_s_calendar_feed_moves_a_rescheduled_lecture_instead_of_doubli
 }
 
 #[actix_web::test]
+async fn the_dispatch_queue_puts_lectures_that_lost_their_expert_first() {
+    let w = world().await;
+    let early = w.dispatch("online", slot(3, 10, 0, 60), None).await;
+    let late = w.dispatch("online", slot(6, 10, 0, 60), None).await;
+    let held = w
+        .dispatch("offline", slot(5, 14, 0, 60), Some(&w.lin_id))
+        .await;
+    w.act(&id_of(&held), "accept", &w.lin, json!({}))
+        .await
+        .assert_status(200);
+    // Offered to someone: not waiting for the office.
+    let zhao = w.app.expert("zhao", "reading", ExpertStatus::Active);
+    w.dispatch("online", slot(4, 10, 0, 60), Some(&zhao.id))
+        .await;
+    w.app
+        .post(
+            &format!("/api/v1/experts/{}/status", w.lin_id),
+            Some(&w.admin),
+            json!({ "to": "suspended", "reason": "住院" }),
+        )
+        .await
+        .assert_status(200);
+
+    let ids = |body: &Value| -> Vec<String> {
+        body["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(id_of)
+            .collect()
+    };
+    // Page by page across the two parts: the lecture that lost its expert first, though it
+    // is later than the first request.
+    let first = w.app.get("/api/v1/lectures/queue?limit=2", &w.admin).await;
+    let body = first.assert_status(200).clone();
+    assert_eq!(ids(&body), [id_of(&held), id_of(&early)]);
+    let cursor = body["next_cursor"].as_str().unwrap();
+    let second = w
+        .app
+        .get(
+            &format!("/api/v1/lectures/queue?limit=2&cursor={cursor}"),
+            &w.admin,
+        )
+        .await;
+    let body = second.assert_status(200).clone();
+    assert_eq!(ids(&body), [id_of(&late)]);
+    assert_eq!(body["next_cursor"], Value::Null);
+    let one = w.app.get("/api/v1/lectures/queue?limit=1", &w.admin).await;
+    let cursor = one.assert_status(200)["next_cursor"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let rest = w
+        .app
+        .get(&format!("/api/v1/lectures/queue?cursor={cursor}"), &w.admin)
+        .await;
+    assert_eq!(ids(rest.assert_status(200)), [id_of(&early), id_of(&late)]);
+    // A cursor of another list is refused.
+    w.app
+        .get("/api/v1/lectures/queue?cursor=bm9wZQ", &w.admin)
+        .await
+        .assert_problem(400, "invalid_cursor");
+
+    // A lead of the team sees the same queue; a lead of another team an empty one.
+    let wu = w.app.expert("wu", "reading", ExpertStatus::Active);
+    w.app.make_lead("reading", &wu.id);
+    let ma = w.app.expert("ma", "ideology", ExpertStatus::Active);
+    w.app.make_lead("ideology", &ma.id);
+    let (wu_token, _) = w.app.tokens("wu").await;
+    let (ma_token, _) = w.app.tokens("ma").await;
+    let theirs = w.app.get("/api/v1/lectures/queue", &wu_token).await;
+    assert_eq!(
+        ids(theirs.assert_status(200)),
+        [id_of(&held), id_of(&early), id_of(&late)]
+    );
+    let other = w.app.get("/api/v1/lectures/queue", &ma_token).await;
+    assert!(ids(other.assert_status(200)).is_empty());
+    // Neither a school nor an expert who leads nothing has a queue.
+    let (zhao_token, _) = w.app.tokens("zhao").await;
+    w.app
+        .get("/api/v1/lectures/queue", &zhao_token)
+        .await
+        .assert_problem(403, "forbidden");
+    w.app
+        .get("/api/v1/lectures/queue", &w.school)
+        .await
+        .assert_problem(403, "forbidden");
+}
+
+#[actix_web::test]
 async fn a_school_s_list_follows_its_lectures_when_they_move_and_when_it_joins_or_leaves() {
     let w = world().await;
     let moved = w

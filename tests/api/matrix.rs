@@ -131,6 +131,7 @@ static ROWS: &[Row] = &[
     row("GET",   "/api/v1/courses/{outsider_course}/history", Empty,           [401, 200, 403, 403, 403]),
     row("GET",   "/api/v1/lectures", Empty,                                    [401, 200, 200, 200, 200]),
     row("POST",  "/api/v1/lectures", Json(new_lecture),                        [401, 201, 201, 403, 201]),
+    row("GET",   "/api/v1/lectures/queue", Empty,                              [401, 200, 200, 403, 403]),
     row("GET",   "/api/v1/lectures/{offered_lecture}", Empty,                  [401, 200, 200, 200, 200]),
     row("GET",   "/api/v1/lectures/{outsider_lecture}", Empty,                 [401, 200, 404, 404, 404]),
     row("PATCH", "/api/v1/lectures/{offered_lecture}", Json(lecture_note),     [401, 200, 200, 403, 200]),
