@@ -77,19 +77,36 @@ pub struct Seeded {
     pub experts: usize,
     pub courses: usize,
     pub schools: usize,
+    pub lectures: usize,
+}
+
+/// How much `seed` makes.
+#[derive(Debug, Clone, Copy)]
+pub struct Sizes {
+    pub experts: usize,
+    pub courses: usize,
+    pub schools: usize,
+    /// Past lectures (see [`seed_lectures`]).
+    pub lectures: usize,
 }
 
 /// Fills a database (the caller makes sure it is empty): [`BENCH_ADMIN`], `schools` schools (the first with the account
 /// [`BENCH_SCHOOL`]), `experts` active experts spread over the six sub-teams, and `courses`
-/// approved courses spread over the experts. `password_hash` is the hash of
-/// [`BENCH_PASSWORD`].
+/// approved courses spread over the experts, and `lectures` past lectures
+/// ([`seed_lectures`]). `password_hash` is the hash of [`BENCH_PASSWORD`].
 pub fn seed(
     conn: &mut DbConnection,
     settings: &Settings,
     password_hash: &str,
     now: NaiveDateTime,
-    (experts, courses, schools): (usize, usize, usize),
+    sizes: Sizes,
 ) -> ApiResult<Seeded> {
+    let Sizes {
+        experts,
+        courses,
+        schools,
+        lectures,
+    } = sizes;
     Uow::within(conn, settings, AuditContext::system(now), |uow| {
         let ready = |login: &str, name: &str, role: Role| NewUser {
             password_hash: Some(password_hash.to_owned()),
@@ -194,10 +211,136 @@ pub fn seed(
             };
             crate::demo::enter_approved_course(uow, &new, &sets, "benchmark menu")?;
         }
+        let lectures = seed_lectures(uow, &roster, &school_ids, lectures, now)?;
         Ok(Seeded {
             experts: roster.len(),
             courses,
             schools,
+            lectures,
         })
     })
+}
+
+/// `count` lectures of the past, as the office's history will hold them after a few years:
+/// each expert gives one a day (09:00-10:30 in the service zone, going back one day per
+/// round of the roster), nine in ten `confirmed` with their busy interval, one in ten
+/// `cancelled`. One in eight belongs to the benchmark school (so its list runs 500 pages and
+/// more), one in 500 is a city-wide online lecture that it joined; the rest are spread over
+/// the other schools. Each has its proposed slot and the history row of its last change.
+fn seed_lectures(
+    uow: &mut Uow<'_>,
+    roster: &[(String, &str)],
+    school_ids: &[String],
+    count: usize,
+    now: NaiveDateTime,
+) -> ApiResult<usize> {
+    use crate::db::schema::{lecture_participants, lectures, state_changes};
+    use crate::domain::lecture::{LectureMode, LectureState, Origin, Span};
+    use crate::models::lecture::{BusyInterval, Lecture, NewLecture, SOURCE_LECTURE};
+
+    let (Some(bench_school), Some(others)) = (school_ids.first(), school_ids.get(1..)) else {
+        return Ok(0);
+    };
+    if roster.is_empty() || others.is_empty() {
+        return Ok(0);
+    }
+    let today = now.date().and_hms_opt(1, 0, 0).unwrap_or(now);
+    let travel = uow.settings.travel_buffer_minutes;
+    for n in 0..count {
+        let (expert_id, team) = &roster[n % roster.len()];
+        let days_back = i64::try_from(n / roster.len() + 1).unwrap_or(i64::MAX / 2);
+        let start = today - chrono::Duration::days(days_back);
+        let span = Span {
+            start,
+            end: start + chrono::Duration::minutes(90),
+        };
+        let city_wide = n % 500 == 250;
+        let school = if city_wide {
+            None
+        } else if n % 8 == 0 {
+            Some(bench_school.clone())
+        } else {
+            Some(others[n % others.len()].clone())
+        };
+        let mode = if city_wide || n % 2 == 1 {
+            LectureMode::Online
+        } else {
+            LectureMode::Offline
+        };
+        let state = if n % 10 == 3 {
+            LectureState::Cancelled
+        } else {
+            LectureState::Confirmed
+        };
+        let created = start - chrono::Duration::days(14);
+        let new = NewLecture {
+            id: uuid::Uuid::new_v4().to_string(),
+            origin: if n % 3 == 0 {
+                Origin::Dispatch
+            } else {
+                Origin::Booking
+            },
+            state,
+            team_code: (*team).to_owned(),
+            course_id: None,
+            topic: format!("基准讲座{n}：家校共育"),
+            mode,
+            audiences: "parents".to_owned(),
+            grade_bands: None,
+            expected_size: 120,
+            school_id: school,
+            sort_at: start,
+            address: (mode == LectureMode::Offline).then(|| "学府路1号礼堂".to_owned()),
+            platform: (mode == LectureMode::Online).then(|| "腾讯会议".to_owned()),
+            link: (mode == LectureMode::Online).then(|| format!("https://meeting.example/{n}")),
+            note: None,
+            created_by: None,
+            version: 3,
+            created_at: created,
+            updated_at: start - chrono::Duration::days(7),
+        };
+        diesel::insert_into(lectures::table)
+            .values((
+                &new,
+                lectures::expert_id.eq(expert_id),
+                lectures::starts_at.eq(span.start),
+                lectures::ends_at.eq(span.end),
+            ))
+            .execute(uow.conn)?;
+        Lecture::replace_slots(uow.conn, &new.id, &[span])?;
+        if state == LectureState::Confirmed {
+            BusyInterval::hold(
+                uow.conn,
+                expert_id,
+                (SOURCE_LECTURE, &new.id),
+                span.busy(mode, travel),
+            )?;
+        }
+        if city_wide {
+            diesel::insert_into(lecture_participants::table)
+                .values((
+                    lecture_participants::lecture_id.eq(&new.id),
+                    lecture_participants::school_id.eq(bench_school),
+                    lecture_participants::expected_size.eq(300),
+                    lecture_participants::joined_at.eq(created),
+                ))
+                .execute(uow.conn)?;
+        }
+        diesel::insert_into(state_changes::table)
+            .values((
+                state_changes::object_type.eq("lecture"),
+                state_changes::object_id.eq(&new.id),
+                state_changes::seq.eq(3),
+                state_changes::action.eq(if state == LectureState::Cancelled {
+                    "cancel"
+                } else {
+                    "accept"
+                }),
+                state_changes::from_state.eq("offered"),
+                state_changes::to_state.eq(state.as_str()),
+                state_changes::at.eq(new.updated_at),
+            ))
+            .execute(uow.conn)?;
+    }
+    Ok(count)
 }

@@ -70,6 +70,9 @@ enum Command {
         courses: usize,
         #[arg(long, default_value_t = 500)]
         schools: usize,
+        /// Past lectures, spread over the experts and schools.
+        #[arg(long, default_value_t = 0)]
+        lectures: usize,
     },
 }
 
@@ -122,6 +125,7 @@ fn main() -> anyhow::Result<()> {
             experts,
             courses,
             schools,
+            lectures,
         } => {
             let mut conn = open(&settings)?;
             db::run_migrations(&mut conn).map_err(|e| anyhow::anyhow!(e))?;
@@ -135,12 +139,17 @@ fn main() -> anyhow::Result<()> {
                 &settings,
                 &hash,
                 SystemClock.now_naive(),
-                (experts, courses, schools),
+                guanai::bench::Sizes {
+                    experts,
+                    courses,
+                    schools,
+                    lectures,
+                },
             )
             .map_err(|e| anyhow::anyhow!(e.to_string()))?;
             println!(
-                "seeded {} experts, {} courses, {} schools",
-                seeded.experts, seeded.courses, seeded.schools
+                "seeded {} experts, {} courses, {} schools, {} lectures",
+                seeded.experts, seeded.courses, seeded.schools, seeded.lectures
             );
             Ok(())
         }
