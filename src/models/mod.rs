@@ -1,24 +1,17 @@
 //! One file per table: row struct, `New*`, `*Changes`, and its queries. No HTTP here.
 
 /// Keeps the rows of a boxed query that come after keyset `$k` in ascending (`$at`, `$id`)
-/// order. The redundant `$at >= k.at` is what lets both planners start the index range at
-/// the key (neither seeks on the `OR` alone, and page 500 would cost a scan of 10,000 rows).
+/// order, as the row value `($at, $id) > (k.at, k.id)` ([`AfterKey`]).
 macro_rules! keyset_after {
     ($query:ident, $k:expr, $at:expr, $id:expr) => {{
-        let k: &$crate::models::Keyset = $k;
-        $query = $query
-            .filter($at.ge(k.at))
-            .filter($at.gt(k.at).or($at.eq(k.at).and($id.gt(k.id.clone()))));
+        $query = $query.filter($crate::models::AfterKey::new($at, $id, $k, true));
     }};
 }
 
 /// [`keyset_after`] for descending (`$at`, `$id`) order (newest first).
 macro_rules! keyset_before {
     ($query:ident, $k:expr, $at:expr, $id:expr) => {{
-        let k: &$crate::models::Keyset = $k;
-        $query = $query
-            .filter($at.le(k.at))
-            .filter($at.lt(k.at).or($at.eq(k.at).and($id.lt(k.id.clone()))));
+        $query = $query.filter($crate::models::AfterKey::new($at, $id, $k, false));
     }};
 }
 
@@ -55,6 +48,87 @@ pub fn contains_pattern(value: &str) -> String {
     }
     out.push('%');
     out
+}
+
+/// `(at, id) > (key.at, key.id)` — or `<` for a list newest first: a row-value comparison,
+/// which SQLite and PostgreSQL both serve as one index range on `(at, id)`. The same
+/// condition spelled as `at > k OR (at = k AND id > k.id)` starts no range at all (page
+/// 500 of a list scanned the 10,000 entries before it), and even with `at >= k` added it
+/// still walks every entry that shares the key's time. Kept as a prepared statement, unlike
+/// an SQL literal.
+#[derive(Debug, Clone)]
+pub struct AfterKey<A, I> {
+    at: A,
+    id: I,
+    key_at: chrono::NaiveDateTime,
+    key_id: String,
+    ascending: bool,
+}
+
+impl<A, I> AfterKey<A, I> {
+    pub fn new(at: A, id: I, key: &Keyset, ascending: bool) -> Self {
+        AfterKey {
+            at,
+            id,
+            key_at: key.at,
+            key_id: key.id.clone(),
+            ascending,
+        }
+    }
+}
+
+impl<A, I> diesel::expression::Expression for AfterKey<A, I> {
+    type SqlType = diesel::sql_types::Bool;
+}
+
+impl<A, I, QS> diesel::expression::AppearsOnTable<QS> for AfterKey<A, I>
+where
+    A: diesel::expression::AppearsOnTable<QS>,
+    I: diesel::expression::AppearsOnTable<QS>,
+{
+}
+
+impl<A, I, QS> diesel::expression::SelectableExpression<QS> for AfterKey<A, I>
+where
+    A: diesel::expression::SelectableExpression<QS>,
+    I: diesel::expression::SelectableExpression<QS>,
+{
+}
+
+impl<A, I, GB> diesel::expression::ValidGrouping<GB> for AfterKey<A, I> {
+    type IsAggregate = diesel::expression::is_aggregate::No;
+}
+
+impl<A, I> diesel::query_builder::QueryId for AfterKey<A, I> {
+    type QueryId = ();
+    const HAS_STATIC_QUERY_ID: bool = false;
+}
+
+impl<A, I, DB> diesel::query_builder::QueryFragment<DB> for AfterKey<A, I>
+where
+    DB: diesel::backend::Backend,
+    A: diesel::query_builder::QueryFragment<DB>,
+    I: diesel::query_builder::QueryFragment<DB>,
+    chrono::NaiveDateTime: diesel::serialize::ToSql<diesel::sql_types::Timestamp, DB>,
+    String: diesel::serialize::ToSql<diesel::sql_types::Text, DB>,
+    DB: diesel::sql_types::HasSqlType<diesel::sql_types::Timestamp>
+        + diesel::sql_types::HasSqlType<diesel::sql_types::Text>,
+{
+    fn walk_ast<'b>(
+        &'b self,
+        mut out: diesel::query_builder::AstPass<'_, 'b, DB>,
+    ) -> diesel::QueryResult<()> {
+        out.push_sql("(");
+        self.at.walk_ast(out.reborrow())?;
+        out.push_sql(", ");
+        self.id.walk_ast(out.reborrow())?;
+        out.push_sql(if self.ascending { ") > (" } else { ") < (" });
+        out.push_bind_param::<diesel::sql_types::Timestamp, _>(&self.key_at)?;
+        out.push_sql(", ");
+        out.push_bind_param::<diesel::sql_types::Text, _>(&self.key_id)?;
+        out.push_sql(")");
+        Ok(())
+    }
 }
 
 /// A keyset position in a list ordered by (time, id).

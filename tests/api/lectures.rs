@@ -1522,3 +1522,27 @@ async fn a_school_s_list_follows_its_lectures_when_they_move_and_when_it_joins_o
         [id_of(&stays), id_of(&moved)]
     );
 }
+
+#[actix_web::test]
+async fn lectures_at_one_time_are_each_listed_once_page_by_page() {
+    let w = world().await;
+    let mut made = Vec::new();
+    for _ in 0..5 {
+        made.push(id_of(&w.dispatch("online", slot(4, 10, 0, 60), None).await));
+    }
+    made.sort();
+    for token in [&w.admin, &w.school] {
+        let mut seen = Vec::new();
+        let mut path = "/api/v1/lectures?limit=2".to_owned();
+        loop {
+            let page = w.app.get(&path, token).await;
+            let body = page.assert_status(200).clone();
+            seen.extend(body["items"].as_array().unwrap().iter().map(id_of));
+            let Some(cursor) = body["next_cursor"].as_str() else {
+                break;
+            };
+            path = format!("/api/v1/lectures?limit=2&cursor={cursor}");
+        }
+        assert_eq!(seen, made, "in id order, none twice, none left out");
+    }
+}
