@@ -786,7 +786,7 @@ pub async fn list_lectures(
         };
         let rows = Lecture::list(conn, &scope, &filter, after.as_ref(), limit + 1)?;
         let (rows, next) =
-            pagination::split_page("lectures", rows, limit, |(l, _)| (l.sort_at, l.id.clone()));
+            pagination::split_page("lectures", rows, limit, |(l, ..)| (l.sort_at, l.id.clone()));
         let records = LectureRecord::for_page(conn, &actor, rows)?;
         let mut items = Vec::with_capacity(records.len());
         for (record, expert_name) in records {
@@ -953,11 +953,11 @@ pub async fn lecture_queue(
             rows.extend(part_rows.into_iter().map(|row| (*name, row)));
         }
         let (rows, next) =
-            pagination::split_page("", rows, limit, |(_, (l, _))| (l.sort_at, l.id.clone()));
+            pagination::split_page("", rows, limit, |(_, (l, ..))| (l.sort_at, l.id.clone()));
         // The cursor names the part of the page's last row.
         let next = next.and_then(|_| {
             rows.last()
-                .map(|(name, (l, _))| pagination::encode_cursor(name, l.sort_at, &l.id))
+                .map(|(name, (l, ..))| pagination::encode_cursor(name, l.sort_at, &l.id))
         });
         let records =
             LectureRecord::for_page(conn, &actor, rows.into_iter().map(|(_, row)| row).collect())?;

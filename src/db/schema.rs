@@ -313,6 +313,7 @@ diesel::table! {
         version -> Integer,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        joined_slots -> Nullable<Text>,
     }
 }
 

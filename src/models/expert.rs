@@ -391,17 +391,6 @@ impl Expert {
         Ok(rows.into_iter().map(into_row).collect())
     }
 
-    /// (id, name) of several experts, in one query.
-    pub fn names_of(conn: &mut DbConnection, ids: &[String]) -> QueryResult<Vec<(String, String)>> {
-        if ids.is_empty() {
-            return Ok(Vec::new());
-        }
-        experts::table
-            .filter(experts::id.eq_any(ids))
-            .select((experts::id, experts::name))
-            .load(conn)
-    }
-
     /// Experts of exactly this name (the import's look-alike check).
     pub fn with_name(conn: &mut DbConnection, name: &str) -> QueryResult<Vec<Expert>> {
         experts::table

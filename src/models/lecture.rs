@@ -7,8 +7,8 @@ use diesel::prelude::*;
 
 use crate::db::DbConnection;
 use crate::db::schema::{
-    busy_intervals, calendar_tokens, lecture_participants, lecture_refusals, lecture_slots,
-    lectures, school_lectures, schools,
+    busy_intervals, calendar_tokens, experts, lecture_participants, lecture_refusals,
+    lecture_slots, lectures, school_lectures, schools,
 };
 use crate::domain::lecture::{LectureMode, LectureState, Origin, RefusalKind, Span};
 use crate::models::Keyset;
@@ -42,9 +42,36 @@ pub struct Lecture {
     pub version: i32,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    /// The proposed slots, kept by the database from `lecture_slots` (migration 000015).
+    pub joined_slots: Option<String>,
 }
 
 impl Lecture {
+    /// The proposed slots, in order, read from the row's copy.
+    pub fn slot_list(&self) -> Vec<LectureSlot> {
+        let parse = |text: &str| {
+            NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M:%S%.f")
+                .or_else(|_| NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S%.f"))
+                .ok()
+        };
+        self.joined_slots
+            .as_deref()
+            .unwrap_or_default()
+            .split(crate::models::value_set::SEPARATOR)
+            .filter_map(|pair| {
+                let (start, end) = pair.split_once('/')?;
+                Some((parse(start)?, parse(end)?))
+            })
+            .zip(0..)
+            .map(|((starts_at, ends_at), idx)| LectureSlot {
+                lecture_id: self.id.clone(),
+                idx,
+                starts_at,
+                ends_at,
+            })
+            .collect()
+    }
+
     /// The chosen time, once there is one.
     pub fn span(&self) -> Option<Span> {
         match (self.starts_at, self.ends_at) {
@@ -145,8 +172,8 @@ impl LectureSlot {
     }
 }
 
-/// A lecture with its school's name, as pages and records read it.
-pub type LectureRow = (Lecture, Option<String>);
+/// A lecture with its school's and its expert's names, as pages and records read it.
+pub type LectureRow = (Lecture, Option<String>, Option<String>);
 
 /// Which lectures a caller may see in a list.
 #[derive(Debug, Clone)]
@@ -302,30 +329,15 @@ impl Lecture {
     pub fn find_row(conn: &mut DbConnection, id: &str) -> QueryResult<Option<LectureRow>> {
         lectures::table
             .left_join(schools::table)
+            .left_join(experts::table)
             .filter(lectures::id.eq(id))
-            .select((Lecture::as_select(), schools::name.nullable()))
+            .select((
+                Lecture::as_select(),
+                schools::name.nullable(),
+                experts::name.nullable(),
+            ))
             .first(conn)
             .optional()
-    }
-
-    pub fn slots(conn: &mut DbConnection, id: &str) -> QueryResult<Vec<LectureSlot>> {
-        lecture_slots::table
-            .filter(lecture_slots::lecture_id.eq(id))
-            .order(lecture_slots::idx.asc())
-            .select(LectureSlot::as_select())
-            .load(conn)
-    }
-
-    /// The slots of several lectures, in one query.
-    pub fn slots_of(conn: &mut DbConnection, ids: &[String]) -> QueryResult<Vec<LectureSlot>> {
-        if ids.is_empty() {
-            return Ok(Vec::new());
-        }
-        lecture_slots::table
-            .filter(lecture_slots::lecture_id.eq_any(ids))
-            .order((lecture_slots::lecture_id.asc(), lecture_slots::idx.asc()))
-            .select(LectureSlot::as_select())
-            .load(conn)
     }
 
     /// Which of `ids` `school_id` joined.
@@ -487,8 +499,8 @@ impl Lecture {
                 limit,
             )?);
         }
-        rows.sort_by(|(a, _), (b, _)| (a.sort_at, &a.id).cmp(&(b.sort_at, &b.id)));
-        rows.dedup_by(|(a, _), (b, _)| a.id == b.id);
+        rows.sort_by(|(a, ..), (b, ..)| (a.sort_at, &a.id).cmp(&(b.sort_at, &b.id)));
+        rows.dedup_by(|(a, ..), (b, ..)| a.id == b.id);
         rows.truncate(usize::try_from(limit).unwrap_or(0));
         Ok(rows)
     }
@@ -504,7 +516,12 @@ impl Lecture {
         crate::on_backend!(conn, |c| {
             let mut query = lectures::table
                 .left_join(schools::table)
-                .select((Lecture::as_select(), schools::name.nullable()))
+                .left_join(experts::table)
+                .select((
+                    Lecture::as_select(),
+                    schools::name.nullable(),
+                    experts::name.nullable(),
+                ))
                 .into_boxed();
             match range {
                 None => {}
@@ -538,8 +555,13 @@ impl Lecture {
             let mut query = lectures::table
                 .inner_join(school_lectures::table)
                 .left_join(schools::table)
+                .left_join(experts::table)
                 .filter(school_lectures::school_id.eq(school.to_owned()))
-                .select((Lecture::as_select(), schools::name.nullable()))
+                .select((
+                    Lecture::as_select(),
+                    schools::name.nullable(),
+                    experts::name.nullable(),
+                ))
                 .into_boxed();
             narrow!(query, filter);
             if let Some(k) = after {
@@ -767,11 +789,16 @@ impl Lecture {
     ) -> QueryResult<Vec<LectureRow>> {
         lectures::table
             .left_join(schools::table)
+            .left_join(experts::table)
             .filter(lectures::expert_id.eq(expert_id))
             .filter(lectures::state.eq_any(LectureState::HOLDING))
             .filter(lectures::sort_at.ge(since))
             .order((lectures::sort_at.asc(), lectures::id.asc()))
-            .select((Lecture::as_select(), schools::name.nullable()))
+            .select((
+                Lecture::as_select(),
+                schools::name.nullable(),
+                experts::name.nullable(),
+            ))
             .load(conn)
     }
 }

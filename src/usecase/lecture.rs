@@ -42,10 +42,10 @@ pub struct LectureRecord {
 
 impl LectureRecord {
     pub fn load(conn: &mut DbConnection, id: &str) -> ApiResult<Option<LectureRecord>> {
-        let Some((lecture, school_name)) = Lecture::find_row(conn, id)? else {
+        let Some((lecture, school_name, _)) = Lecture::find_row(conn, id)? else {
             return Ok(None);
         };
-        let slots = Lecture::slots(conn, id)?;
+        let slots = lecture.slot_list();
         Ok(Some(LectureRecord {
             lecture,
             school_name,
@@ -67,47 +67,36 @@ impl LectureRecord {
         Ok(record)
     }
 
-    /// A page's lectures as records, with their experts' names: the slots, the names and
-    /// the reader's participation each in one query for the whole page.
+    /// A page's lectures as records, with their experts' names (read with the rows, the
+    /// slots from each row's copy); a school's participation in one query for the page's
+    /// city-wide lectures, if it has any.
     pub fn for_page(
         conn: &mut DbConnection,
         actor: &Actor,
         rows: Vec<LectureRow>,
     ) -> ApiResult<Vec<(LectureRecord, Option<String>)>> {
-        let ids: Vec<String> = rows.iter().map(|(l, _)| l.id.clone()).collect();
-        let mut slots = Lecture::slots_of(conn, &ids)?;
-        let experts: Vec<String> = rows
+        // Only a city-wide lecture can have been joined: most pages ask nothing.
+        let city_wide: Vec<String> = rows
             .iter()
-            .filter_map(|(l, _)| l.expert_id.clone())
+            .filter(|(l, ..)| l.school_id.is_none())
+            .map(|(l, ..)| l.id.clone())
             .collect();
-        let names = Expert::names_of(conn, &experts)?;
         let joined = match &actor.school_id {
-            Some(school) => Lecture::joined_by(conn, school, &ids)?,
+            Some(school) => Lecture::joined_by(conn, school, &city_wide)?,
             None => Vec::new(),
         };
         Ok(rows
             .into_iter()
-            .map(|(lecture, school_name)| {
-                let own: Vec<LectureSlot> = slots
-                    .iter()
-                    .filter(|s| s.lecture_id == lecture.id)
-                    .cloned()
-                    .collect();
-                slots.retain(|s| s.lecture_id != lecture.id);
-                let name = lecture
-                    .expert_id
-                    .as_ref()
-                    .and_then(|e| names.iter().find(|(id, _)| id == e))
-                    .map(|(_, name)| name.clone());
+            .map(|(lecture, school_name, expert_name)| {
                 let participant = joined.contains(&lecture.id);
                 (
                     LectureRecord {
+                        slots: lecture.slot_list(),
                         lecture,
                         school_name,
-                        slots: own,
                         participant,
                     },
-                    name,
+                    expert_name,
                 )
             })
             .collect())
@@ -1864,7 +1853,9 @@ pub fn calendar_feed(
         .to_owned();
     let mut calendar = icalendar::Calendar::new();
     calendar.name("关爱专家团 授课安排");
-    for (lecture, school_name) in Lecture::calendar_of(conn, expert_id, now - Duration::days(90))? {
+    for (lecture, school_name, _) in
+        Lecture::calendar_of(conn, expert_id, now - Duration::days(90))?
+    {
         let Some(span) = lecture.span() else {
             continue;
         };
