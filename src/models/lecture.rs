@@ -49,11 +49,9 @@ pub struct Lecture {
 impl Lecture {
     /// The proposed slots, in order, read from the row's copy.
     pub fn slot_list(&self) -> Vec<LectureSlot> {
-        let parse = |text: &str| {
-            NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M:%S%.f")
-                .or_else(|_| NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S%.f"))
-                .ok()
-        };
+        // ISO 8601 (`2026-12-03T02:00:00`): chrono's `FromStr` reads it without a format
+        // string to interpret, for every slot of every row of a page.
+        let parse = |text: &str| text.parse::<NaiveDateTime>().ok();
         self.joined_slots
             .as_deref()
             .unwrap_or_default()

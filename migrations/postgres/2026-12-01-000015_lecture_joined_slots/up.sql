@@ -1,12 +1,12 @@
 -- A lecture's proposed slots are also kept on its row (as migration 000010 keeps the sets),
--- "start/end" pairs in slot order joined by U+001F, so that a page of lectures reads no
+-- "start/end" pairs (ISO 8601, UTC) in slot order joined by U+001F, so that a page of lectures reads no
 -- slots table. lecture_slots stays the truth; the triggers keep the copy. Keep in step with
 -- migrations/sqlite (whose timestamps are stored as this same text).
 ALTER TABLE lectures ADD COLUMN joined_slots TEXT;
 
 CREATE FUNCTION lecture_joined_slots(lecture TEXT) RETURNS TEXT LANGUAGE sql STABLE AS $$
     SELECT string_agg(
-        to_char(starts_at, 'YYYY-MM-DD HH24:MI:SS.US') || '/' || to_char(ends_at, 'YYYY-MM-DD HH24:MI:SS.US'),
+        to_char(starts_at, 'YYYY-MM-DD"T"HH24:MI:SS.US') || '/' || to_char(ends_at, 'YYYY-MM-DD"T"HH24:MI:SS.US'),
         chr(31) ORDER BY idx)
     FROM lecture_slots WHERE lecture_id = lecture;
 $$;
