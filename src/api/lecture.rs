@@ -787,12 +787,7 @@ pub async fn list_lectures(
         let rows = Lecture::list(conn, &scope, &filter, after.as_ref(), limit + 1)?;
         let (rows, next) =
             pagination::split_page("lectures", rows, limit, |(l, ..)| (l.sort_at, l.id.clone()));
-        let records = LectureRecord::for_page(conn, &actor, rows)?;
-        let mut items = Vec::with_capacity(records.len());
-        for (record, expert_name) in records {
-            items.push(response(record, expert_name, &actor, tz)?);
-        }
-        Ok((items, next))
+        Ok((page_items(conn, &actor, rows, tz)?, next))
     })
     .await?;
     Ok(HttpResponse::Ok().json(Page { items, next_cursor }))
@@ -880,6 +875,21 @@ pub struct SuggestionsResponse {
     pub items: Vec<Suggestion>,
 }
 
+/// A page's rows as the answer's items, as `actor` may see them.
+fn page_items(
+    conn: &mut db::DbConnection,
+    actor: &Actor,
+    rows: Vec<crate::models::lecture::LectureRow>,
+    tz: Tz,
+) -> ApiResult<Vec<LectureResponse>> {
+    let records = LectureRecord::for_page(conn, actor, rows)?;
+    let mut items = Vec::with_capacity(records.len());
+    for (record, expert_name) in records {
+        items.push(response(record, expert_name, actor, tz)?);
+    }
+    Ok(items)
+}
+
 #[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
@@ -959,13 +969,8 @@ pub async fn lecture_queue(
             rows.last()
                 .map(|(name, (l, ..))| pagination::encode_cursor(name, l.sort_at, &l.id))
         });
-        let records =
-            LectureRecord::for_page(conn, &actor, rows.into_iter().map(|(_, row)| row).collect())?;
-        let mut items = Vec::with_capacity(records.len());
-        for (record, expert_name) in records {
-            items.push(response(record, expert_name, &actor, tz)?);
-        }
-        Ok((items, next))
+        let rows = rows.into_iter().map(|(_, row)| row).collect();
+        Ok((page_items(conn, &actor, rows, tz)?, next))
     })
     .await?;
     Ok(HttpResponse::Ok().json(Page { items, next_cursor }))
