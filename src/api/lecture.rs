@@ -107,13 +107,8 @@ pub struct LectureResponse {
     pub not_offered: Vec<SlotRefusal>,
 }
 
-/// The lecture as `actor` may see it. `expert_name` comes from a lookup the caller did.
-fn response(
-    record: LectureRecord,
-    expert_name: Option<String>,
-    actor: &Actor,
-    tz: Tz,
-) -> ApiResult<LectureResponse> {
+/// The lecture as `actor` may see it.
+fn response(record: LectureRecord, actor: &Actor, tz: Tz) -> ApiResult<LectureResponse> {
     let show_link = record.staff_view(actor)
         || record.is_own_school(actor)
         || (record.city_wide()
@@ -124,6 +119,7 @@ fn response(
     let LectureRecord {
         lecture: l,
         school_name,
+        expert_name,
         slots,
         ..
     } = record;
@@ -205,10 +201,6 @@ fn with_history(
 ) -> ApiResult<LectureResponse> {
     let id = record.lecture.id.clone();
     let staff = record.staff_view(actor);
-    let expert_name = match &record.lecture.expert_id {
-        Some(e) => crate::models::expert::ExpertBrief::find(conn, e)?.map(|b| b.name),
-        None => None,
-    };
     let mut changes = StateChange::history(conn, "lecture", &id)?;
     if !staff {
         // A school sees the steps and their times, not who declined or why.
@@ -227,7 +219,7 @@ fn with_history(
             }
         }
     }
-    let mut body = response(record, expert_name, actor, tz)?;
+    let mut body = response(record, actor, tz)?;
     body.history = Some(history_page(changes, tz).items);
     Ok(body)
 }
@@ -882,12 +874,10 @@ fn page_items(
     rows: Vec<crate::models::lecture::LectureRow>,
     tz: Tz,
 ) -> ApiResult<Vec<LectureResponse>> {
-    let records = LectureRecord::for_page(conn, actor, rows)?;
-    let mut items = Vec::with_capacity(records.len());
-    for (record, expert_name) in records {
-        items.push(response(record, expert_name, actor, tz)?);
-    }
-    Ok(items)
+    LectureRecord::for_page(conn, actor, rows)?
+        .into_iter()
+        .map(|record| response(record, actor, tz))
+        .collect()
 }
 
 #[derive(Debug, Deserialize, IntoParams)]

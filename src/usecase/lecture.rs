@@ -34,6 +34,8 @@ use crate::usecase::{Transition, Uow};
 pub struct LectureRecord {
     pub lecture: Lecture,
     pub school_name: Option<String>,
+    /// The name of the expert it is offered to or held by, read with it.
+    pub expert_name: Option<String>,
     pub slots: Vec<LectureSlot>,
     /// Whether the reader's school joined this (city-wide online) lecture; false until
     /// [`LectureRecord::load_visible`] or [`LectureRecord::for_page`] looks.
@@ -42,13 +44,14 @@ pub struct LectureRecord {
 
 impl LectureRecord {
     pub fn load(conn: &mut DbConnection, id: &str) -> ApiResult<Option<LectureRecord>> {
-        let Some((lecture, school_name, _)) = Lecture::find_row(conn, id)? else {
+        let Some((lecture, school_name, expert_name)) = Lecture::find_row(conn, id)? else {
             return Ok(None);
         };
         let slots = lecture.slot_list();
         Ok(Some(LectureRecord {
             lecture,
             school_name,
+            expert_name,
             slots,
             participant: false,
         }))
@@ -67,14 +70,14 @@ impl LectureRecord {
         Ok(record)
     }
 
-    /// A page's lectures as records, with their experts' names (read with the rows, the
-    /// slots from each row's copy); a school's participation in one query for the page's
-    /// city-wide lectures, if it has any.
+    /// A page's lectures as records (the names read with the rows, the slots from each
+    /// row's copy); a school's participation in one query for the page's city-wide
+    /// lectures, if it has any.
     pub fn for_page(
         conn: &mut DbConnection,
         actor: &Actor,
         rows: Vec<LectureRow>,
-    ) -> ApiResult<Vec<(LectureRecord, Option<String>)>> {
+    ) -> ApiResult<Vec<LectureRecord>> {
         // Only a city-wide lecture can have been joined: most pages ask nothing.
         let city_wide: Vec<String> = rows
             .iter()
@@ -87,17 +90,12 @@ impl LectureRecord {
         };
         Ok(rows
             .into_iter()
-            .map(|(lecture, school_name, expert_name)| {
-                let participant = joined.contains(&lecture.id);
-                (
-                    LectureRecord {
-                        slots: lecture.slot_list(),
-                        lecture,
-                        school_name,
-                        participant,
-                    },
-                    expert_name,
-                )
+            .map(|(lecture, school_name, expert_name)| LectureRecord {
+                participant: joined.contains(&lecture.id),
+                slots: lecture.slot_list(),
+                lecture,
+                school_name,
+                expert_name,
             })
             .collect())
     }
