@@ -24,6 +24,8 @@ pub enum DbConnection {
     Sqlite(SqliteConnection),
 }
 
+type TxManager = <DbConnection as Connection>::TransactionManager;
+
 /// The connection pool and, on SQLite, the one connection every write transaction of a
 /// request runs on ([`transaction`]). SQLite drops a connection's whole page cache whenever
 /// another connection has written, so writes spread over the pool each began cold and read
@@ -232,7 +234,19 @@ where
             let writer = WRITER.with(|w| w.borrow().clone());
             let mut lent = writer.as_ref().map(|w| w.lock());
             let conn = match lent.as_deref_mut() {
-                Some(writer) => writer,
+                Some(writer) => {
+                    // A request that panicked inside its transaction left it open on the
+                    // writer (a pooled connection would have been discarded): end it first.
+                    let depth =
+                        TxManager::transaction_manager_status_mut(writer).transaction_depth();
+                    if !matches!(depth, Ok(None)) {
+                        tracing::warn!(
+                            "an earlier write transaction was left open; rolling it back"
+                        );
+                        TxManager::rollback_transaction(writer)?;
+                    }
+                    writer
+                }
                 None => conn,
             };
             if let DbConnection::Sqlite(c) = conn {

@@ -386,3 +386,46 @@ fn two_offers_racing_past_the_weekly_limit_are_not_both_made() {
     );
     assert_eq!(world.busy_rows(), 3);
 }
+
+#[actix_web::test]
+async fn a_write_that_panicked_does_not_stop_the_writes_after_it() {
+    use diesel::RunQueryDsl as _;
+    let app = common::TestApp::new().await;
+    let count = |conn: &mut guanai::db::DbConnection| -> i64 {
+        diesel::sql_query("SELECT COUNT(*) AS n FROM rate_events WHERE kind = 'test'")
+            .get_result::<Count>(conn)
+            .expect("count")
+            .n
+    };
+    // The request's thread dies inside its transaction, after a write.
+    let panicked = guanai::db::run(app.pool(), |conn| {
+        guanai::db::transaction(conn, |tx| -> guanai::error::ApiResult<()> {
+            diesel::sql_query(
+                "INSERT INTO rate_events (id, kind, subject, at) VALUES ('a', 'test', 'x', '2026-01-01 00:00:00')",
+            )
+            .execute(tx)?;
+            panic!("a bug in the middle of a write");
+        })
+    })
+    .await;
+    assert!(panicked.is_err());
+    // The next write goes through, and the half-done one was never kept.
+    guanai::db::run(app.pool(), |conn| {
+        guanai::db::transaction(conn, |tx| -> guanai::error::ApiResult<()> {
+            diesel::sql_query(
+                "INSERT INTO rate_events (id, kind, subject, at) VALUES ('b', 'test', 'y', '2026-01-01 00:00:01')",
+            )
+            .execute(tx)?;
+            Ok(())
+        })
+    })
+    .await
+    .expect("a write after the panic");
+    assert_eq!(app.with_conn(count), 1);
+}
+
+#[derive(diesel::QueryableByName)]
+struct Count {
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    n: i64,
+}
