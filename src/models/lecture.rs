@@ -410,10 +410,7 @@ impl Lecture {
     ) -> QueryResult<i64> {
         lectures::table
             .filter(lectures::expert_id.eq(expert_id))
-            .filter(lectures::state.eq_any(LectureState::HOLDING))
-            .filter(lectures::starts_at.ge(span.start))
-            .filter(lectures::starts_at.lt(span.end))
-            .filter(lectures::id.ne(except))
+            .filter(counts_against_load(span, except))
             .count()
             .get_result(conn)
     }
@@ -427,10 +424,7 @@ impl Lecture {
     ) -> QueryResult<Vec<(Option<String>, i64)>> {
         lectures::table
             .filter(lectures::expert_id.is_not_null())
-            .filter(lectures::state.eq_any(LectureState::HOLDING))
-            .filter(lectures::starts_at.ge(span.start))
-            .filter(lectures::starts_at.lt(span.end))
-            .filter(lectures::id.ne(except))
+            .filter(counts_against_load(span, except))
             .group_by(lectures::expert_id)
             .select((lectures::expert_id, diesel::dsl::count_star()))
             .load(conn)
@@ -579,6 +573,20 @@ impl Lecture {
                 .load(c)
         })
     }
+}
+
+/// The lectures that count against their expert's load in `span`: holding their time and
+/// starting inside it, `except` aside (the one being placed). One definition for the offer's
+/// check ([`Lecture::load_count`]) and the suggestions' roster ([`Lecture::load_counts`]).
+#[diesel::dsl::auto_type]
+fn counts_against_load<'a>(span: Span, except: &'a str) -> _ {
+    let holding: [LectureState; 2] = LectureState::HOLDING;
+    let (start, end): (NaiveDateTime, NaiveDateTime) = (span.start, span.end);
+    lectures::state
+        .eq_any(holding)
+        .and(lectures::starts_at.ge(start))
+        .and(lectures::starts_at.lt(end))
+        .and(lectures::id.ne(except))
 }
 
 /// One index range of the lectures a list reads.
