@@ -1506,16 +1506,11 @@ fn tell_schools(
 ) -> ApiResult<()> {
     let mut schools: Vec<String> = record.lecture.school_id.iter().cloned().collect();
     schools.extend(Lecture::participant_schools(uow.conn, &record.lecture.id)?);
+    let mut users = Vec::new();
     for school in schools {
-        for user in User::of_school(uow.conn, &school)? {
-            if actor.is_some_and(|a| a.user_id == user.id) {
-                continue;
-            }
-            let n = notice(record, kind, reason);
-            uow.notify(&user, n)?;
-        }
+        users.extend(User::of_school(uow.conn, &school)?);
     }
-    Ok(())
+    tell_users(uow, users, record, kind, reason, actor)
 }
 
 /// Tells the office (every active admin) and the active leads of the lecture's team, never
@@ -1533,6 +1528,18 @@ fn tell_office(
             users.push(user);
         }
     }
+    tell_users(uow, users, record, kind, reason, actor)
+}
+
+/// Sends the notice to each of `users` once, never to the account that acted.
+fn tell_users(
+    uow: &mut Uow<'_>,
+    users: Vec<User>,
+    record: &LectureRecord,
+    kind: LectureNotice,
+    reason: Option<&str>,
+    actor: Option<&Actor>,
+) -> ApiResult<()> {
     let mut told: Vec<String> = actor.iter().map(|a| a.user_id.clone()).collect();
     for user in users {
         if told.contains(&user.id) {
