@@ -36,9 +36,63 @@ impl<'de> Deserialize<'de> for BodyTime {
     }
 }
 
-/// Serializes as RFC 3339 with whole seconds unless there is a fraction.
+/// Serializes as RFC 3339 with whole seconds unless there is a fraction (chrono's
+/// `SecondsFormat::AutoSi`): `2026-03-05T14:00:00+08:00`, `…:00.250+08:00`.
 pub fn serialize<S: Serializer>(at: &DateTime<FixedOffset>, s: S) -> Result<S::Ok, S::Error> {
-    s.serialize_str(&at.to_rfc3339_opts(SecondsFormat::AutoSi, false))
+    let mut buf = [0u8; RFC3339_MAX];
+    match write_rfc3339(at, &mut buf) {
+        Some(text) => s.serialize_str(text),
+        None => s.serialize_str(&at.to_rfc3339_opts(SecondsFormat::AutoSi, false)),
+    }
+}
+
+/// The longest text [`write_rfc3339`] writes: `2026-03-05T14:00:00.123456789+08:00`.
+const RFC3339_MAX: usize = 35;
+
+/// `at` as `to_rfc3339_opts(SecondsFormat::AutoSi, false)` writes it, into `buf` without
+/// allocating: a page of lectures writes over a hundred times, each of which chrono's
+/// formatter built as a `String` of its own. `None` for what chrono writes otherwise (a year
+/// outside 0-9999, a leap second, an offset with seconds).
+fn write_rfc3339<'b>(
+    at: &DateTime<FixedOffset>,
+    buf: &'b mut [u8; RFC3339_MAX],
+) -> Option<&'b str> {
+    use chrono::{Datelike as _, Timelike as _};
+    let offset = at.offset().local_minus_utc();
+    let nanos = at.nanosecond();
+    if !(0..=9999).contains(&at.year()) || nanos >= 1_000_000_000 || offset % 60 != 0 {
+        return None;
+    }
+    let fraction = match nanos {
+        0 => None,
+        n if n % 1_000_000 == 0 => Some((n / 1_000_000, 3)),
+        n if n % 1_000 == 0 => Some((n / 1_000, 6)),
+        n => Some((n, 9)),
+    };
+    let minutes = offset.unsigned_abs() / 60;
+    let mut len = 0;
+    let mut put = |before: Option<u8>, value: u32, digits: u32| {
+        if let Some(sep) = before {
+            buf[len] = sep;
+            len += 1;
+        }
+        for place in (0..digits).rev() {
+            buf[len] = b'0' + u8::try_from(value / 10u32.pow(place) % 10).unwrap_or(0);
+            len += 1;
+        }
+    };
+    put(None, at.year().unsigned_abs(), 4);
+    put(Some(b'-'), at.month(), 2);
+    put(Some(b'-'), at.day(), 2);
+    put(Some(b'T'), at.hour(), 2);
+    put(Some(b':'), at.minute(), 2);
+    put(Some(b':'), at.second(), 2);
+    if let Some((value, digits)) = fraction {
+        put(Some(b'.'), value, digits);
+    }
+    put(Some(if offset < 0 { b'-' } else { b'+' }), minutes / 60, 2);
+    put(Some(b':'), minutes % 60, 2);
+    std::str::from_utf8(&buf[..len]).ok()
 }
 
 pub fn serialize_opt<S: Serializer>(
@@ -53,6 +107,8 @@ pub fn serialize_opt<S: Serializer>(
 
 #[cfg(test)]
 mod tests {
+    use chrono::Timelike as _;
+
     use super::*;
 
     #[test]
@@ -62,6 +118,36 @@ mod tests {
         assert_eq!(local.to_rfc3339(), "2026-03-05T14:00:00+08:00");
         assert_eq!(parse_rfc3339("2026-03-05T14:00:00+08:00"), Some(at));
         assert_eq!(parse_rfc3339("2026-03-05 14:00"), None);
+    }
+
+    #[test]
+    fn times_are_written_as_chrono_writes_them() {
+        let zones = [
+            FixedOffset::east_opt(8 * 3600).unwrap(),
+            FixedOffset::east_opt(0).unwrap(),
+            FixedOffset::west_opt(3 * 3600 + 30 * 60).unwrap(),
+            FixedOffset::east_opt(5 * 3600 + 45 * 60).unwrap(),
+        ];
+        let base = parse_rfc3339("2026-03-05T06:07:08Z").unwrap();
+        for zone in zones {
+            for nanos in [0, 250_000_000, 123_000, 5, 999_999_999] {
+                for (days, secs) in [(0, 0), (365 * 30, 3599), (-365 * 2000, 86_399)] {
+                    let at = base + chrono::Duration::days(days) + chrono::Duration::seconds(secs);
+                    let at = zone.from_utc_datetime(&at.with_nanosecond(nanos).unwrap());
+                    let mut buf = [0u8; RFC3339_MAX];
+                    let ours = write_rfc3339(&at, &mut buf).map(str::to_owned);
+                    assert_eq!(
+                        ours.as_deref(),
+                        Some(at.to_rfc3339_opts(SecondsFormat::AutoSi, false).as_str())
+                    );
+                }
+            }
+        }
+        // What it leaves to chrono.
+        let odd = FixedOffset::east_opt(8 * 3600 + 5)
+            .unwrap()
+            .from_utc_datetime(&base);
+        assert_eq!(write_rfc3339(&odd, &mut [0u8; RFC3339_MAX]), None);
     }
 
     #[test]
