@@ -3,6 +3,9 @@
 
 pub mod constraint;
 pub mod schema;
+mod time;
+
+pub use time::{MaybeTime, Time};
 
 use std::time::Duration;
 

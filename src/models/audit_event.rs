@@ -4,6 +4,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use crate::db::DbConnection;
+use crate::db::Time;
 use crate::db::schema::audit_events;
 use crate::models::Keyset;
 
@@ -11,6 +12,7 @@ use crate::models::Keyset;
 #[diesel(table_name = audit_events)]
 pub struct AuditEvent {
     pub id: String,
+    #[diesel(deserialize_as = Time)]
     pub at: NaiveDateTime,
     pub actor_id: Option<String>,
     pub action: String,

@@ -5,6 +5,7 @@ use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 use diesel::prelude::*;
 
 use crate::db::DbConnection;
+use crate::db::Time;
 use crate::db::schema::{availability_exceptions, availability_rules, blackouts};
 use crate::domain::availability::{self, BlackoutScope, ExceptionKind};
 
@@ -124,6 +125,7 @@ pub struct BlackoutRow {
     pub district: Option<String>,
     pub school_id: Option<String>,
     pub created_by: Option<String>,
+    #[diesel(deserialize_as = Time)]
     pub created_at: NaiveDateTime,
 }
 

@@ -5,6 +5,7 @@ use diesel::prelude::*;
 
 use crate::db::DbConnection;
 use crate::db::schema::{course_audiences, course_grades, course_modes, courses, experts};
+use crate::db::{MaybeTime, Time};
 use crate::domain::roster::{CourseStatus, ExpertStatus};
 use crate::models::expert::ExpertBrief;
 use crate::models::value_set;
@@ -24,10 +25,13 @@ pub struct Course {
     pub status: CourseStatus,
     pub review_comment: Option<String>,
     pub reviewed_by: Option<String>,
+    #[diesel(deserialize_as = MaybeTime)]
     pub reviewed_at: Option<NaiveDateTime>,
     pub created_by: String,
     pub version: i32,
+    #[diesel(deserialize_as = Time)]
     pub created_at: NaiveDateTime,
+    #[diesel(deserialize_as = Time)]
     pub updated_at: NaiveDateTime,
 }
 

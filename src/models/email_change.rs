@@ -6,6 +6,7 @@ use diesel::prelude::*;
 
 use crate::db::DbConnection;
 use crate::db::schema::email_changes;
+use crate::db::{MaybeTime, Time};
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = email_changes)]
@@ -14,9 +15,13 @@ pub struct EmailChange {
     pub user_id: String,
     pub new_email: String,
     pub token_hash: String,
+    #[diesel(deserialize_as = Time)]
     pub created_at: NaiveDateTime,
+    #[diesel(deserialize_as = Time)]
     pub expires_at: NaiveDateTime,
+    #[diesel(deserialize_as = MaybeTime)]
     pub confirmed_at: Option<NaiveDateTime>,
+    #[diesel(deserialize_as = MaybeTime)]
     pub ended_at: Option<NaiveDateTime>,
 }
 

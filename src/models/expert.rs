@@ -4,6 +4,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use crate::db::DbConnection;
+use crate::db::Time;
 use crate::db::schema::{expert_districts, expert_extra_teams, expert_modes, experts, users};
 use crate::domain::roster::ExpertStatus;
 use crate::models::user::AccountContact;
@@ -29,7 +30,9 @@ pub struct Expert {
     pub primary_team: String,
     pub status: ExpertStatus,
     pub version: i32,
+    #[diesel(deserialize_as = Time)]
     pub created_at: NaiveDateTime,
+    #[diesel(deserialize_as = Time)]
     pub updated_at: NaiveDateTime,
 }
 

@@ -6,6 +6,7 @@ use diesel::prelude::*;
 
 use crate::db::DbConnection;
 use crate::db::schema::idempotency_keys;
+use crate::db::{MaybeTime, Time};
 use crate::domain::coded::coded_enum;
 
 coded_enum!(
@@ -23,10 +24,12 @@ pub struct IdempotencyKey {
     pub idem_key: String,
     pub fingerprint: String,
     pub state: IdempotencyState,
+    #[diesel(deserialize_as = MaybeTime)]
     pub locked_until: Option<NaiveDateTime>,
     pub response_status: Option<i32>,
     pub response_body: Option<String>,
     pub response_headers: Option<String>,
+    #[diesel(deserialize_as = Time)]
     pub created_at: NaiveDateTime,
 }
 

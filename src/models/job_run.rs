@@ -5,14 +5,19 @@ use diesel::prelude::*;
 
 use crate::db::DbConnection;
 use crate::db::schema::job_runs;
+use crate::db::{MaybeTime, Time};
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = job_runs)]
 pub struct JobRun {
     pub name: String,
+    #[diesel(deserialize_as = Time)]
     pub next_due_at: NaiveDateTime,
+    #[diesel(deserialize_as = MaybeTime)]
     pub locked_until: Option<NaiveDateTime>,
+    #[diesel(deserialize_as = MaybeTime)]
     pub last_started_at: Option<NaiveDateTime>,
+    #[diesel(deserialize_as = MaybeTime)]
     pub last_finished_at: Option<NaiveDateTime>,
     pub last_error: Option<String>,
     pub runs: i32,

@@ -5,11 +5,11 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use crate::db::DbConnection;
 use crate::db::schema::{
     busy_intervals, calendar_tokens, experts, lecture_participants, lecture_refusals,
     lecture_slots, lectures, school_lectures, schools,
 };
+use crate::db::{DbConnection, MaybeTime, Time};
 use crate::domain::lecture::{LectureMode, LectureState, Origin, RefusalKind, Span};
 use crate::models::Keyset;
 
@@ -27,20 +27,27 @@ pub struct Lecture {
     pub grade_bands: Option<String>,
     pub expected_size: i32,
     pub school_id: Option<String>,
+    #[diesel(deserialize_as = MaybeTime)]
     pub starts_at: Option<NaiveDateTime>,
+    #[diesel(deserialize_as = MaybeTime)]
     pub ends_at: Option<NaiveDateTime>,
+    #[diesel(deserialize_as = Time)]
     pub sort_at: NaiveDateTime,
     pub expert_id: Option<String>,
+    #[diesel(deserialize_as = MaybeTime)]
     pub offer_expires_at: Option<NaiveDateTime>,
     pub address: Option<String>,
     pub platform: Option<String>,
     pub link: Option<String>,
     pub note: Option<String>,
     pub sequence: i32,
+    #[diesel(deserialize_as = MaybeTime)]
     pub reminded_at: Option<NaiveDateTime>,
     pub created_by: Option<String>,
     pub version: i32,
+    #[diesel(deserialize_as = Time)]
     pub created_at: NaiveDateTime,
+    #[diesel(deserialize_as = Time)]
     pub updated_at: NaiveDateTime,
     /// The proposed slots, kept by the database from `lecture_slots` (migration 000015).
     pub joined_slots: Option<String>,
@@ -157,7 +164,9 @@ impl LectureChanges {
 pub struct LectureSlot {
     pub lecture_id: String,
     pub idx: i32,
+    #[diesel(deserialize_as = Time)]
     pub starts_at: NaiveDateTime,
+    #[diesel(deserialize_as = Time)]
     pub ends_at: NaiveDateTime,
 }
 
@@ -660,7 +669,9 @@ pub struct BusyInterval {
     pub expert_id: String,
     pub source_type: String,
     pub source_id: String,
+    #[diesel(deserialize_as = Time)]
     pub starts_at: NaiveDateTime,
+    #[diesel(deserialize_as = Time)]
     pub ends_at: NaiveDateTime,
 }
 

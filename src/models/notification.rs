@@ -4,6 +4,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use crate::db::DbConnection;
+use crate::db::{MaybeTime, Time};
 use crate::domain::coded::coded_enum;
 
 coded_enum!(
@@ -36,11 +37,16 @@ pub struct Notification {
     pub email_to: Option<String>,
     pub status: NotificationStatus,
     pub attempts: i32,
+    #[diesel(deserialize_as = Time)]
     pub next_attempt_at: NaiveDateTime,
+    #[diesel(deserialize_as = MaybeTime)]
     pub lease_until: Option<NaiveDateTime>,
     pub last_error: Option<String>,
+    #[diesel(deserialize_as = MaybeTime)]
     pub sent_at: Option<NaiveDateTime>,
+    #[diesel(deserialize_as = MaybeTime)]
     pub read_at: Option<NaiveDateTime>,
+    #[diesel(deserialize_as = Time)]
     pub created_at: NaiveDateTime,
 }
 

@@ -5,6 +5,7 @@ use diesel::prelude::*;
 
 use crate::db::DbConnection;
 use crate::db::schema::password_tokens;
+use crate::db::{MaybeTime, Time};
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = password_tokens)]
@@ -12,8 +13,11 @@ pub struct PasswordToken {
     pub id: String,
     pub user_id: String,
     pub token_hash: String,
+    #[diesel(deserialize_as = Time)]
     pub created_at: NaiveDateTime,
+    #[diesel(deserialize_as = Time)]
     pub expires_at: NaiveDateTime,
+    #[diesel(deserialize_as = MaybeTime)]
     pub used_at: Option<NaiveDateTime>,
 }
 

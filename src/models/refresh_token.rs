@@ -6,6 +6,7 @@ use diesel::prelude::*;
 
 use crate::db::DbConnection;
 use crate::db::schema::refresh_tokens;
+use crate::db::{MaybeTime, Time};
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = refresh_tokens)]
@@ -14,9 +15,13 @@ pub struct RefreshToken {
     pub user_id: String,
     pub family_id: String,
     pub token_hash: String,
+    #[diesel(deserialize_as = Time)]
     pub created_at: NaiveDateTime,
+    #[diesel(deserialize_as = Time)]
     pub expires_at: NaiveDateTime,
+    #[diesel(deserialize_as = MaybeTime)]
     pub rotated_at: Option<NaiveDateTime>,
+    #[diesel(deserialize_as = MaybeTime)]
     pub revoked_at: Option<NaiveDateTime>,
 }
 

@@ -4,6 +4,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use crate::db::DbConnection;
+use crate::db::Time;
 use crate::db::schema::schools;
 use crate::models::{Keyset, contains_pattern};
 
@@ -18,7 +19,9 @@ pub struct School {
     pub contact_person: String,
     pub phone: Option<String>,
     pub version: i32,
+    #[diesel(deserialize_as = Time)]
     pub created_at: NaiveDateTime,
+    #[diesel(deserialize_as = Time)]
     pub updated_at: NaiveDateTime,
 }
 

@@ -6,6 +6,7 @@ use diesel::dsl::max;
 use diesel::prelude::*;
 
 use crate::db::DbConnection;
+use crate::db::Time;
 use crate::db::schema::state_changes;
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -19,6 +20,7 @@ pub struct StateChange {
     pub to_state: String,
     pub reason: Option<String>,
     pub actor_id: Option<String>,
+    #[diesel(deserialize_as = Time)]
     pub at: NaiveDateTime,
 }
 

@@ -4,6 +4,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use crate::db::DbConnection;
+use crate::db::Time;
 use crate::db::schema::{experts, team_leads};
 use crate::domain::roster::{ExpertStatus, LeadRole};
 
@@ -13,6 +14,7 @@ pub struct TeamLead {
     pub team_code: String,
     pub expert_id: String,
     pub lead_role: LeadRole,
+    #[diesel(deserialize_as = Time)]
     pub since: NaiveDateTime,
 }
 

@@ -4,6 +4,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use crate::db::DbConnection;
+use crate::db::Time;
 use crate::db::schema::{refresh_tokens, users};
 use crate::domain::role::Role;
 use crate::models::{Keyset, contains_pattern};
@@ -22,7 +23,9 @@ pub struct User {
     pub active: bool,
     pub token_version: i32,
     pub version: i32,
+    #[diesel(deserialize_as = Time)]
     pub created_at: NaiveDateTime,
+    #[diesel(deserialize_as = Time)]
     pub updated_at: NaiveDateTime,
     /// The school a `school` account belongs to.
     pub school_id: Option<String>,
