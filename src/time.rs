@@ -59,8 +59,11 @@ fn write_rfc3339<'b>(
 ) -> Option<&'b str> {
     use chrono::{Datelike as _, Timelike as _};
     let offset = at.offset().local_minus_utc();
-    let nanos = at.nanosecond();
-    if !(0..=9999).contains(&at.year()) || nanos >= 1_000_000_000 || offset % 60 != 0 {
+    // Each accessor of a `DateTime` works out the local time anew: once here.
+    let local = at.naive_local();
+    let nanos = local.nanosecond();
+    let year = u32::try_from(local.year()).ok().filter(|y| *y <= 9999)?;
+    if nanos >= 1_000_000_000 || offset % 60 != 0 {
         return None;
     }
     let fraction = match nanos {
@@ -71,27 +74,29 @@ fn write_rfc3339<'b>(
     };
     let minutes = offset.unsigned_abs() / 60;
     let mut len = 0;
-    let mut put = |before: Option<u8>, value: u32, digits: u32| {
-        if let Some(sep) = before {
-            buf[len] = sep;
+    let mut put = |before: u8, value: u32, digits: usize| {
+        if before != 0 {
+            buf[len] = before;
             len += 1;
         }
-        for place in (0..digits).rev() {
-            buf[len] = b'0' + u8::try_from(value / 10u32.pow(place) % 10).unwrap_or(0);
-            len += 1;
+        let mut rest = value;
+        for slot in buf[len..len + digits].iter_mut().rev() {
+            *slot = b'0' + (rest % 10) as u8;
+            rest /= 10;
         }
+        len += digits;
     };
-    put(None, at.year().unsigned_abs(), 4);
-    put(Some(b'-'), at.month(), 2);
-    put(Some(b'-'), at.day(), 2);
-    put(Some(b'T'), at.hour(), 2);
-    put(Some(b':'), at.minute(), 2);
-    put(Some(b':'), at.second(), 2);
+    put(0, year, 4);
+    put(b'-', local.month(), 2);
+    put(b'-', local.day(), 2);
+    put(b'T', local.hour(), 2);
+    put(b':', local.minute(), 2);
+    put(b':', local.second(), 2);
     if let Some((value, digits)) = fraction {
-        put(Some(b'.'), value, digits);
+        put(b'.', value, digits);
     }
-    put(Some(if offset < 0 { b'-' } else { b'+' }), minutes / 60, 2);
-    put(Some(b':'), minutes % 60, 2);
+    put(if offset < 0 { b'-' } else { b'+' }, minutes / 60, 2);
+    put(b':', minutes % 60, 2);
     std::str::from_utf8(&buf[..len]).ok()
 }
 
