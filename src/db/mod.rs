@@ -3,7 +3,7 @@
 
 pub mod constraint;
 pub mod schema;
-mod time;
+pub mod time;
 
 pub use time::{MaybeTime, Time};
 

@@ -37,11 +37,16 @@ impl From<MaybeTime> for Option<NaiveDateTime> {
     }
 }
 
-/// `YYYY-MM-DD HH:MM:SS` with an optional `.` and one to nine digits of fraction: what diesel
-/// writes. `None` for anything else (then diesel's reader decides).
-fn parse(text: &str) -> Option<NaiveDateTime> {
+/// `YYYY-MM-DD HH:MM:SS` (or with `T` for the space, as ISO 8601 writes it) with an optional
+/// `.` and one to nine digits of fraction: what diesel writes, and what the database's own
+/// copies of times hold (`lectures.joined_slots`). `None` for anything else (then a reader
+/// that knows more forms decides).
+pub fn parse(text: &str) -> Option<NaiveDateTime> {
     let b = text.as_bytes();
-    if b.len() < 19 || b[4] != b'-' || b[7] != b'-' || b[10] != b' ' || b[13] != b':' {
+    if b.len() < 19 || b[4] != b'-' || b[7] != b'-' || !matches!(b[10], b' ' | b'T') {
+        return None;
+    }
+    if b[13] != b':' {
         return None;
     }
     if b[16] != b':' {
@@ -127,13 +132,14 @@ mod tests {
             "2024-02-29 00:00:00",
         ] {
             assert_eq!(parse(text), Some(at(text)), "{text}");
+            let iso = text.replace(' ', "T");
+            assert_eq!(parse(&iso), iso.parse().ok(), "{iso}");
         }
     }
 
     #[test]
     fn any_other_form_is_left_to_diesel() {
         for text in [
-            "2026-12-03T01:00:00",
             "2026-12-03 01:00",
             "2026-12-03 01:00:00Z",
             "2026-12-03 01:00:00+08:00",
