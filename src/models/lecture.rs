@@ -56,13 +56,15 @@ pub struct Lecture {
 impl Lecture {
     /// The proposed slots, in order, read from the row's copy.
     pub fn slot_list(&self) -> Vec<LectureSlot> {
-        // ISO 8601 (`2026-12-03T02:00:00`): chrono's `FromStr` reads it without a format
-        // string to interpret, for every slot of every row of a page.
-        let parse = |text: &str| text.parse::<NaiveDateTime>().ok();
+        // ISO 8601 (`2026-12-03T02:00:00`), read directly for every slot of every row of a
+        // page; chrono's `FromStr` for any other form.
+        let parse = |text: &str| {
+            crate::db::time::parse(text).or_else(|| text.parse::<NaiveDateTime>().ok())
+        };
         self.joined_slots
             .as_deref()
             .unwrap_or_default()
-            .split(crate::models::value_set::SEPARATOR)
+            .split(crate::models::value_set::SEPARATOR_CHAR)
             .filter_map(|pair| {
                 let (start, end) = pair.split_once('/')?;
                 Some((parse(start)?, parse(end)?))
@@ -197,7 +199,7 @@ pub enum LectureScope {
     Teams(Vec<String>),
 }
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct LectureFilter {
     pub state: Option<LectureState>,
     pub team: Option<String>,
@@ -209,6 +211,13 @@ pub struct LectureFilter {
     /// City-wide online lectures still open to join (requested, offered or confirmed, not
     /// yet begun; `from` is then the earliest start).
     pub joinable: bool,
+}
+
+impl LectureFilter {
+    /// No filter at all: a caller's own default view.
+    pub fn is_empty(&self) -> bool {
+        *self == LectureFilter::default()
+    }
 }
 
 /// Applies a list's filters to a boxed lectures query (the lists read different indexes,
@@ -515,15 +524,25 @@ impl Lecture {
         limit: i64,
     ) -> QueryResult<Vec<LectureRow>> {
         crate::on_backend!(conn, |c| {
-            let mut query = lectures::table
-                .left_join(schools::table)
-                .left_join(experts::table)
-                .select((
-                    Lecture::as_select(),
-                    schools::name.nullable(),
-                    experts::name.nullable(),
-                ))
-                .into_boxed();
+            macro_rules! page {
+                () => {
+                    lectures::table
+                        .left_join(schools::table)
+                        .left_join(experts::table)
+                        .select((
+                            Lecture::as_select(),
+                            schools::name.nullable(),
+                            experts::name.nullable(),
+                        ))
+                        .order((lectures::sort_at.asc(), lectures::id.asc()))
+                        .limit(limit)
+                };
+            }
+            if range.is_none() && filter.is_empty() {
+                // The office's own view: unboxed, so prepared once and found by type.
+                return load_after!(page!(), after, lectures::sort_at, lectures::id, c);
+            }
+            let mut query = page!().into_boxed();
             match range {
                 None => {}
                 Some(Range::Expert(expert)) => {
@@ -537,10 +556,7 @@ impl Lecture {
             if let Some(k) = after {
                 keyset_after!(query, k, lectures::sort_at, lectures::id);
             }
-            query
-                .order((lectures::sort_at.asc(), lectures::id.asc()))
-                .limit(limit)
-                .load(c)
+            query.load(c)
         })
     }
 
@@ -553,33 +569,36 @@ impl Lecture {
         limit: i64,
     ) -> QueryResult<Vec<LectureRow>> {
         crate::on_backend!(conn, |c| {
-            let mut query = lectures::table
-                .inner_join(school_lectures::table)
-                .left_join(schools::table)
-                .left_join(experts::table)
-                .filter(school_lectures::school_id.eq(school.to_owned()))
-                .select((
-                    Lecture::as_select(),
-                    schools::name.nullable(),
-                    experts::name.nullable(),
-                ))
-                .into_boxed();
+            macro_rules! page {
+                () => {
+                    lectures::table
+                        .inner_join(school_lectures::table)
+                        .left_join(schools::table)
+                        .left_join(experts::table)
+                        .filter(school_lectures::school_id.eq(school.to_owned()))
+                        .select((
+                            Lecture::as_select(),
+                            schools::name.nullable(),
+                            experts::name.nullable(),
+                        ))
+                        .order((
+                            school_lectures::sort_at.asc(),
+                            school_lectures::lecture_id.asc(),
+                        ))
+                        .limit(limit)
+                };
+            }
+            let (at, id) = (school_lectures::sort_at, school_lectures::lecture_id);
+            if filter.is_empty() {
+                // The school's own view: unboxed, so prepared once and found by type.
+                return load_after!(page!(), after, at, id, c);
+            }
+            let mut query = page!().into_boxed();
             narrow!(query, filter);
             if let Some(k) = after {
-                keyset_after!(
-                    query,
-                    k,
-                    school_lectures::sort_at,
-                    school_lectures::lecture_id
-                );
+                keyset_after!(query, k, at, id);
             }
-            query
-                .order((
-                    school_lectures::sort_at.asc(),
-                    school_lectures::lecture_id.asc(),
-                ))
-                .limit(limit)
-                .load(c)
+            query.load(c)
         })
     }
 }

@@ -4,15 +4,30 @@
 /// order, as the row value `($at, $id) > (k.at, k.id)` ([`AfterKey`]).
 macro_rules! keyset_after {
     ($query:ident, $k:expr, $at:expr, $id:expr) => {{
-        $query = $query.filter($crate::models::AfterKey::new($at, $id, $k, true));
+        $query = $query.filter($crate::models::AfterKey::<_, _, true>::new($at, $id, $k));
     }};
 }
 
 /// [`keyset_after`] for descending (`$at`, `$id`) order (newest first).
 macro_rules! keyset_before {
     ($query:ident, $k:expr, $at:expr, $id:expr) => {{
-        $query = $query.filter($crate::models::AfterKey::new($at, $id, $k, false));
+        $query = $query.filter($crate::models::AfterKey::<_, _, false>::new($at, $id, $k));
     }};
+}
+
+/// Loads the rows of a query that is not boxed, after keyset `$after` (if any) in ascending
+/// (`$at`, `$id`) order. Unlike a boxed query, whose SQL diesel renders on every execution to
+/// find its prepared statement (a twentieth of a lecture page's time), an unboxed one has a
+/// static type that finds it directly; the two shapes (first page, later page) are two types.
+macro_rules! load_after {
+    ($query:expr, $after:expr, $at:expr, $id:expr, $conn:expr) => {
+        match $after {
+            None => $query.load($conn),
+            Some(k) => $query
+                .filter($crate::models::AfterKey::<_, _, true>::new($at, $id, k))
+                .load($conn),
+        }
+    };
 }
 
 pub mod audit_event;
@@ -55,56 +70,64 @@ pub fn contains_pattern(value: &str) -> String {
 /// condition spelled as `at > k OR (at = k AND id > k.id)` starts no range at all (page
 /// 500 of a list scanned the 10,000 entries before it), and even with `at >= k` added it
 /// still walks every entry that shares the key's time. Kept as a prepared statement, unlike
-/// an SQL literal.
+/// an SQL literal; the direction is part of the type (`ASCENDING`), so a query that is not
+/// boxed keeps a static id and diesel finds its prepared statement without rendering its SQL.
 #[derive(Debug, Clone)]
-pub struct AfterKey<A, I> {
+pub struct AfterKey<A, I, const ASCENDING: bool> {
     at: A,
     id: I,
     key_at: chrono::NaiveDateTime,
     key_id: String,
-    ascending: bool,
 }
 
-impl<A, I> AfterKey<A, I> {
-    pub fn new(at: A, id: I, key: &Keyset, ascending: bool) -> Self {
+impl<A, I, const ASCENDING: bool> AfterKey<A, I, ASCENDING> {
+    pub fn new(at: A, id: I, key: &Keyset) -> Self {
         AfterKey {
             at,
             id,
             key_at: key.at,
             key_id: key.id.clone(),
-            ascending,
         }
     }
 }
 
-impl<A, I> diesel::expression::Expression for AfterKey<A, I> {
+impl<A, I, const ASCENDING: bool> diesel::expression::Expression for AfterKey<A, I, ASCENDING> {
     type SqlType = diesel::sql_types::Bool;
 }
 
-impl<A, I, QS> diesel::expression::AppearsOnTable<QS> for AfterKey<A, I>
+impl<A, I, QS, const ASCENDING: bool> diesel::expression::AppearsOnTable<QS>
+    for AfterKey<A, I, ASCENDING>
 where
     A: diesel::expression::AppearsOnTable<QS>,
     I: diesel::expression::AppearsOnTable<QS>,
 {
 }
 
-impl<A, I, QS> diesel::expression::SelectableExpression<QS> for AfterKey<A, I>
+impl<A, I, QS, const ASCENDING: bool> diesel::expression::SelectableExpression<QS>
+    for AfterKey<A, I, ASCENDING>
 where
     A: diesel::expression::SelectableExpression<QS>,
     I: diesel::expression::SelectableExpression<QS>,
 {
 }
 
-impl<A, I, GB> diesel::expression::ValidGrouping<GB> for AfterKey<A, I> {
+impl<A, I, GB, const ASCENDING: bool> diesel::expression::ValidGrouping<GB>
+    for AfterKey<A, I, ASCENDING>
+{
     type IsAggregate = diesel::expression::is_aggregate::No;
 }
 
-impl<A, I> diesel::query_builder::QueryId for AfterKey<A, I> {
-    type QueryId = ();
-    const HAS_STATIC_QUERY_ID: bool = false;
+impl<A, I, const ASCENDING: bool> diesel::query_builder::QueryId for AfterKey<A, I, ASCENDING>
+where
+    A: diesel::query_builder::QueryId,
+    I: diesel::query_builder::QueryId,
+{
+    type QueryId = AfterKey<A::QueryId, I::QueryId, ASCENDING>;
+    const HAS_STATIC_QUERY_ID: bool = A::HAS_STATIC_QUERY_ID && I::HAS_STATIC_QUERY_ID;
 }
 
-impl<A, I, DB> diesel::query_builder::QueryFragment<DB> for AfterKey<A, I>
+impl<A, I, DB, const ASCENDING: bool> diesel::query_builder::QueryFragment<DB>
+    for AfterKey<A, I, ASCENDING>
 where
     DB: diesel::backend::Backend,
     A: diesel::query_builder::QueryFragment<DB>,
@@ -122,7 +145,7 @@ where
         self.at.walk_ast(out.reborrow())?;
         out.push_sql(", ");
         self.id.walk_ast(out.reborrow())?;
-        out.push_sql(if self.ascending { ") > (" } else { ") < (" });
+        out.push_sql(if ASCENDING { ") > (" } else { ") < (" });
         out.push_bind_param::<diesel::sql_types::Timestamp, _>(&self.key_at)?;
         out.push_sql(", ");
         out.push_bind_param::<diesel::sql_types::Text, _>(&self.key_id)?;
