@@ -150,7 +150,7 @@ pub enum ExpertScope {
     },
 }
 
-#[derive(Debug, Default)]
+#[derive(Debug, Default, PartialEq)]
 pub struct ExpertFilter {
     pub team: Option<String>,
     pub status: Option<ExpertStatus>,
@@ -158,6 +158,13 @@ pub struct ExpertFilter {
     pub district: Option<String>,
     /// Lower-cased substring of name, specialties or bio.
     pub q: Option<String>,
+}
+
+impl ExpertFilter {
+    /// No filter at all: the caller's default view.
+    pub fn is_empty(&self) -> bool {
+        *self == ExpertFilter::default()
+    }
 }
 
 /// What `q` searches, lower-cased in Rust so both databases match alike.
@@ -319,78 +326,99 @@ impl Expert {
     ) -> QueryResult<Vec<ExpertRow>> {
         let rows: Vec<(Expert, AccountContact, JoinedSets)> = crate::on_backend!(conn, |c| {
             // With their accounts (contact details) and their sets in the same row.
-            let mut query = experts::table
-                .inner_join(users::table)
-                .select((
-                    Expert::as_select(),
-                    AccountContact::as_select(),
-                    JOINED_SETS,
-                ))
-                .into_boxed();
-            if let ExpertScope::ActiveOrTeams { teams, own } = scope {
-                let visible = experts::status
-                    .eq(ExpertStatus::Active)
-                    .or(experts::id.eq(own.clone().unwrap_or_default()));
-                // Most callers lead no team: leaving the team terms out keeps the statement
-                // free of an `IN (…)` list, which SQLite cannot keep prepared.
-                query = if teams.is_empty() {
-                    query.filter(visible)
-                } else {
-                    query.filter(
-                        visible
-                            .or(experts::primary_team.eq_any(teams.clone()))
-                            .or(experts::id.eq_any(
-                                expert_extra_teams::table
-                                    .filter(expert_extra_teams::team_code.eq_any(teams.clone()))
-                                    .select(expert_extra_teams::expert_id),
-                            )),
-                    )
+            macro_rules! page {
+                () => {
+                    experts::table
+                        .inner_join(users::table)
+                        .select((
+                            Expert::as_select(),
+                            AccountContact::as_select(),
+                            JOINED_SETS,
+                        ))
+                        .order((experts::created_at.asc(), experts::id.asc()))
+                        .limit(limit)
                 };
             }
-            if let Some(team) = &filter.team {
-                query = query.filter(
-                    experts::primary_team
-                        .eq(team.clone())
-                        .or(experts::id.eq_any(
-                            expert_extra_teams::table
-                                .filter(expert_extra_teams::team_code.eq(team.clone()))
-                                .select(expert_extra_teams::expert_id),
-                        )),
-                );
+            let (at, id) = (experts::created_at, experts::id);
+            match scope {
+                // The unfiltered roster, as the office and as everyone else first see it:
+                // unboxed, so prepared once and found by its type (see `load_after`).
+                ExpertScope::All if filter.is_empty() => load_after!(page!(), after, at, id, c),
+                ExpertScope::ActiveOrTeams { teams, own }
+                    if filter.is_empty() && teams.is_empty() =>
+                {
+                    let visible = experts::status
+                        .eq(ExpertStatus::Active)
+                        .or(experts::id.eq(own.clone().unwrap_or_default()));
+                    load_after!(page!().filter(visible), after, at, id, c)
+                }
+                _ => {
+                    let mut query = page!().into_boxed();
+                    if let ExpertScope::ActiveOrTeams { teams, own } = scope {
+                        let visible = experts::status
+                            .eq(ExpertStatus::Active)
+                            .or(experts::id.eq(own.clone().unwrap_or_default()));
+                        // Most callers lead no team: leaving the team terms out keeps the statement
+                        // free of an `IN (…)` list, which SQLite cannot keep prepared.
+                        query = if teams.is_empty() {
+                            query.filter(visible)
+                        } else {
+                            query.filter(
+                                visible.or(experts::primary_team.eq_any(teams.clone())).or(
+                                    experts::id.eq_any(
+                                        expert_extra_teams::table
+                                            .filter(
+                                                expert_extra_teams::team_code.eq_any(teams.clone()),
+                                            )
+                                            .select(expert_extra_teams::expert_id),
+                                    ),
+                                ),
+                            )
+                        };
+                    }
+                    if let Some(team) = &filter.team {
+                        query = query.filter(
+                            experts::primary_team
+                                .eq(team.clone())
+                                .or(experts::id.eq_any(
+                                    expert_extra_teams::table
+                                        .filter(expert_extra_teams::team_code.eq(team.clone()))
+                                        .select(expert_extra_teams::expert_id),
+                                )),
+                        );
+                    }
+                    if let Some(status) = &filter.status {
+                        query = query.filter(experts::status.eq(*status));
+                    }
+                    if let Some(mode) = &filter.mode {
+                        query = query.filter(
+                            experts::id.eq_any(
+                                expert_modes::table
+                                    .filter(expert_modes::mode.eq(mode.clone()))
+                                    .select(expert_modes::expert_id),
+                            ),
+                        );
+                    }
+                    if let Some(district) = &filter.district {
+                        query = query.filter(
+                            experts::id.eq_any(
+                                expert_districts::table
+                                    .filter(expert_districts::district.eq(district.clone()))
+                                    .select(expert_districts::expert_id),
+                            ),
+                        );
+                    }
+                    if let Some(q) = &filter.q {
+                        let pattern = contains_pattern(q);
+                        query = query.filter(experts::search_text.like(pattern).escape('\\'));
+                    }
+                    if let Some(k) = after {
+                        keyset_after!(query, k, at, id);
+                    }
+                    query.load(c)
+                }
             }
-            if let Some(status) = &filter.status {
-                query = query.filter(experts::status.eq(*status));
-            }
-            if let Some(mode) = &filter.mode {
-                query = query.filter(
-                    experts::id.eq_any(
-                        expert_modes::table
-                            .filter(expert_modes::mode.eq(mode.clone()))
-                            .select(expert_modes::expert_id),
-                    ),
-                );
-            }
-            if let Some(district) = &filter.district {
-                query = query.filter(
-                    experts::id.eq_any(
-                        expert_districts::table
-                            .filter(expert_districts::district.eq(district.clone()))
-                            .select(expert_districts::expert_id),
-                    ),
-                );
-            }
-            if let Some(q) = &filter.q {
-                let pattern = contains_pattern(q);
-                query = query.filter(experts::search_text.like(pattern).escape('\\'));
-            }
-            if let Some(k) = after {
-                keyset_after!(query, k, experts::created_at, experts::id);
-            }
-            query
-                .order((experts::created_at.asc(), experts::id.asc()))
-                .limit(limit)
-                .load(c)?
-        });
+        })?;
         Ok(rows.into_iter().map(into_row).collect())
     }
 
