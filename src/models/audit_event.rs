@@ -25,6 +25,7 @@ pub struct AuditEvent {
 
 #[derive(Debug, Insertable)]
 #[diesel(table_name = audit_events)]
+#[diesel(treat_none_as_default_value = false)]
 pub struct NewAuditEvent {
     pub id: String,
     pub at: NaiveDateTime,
@@ -49,9 +50,9 @@ pub struct AuditFilter {
 
 impl AuditEvent {
     pub fn insert(conn: &mut DbConnection, new: &NewAuditEvent) -> QueryResult<()> {
-        diesel::insert_into(audit_events::table)
+        crate::on_backend!(conn, |c| diesel::insert_into(audit_events::table)
             .values(new)
-            .execute(conn)?;
+            .execute(c))?;
         Ok(())
     }
 

@@ -103,6 +103,7 @@ impl Lecture {
 
 #[derive(Debug, Clone, Insertable)]
 #[diesel(table_name = lectures)]
+#[diesel(treat_none_as_default_value = false)]
 pub struct NewLecture {
     pub id: String,
     pub origin: Origin,
@@ -261,9 +262,9 @@ macro_rules! narrow {
 
 impl Lecture {
     pub fn insert(conn: &mut DbConnection, new: &NewLecture, slots: &[Span]) -> QueryResult<()> {
-        diesel::insert_into(lectures::table)
+        crate::on_backend!(conn, |c| diesel::insert_into(lectures::table)
             .values(new)
-            .execute(conn)?;
+            .execute(c))?;
         Self::replace_slots(conn, &new.id, slots)
     }
 

@@ -52,6 +52,7 @@ pub struct Notification {
 
 #[derive(Debug, Clone, Insertable)]
 #[diesel(table_name = notifications)]
+#[diesel(treat_none_as_default_value = false)]
 pub struct NewNotification {
     pub id: String,
     pub user_id: String,
@@ -69,9 +70,9 @@ pub struct NewNotification {
 
 impl Notification {
     pub fn insert(conn: &mut DbConnection, new: &NewNotification) -> QueryResult<()> {
-        diesel::insert_into(notifications::table)
+        crate::on_backend!(conn, |c| diesel::insert_into(notifications::table)
             .values(new)
-            .execute(conn)?;
+            .execute(c))?;
         Ok(())
     }
 

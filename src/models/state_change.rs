@@ -42,26 +42,28 @@ impl StateChange {
     /// transaction that changed the state, after the compare-and-set update, whose row lock
     /// keeps two writers from taking the same number (the primary key refuses it anyway).
     pub fn append(conn: &mut DbConnection, new: &NewStateChange<'_>) -> QueryResult<i32> {
-        let last: Option<i32> = state_changes::table
-            .filter(state_changes::object_type.eq(new.object_type))
-            .filter(state_changes::object_id.eq(new.object_id))
-            .select(max(state_changes::seq))
-            .first(conn)?;
-        let seq = last.unwrap_or(0) + 1;
-        diesel::insert_into(state_changes::table)
-            .values((
-                state_changes::object_type.eq(new.object_type),
-                state_changes::object_id.eq(new.object_id),
-                state_changes::seq.eq(seq),
-                state_changes::action.eq(new.action),
-                state_changes::from_state.eq(new.from_state),
-                state_changes::to_state.eq(new.to_state),
-                state_changes::reason.eq(new.reason),
-                state_changes::actor_id.eq(new.actor_id),
-                state_changes::at.eq(new.at),
-            ))
-            .execute(conn)?;
-        Ok(seq)
+        crate::on_backend!(conn, |c| {
+            let last: Option<i32> = state_changes::table
+                .filter(state_changes::object_type.eq(new.object_type))
+                .filter(state_changes::object_id.eq(new.object_id))
+                .select(max(state_changes::seq))
+                .first(c)?;
+            let seq = last.unwrap_or(0) + 1;
+            diesel::insert_into(state_changes::table)
+                .values((
+                    state_changes::object_type.eq(new.object_type),
+                    state_changes::object_id.eq(new.object_id),
+                    state_changes::seq.eq(seq),
+                    state_changes::action.eq(new.action),
+                    state_changes::from_state.eq(new.from_state),
+                    state_changes::to_state.eq(new.to_state),
+                    state_changes::reason.eq(new.reason),
+                    state_changes::actor_id.eq(new.actor_id),
+                    state_changes::at.eq(new.at),
+                ))
+                .execute(c)?;
+            Ok(seq)
+        })
     }
 
     /// An object's whole history, in sequence.
