@@ -344,7 +344,9 @@ impl Lecture {
     }
 
     pub fn find_row(conn: &mut DbConnection, id: &str) -> QueryResult<Option<LectureRow>> {
-        lectures::table
+        // Read twice by every step (before and after the change): on the backend's own
+        // connection, found prepared by its type rather than rendered again.
+        crate::on_backend!(conn, |c| lectures::table
             .left_join(schools::table)
             .left_join(experts::table)
             .filter(lectures::id.eq(id))
@@ -353,8 +355,8 @@ impl Lecture {
                 schools::name.nullable(),
                 experts::name.nullable(),
             ))
-            .first(conn)
-            .optional()
+            .first(c)
+            .optional())
     }
 
     /// Which of `ids` `school_id` joined.
