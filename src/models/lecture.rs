@@ -185,6 +185,21 @@ impl LectureSlot {
 /// A lecture with its school's and its expert's names, as pages and records read it.
 pub type LectureRow = (Lecture, Option<String>, Option<String>);
 
+/// `$source` (lectures, perhaps joined further) with the school's and the expert's names
+/// joined and selected: the one shape of [`LectureRow`] every read of it uses.
+macro_rules! with_names {
+    ($source:expr) => {
+        $source
+            .left_join(schools::table)
+            .left_join(experts::table)
+            .select((
+                Lecture::as_select(),
+                schools::name.nullable(),
+                experts::name.nullable(),
+            ))
+    };
+}
+
 /// Which lectures a caller may see in a list.
 #[derive(Debug, Clone)]
 pub enum LectureScope {
@@ -346,15 +361,8 @@ impl Lecture {
     pub fn find_row(conn: &mut DbConnection, id: &str) -> QueryResult<Option<LectureRow>> {
         // Read twice by every step (before and after the change): on the backend's own
         // connection, found prepared by its type rather than rendered again.
-        crate::on_backend!(conn, |c| lectures::table
-            .left_join(schools::table)
-            .left_join(experts::table)
+        crate::on_backend!(conn, |c| with_names!(lectures::table)
             .filter(lectures::id.eq(id))
-            .select((
-                Lecture::as_select(),
-                schools::name.nullable(),
-                experts::name.nullable(),
-            ))
             .first(c)
             .optional())
     }
@@ -529,21 +537,15 @@ impl Lecture {
         crate::on_backend!(conn, |c| {
             macro_rules! page {
                 () => {
-                    lectures::table
-                        .left_join(schools::table)
-                        .left_join(experts::table)
-                        .select((
-                            Lecture::as_select(),
-                            schools::name.nullable(),
-                            experts::name.nullable(),
-                        ))
+                    with_names!(lectures::table)
                         .order((lectures::sort_at.asc(), lectures::id.asc()))
                         .limit(limit)
                 };
             }
+            let (at, id) = (lectures::sort_at, lectures::id);
             if range.is_none() && filter.is_empty() {
                 // The office's own view: unboxed, so prepared once and found by type.
-                return load_after!(page!(), after, lectures::sort_at, lectures::id, c);
+                return load_after!(page!(), after, at, id, c);
             }
             let mut query = page!().into_boxed();
             match range {
@@ -557,7 +559,7 @@ impl Lecture {
             }
             narrow!(query, filter);
             if let Some(k) = after {
-                keyset_after!(query, k, lectures::sort_at, lectures::id);
+                keyset_after!(query, k, at, id);
             }
             query.load(c)
         })
@@ -574,16 +576,8 @@ impl Lecture {
         crate::on_backend!(conn, |c| {
             macro_rules! page {
                 () => {
-                    lectures::table
-                        .inner_join(school_lectures::table)
-                        .left_join(schools::table)
-                        .left_join(experts::table)
+                    with_names!(lectures::table.inner_join(school_lectures::table))
                         .filter(school_lectures::school_id.eq(school.to_owned()))
-                        .select((
-                            Lecture::as_select(),
-                            schools::name.nullable(),
-                            experts::name.nullable(),
-                        ))
                         .order((
                             school_lectures::sort_at.asc(),
                             school_lectures::lecture_id.asc(),
@@ -826,18 +820,11 @@ impl Lecture {
         expert_id: &str,
         since: NaiveDateTime,
     ) -> QueryResult<Vec<LectureRow>> {
-        lectures::table
-            .left_join(schools::table)
-            .left_join(experts::table)
+        with_names!(lectures::table)
             .filter(lectures::expert_id.eq(expert_id))
             .filter(lectures::state.eq_any(LectureState::HOLDING))
             .filter(lectures::sort_at.ge(since))
             .order((lectures::sort_at.asc(), lectures::id.asc()))
-            .select((
-                Lecture::as_select(),
-                schools::name.nullable(),
-                experts::name.nullable(),
-            ))
             .load(conn)
     }
 }
