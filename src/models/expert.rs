@@ -340,6 +340,12 @@ impl Expert {
                 };
             }
             let (at, id) = (experts::created_at, experts::id);
+            // Who sees a non-active expert: a lead of their team (below), and they themselves.
+            let visible = |own: &Option<String>| {
+                experts::status
+                    .eq(ExpertStatus::Active)
+                    .or(experts::id.eq(own.clone().unwrap_or_default()))
+            };
             match scope {
                 // The unfiltered roster, as the office and as everyone else first see it:
                 // unboxed, so prepared once and found by its type (see `load_after`).
@@ -347,17 +353,12 @@ impl Expert {
                 ExpertScope::ActiveOrTeams { teams, own }
                     if filter.is_empty() && teams.is_empty() =>
                 {
-                    let visible = experts::status
-                        .eq(ExpertStatus::Active)
-                        .or(experts::id.eq(own.clone().unwrap_or_default()));
-                    load_after!(page!().filter(visible), after, at, id, c)
+                    load_after!(page!().filter(visible(own)), after, at, id, c)
                 }
                 _ => {
                     let mut query = page!().into_boxed();
                     if let ExpertScope::ActiveOrTeams { teams, own } = scope {
-                        let visible = experts::status
-                            .eq(ExpertStatus::Active)
-                            .or(experts::id.eq(own.clone().unwrap_or_default()));
+                        let visible = visible(own);
                         // Most callers lead no team: leaving the team terms out keeps the statement
                         // free of an `IN (…)` list, which SQLite cannot keep prepared.
                         query = if teams.is_empty() {
