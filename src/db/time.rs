@@ -43,13 +43,13 @@ impl From<MaybeTime> for Option<NaiveDateTime> {
 /// that knows more forms decides).
 pub fn parse(text: &str) -> Option<NaiveDateTime> {
     let b = text.as_bytes();
-    if b.len() < 19 || b[4] != b'-' || b[7] != b'-' || !matches!(b[10], b' ' | b'T') {
-        return None;
-    }
-    if b[13] != b':' {
-        return None;
-    }
-    if b[16] != b':' {
+    let separators = b.len() >= 19
+        && b[4] == b'-'
+        && b[7] == b'-'
+        && matches!(b[10], b' ' | b'T')
+        && b[13] == b':'
+        && b[16] == b':';
+    if !separators {
         return None;
     }
     let number = |digits: &[u8]| -> Option<u32> {

@@ -92,6 +92,7 @@ mod tests {
     #[test]
     fn the_separator_is_a_character_stored_text_refuses() {
         let c = SEPARATOR.chars().next().unwrap();
+        assert_eq!(SEPARATOR, SEPARATOR_CHAR.to_string());
         assert!(crate::domain::text::refused(c, false));
         assert!(crate::domain::text::refused(c, true));
     }
