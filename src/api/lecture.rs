@@ -178,7 +178,7 @@ fn reload(uow: &mut Uow<'_>, actor: &Actor, id: &str, tz: Tz) -> ApiResult<Lectu
     let mut record =
         LectureRecord::load(uow.conn, id)?.ok_or_else(|| ApiError::not_found("no such lecture"))?;
     if let Some(school) = &actor.school_id {
-        record.participant = Lecture::participant_schools(uow.conn, id)?.contains(school);
+        record.participant = Lecture::has_joined(uow.conn, school, id)?;
     }
     with_history(uow.conn, record, actor, tz)
 }

@@ -76,8 +76,9 @@ macro_rules! route_table {
         openapi: { $($openapi:tt)* }
     ) => {
         pub fn configure(cfg: &mut web::ServiceConfig) {
-            $( cfg.service(
-                web::resource($path)
+            let mut scopes = Scopes::default();
+            $( scopes.add($path, |rest| {
+                web::resource(rest)
                     $( .route(verb::$method().to($($handler)::+)) )+
                     .default_service(web::to(|| async {
                         crate::http::method_not_allowed(&[$(method_name(stringify!($method))),+])
@@ -85,15 +86,16 @@ macro_rules! route_table {
                     .wrap(actix_web::middleware::Condition::new(
                         has_create(&[$(stringify!($method)),+]),
                         actix_web::middleware::from_fn(crate::idempotency::middleware),
-                    )),
-            ); )*
-            $( cfg.service(
-                web::resource($page)
+                    ))
+            }); )*
+            $( scopes.add($page, |rest| {
+                web::resource(rest)
                     $( .route(verb::$page_method().to($($page_handler)::+)) )+
                     .default_service(web::to(|| async {
                         crate::http::method_not_allowed(&[$(method_name(stringify!($page_method))),+])
-                    })),
-            ); )*
+                    }))
+            }); )*
+            scopes.register(cfg);
         }
 
         /// Every route, one row per method and path.
@@ -119,6 +121,56 @@ macro_rules! route_table {
         )]
         pub struct ApiDoc;
     };
+}
+
+/// The routes grouped by resource (`/api/v1/lectures`, `/healthz`, …), each group one actix
+/// scope. The router tries a scope by comparing its literal prefix and only then the
+/// patterns inside it; registered flat, every request ran each `{id}` pattern registered
+/// before its own through the regular-expression engine (8 % of a lecture page's
+/// instructions, callgrind). Groups keep the table's order, and so do routes in a group.
+#[derive(Default)]
+struct Scopes(Vec<(&'static str, Option<actix_web::Scope>)>);
+
+impl Scopes {
+    /// Adds the route at `path`, made by `resource` from the path below its group's prefix.
+    fn add<R>(&mut self, path: &'static str, resource: impl FnOnce(&'static str) -> R)
+    where
+        R: actix_web::dev::HttpServiceFactory + 'static,
+    {
+        let (prefix, rest) = split_route(path);
+        let i = match self.0.iter().position(|(p, _)| *p == prefix) {
+            Some(i) => i,
+            None => {
+                self.0.push((prefix, Some(web::scope(prefix))));
+                self.0.len() - 1
+            }
+        };
+        let slot = &mut self.0[i].1;
+        *slot = slot.take().map(|scope| scope.service(resource(rest)));
+    }
+
+    fn register(self, cfg: &mut web::ServiceConfig) {
+        for scope in self.0.into_iter().filter_map(|(_, scope)| scope) {
+            cfg.service(scope);
+        }
+    }
+}
+
+/// A route's group prefix (its first three segments, or the whole of a shorter path) and
+/// the rest: `/api/v1/lectures/{id}/offer` → (`/api/v1/lectures`, `/{id}/offer`).
+const fn split_route(path: &'static str) -> (&'static str, &'static str) {
+    let bytes = path.as_bytes();
+    let (mut i, mut slashes) = (0, 0);
+    while i < bytes.len() {
+        if bytes[i] == b'/' {
+            slashes += 1;
+            if slashes == 4 {
+                return path.split_at(i);
+            }
+        }
+        i += 1;
+    }
+    (path, "")
 }
 
 const fn method_name(method: &'static str) -> &'static str {
@@ -502,5 +554,37 @@ impl Modify for ApiConventions {
                     .build(),
             ),
         );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::split_route;
+
+    #[test]
+    fn a_route_is_grouped_by_its_first_three_segments() {
+        assert_eq!(
+            split_route("/api/v1/lectures/{id}/offer"),
+            ("/api/v1/lectures", "/{id}/offer")
+        );
+        assert_eq!(split_route("/api/v1/lectures"), ("/api/v1/lectures", ""));
+        assert_eq!(
+            split_route("/api/v1/me/password"),
+            ("/api/v1/me", "/password")
+        );
+        assert_eq!(split_route("/healthz"), ("/healthz", ""));
+    }
+
+    #[test]
+    fn every_route_of_a_group_shares_its_prefix() {
+        for route in super::ROUTES {
+            let (prefix, rest) = split_route(route.path);
+            assert_eq!(format!("{prefix}{rest}"), route.path);
+            assert!(
+                !prefix.contains('{'),
+                "{} groups under a pattern",
+                route.path
+            );
+        }
     }
 }

@@ -368,19 +368,16 @@ impl Lecture {
     }
 
     /// Which of `ids` `school_id` joined.
-    pub fn joined_by(
-        conn: &mut DbConnection,
-        school_id: &str,
-        ids: &[String],
-    ) -> QueryResult<Vec<String>> {
-        if ids.is_empty() {
-            return Ok(Vec::new());
-        }
-        lecture_participants::table
-            .filter(lecture_participants::school_id.eq(school_id))
-            .filter(lecture_participants::lecture_id.eq_any(ids))
-            .select(lecture_participants::lecture_id)
-            .load(conn)
+    /// Whether `school_id` joined the (city-wide) lecture `id`: one keyed lookup, prepared
+    /// once on the backend's own connection (a page asks it of each city-wide row; an `IN`
+    /// list of the page's ids would be rendered and prepared anew on every page).
+    pub fn has_joined(conn: &mut DbConnection, school_id: &str, id: &str) -> QueryResult<bool> {
+        crate::on_backend!(conn, |c| diesel::select(diesel::dsl::exists(
+            lecture_participants::table
+                .filter(lecture_participants::lecture_id.eq(id))
+                .filter(lecture_participants::school_id.eq(school_id)),
+        ))
+        .get_result(c))
     }
 
     /// Moves the lecture if it is still in `from` at `version`.

@@ -65,39 +65,36 @@ impl LectureRecord {
         if let Some(school) = &actor.school_id
             && record.city_wide()
         {
-            record.participant = Lecture::participant_schools(conn, id)?.contains(school);
+            record.participant = Lecture::has_joined(conn, school, id)?;
         }
         Ok(record)
     }
 
     /// A page's lectures as records (the names read with the rows, the slots from each
-    /// row's copy); a school's participation in one query for the page's city-wide
-    /// lectures, if it has any.
+    /// row's copy) and, for a school, whether it joined each city-wide one.
     pub fn for_page(
         conn: &mut DbConnection,
         actor: &Actor,
         rows: Vec<LectureRow>,
     ) -> ApiResult<Vec<LectureRecord>> {
-        // Only a city-wide lecture can have been joined: most pages ask nothing.
-        let city_wide: Vec<String> = rows
-            .iter()
-            .filter(|(l, ..)| l.school_id.is_none())
-            .map(|(l, ..)| l.id.clone())
-            .collect();
-        let joined = match &actor.school_id {
-            Some(school) => Lecture::joined_by(conn, school, &city_wide)?,
-            None => Vec::new(),
-        };
-        Ok(rows
-            .into_iter()
-            .map(|(lecture, school_name, expert_name)| LectureRecord {
-                participant: joined.contains(&lecture.id),
-                slots: lecture.slot_list(),
-                lecture,
-                school_name,
-                expert_name,
+        rows.into_iter()
+            .map(|(lecture, school_name, expert_name)| {
+                // Only a city-wide lecture can have been joined: most rows ask nothing.
+                let participant = match &actor.school_id {
+                    Some(school) if lecture.school_id.is_none() => {
+                        Lecture::has_joined(conn, school, &lecture.id)?
+                    }
+                    _ => false,
+                };
+                Ok(LectureRecord {
+                    participant,
+                    slots: lecture.slot_list(),
+                    lecture,
+                    school_name,
+                    expert_name,
+                })
             })
-            .collect())
+            .collect()
     }
 
     /// As [`LectureRecord::load_visible`], for a change: concurrent changes of one lecture
