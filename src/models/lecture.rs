@@ -11,7 +11,7 @@ use crate::db::schema::{
 };
 use crate::db::{DbConnection, MaybeTime, Time};
 use crate::domain::lecture::{LectureMode, LectureState, Origin, RefusalKind, Span};
-use crate::models::Keyset;
+use crate::models::{FixedSql, Keyset};
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = lectures)]
@@ -389,18 +389,23 @@ impl Lecture {
         placement: &Placement,
         now: NaiveDateTime,
     ) -> QueryResult<bool> {
-        let updated = diesel::update(
-            lectures::table
-                .filter(lectures::id.eq(id))
-                .filter(lectures::state.eq(from))
-                .filter(lectures::version.eq(version)),
+        /// The placement's statement: every column of [`Placement`] is set (absent values
+        /// as NULL), so its text never varies.
+        struct Place;
+        let updated = crate::on_backend!(conn, |c| FixedSql::<Place, _>::new(
+            diesel::update(
+                lectures::table
+                    .filter(lectures::id.eq(id))
+                    .filter(lectures::state.eq(from))
+                    .filter(lectures::version.eq(version)),
+            )
+            .set((
+                placement,
+                lectures::version.eq(lectures::version + 1),
+                lectures::updated_at.eq(now),
+            ))
         )
-        .set((
-            placement,
-            lectures::version.eq(lectures::version + 1),
-            lectures::updated_at.eq(now),
-        ))
-        .execute(conn)?;
+        .execute(c))?;
         Ok(updated == 1)
     }
 
@@ -434,11 +439,11 @@ impl Lecture {
         span: Span,
         except: &str,
     ) -> QueryResult<i64> {
-        lectures::table
+        crate::on_backend!(conn, |c| lectures::table
             .filter(lectures::expert_id.eq(expert_id))
             .filter(counts_against_load(span, except))
             .count()
-            .get_result(conn)
+            .get_result(c))
     }
 
     /// Per expert, how many lectures count against their load with a start inside `span`
@@ -600,16 +605,25 @@ impl Lecture {
 /// The lectures that count against their expert's load in `span`: holding their time and
 /// starting inside it, `except` aside (the one being placed). One definition for the offer's
 /// check ([`Lecture::load_count`]) and the suggestions' roster ([`Lecture::load_counts`]).
+/// A lecture that holds time has its start chosen, and `sort_at` is then that start: the
+/// range is read on `sort_at`, which the indexes of the lists carry (`lectures_expert`
+/// reads one expert's range). The states are compared one by one rather than as an `IN`
+/// list, which diesel prepares anew on every execution.
 #[diesel::dsl::auto_type]
 fn counts_against_load<'a>(span: Span, except: &'a str) -> _ {
-    let holding: [LectureState; 2] = LectureState::HOLDING;
+    let offered: LectureState = LectureState::HOLDING[0];
+    let confirmed: LectureState = LectureState::HOLDING[1];
     let (start, end): (NaiveDateTime, NaiveDateTime) = (span.start, span.end);
     lectures::state
-        .eq_any(holding)
-        .and(lectures::starts_at.ge(start))
-        .and(lectures::starts_at.lt(end))
+        .eq(offered)
+        .or(lectures::state.eq(confirmed))
+        .and(lectures::sort_at.ge(start))
+        .and(lectures::sort_at.lt(end))
         .and(lectures::id.ne(except))
 }
+
+// `counts_against_load` names each holding state: one more must be named there too.
+const _: () = assert!(LectureState::HOLDING.len() == 2);
 
 /// One index range of the lectures a list reads.
 #[derive(Debug, Clone, Copy)]
@@ -698,37 +712,57 @@ impl BusyInterval {
         span: Span,
     ) -> QueryResult<()> {
         Self::release(conn, source)?;
-        diesel::insert_into(busy_intervals::table)
+        let id = uuid::Uuid::new_v4().to_string();
+        crate::on_backend!(conn, |c| diesel::insert_into(busy_intervals::table)
             .values((
-                busy_intervals::id.eq(uuid::Uuid::new_v4().to_string()),
+                busy_intervals::id.eq(&id),
                 busy_intervals::expert_id.eq(expert_id),
                 busy_intervals::source_type.eq(source.0),
                 busy_intervals::source_id.eq(source.1),
                 busy_intervals::starts_at.eq(span.start),
                 busy_intervals::ends_at.eq(span.end),
             ))
-            .execute(conn)?;
+            .execute(c))?;
         Ok(())
     }
 
     /// Frees what a source held, if anything.
     pub fn release(conn: &mut DbConnection, source: (&str, &str)) -> QueryResult<()> {
-        diesel::delete(
+        crate::on_backend!(conn, |c| diesel::delete(
             busy_intervals::table
                 .filter(busy_intervals::source_type.eq(source.0))
                 .filter(busy_intervals::source_id.eq(source.1)),
         )
-        .execute(conn)?;
+        .execute(c))?;
         Ok(())
     }
 
     /// The first of `expert_id`'s commitments that overlaps `span`, other than `except`'s.
+    /// An expert's commitments never overlap one another (the database refuses it), so of
+    /// those starting before `span` ends the one starting last also ends last: when it ends
+    /// by `span`'s start, nothing overlaps. That is one index step, the usual answer; only
+    /// a conflict reads further, for the earliest commitment in the way.
     pub fn first_overlap(
         conn: &mut DbConnection,
         expert_id: &str,
         span: Span,
         except: (&str, &str),
     ) -> QueryResult<Option<BusyInterval>> {
+        let latest: Option<BusyInterval> = crate::on_backend!(conn, |c| busy_intervals::table
+            .filter(busy_intervals::expert_id.eq(expert_id))
+            .filter(busy_intervals::starts_at.lt(span.end))
+            .filter(
+                busy_intervals::source_type
+                    .ne(except.0)
+                    .or(busy_intervals::source_id.ne(except.1)),
+            )
+            .order(busy_intervals::starts_at.desc())
+            .select(BusyInterval::as_select())
+            .first(c)
+            .optional())?;
+        if latest.is_none_or(|b| b.ends_at <= span.start) {
+            return Ok(None);
+        }
         busy_intervals::table
             .filter(busy_intervals::expert_id.eq(expert_id))
             .filter(busy_intervals::starts_at.lt(span.end))

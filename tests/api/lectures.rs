@@ -734,6 +734,67 @@ async fn an_expired_offer_cannot_be_accepted_even_before_the_timer_runs() {
 }
 
 #[actix_web::test]
+async fn a_time_spanning_several_commitments_is_refused_naming_the_earliest() {
+    let w = world().await;
+    // Wednesday 4 March, online: 10:00-11:00 and 13:00-14:00.
+    w.dispatch("online", slot(4, 10, 0, 60), Some(&w.lin_id))
+        .await;
+    w.dispatch("online", slot(4, 13, 0, 60), Some(&w.lin_id))
+        .await;
+    // 09:30-13:30 covers the first and reaches into the second.
+    let across = w
+        .app
+        .post(
+            "/api/v1/lectures",
+            Some(&w.admin),
+            json!({ "team": "reading", "topic": "长讲座", "mode": "online",
+                    "audiences": ["parents"], "expected_size": 80,
+                    "slots": [slot(4, 9, 30, 240)], "expert_id": w.lin_id }),
+        )
+        .await;
+    across.assert_problem(409, "expert_busy");
+    assert!(
+        across.body["detail"]
+            .as_str()
+            .unwrap()
+            .contains("2026-03-04T10:00:00+08:00"),
+        "{}",
+        across.body
+    );
+    // Between the two (11:00-13:00, touching both) is free.
+    let between = w
+        .dispatch("online", slot(4, 11, 0, 120), Some(&w.lin_id))
+        .await;
+    assert_eq!(between["state"], "offered");
+    // The database itself refuses a commitment over all three, naming one of them
+    // (SQLite the earliest; PostgreSQL the one its exclusion constraint met first).
+    let refused = w.app.with_conn(|conn| {
+        let start = chrono::NaiveDate::from_ymd_opt(2026, 3, 4)
+            .unwrap()
+            .and_hms_opt(0, 0, 0)
+            .unwrap();
+        let span = guanai::domain::lecture::Span {
+            start,
+            end: start + Duration::hours(8),
+        };
+        guanai::models::lecture::BusyInterval::hold(conn, &w.lin_id, ("leave", "x"), span)
+            .unwrap_err()
+    });
+    let problem =
+        guanai::db::constraint::problem_for(&refused, guanai::db::constraint::CONSTRAINTS)
+            .expect("a refusal");
+    assert_eq!(problem.code(), "expert_busy");
+    let detail = &problem.problem().detail;
+    assert!(
+        ["02:00:00Z", "03:00:00Z", "05:00:00Z"]
+            .iter()
+            .any(|t| detail.contains(&format!("2026-03-04T{t}"))),
+        "{detail}"
+    );
+    assert_eq!(w.busy_rows(&w.lin_id), 3);
+}
+
+#[actix_web::test]
 async fn the_database_refuses_an_overlapping_commitment_itself() {
     let w = world().await;
     let lecture = w
