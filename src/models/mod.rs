@@ -154,50 +154,6 @@ where
     }
 }
 
-/// A statement whose SQL text is the same on every execution although diesel cannot tell
-/// (an UPDATE whose changeset sets every column, `treat_none_as_null`), kept prepared per
-/// connection under the marker type `M`. diesel prepares every UPDATE anew, and SQLite's
-/// preparation of one on `lectures` compiles the table's triggers with it: 4 % of the
-/// lecture writes' time (perf). Never for a statement whose text can vary — its first
-/// text would be run with the binds of another.
-pub struct FixedSql<M, Q> {
-    query: Q,
-    marker: std::marker::PhantomData<M>,
-}
-
-impl<M, Q> FixedSql<M, Q> {
-    pub fn new(query: Q) -> Self {
-        FixedSql {
-            query,
-            marker: std::marker::PhantomData,
-        }
-    }
-}
-
-impl<M: 'static, Q> diesel::query_builder::QueryId for FixedSql<M, Q> {
-    type QueryId = M;
-    const HAS_STATIC_QUERY_ID: bool = true;
-}
-
-impl<M, Q, DB> diesel::query_builder::QueryFragment<DB> for FixedSql<M, Q>
-where
-    DB: diesel::backend::Backend,
-    Q: diesel::query_builder::QueryFragment<DB>,
-{
-    fn walk_ast<'b>(
-        &'b self,
-        out: diesel::query_builder::AstPass<'_, 'b, DB>,
-    ) -> diesel::QueryResult<()> {
-        self.query.walk_ast(out)
-    }
-
-    fn is_safe_to_cache_prepared(&self, _backend: &DB) -> diesel::QueryResult<bool> {
-        Ok(true)
-    }
-}
-
-impl<M, Q, Conn> diesel::RunQueryDsl<Conn> for FixedSql<M, Q> {}
-
 /// A keyset position in a list ordered by (time, id).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Keyset {
