@@ -5,6 +5,7 @@
 //! list's own cost — and `guanai seed-bench`, which fills an empty database with a roster of
 //! the size the office will have in a few years.
 
+use crate::db::OnBackend;
 use actix_web::{HttpResponse, web};
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
@@ -50,7 +51,7 @@ async fn bare_read(state: web::Data<AppState>, _user: AuthUser) -> ApiResult<Htt
             .order((schools::created_at.asc(), schools::id.asc()))
             .limit(20)
             .select((schools::id, schools::name, schools::district))
-            .load(conn)?)
+            .load_on(conn)?)
     })
     .await?;
     let items: Vec<_> = rows

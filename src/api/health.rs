@@ -1,7 +1,7 @@
 //! Liveness, readiness and the OpenAPI document.
 
+use crate::db::OnBackend;
 use actix_web::{HttpResponse, web};
-use diesel::RunQueryDsl as _;
 use serde::Serialize;
 use utoipa::{OpenApi as _, ToSchema};
 
@@ -28,7 +28,7 @@ pub async fn healthz() -> HttpResponse {
     responses((status = 200, body = HealthResponse), (status = 503, body = crate::error::Problem)))]
 pub async fn readyz(state: web::Data<AppState>) -> ApiResult<HttpResponse> {
     crate::db::run(&state.db, |conn| {
-        diesel::sql_query("SELECT 1").execute(conn).map_err(|e| {
+        diesel::sql_query("SELECT 1").execute_on(conn).map_err(|e| {
             tracing::warn!(error = %e, "readiness check failed");
             ApiError::Unavailable {
                 code: "database_unavailable",

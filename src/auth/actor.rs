@@ -2,6 +2,7 @@
 //! profile, their school, and the sub-teams they lead. Read inside the request's own
 //! database call, so a change of lead or status counts at once.
 
+use crate::db::OnBackend;
 use diesel::QueryResult;
 
 use crate::auth::AuthUser;
@@ -59,7 +60,7 @@ impl Actor {
                 experts::status,
                 team_leads::team_code.nullable(),
             ))
-            .load(conn)?;
+            .load_on(conn)?;
         let Some((id, status, _)) = rows.first().cloned() else {
             return Ok((None, Vec::new()));
         };

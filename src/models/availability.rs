@@ -1,6 +1,7 @@
 //! `availability_rules` and `availability_exceptions` (when an expert can give lectures) and
 //! `blackouts` (the school calendar's closed periods).
 
+use crate::db::OnBackend;
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 use diesel::prelude::*;
 
@@ -53,22 +54,22 @@ pub fn of_expert(
     conn: &mut DbConnection,
     expert_id: &str,
 ) -> QueryResult<(Vec<AvailabilityRule>, Vec<AvailabilityException>)> {
-    let rules = availability_rules::table
+    let rules = crate::on_backend!(conn, |c| availability_rules::table
         .filter(availability_rules::expert_id.eq(expert_id))
         .order((
             availability_rules::weekday.asc(),
             availability_rules::start_time.asc(),
         ))
         .select(AvailabilityRule::as_select())
-        .load(conn)?;
-    let exceptions = availability_exceptions::table
+        .load(c))?;
+    let exceptions = crate::on_backend!(conn, |c| availability_exceptions::table
         .filter(availability_exceptions::expert_id.eq(expert_id))
         .order((
             availability_exceptions::day.asc(),
             availability_exceptions::start_time.asc(),
         ))
         .select(AvailabilityException::as_select())
-        .load(conn)?;
+        .load(c))?;
     Ok((rules, exceptions))
 }
 
@@ -96,20 +97,20 @@ pub fn replace(
     exceptions: &[AvailabilityException],
 ) -> QueryResult<()> {
     diesel::delete(availability_rules::table.filter(availability_rules::expert_id.eq(expert_id)))
-        .execute(conn)?;
+        .execute_on(conn)?;
     diesel::delete(
         availability_exceptions::table.filter(availability_exceptions::expert_id.eq(expert_id)),
     )
-    .execute(conn)?;
+    .execute_on(conn)?;
     for rule in rules {
         diesel::insert_into(availability_rules::table)
             .values(rule)
-            .execute(conn)?;
+            .execute_on(conn)?;
     }
     for exception in exceptions {
         diesel::insert_into(availability_exceptions::table)
             .values(exception)
-            .execute(conn)?;
+            .execute_on(conn)?;
     }
     Ok(())
 }
@@ -144,7 +145,7 @@ impl BlackoutRow {
     pub fn insert(conn: &mut DbConnection, row: &BlackoutRow) -> QueryResult<()> {
         diesel::insert_into(blackouts::table)
             .values(row)
-            .execute(conn)?;
+            .execute_on(conn)?;
         Ok(())
     }
 
@@ -157,7 +158,7 @@ impl BlackoutRow {
     }
 
     pub fn delete(conn: &mut DbConnection, id: &str) -> QueryResult<bool> {
-        Ok(diesel::delete(blackouts::table.find(id)).execute(conn)? == 1)
+        Ok(diesel::delete(blackouts::table.find(id)).execute_on(conn)? == 1)
     }
 
     /// The periods that meet the days `first..=last` (any scope; the caller picks).

@@ -1,5 +1,6 @@
 //! `courses`: the course menu (课程菜单), with audiences, grade bands and modes in join tables.
 
+use crate::db::OnBackend;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
@@ -123,7 +124,7 @@ impl Course {
     pub fn insert(conn: &mut DbConnection, new: &NewCourse, sets: &CourseSets) -> QueryResult<()> {
         diesel::insert_into(courses::table)
             .values(new)
-            .execute(conn)?;
+            .execute_on(conn)?;
         Self::replace_sets(conn, &new.id, sets)
     }
 
@@ -159,7 +160,7 @@ impl Course {
                 courses::version.eq(courses::version + 1),
                 courses::updated_at.eq(now),
             ))
-            .execute(conn)?;
+            .execute_on(conn)?;
         Ok(updated == 1)
     }
 
@@ -182,7 +183,7 @@ impl Course {
                 courses::version.eq(courses::version + 1),
                 courses::updated_at.eq(now),
             ))
-            .execute(conn)?;
+            .execute_on(conn)?;
         Ok(updated == 1)
     }
 
@@ -201,7 +202,7 @@ impl Course {
                 courses::version.eq(courses::version + 1),
                 courses::updated_at.eq(now),
             ))
-            .execute(conn)?;
+            .execute_on(conn)?;
         Ok(updated == 1)
     }
 
@@ -325,7 +326,7 @@ pub fn approved_in_team(
         .filter(courses::status.eq(CourseStatus::Approved))
         .order((courses::created_at.asc(), courses::id.asc()))
         .select((courses::id, courses::expert_id, courses::joined_modes))
-        .load(conn)?;
+        .load_on(conn)?;
     Ok(rows
         .into_iter()
         .map(|(id, expert, modes)| (id, expert, value_set::split(modes)))

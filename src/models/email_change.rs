@@ -1,6 +1,7 @@
 //! `email_changes`: an email address asked for by its owner, waiting for the owner to
 //! confirm it through a one-time link mailed to that address (stored only as a hash).
 
+use crate::db::OnBackend;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
@@ -34,7 +35,7 @@ impl EmailChange {
     pub fn insert(conn: &mut DbConnection, row: &EmailChange) -> QueryResult<()> {
         diesel::insert_into(email_changes::table)
             .values(row)
-            .execute(conn)?;
+            .execute_on(conn)?;
         Ok(())
     }
 
@@ -51,7 +52,7 @@ impl EmailChange {
                 .filter(email_changes::ended_at.is_null()),
         )
         .set(email_changes::ended_at.eq(now))
-        .execute(conn)
+        .execute_on(conn)
     }
 
     pub fn find_by_hash(conn: &mut DbConnection, hash: &str) -> QueryResult<Option<EmailChange>> {
@@ -89,7 +90,7 @@ impl EmailChange {
                 .filter(email_changes::expires_at.gt(now)),
         )
         .set(email_changes::confirmed_at.eq(now))
-        .execute(conn)?;
+        .execute_on(conn)?;
         Ok(updated == 1)
     }
 }

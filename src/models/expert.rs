@@ -1,5 +1,6 @@
 //! `experts` (专家团成员). Their membership history is in `state_changes`.
 
+use crate::db::OnBackend;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
@@ -193,35 +194,35 @@ pub struct ExpertBrief {
 
 impl ExpertBrief {
     pub fn find(conn: &mut DbConnection, id: &str) -> QueryResult<Option<ExpertBrief>> {
-        experts::table
+        crate::on_backend!(conn, |c| experts::table
             .find(id)
             .select(ExpertBrief::as_select())
-            .first(conn)
-            .optional()
+            .first(c)
+            .optional())
     }
 }
 
 impl Expert {
     pub fn find(conn: &mut DbConnection, id: &str) -> QueryResult<Option<Expert>> {
-        experts::table
+        crate::on_backend!(conn, |c| experts::table
             .find(id)
             .select(Expert::as_select())
-            .first(conn)
-            .optional()
+            .first(c)
+            .optional())
     }
 
     pub fn find_by_user(conn: &mut DbConnection, user_id: &str) -> QueryResult<Option<Expert>> {
-        experts::table
+        crate::on_backend!(conn, |c| experts::table
             .filter(experts::user_id.eq(user_id))
             .select(Expert::as_select())
-            .first(conn)
-            .optional()
+            .first(c)
+            .optional())
     }
 
     pub fn insert(conn: &mut DbConnection, new: &NewExpert, sets: &ExpertSets) -> QueryResult<()> {
         diesel::insert_into(experts::table)
             .values(new)
-            .execute(conn)?;
+            .execute_on(conn)?;
         Self::replace_sets(conn, &new.id, sets)
     }
 
@@ -237,23 +238,24 @@ impl Expert {
         let joined: Option<JoinedSets> = experts::table
             .find(id)
             .select(JOINED_SETS)
-            .first(conn)
+            .first_on(conn)
             .optional()?;
         Ok(joined.map(ExpertSets::from_joined).unwrap_or_default())
     }
 
     /// One expert with their account's contact and their sets, in one query.
     pub fn find_row(conn: &mut DbConnection, id: &str) -> QueryResult<Option<ExpertRow>> {
-        let row: Option<(Expert, AccountContact, JoinedSets)> = experts::table
-            .inner_join(users::table)
-            .filter(experts::id.eq(id))
-            .select((
-                Expert::as_select(),
-                AccountContact::as_select(),
-                JOINED_SETS,
-            ))
-            .first(conn)
-            .optional()?;
+        let row: Option<(Expert, AccountContact, JoinedSets)> =
+            crate::on_backend!(conn, |c| experts::table
+                .inner_join(users::table)
+                .filter(experts::id.eq(id))
+                .select((
+                    Expert::as_select(),
+                    AccountContact::as_select(),
+                    JOINED_SETS,
+                ))
+                .first(c)
+                .optional())?;
         Ok(row.map(into_row))
     }
 
@@ -289,7 +291,7 @@ impl Expert {
             experts::version.eq(experts::version + 1),
             experts::updated_at.eq(now),
         ))
-        .execute(conn)?;
+        .execute_on(conn)?;
         Ok(updated == 1)
     }
 
@@ -313,7 +315,7 @@ impl Expert {
             experts::version.eq(experts::version + 1),
             experts::updated_at.eq(now),
         ))
-        .execute(conn)?;
+        .execute_on(conn)?;
         Ok(updated == 1)
     }
 

@@ -1,6 +1,7 @@
 //! `idempotency_keys`: creating POSTs claimed by their `Idempotency-Key`, and the answers
 //! kept for replay.
 
+use crate::db::OnBackend;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
@@ -35,11 +36,11 @@ pub struct IdempotencyKey {
 
 impl IdempotencyKey {
     pub fn find(conn: &mut DbConnection, owner: &str, key: &str) -> QueryResult<Option<Self>> {
-        idempotency_keys::table
+        crate::on_backend!(conn, |c| idempotency_keys::table
             .find((owner, key))
             .select(Self::as_select())
-            .first(conn)
-            .optional()
+            .first(c)
+            .optional())
     }
 
     /// A new claim, held until `locked_until`.
@@ -60,7 +61,7 @@ impl IdempotencyKey {
                 idempotency_keys::locked_until.eq(Some(locked_until)),
                 idempotency_keys::created_at.eq(now),
             ))
-            .execute(conn)?;
+            .execute_on(conn)?;
         Ok(())
     }
 
@@ -79,7 +80,7 @@ impl IdempotencyKey {
                 .filter(idempotency_keys::locked_until.le(expired_before)),
         )
         .set(idempotency_keys::locked_until.eq(Some(locked_until)))
-        .execute(conn)?;
+        .execute_on(conn)?;
         Ok(updated == 1)
     }
 
@@ -104,7 +105,7 @@ impl IdempotencyKey {
             idempotency_keys::response_body.eq(Some(body)),
             idempotency_keys::response_headers.eq(Some(headers)),
         ))
-        .execute(conn)?;
+        .execute_on(conn)?;
         Ok(updated == 1)
     }
 
@@ -115,12 +116,12 @@ impl IdempotencyKey {
                 .find((owner, key))
                 .filter(idempotency_keys::state.eq(IdempotencyState::InProgress)),
         )
-        .execute(conn)
+        .execute_on(conn)
     }
 
     /// Forgets keys older than `before` (the sweep job).
     pub fn purge_before(conn: &mut DbConnection, before: NaiveDateTime) -> QueryResult<usize> {
         diesel::delete(idempotency_keys::table.filter(idempotency_keys::created_at.lt(before)))
-            .execute(conn)
+            .execute_on(conn)
     }
 }

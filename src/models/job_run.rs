@@ -1,5 +1,6 @@
 //! `job_runs`: when each periodic job is next due, and who runs it now.
 
+use crate::db::OnBackend;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
@@ -25,11 +26,11 @@ pub struct JobRun {
 
 impl JobRun {
     pub fn find(conn: &mut DbConnection, name: &str) -> QueryResult<Option<JobRun>> {
-        job_runs::table
+        crate::on_backend!(conn, |c| job_runs::table
             .find(name)
             .select(JobRun::as_select())
-            .first(conn)
-            .optional()
+            .first(c)
+            .optional())
     }
 
     /// Adds a job's row, due at once, unless it is there already.
@@ -37,7 +38,7 @@ impl JobRun {
         if Self::find(conn, name)?.is_none() {
             let inserted = diesel::insert_into(job_runs::table)
                 .values((job_runs::name.eq(name), job_runs::next_due_at.eq(now)))
-                .execute(conn);
+                .execute_on(conn);
             match inserted {
                 // Another instance added it meanwhile.
                 Err(diesel::result::Error::DatabaseError(
@@ -77,7 +78,7 @@ impl JobRun {
             job_runs::last_started_at.eq(Some(now)),
             job_runs::runs.eq(job_runs::runs + 1),
         ))
-        .execute(conn)?;
+        .execute_on(conn)?;
         Ok(updated == 1)
     }
 
@@ -96,11 +97,11 @@ impl JobRun {
                 job_runs::last_finished_at.eq(Some(now)),
                 job_runs::last_error.eq(error),
             ))
-            .execute(conn)?;
+            .execute_on(conn)?;
         if let Some(at) = due_again {
             diesel::update(job_runs::table.filter(job_runs::name.eq(name)))
                 .set(job_runs::next_due_at.eq(at))
-                .execute(conn)?;
+                .execute_on(conn)?;
         }
         Ok(())
     }

@@ -2,6 +2,7 @@
 //! schools that joined a city-wide online one; `busy_intervals`, every commitment of an
 //! expert's time, which the database keeps from overlapping.
 
+use crate::db::OnBackend;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
@@ -285,7 +286,7 @@ impl Lecture {
     /// Replaces the proposed slots (a rescheduled lecture has the one new time).
     pub fn replace_slots(conn: &mut DbConnection, id: &str, slots: &[Span]) -> QueryResult<()> {
         diesel::delete(lecture_slots::table.filter(lecture_slots::lecture_id.eq(id)))
-            .execute(conn)?;
+            .execute_on(conn)?;
         // One statement per row: the two-backend connection has no batch insert.
         for (span, idx) in slots.iter().zip(0..) {
             let row = LectureSlot {
@@ -296,7 +297,7 @@ impl Lecture {
             };
             diesel::insert_into(lecture_slots::table)
                 .values(&row)
-                .execute(conn)?;
+                .execute_on(conn)?;
         }
         Ok(())
     }
@@ -313,7 +314,7 @@ impl Lecture {
                 .filter(lectures::reminded_at.is_null()),
         )
         .set(lectures::reminded_at.eq(now))
-        .execute(conn)?;
+        .execute_on(conn)?;
         Ok(updated == 1)
     }
 
@@ -333,7 +334,7 @@ impl Lecture {
                 lecture_participants::expected_size.eq(expected_size),
                 lecture_participants::joined_at.eq(now),
             ))
-            .execute(conn)?;
+            .execute_on(conn)?;
         Ok(())
     }
 
@@ -344,7 +345,7 @@ impl Lecture {
                 .filter(lecture_participants::lecture_id.eq(id))
                 .filter(lecture_participants::school_id.eq(school_id)),
         )
-        .execute(conn)?;
+        .execute_on(conn)?;
         Ok(deleted == 1)
     }
 
@@ -354,7 +355,7 @@ impl Lecture {
             .filter(lecture_participants::lecture_id.eq(id))
             .order(lecture_participants::joined_at.asc())
             .select(lecture_participants::school_id)
-            .load(conn)
+            .load_on(conn)
     }
 
     pub fn find_row(conn: &mut DbConnection, id: &str) -> QueryResult<Option<LectureRow>> {
@@ -417,7 +418,7 @@ impl Lecture {
             lectures::version.eq(lectures::version + 1),
             lectures::updated_at.eq(now),
         ))
-        .execute(conn)?;
+        .execute_on(conn)?;
         Ok(updated == 1)
     }
 
@@ -448,7 +449,7 @@ impl Lecture {
             .filter(counts_against_load(span, except))
             .group_by(lectures::expert_id)
             .select((lectures::expert_id, diesel::dsl::count_star()))
-            .load(conn)
+            .load_on(conn)
     }
 
     /// The lectures `expert_id` holds in these states (for a membership change).
@@ -462,7 +463,7 @@ impl Lecture {
             .filter(lectures::state.eq_any(states.to_vec()))
             .order((lectures::sort_at.asc(), lectures::id.asc()))
             .select(lectures::id)
-            .load(conn)
+            .load_on(conn)
     }
 
     /// A page of the lectures `scope` may see, in list order (`sort_at`, `id`). Every scope
@@ -707,7 +708,7 @@ impl LectureRefusal {
                 .filter(lecture_refusals::lecture_id.eq(lecture_id))
                 .filter(lecture_refusals::expert_id.eq(expert_id)),
         )
-        .execute(conn)?;
+        .execute_on(conn)?;
         diesel::insert_into(lecture_refusals::table)
             .values((
                 lecture_refusals::lecture_id.eq(lecture_id),
@@ -715,7 +716,7 @@ impl LectureRefusal {
                 lecture_refusals::kind.eq(kind),
                 lecture_refusals::at.eq(at),
             ))
-            .execute(conn)?;
+            .execute_on(conn)?;
         Ok(())
     }
 
@@ -727,7 +728,7 @@ impl LectureRefusal {
         lecture_refusals::table
             .filter(lecture_refusals::lecture_id.eq(lecture_id))
             .select((lecture_refusals::expert_id, lecture_refusals::kind))
-            .load(conn)
+            .load_on(conn)
     }
 
     pub fn find(
@@ -739,7 +740,7 @@ impl LectureRefusal {
             .filter(lecture_refusals::lecture_id.eq(lecture_id))
             .filter(lecture_refusals::expert_id.eq(expert_id))
             .select(lecture_refusals::kind)
-            .first(conn)
+            .first_on(conn)
             .optional()
     }
 }
@@ -821,7 +822,7 @@ impl BusyInterval {
         if latest.is_none_or(|b| b.ends_at <= span.start) {
             return Ok(None);
         }
-        busy_intervals::table
+        crate::on_backend!(conn, |c| busy_intervals::table
             .filter(busy_intervals::expert_id.eq(expert_id))
             .filter(busy_intervals::starts_at.lt(span.end))
             .filter(busy_intervals::ends_at.gt(span.start))
@@ -832,8 +833,8 @@ impl BusyInterval {
             )
             .order(busy_intervals::starts_at.asc())
             .select(BusyInterval::as_select())
-            .first(conn)
-            .optional()
+            .first(c)
+            .optional())
     }
 
     /// Everyone's commitments that overlap `span`, other than `except`'s.
@@ -875,14 +876,14 @@ impl CalendarToken {
         now: NaiveDateTime,
     ) -> QueryResult<()> {
         diesel::delete(calendar_tokens::table.filter(calendar_tokens::expert_id.eq(expert_id)))
-            .execute(conn)?;
+            .execute_on(conn)?;
         diesel::insert_into(calendar_tokens::table)
             .values((
                 calendar_tokens::expert_id.eq(expert_id),
                 calendar_tokens::token_hash.eq(token_hash),
                 calendar_tokens::created_at.eq(now),
             ))
-            .execute(conn)?;
+            .execute_on(conn)?;
         Ok(())
     }
 
@@ -897,7 +898,7 @@ impl CalendarToken {
                 .filter(calendar_tokens::expert_id.eq(expert_id))
                 .filter(calendar_tokens::token_hash.eq(token_hash)),
         ))
-        .get_result(conn)
+        .get_result_on(conn)
     }
 }
 

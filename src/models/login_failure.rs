@@ -1,6 +1,7 @@
 //! `login_failures`: failed logins by account and by client address, for rate limiting
 //! that holds across instances.
 
+use crate::db::OnBackend;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
@@ -29,7 +30,7 @@ impl LoginFailure {
     pub fn insert(conn: &mut DbConnection, new: &NewLoginFailure) -> QueryResult<()> {
         diesel::insert_into(login_failures::table)
             .values(new)
-            .execute(conn)?;
+            .execute_on(conn)?;
         Ok(())
     }
 
@@ -73,13 +74,13 @@ impl LoginFailure {
 
     /// Forgets failures older than `before`; they no longer count for anything.
     pub fn purge_before(conn: &mut DbConnection, before: NaiveDateTime) -> QueryResult<usize> {
-        diesel::delete(login_failures::table.filter(login_failures::at.lt(before))).execute(conn)
+        diesel::delete(login_failures::table.filter(login_failures::at.lt(before))).execute_on(conn)
     }
 }
 
 impl LoginFailure {
     pub fn delete(conn: &mut DbConnection, id: &str) -> QueryResult<()> {
-        diesel::delete(login_failures::table.find(id)).execute(conn)?;
+        diesel::delete(login_failures::table.find(id)).execute_on(conn)?;
         Ok(())
     }
 }

@@ -1,5 +1,6 @@
 //! `notifications`: the in-app inbox and the mail outbox, one row per message.
 
+use crate::db::OnBackend;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
@@ -77,11 +78,11 @@ impl Notification {
     }
 
     pub fn find(conn: &mut DbConnection, id: &str) -> QueryResult<Option<Notification>> {
-        notifications::table
+        crate::on_backend!(conn, |c| notifications::table
             .find(id)
             .select(Notification::as_select())
-            .first(conn)
-            .optional()
+            .first(c)
+            .optional())
     }
 
     /// Takes up to `batch` due messages for delivery: pending ones whose time has come, and
@@ -115,7 +116,7 @@ impl Notification {
                 .order(notifications::next_attempt_at.asc())
                 .limit(batch)
                 .select(notifications::id)
-                .load(conn)?,
+                .load_on(conn)?,
         };
         if ids.is_empty() {
             return Ok(Vec::new());
@@ -126,7 +127,7 @@ impl Notification {
                 notifications::lease_until.eq(lease_until),
                 notifications::attempts.eq(notifications::attempts + 1),
             ))
-            .execute(conn)?;
+            .execute_on(conn)?;
         notifications::table
             .filter(notifications::id.eq_any(&ids))
             .order(notifications::next_attempt_at.asc())
@@ -148,7 +149,7 @@ impl Notification {
             notifications::last_error.eq(None::<String>),
             notifications::email_body.eq(None::<String>),
         ))
-        .execute(conn)?;
+        .execute_on(conn)?;
         Ok(())
     }
 
@@ -174,14 +175,14 @@ impl Notification {
                     notifications::lease_until.eq(None::<NaiveDateTime>),
                     notifications::last_error.eq(error),
                 ))
-                .execute(conn)?,
+                .execute_on(conn)?,
             None => diesel::update(target)
                 .set((
                     notifications::status.eq(status),
                     notifications::lease_until.eq(None::<NaiveDateTime>),
                     notifications::last_error.eq(error),
                 ))
-                .execute(conn)?,
+                .execute_on(conn)?,
         };
         Ok(())
     }
@@ -202,7 +203,7 @@ impl Notification {
             notifications::attempts.eq(0),
             notifications::next_attempt_at.eq(now),
         ))
-        .execute(conn)?;
+        .execute_on(conn)?;
         Ok(updated == 1)
     }
 
@@ -245,7 +246,7 @@ impl Notification {
                 .filter(notifications::read_at.is_null()),
         )
         .set(notifications::read_at.eq(now))
-        .execute(conn)?;
+        .execute_on(conn)?;
         Ok(())
     }
 
@@ -261,7 +262,7 @@ impl Notification {
                 .filter(notifications::read_at.is_null()),
         )
         .set(notifications::read_at.eq(now))
-        .execute(conn)
+        .execute_on(conn)
     }
 
     /// The outbox for admins, newest first, by delivery status.

@@ -1,5 +1,6 @@
 //! `password_tokens`: one-time set-password tokens (72 h), stored only as a hash.
 
+use crate::db::OnBackend;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
@@ -37,7 +38,7 @@ impl PasswordToken {
         Self::void_for_user(conn, &new.user_id, new.created_at)?;
         diesel::insert_into(password_tokens::table)
             .values(new)
-            .execute(conn)?;
+            .execute_on(conn)?;
         Ok(())
     }
 
@@ -52,7 +53,7 @@ impl PasswordToken {
                 .filter(password_tokens::used_at.is_null()),
         )
         .set(password_tokens::used_at.eq(now))
-        .execute(conn)
+        .execute_on(conn)
     }
 
     pub fn find_by_hash(conn: &mut DbConnection, hash: &str) -> QueryResult<Option<PasswordToken>> {
@@ -71,7 +72,7 @@ impl PasswordToken {
                 .filter(password_tokens::used_at.is_null()),
         )
         .set(password_tokens::used_at.eq(now))
-        .execute(conn)?;
+        .execute_on(conn)?;
         Ok(updated == 1)
     }
 }

@@ -1,5 +1,6 @@
 //! `rate_events`: counted requests for rate limits that hold across instances.
 
+use crate::db::OnBackend;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
@@ -21,7 +22,7 @@ impl RateEvent {
             .filter(rate_events::subject.eq(subject))
             .filter(rate_events::at.ge(since))
             .count()
-            .get_result(conn)
+            .get_result_on(conn)
     }
 
     /// The oldest event of `kind` for `subject` at or after `since`.
@@ -36,7 +37,7 @@ impl RateEvent {
             .filter(rate_events::subject.eq(subject))
             .filter(rate_events::at.ge(since))
             .select(diesel::dsl::min(rate_events::at))
-            .first(conn)
+            .first_on(conn)
     }
 
     pub fn record(
@@ -52,11 +53,11 @@ impl RateEvent {
                 rate_events::subject.eq(subject),
                 rate_events::at.eq(at),
             ))
-            .execute(conn)?;
+            .execute_on(conn)?;
         Ok(())
     }
 
     pub fn purge_before(conn: &mut DbConnection, before: NaiveDateTime) -> QueryResult<usize> {
-        diesel::delete(rate_events::table.filter(rate_events::at.lt(before))).execute(conn)
+        diesel::delete(rate_events::table.filter(rate_events::at.lt(before))).execute_on(conn)
     }
 }

@@ -1,6 +1,7 @@
 //! `refresh_tokens`: one row per issued refresh token, stored only as a hash. Tokens of one
 //! login form a family; re-use of a rotated token revokes the family.
 
+use crate::db::OnBackend;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
@@ -40,7 +41,7 @@ impl RefreshToken {
     pub fn insert(conn: &mut DbConnection, new: &NewRefreshToken) -> QueryResult<()> {
         diesel::insert_into(refresh_tokens::table)
             .values(new)
-            .execute(conn)?;
+            .execute_on(conn)?;
         Ok(())
     }
 
@@ -65,7 +66,7 @@ impl RefreshToken {
                 .filter(refresh_tokens::revoked_at.is_null()),
         )
         .set(refresh_tokens::rotated_at.eq(now))
-        .execute(conn)?;
+        .execute_on(conn)?;
         Ok(updated == 1)
     }
 
@@ -76,7 +77,7 @@ impl RefreshToken {
                 .filter(refresh_tokens::revoked_at.is_null()),
         )
         .set(refresh_tokens::revoked_at.eq(now))
-        .execute(conn)
+        .execute_on(conn)
     }
 
     pub fn revoke_family(
@@ -90,7 +91,7 @@ impl RefreshToken {
                 .filter(refresh_tokens::revoked_at.is_null()),
         )
         .set(refresh_tokens::revoked_at.eq(now))
-        .execute(conn)
+        .execute_on(conn)
     }
 
     pub fn revoke_all_for_user(
@@ -104,6 +105,6 @@ impl RefreshToken {
                 .filter(refresh_tokens::revoked_at.is_null()),
         )
         .set(refresh_tokens::revoked_at.eq(now))
-        .execute(conn)
+        .execute_on(conn)
     }
 }

@@ -1,5 +1,6 @@
 //! `schools`: schools, kindergartens and colleges that book lectures.
 
+use crate::db::OnBackend;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
@@ -68,11 +69,11 @@ pub fn search_text(name: &str, district: &str, address: &str) -> String {
 
 impl School {
     pub fn find(conn: &mut DbConnection, id: &str) -> QueryResult<Option<School>> {
-        schools::table
+        crate::on_backend!(conn, |c| schools::table
             .find(id)
             .select(School::as_select())
-            .first(conn)
-            .optional()
+            .first(c)
+            .optional())
     }
 
     pub fn name_taken(
@@ -90,7 +91,7 @@ impl School {
     pub fn insert(conn: &mut DbConnection, new: &NewSchool) -> QueryResult<()> {
         diesel::insert_into(schools::table)
             .values(new)
-            .execute(conn)?;
+            .execute_on(conn)?;
         Ok(())
     }
 
@@ -111,7 +112,7 @@ impl School {
             schools::version.eq(schools::version + 1),
             schools::updated_at.eq(now),
         ))
-        .execute(conn)?;
+        .execute_on(conn)?;
         Ok(updated == 1)
     }
 

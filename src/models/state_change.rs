@@ -72,11 +72,11 @@ impl StateChange {
         object_type: &str,
         object_id: &str,
     ) -> QueryResult<Vec<StateChange>> {
-        state_changes::table
+        crate::on_backend!(conn, |c| state_changes::table
             .filter(state_changes::object_type.eq(object_type))
             .filter(state_changes::object_id.eq(object_id))
             .order(state_changes::seq.asc())
             .select(StateChange::as_select())
-            .load(conn)
+            .load(c))
     }
 }

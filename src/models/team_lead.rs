@@ -1,5 +1,6 @@
 //! `team_leads`: each sub-team's 团长 (one) and 副团长 (any number).
 
+use crate::db::OnBackend;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
@@ -47,7 +48,7 @@ impl TeamLead {
                 experts::name,
                 team_leads::lead_role,
             ))
-            .load(conn)?;
+            .load_on(conn)?;
         Ok(rows
             .into_iter()
             .map(|(team_code, expert_id, name, lead_role)| NamedLead {
@@ -66,7 +67,7 @@ impl TeamLead {
             .filter(team_leads::team_code.eq(team))
             .filter(experts::status.eq(ExpertStatus::Active))
             .select(experts::user_id)
-            .load(conn)
+            .load_on(conn)
     }
 
     /// Replaces a team's leads.
@@ -77,7 +78,8 @@ impl TeamLead {
         deputies: &[String],
         now: NaiveDateTime,
     ) -> QueryResult<()> {
-        diesel::delete(team_leads::table.filter(team_leads::team_code.eq(team))).execute(conn)?;
+        diesel::delete(team_leads::table.filter(team_leads::team_code.eq(team)))
+            .execute_on(conn)?;
         let rows = lead
             .map(|id| (id, LeadRole::Lead))
             .into_iter()
@@ -90,7 +92,7 @@ impl TeamLead {
                     team_leads::lead_role.eq(role),
                     team_leads::since.eq(now),
                 ))
-                .execute(conn)?;
+                .execute_on(conn)?;
         }
         Ok(())
     }
@@ -106,13 +108,13 @@ impl TeamLead {
             .filter(team_leads::expert_id.eq(expert_id))
             .filter(team_leads::team_code.ne_all(keep))
             .select(team_leads::team_code)
-            .load(conn)?;
+            .load_on(conn)?;
         diesel::delete(
             team_leads::table
                 .filter(team_leads::expert_id.eq(expert_id))
                 .filter(team_leads::team_code.eq_any(&ended)),
         )
-        .execute(conn)?;
+        .execute_on(conn)?;
         Ok(ended)
     }
 }

@@ -1,5 +1,6 @@
 //! `users`: login accounts of every role.
 
+use crate::db::OnBackend;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
@@ -103,11 +104,11 @@ pub struct UserFilter {
 
 impl User {
     pub fn find(conn: &mut DbConnection, id: &str) -> QueryResult<Option<User>> {
-        users::table
+        crate::on_backend!(conn, |c| users::table
             .find(id)
             .select(User::as_select())
-            .first(conn)
-            .optional()
+            .first(c)
+            .optional())
     }
 
     /// The per-request read behind every authenticated call: the user, and whether the login
@@ -124,31 +125,31 @@ impl User {
         let ended = refresh_tokens::table
             .filter(refresh_tokens::family_id.eq(family.to_owned()))
             .filter(refresh_tokens::revoked_at.is_not_null());
-        users::table
+        crate::on_backend!(conn, |c| users::table
             .find(id)
             .select((User::as_select(), diesel::dsl::exists(ended)))
-            .first(conn)
-            .optional()
+            .first(c)
+            .optional())
     }
 
     /// Every active admin account (the office), oldest first.
     pub fn active_admins(conn: &mut DbConnection) -> QueryResult<Vec<User>> {
-        users::table
+        crate::on_backend!(conn, |c| users::table
             .filter(users::role.eq(Role::Admin.as_str()))
             .filter(users::active.eq(true))
             .order((users::created_at.asc(), users::id.asc()))
             .select(User::as_select())
-            .load(conn)
+            .load(c))
     }
 
     /// The active accounts of a school.
     pub fn of_school(conn: &mut DbConnection, school_id: &str) -> QueryResult<Vec<User>> {
-        users::table
+        crate::on_backend!(conn, |c| users::table
             .filter(users::school_id.eq(school_id))
             .filter(users::active.eq(true))
             .order(users::created_at.asc())
             .select(User::as_select())
-            .load(conn)
+            .load(c))
     }
 
     pub fn find_by_login(conn: &mut DbConnection, login: &str) -> QueryResult<Option<User>> {
@@ -163,17 +164,17 @@ impl User {
         diesel::select(diesel::dsl::exists(
             users::table.filter(users::login.eq(login)),
         ))
-        .get_result(conn)
+        .get_result_on(conn)
     }
 
     pub fn count(conn: &mut DbConnection) -> QueryResult<i64> {
-        users::table.count().get_result(conn)
+        users::table.count().get_result_on(conn)
     }
 
     pub fn insert(conn: &mut DbConnection, new: &NewUser) -> QueryResult<()> {
         diesel::insert_into(users::table)
             .values(new)
-            .execute(conn)?;
+            .execute_on(conn)?;
         Ok(())
     }
 
@@ -231,7 +232,7 @@ impl User {
                 users::token_version.eq(users::token_version + bump),
                 users::updated_at.eq(now),
             ))
-            .execute(conn)?;
+            .execute_on(conn)?;
         Ok(updated == 1)
     }
 
@@ -255,7 +256,7 @@ impl User {
             users::token_version.eq(users::token_version + bump),
             users::updated_at.eq(now),
         ))
-        .execute(conn)?;
+        .execute_on(conn)?;
         Ok(updated == 1)
     }
 
@@ -274,7 +275,7 @@ impl User {
                 users::version.eq(users::version + 1),
                 users::updated_at.eq(now),
             ))
-            .execute(conn)?;
+            .execute_on(conn)?;
         Ok(())
     }
 }
@@ -335,7 +336,7 @@ impl User {
                 users::version.eq(users::version + 1),
                 users::updated_at.eq(now),
             ))
-            .execute(conn)?;
+            .execute_on(conn)?;
         Ok(())
     }
 }
@@ -347,8 +348,9 @@ impl User {
 pub fn normalize_logins(conn: &mut DbConnection) -> Result<usize, crate::db::MigrationError> {
     use std::collections::BTreeMap;
     let outcome = crate::db::transaction(conn, |conn| {
-        let logins: Vec<(String, String)> =
-            users::table.select((users::id, users::login)).load(conn)?;
+        let logins: Vec<(String, String)> = users::table
+            .select((users::id, users::login))
+            .load_on(conn)?;
         let mut by_form: BTreeMap<String, Vec<&(String, String)>> = BTreeMap::new();
         for row in &logins {
             by_form
@@ -373,7 +375,7 @@ pub fn normalize_logins(conn: &mut DbConnection) -> Result<usize, crate::db::Mig
                 if login != form {
                     diesel::update(users::table.find(id))
                         .set(users::login.eq(form))
-                        .execute(conn)?;
+                        .execute_on(conn)?;
                     renamed += 1;
                 }
             }

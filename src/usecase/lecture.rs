@@ -3,6 +3,7 @@
 //! the lecture machine with its ordered history; every commitment of an expert's time is a
 //! row of `busy_intervals`, which the database keeps from overlapping.
 
+use crate::db::OnBackend;
 use chrono::{Datelike, Duration, NaiveDateTime};
 use serde_json::json;
 
@@ -1347,7 +1348,7 @@ pub mod due {
             .filter(lectures::state.eq(LectureState::Offered))
             .filter(lectures::offer_expires_at.le(now))
             .select(lectures::id)
-            .load(conn)?)
+            .load_on(conn)?)
     }
 
     /// Waiting lectures none of whose times can still be given: a request whose every
@@ -1361,7 +1362,7 @@ pub mod due {
                     .filter(lecture_slots::starts_at.gt(now)),
             )))
             .select(lectures::id)
-            .load(conn)?;
+            .load_on(conn)?;
         ids.extend(
             lectures::table
                 .filter(lectures::state.eq(LectureState::NeedsReassignment))
@@ -1380,7 +1381,7 @@ pub mod due {
             .filter(lectures::starts_at.le(now + Duration::hours(24)))
             .filter(lectures::reminded_at.is_null())
             .select(lectures::id)
-            .load(conn)?)
+            .load_on(conn)?)
     }
 
     fn system() -> LectureWho {
