@@ -49,7 +49,7 @@ impl AuditContext {
         AuditEvent::insert(
             conn,
             &NewAuditEvent {
-                id: uuid::Uuid::new_v4().to_string(),
+                id: crate::db::new_id(),
                 at: self.at,
                 actor_id: self.actor_id.clone(),
                 action: action.to_owned(),

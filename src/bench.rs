@@ -122,7 +122,7 @@ pub fn seed(
             let address = format!("{district}学府路{n}号");
             let at = now + chrono::Duration::microseconds(i64::try_from(n).unwrap_or(0));
             let school = NewSchool {
-                id: uuid::Uuid::new_v4().to_string(),
+                id: crate::db::new_id(),
                 search_text: crate::models::school::search_text(&name, &district, &address),
                 name,
                 school_type: "primary".to_owned(),
@@ -190,7 +190,7 @@ pub fn seed(
             let description = format!("{title}：互动讲授，配合案例分析。");
             let at = now + chrono::Duration::microseconds(i64::try_from(n).unwrap_or(0));
             let new = NewCourse {
-                id: uuid::Uuid::new_v4().to_string(),
+                id: crate::db::new_id(),
                 expert_id: expert_id.clone(),
                 team_code: (*team).to_owned(),
                 search_text: crate::models::course::search_text(&title, &description, ""),
@@ -275,7 +275,7 @@ fn seed_lectures(
         };
         let created = start - chrono::Duration::days(14);
         let new = NewLecture {
-            id: uuid::Uuid::new_v4().to_string(),
+            id: crate::db::new_id(),
             origin: if n % 3 == 0 {
                 Origin::Dispatch
             } else {

@@ -642,7 +642,7 @@ pub fn seed(
         for (login, name, school_type, district) in SCHOOLS {
             let address = format!("{district}{name}校区");
             let school = NewSchool {
-                id: uuid::Uuid::new_v4().to_string(),
+                id: crate::db::new_id(),
                 search_text: crate::models::school::search_text(name, district, &address),
                 name: name.to_owned(),
                 school_type: school_type.to_owned(),
@@ -669,7 +669,7 @@ pub fn seed(
             let team = EXPERTS.iter().find(|e| e.0 == login).map_or("", |e| e.6);
             let description = format!("{title}：结合多年一线经验，互动讲授，配合案例分析。");
             let new = NewCourse {
-                id: uuid::Uuid::new_v4().to_string(),
+                id: crate::db::new_id(),
                 expert_id,
                 team_code: team.to_owned(),
                 search_text: crate::models::course::search_text(title, &description, ""),

@@ -27,7 +27,7 @@ pub fn issue_set_password_token(
 ) -> QueryResult<IssuedToken> {
     let token = random_token();
     let row = NewPasswordToken {
-        id: uuid::Uuid::new_v4().to_string(),
+        id: crate::db::new_id(),
         user_id: user_id.to_owned(),
         token_hash: hash_token(&token),
         created_at: now,

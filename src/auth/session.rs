@@ -135,7 +135,7 @@ pub fn reserve_failure_slot(
         .max()
         .unwrap_or_default();
     LoginFailure::purge_before(conn, now - longest - Duration::days(1))?;
-    let id = uuid::Uuid::new_v4().to_string();
+    let id = crate::db::new_id();
     LoginFailure::insert(
         conn,
         &NewLoginFailure {
@@ -162,7 +162,7 @@ pub fn issue_tokens(
     now: DateTime<Utc>,
 ) -> ApiResult<TokenPair> {
     let expires_in = state.settings.access_token_minutes * 60;
-    let family_id = family.map_or_else(|| uuid::Uuid::new_v4().to_string(), str::to_owned);
+    let family_id = family.map_or_else(crate::db::new_id, str::to_owned);
     let claims = Claims {
         sub: user.id.clone(),
         role: user.role.clone(),
@@ -179,7 +179,7 @@ pub fn issue_tokens(
     RefreshToken::insert(
         conn,
         &NewRefreshToken {
-            id: uuid::Uuid::new_v4().to_string(),
+            id: crate::db::new_id(),
             user_id: user.id.clone(),
             family_id,
             token_hash: hash_token(&refresh_token),

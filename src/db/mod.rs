@@ -152,6 +152,14 @@ impl<Q> OnBackend for Q where
 {
 }
 
+/// A new row id: a UUID, time-ordered (version 7), so that a new row's key lands at the end
+/// of its table's primary-key index, on the page the last insert dirtied, instead of on a
+/// random page of it (version 4): fewer pages written per transaction and per checkpoint.
+/// Ids are no secrets (every read is authorized); tokens are made elsewhere, at random.
+pub fn new_id() -> String {
+    uuid::Uuid::now_v7().to_string()
+}
+
 /// The backend type of [`DbConnection`] (for boxed queries).
 pub type DbBackend = <DbConnection as Connection>::Backend;
 

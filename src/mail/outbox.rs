@@ -280,7 +280,7 @@ pub fn notify(
         ),
         None => None,
     };
-    let id = uuid::Uuid::new_v4().to_string();
+    let id = crate::db::new_id();
     Notification::insert(
         conn,
         &NewNotification {

@@ -771,7 +771,7 @@ impl BusyInterval {
         span: Span,
     ) -> QueryResult<()> {
         Self::release(conn, source)?;
-        let id = uuid::Uuid::new_v4().to_string();
+        let id = crate::db::new_id();
         crate::on_backend!(conn, |c| diesel::insert_into(busy_intervals::table)
             .values((
                 busy_intervals::id.eq(&id),

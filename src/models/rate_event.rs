@@ -48,7 +48,7 @@ impl RateEvent {
     ) -> QueryResult<()> {
         diesel::insert_into(rate_events::table)
             .values((
-                rate_events::id.eq(uuid::Uuid::new_v4().to_string()),
+                rate_events::id.eq(crate::db::new_id()),
                 rate_events::kind.eq(kind),
                 rate_events::subject.eq(subject),
                 rate_events::at.eq(at),

@@ -66,7 +66,7 @@ impl NewUser {
     /// contact details and no school; set the other fields with struct update syntax.
     pub fn new(login: &str, display_name: &str, role: Role, now: NaiveDateTime) -> Self {
         Self {
-            id: uuid::Uuid::new_v4().to_string(),
+            id: crate::db::new_id(),
             login: login.to_owned(),
             display_name: display_name.to_owned(),
             email: None,

@@ -168,7 +168,7 @@ pub fn add_blackout(uow: &mut Uow<'_>, actor: &Actor, new: NewBlackout) -> ApiRe
         ));
     }
     let row = BlackoutRow {
-        id: uuid::Uuid::new_v4().to_string(),
+        id: crate::db::new_id(),
         name: new.name,
         start_date: new.start_date,
         end_date: new.end_date,

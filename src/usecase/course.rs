@@ -153,7 +153,7 @@ pub fn propose(
         ));
     }
     check_team_served(uow.conn, &expert, &draft.team)?;
-    let id = uuid::Uuid::new_v4().to_string();
+    let id = crate::db::new_id();
     let now = uow.now();
     let new = NewCourse {
         id: id.clone(),

@@ -80,7 +80,7 @@ pub fn change(
     EmailChange::end_open(uow.conn, user_id, now)?;
     let token = random_token();
     let row = EmailChange {
-        id: uuid::Uuid::new_v4().to_string(),
+        id: crate::db::new_id(),
         user_id: user_id.to_owned(),
         new_email: new_email.to_owned(),
         token_hash: hash_token(&token),

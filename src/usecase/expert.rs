@@ -66,7 +66,7 @@ pub fn create(
     // lists keep the file's order).
     let now = account.created_at;
     let token = provision(uow.conn, &account)?;
-    let id = uuid::Uuid::new_v4().to_string();
+    let id = crate::db::new_id();
     let new = NewExpert {
         id: id.clone(),
         user_id: account.id.clone(),

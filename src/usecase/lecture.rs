@@ -420,7 +420,7 @@ pub fn create(uow: &mut Uow<'_>, actor: &Actor, input: LectureInput) -> ApiResul
         ));
     }
 
-    let id = uuid::Uuid::new_v4().to_string();
+    let id = crate::db::new_id();
     let address = match input.mode {
         LectureMode::Offline => input
             .address

@@ -33,7 +33,7 @@ pub fn create(uow: &mut Uow<'_>, input: SchoolInput) -> ApiResult<School> {
     name_free(uow, &input.name, None)?;
     let now = uow.now();
     let new = NewSchool {
-        id: uuid::Uuid::new_v4().to_string(),
+        id: crate::db::new_id(),
         search_text: search_text(&input.name, &input.district, &input.address),
         name: input.name,
         school_type: input.school_type.as_str().to_owned(),
