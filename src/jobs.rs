@@ -67,6 +67,8 @@ pub fn run_due(
 }
 
 fn run_one(pool: &DbPool, clock: &dyn Clock, job: &dyn Job) -> Ran {
+    // The job's write transactions queue for the SQLite writer with the requests'.
+    let _lent = pool.lend_writer();
     let name = job.name();
     let now = clock.now_naive();
     let claimed = pool.get().map_err(|e| e.to_string()).and_then(|mut conn| {

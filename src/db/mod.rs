@@ -4,6 +4,7 @@
 pub mod constraint;
 pub mod schema;
 pub mod time;
+mod writer;
 
 pub use time::{MaybeTime, Time};
 
@@ -38,7 +39,7 @@ type TxManager = <DbConnection as Connection>::TransactionManager;
 #[derive(Clone)]
 pub struct DbPool {
     pool: Pool<ConnectionManager<DbConnection>>,
-    writer: Option<std::sync::Arc<parking_lot::Mutex<DbConnection>>>,
+    writer: Option<std::sync::Arc<writer::Writer>>,
 }
 
 impl DbPool {
@@ -51,22 +52,30 @@ impl DbPool {
     > {
         self.pool.get()
     }
+
+    /// Lends this pool's SQLite writer to the calling thread until the answer is dropped, so
+    /// that its write transactions ([`transaction`]) join the writer's queue and batches (as
+    /// [`run`] does for requests; for jobs that hold connections of their own).
+    pub fn lend_writer(&self) -> LentWriter {
+        LentWriter::lend(self.writer.clone())
+    }
 }
 
 std::thread_local! {
     /// The SQLite writer of the pool whose connection [`run`] has lent this thread, while it
     /// runs the request's closure.
-    static WRITER: std::cell::RefCell<Option<std::sync::Arc<parking_lot::Mutex<DbConnection>>>> =
+    static WRITER: std::cell::RefCell<Option<std::sync::Arc<writer::Writer>>> =
         const { std::cell::RefCell::new(None) };
 }
 
-/// Lends the writer to this thread until dropped.
-struct LentWriter;
+/// The writer lent to this thread, until dropped.
+#[must_use = "the writer is lent until this is dropped"]
+pub struct LentWriter(());
 
 impl LentWriter {
-    fn lend(writer: Option<std::sync::Arc<parking_lot::Mutex<DbConnection>>>) -> LentWriter {
+    fn lend(writer: Option<std::sync::Arc<writer::Writer>>) -> LentWriter {
         WRITER.with(|w| *w.borrow_mut() = writer);
-        LentWriter
+        LentWriter(())
     }
 }
 
@@ -228,7 +237,7 @@ pub fn connect(target: &DatabaseTarget, size: u32) -> Result<DbPool, ConnectErro
     let writer = match target {
         DatabaseTarget::Sqlite(_) => {
             let conn = connect_one(target)?;
-            Some(std::sync::Arc::new(parking_lot::Mutex::new(conn)))
+            Some(std::sync::Arc::new(writer::Writer::new(conn)))
         }
         DatabaseTarget::Postgres(_) => None,
     };
@@ -294,8 +303,10 @@ static SQLITE_WRITERS: parking_lot::FairMutex<()> = parking_lot::const_fair_mute
 
 /// Runs `f` in one write transaction: on SQLite `BEGIN IMMEDIATE` after the process's queue
 /// of writers, which takes the write lock up front so that a read inside can never be
-/// invalidated by another writer, on the pool's writer connection when [`run`] lent it (so
-/// `f` gets that connection, not `conn`); on PostgreSQL an ordinary `BEGIN`.
+/// invalidated by another writer — on the pool's writer connection when it is lent ([`run`],
+/// [`DbPool::lend_writer`]; `f` gets that connection, not `conn`), where requests queued
+/// together share one transaction and its commit, each in a savepoint of its own (the
+/// `writer` module); on PostgreSQL an ordinary `BEGIN`.
 pub fn transaction<T, E, F>(conn: &mut DbConnection, f: F) -> Result<T, E>
 where
     F: FnOnce(&mut DbConnection) -> Result<T, E>,
@@ -303,25 +314,10 @@ where
 {
     match conn {
         DbConnection::Sqlite(_) => {
+            if let Some(writer) = WRITER.with(|w| w.borrow().clone()) {
+                return writer.transaction(&SQLITE_WRITERS, f);
+            }
             let _turn = SQLITE_WRITERS.lock();
-            let writer = WRITER.with(|w| w.borrow().clone());
-            let mut lent = writer.as_ref().map(|w| w.lock());
-            let conn = match lent.as_deref_mut() {
-                Some(writer) => {
-                    // A request that panicked inside its transaction left it open on the
-                    // writer (a pooled connection would have been discarded): end it first.
-                    let depth =
-                        TxManager::transaction_manager_status_mut(writer).transaction_depth();
-                    if !matches!(depth, Ok(None)) {
-                        tracing::warn!(
-                            "an earlier write transaction was left open; rolling it back"
-                        );
-                        TxManager::rollback_transaction(writer)?;
-                    }
-                    writer
-                }
-                None => conn,
-            };
             if let DbConnection::Sqlite(c) = conn {
                 AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")?;
             }
