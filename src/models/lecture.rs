@@ -681,6 +681,25 @@ where
 
 impl<Conn> RunQueryDsl<Conn> for PlaceStatement<'_> {}
 
+/// `expert_id`'s commitments that start before `end`, the source `except_type`/`except_id`
+/// aside (the one being placed): where an overlap with a time ending at `end` can be.
+#[diesel::dsl::auto_type]
+fn others_starting_before<'a>(
+    expert_id: &'a str,
+    end: NaiveDateTime,
+    except_type: &'a str,
+    except_id: &'a str,
+) -> _ {
+    busy_intervals::expert_id
+        .eq(expert_id)
+        .and(busy_intervals::starts_at.lt(end))
+        .and(
+            busy_intervals::source_type
+                .ne(except_type)
+                .or(busy_intervals::source_id.ne(except_id)),
+        )
+}
+
 // `counts_against_load` names each holding state: one more must be named there too.
 const _: () = assert!(LectureState::HOLDING.len() == 2);
 
@@ -808,13 +827,9 @@ impl BusyInterval {
         except: (&str, &str),
     ) -> QueryResult<Option<BusyInterval>> {
         let latest: Option<BusyInterval> = crate::on_backend!(conn, |c| busy_intervals::table
-            .filter(busy_intervals::expert_id.eq(expert_id))
-            .filter(busy_intervals::starts_at.lt(span.end))
-            .filter(
-                busy_intervals::source_type
-                    .ne(except.0)
-                    .or(busy_intervals::source_id.ne(except.1)),
-            )
+            .filter(others_starting_before(
+                expert_id, span.end, except.0, except.1
+            ))
             .order(busy_intervals::starts_at.desc())
             .select(BusyInterval::as_select())
             .first(c)
@@ -823,14 +838,10 @@ impl BusyInterval {
             return Ok(None);
         }
         crate::on_backend!(conn, |c| busy_intervals::table
-            .filter(busy_intervals::expert_id.eq(expert_id))
-            .filter(busy_intervals::starts_at.lt(span.end))
+            .filter(others_starting_before(
+                expert_id, span.end, except.0, except.1
+            ))
             .filter(busy_intervals::ends_at.gt(span.start))
-            .filter(
-                busy_intervals::source_type
-                    .ne(except.0)
-                    .or(busy_intervals::source_id.ne(except.1)),
-            )
             .order(busy_intervals::starts_at.asc())
             .select(BusyInterval::as_select())
             .first(c)

@@ -55,6 +55,29 @@ async fn world() -> World {
 }
 
 impl World {
+    /// Writes a commitment of Lin's time directly (past every check in the service) from
+    /// 4 March at `start` (UTC hours, minutes) for `hours`, and answers the refusal's detail
+    /// (the database must refuse it as `expert_busy`).
+    fn refused_direct_hold(&self, start: (u32, u32), hours: i64) -> String {
+        let refused = self.app.with_conn(|conn| {
+            let start = chrono::NaiveDate::from_ymd_opt(2026, 3, 4)
+                .unwrap()
+                .and_hms_opt(start.0, start.1, 0)
+                .unwrap();
+            let span = guanai::domain::lecture::Span {
+                start,
+                end: start + Duration::hours(hours),
+            };
+            guanai::models::lecture::BusyInterval::hold(conn, &self.lin_id, ("leave", "x"), span)
+                .unwrap_err()
+        });
+        let problem =
+            guanai::db::constraint::problem_for(&refused, guanai::db::constraint::CONSTRAINTS)
+                .expect("a refusal");
+        assert_eq!(problem.code(), "expert_busy");
+        problem.problem().detail.clone()
+    }
+
     /// An approved 90-minute course of `expert_id`, online and on site.
     async fn course(&self, expert_id: &str) -> String {
         let body = self
@@ -768,23 +791,7 @@ async fn a_time_spanning_several_commitments_is_refused_naming_the_earliest() {
     assert_eq!(between["state"], "offered");
     // The database itself refuses a commitment over all three, naming one of them
     // (SQLite the earliest; PostgreSQL the one its exclusion constraint met first).
-    let refused = w.app.with_conn(|conn| {
-        let start = chrono::NaiveDate::from_ymd_opt(2026, 3, 4)
-            .unwrap()
-            .and_hms_opt(0, 0, 0)
-            .unwrap();
-        let span = guanai::domain::lecture::Span {
-            start,
-            end: start + Duration::hours(8),
-        };
-        guanai::models::lecture::BusyInterval::hold(conn, &w.lin_id, ("leave", "x"), span)
-            .unwrap_err()
-    });
-    let problem =
-        guanai::db::constraint::problem_for(&refused, guanai::db::constraint::CONSTRAINTS)
-            .expect("a refusal");
-    assert_eq!(problem.code(), "expert_busy");
-    let detail = &problem.problem().detail;
+    let detail = w.refused_direct_hold((0, 0), 8);
     assert!(
         ["02:00:00Z", "03:00:00Z", "05:00:00Z"]
             .iter()
@@ -801,27 +808,8 @@ async fn the_database_refuses_an_overlapping_commitment_itself() {
         .dispatch("online", slot(4, 10, 0, 60), Some(&w.lin_id))
         .await;
     // Past every check in the service: a second commitment written directly.
-    let refused = w.app.with_conn(|conn| {
-        let start = chrono::NaiveDate::from_ymd_opt(2026, 3, 4)
-            .unwrap()
-            .and_hms_opt(2, 30, 0)
-            .unwrap();
-        let span = guanai::domain::lecture::Span {
-            start,
-            end: start + Duration::hours(1),
-        };
-        guanai::models::lecture::BusyInterval::hold(conn, &w.lin_id, ("leave", "x"), span)
-            .unwrap_err()
-    });
-    let problem =
-        guanai::db::constraint::problem_for(&refused, guanai::db::constraint::CONSTRAINTS)
-            .expect("a refusal");
-    assert_eq!(problem.code(), "expert_busy");
-    assert!(
-        problem.problem().detail.contains("2026-03-04T02:00:00Z"),
-        "{}",
-        problem.problem().detail
-    );
+    let detail = w.refused_direct_hold((2, 30), 1);
+    assert!(detail.contains("2026-03-04T02:00:00Z"), "{detail}");
     assert_eq!(lecture["state"], "offered");
 }
 
