@@ -62,8 +62,8 @@ impl DbPool {
 }
 
 std::thread_local! {
-    /// The SQLite writer of the pool whose connection [`run`] has lent this thread, while it
-    /// runs the request's closure.
+    /// The SQLite writer of the pool that lent it to this thread ([`run`] while it runs a
+    /// request's closure, [`DbPool::lend_writer`] for a job).
     static WRITER: std::cell::RefCell<Option<std::sync::Arc<writer::Writer>>> =
         const { std::cell::RefCell::new(None) };
 }
@@ -86,10 +86,11 @@ impl Drop for LentWriter {
 }
 
 /// Runs `$body` with `$c` bound to the backend's own connection: written once, compiled once
-/// per backend. For the long, dynamic queries of lists: through [`DbConnection`] diesel
-/// renders a statement's whole SQL text on every execution (twice for a boxed query), even
-/// when the statement is prepared already; on the backend's own connection a prepared
-/// statement is looked up and bound.
+/// per backend. Through [`DbConnection`] diesel renders a statement's whole SQL text on every
+/// execution, even when the statement is prepared already; on the backend's own connection a
+/// prepared statement is looked up and bound. [`OnBackend`] does the same for a query of one
+/// type; this macro is for a query whose type differs per backend (a selection made with
+/// `as_select()`, typed for the backend it runs on) or a body of several statements.
 #[macro_export]
 macro_rules! on_backend {
     ($conn:expr, |$c:ident| $body:expr) => {

@@ -34,7 +34,7 @@ struct State {
     conn: DbConnection,
     /// The batch whose transaction is open, if one is.
     batch: Option<Arc<Batch>>,
-    /// How many requests the open batch holds.
+    /// How many requests the open batch holds (counted from 0 by [`Member::join`]).
     members: usize,
 }
 
@@ -154,7 +154,6 @@ impl Member<'_> {
     /// Commits the open batch and tells its members how that went.
     fn commit(&mut self, batch: &Batch) -> Result<(), Error> {
         self.state.batch = None;
-        self.state.members = 0;
         let committed = TxManager::commit_transaction(&mut self.state.conn);
         batch.finish(committed.as_ref().map(|_| ()).map_err(ToString::to_string));
         committed
