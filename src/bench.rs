@@ -12,6 +12,7 @@ use diesel::prelude::*;
 use serde_json::json;
 
 use crate::AppState;
+use crate::api::pagination::Page;
 use crate::audit::AuditContext;
 use crate::auth::AuthUser;
 use crate::config::Settings;
@@ -44,21 +45,27 @@ async fn plain() -> HttpResponse {
     HttpResponse::Ok().json(json!({ "items": [], "next_cursor": null }))
 }
 
-/// 20 rows of one table in one query, behind the authentication every route has.
+/// 20 rows of one table in one query, behind the authentication every route has, written
+/// as a list writes its page (where the rows were read, [`Page::into_json`]).
 async fn bare_read(state: web::Data<AppState>, _user: AuthUser) -> ApiResult<HttpResponse> {
-    let rows: Vec<(String, String, String)> = db::run(&state.db, |conn| {
-        Ok(schools::table
+    let page = db::run(&state.db, |conn| {
+        let rows: Vec<(String, String, String)> = schools::table
             .order((schools::created_at.asc(), schools::id.asc()))
             .limit(20)
             .select((schools::id, schools::name, schools::district))
-            .load_on(conn)?)
+            .load_on(conn)?;
+        let items = rows
+            .into_iter()
+            .map(|(id, name, district)| json!({ "id": id, "name": name, "district": district }))
+            .collect();
+        Page {
+            items,
+            next_cursor: None,
+        }
+        .into_json()
     })
     .await?;
-    let items: Vec<_> = rows
-        .into_iter()
-        .map(|(id, name, district)| json!({ "id": id, "name": name, "district": district }))
-        .collect();
-    Ok(HttpResponse::Ok().json(json!({ "items": items, "next_cursor": null })))
+    Ok(page.respond())
 }
 
 /// One row written in one statement, behind the same authentication.

@@ -73,28 +73,30 @@ pub async fn list_audit(
         since: time_param("since", query.since.as_deref())?,
         until: time_param("until", query.until.as_deref())?,
     };
-    let rows = db::run(&state.db, move |conn| {
-        Ok(AuditEvent::list(conn, &filter, before.as_ref(), limit + 1)?)
+    let tz = state.settings.timezone;
+    let page = db::run(&state.db, move |conn| {
+        let rows = AuditEvent::list(conn, &filter, before.as_ref(), limit + 1)?;
+        let (rows, next_cursor) =
+            pagination::split_page("audit", rows, limit, |e| (e.at, e.id.clone()));
+        Page {
+            items: rows
+                .into_iter()
+                .map(|e| AuditEventResponse {
+                    id: e.id,
+                    at: to_local(e.at, tz),
+                    actor_id: e.actor_id,
+                    action: e.action,
+                    entity_type: e.entity_type,
+                    entity_id: e.entity_id,
+                    request_id: e.request_id,
+                    ip: e.ip,
+                    detail: serde_json::from_str(&e.detail).unwrap_or(serde_json::Value::Null),
+                })
+                .collect(),
+            next_cursor,
+        }
+        .into_json()
     })
     .await?;
-    let (rows, next_cursor) =
-        pagination::split_page("audit", rows, limit, |e| (e.at, e.id.clone()));
-    let tz = state.settings.timezone;
-    Ok(HttpResponse::Ok().json(Page {
-        items: rows
-            .into_iter()
-            .map(|e| AuditEventResponse {
-                id: e.id,
-                at: to_local(e.at, tz),
-                actor_id: e.actor_id,
-                action: e.action,
-                entity_type: e.entity_type,
-                entity_id: e.entity_id,
-                request_id: e.request_id,
-                ip: e.ip,
-                detail: serde_json::from_str(&e.detail).unwrap_or(serde_json::Value::Null),
-            })
-            .collect(),
-        next_cursor,
-    }))
+    Ok(page.respond())
 }

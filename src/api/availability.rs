@@ -424,11 +424,12 @@ pub async fn list_blackouts(
             .filter(|b| visible(b, school.as_ref()))
             .map(|b| blackout_body(b, tz))
             .collect();
-        Ok(Page {
+        Page {
             items,
             next_cursor: next,
-        })
+        }
+        .into_json()
     })
     .await?;
-    Ok(HttpResponse::Ok().json(page))
+    Ok(page.respond())
 }

@@ -251,7 +251,7 @@ pub async fn list_courses(
             .filter(|q| !q.is_empty()),
     };
     let tz = state.settings.timezone;
-    let (items, next_cursor) = db::run(&state.db, move |conn| {
+    let page = db::run(&state.db, move |conn| {
         let actor = Actor::load(conn, &user)?;
         let scope = if actor.is_admin() {
             CourseScope::All
@@ -271,10 +271,14 @@ pub async fn list_courses(
             .filter(|r| r.visible_to(&actor))
             .map(|r| course_response(&r, &actor, tz))
             .collect::<ApiResult<Vec<_>>>()?;
-        Ok((items, next))
+        Page {
+            items,
+            next_cursor: next,
+        }
+        .into_json()
     })
     .await?;
-    Ok(HttpResponse::Ok().json(Page { items, next_cursor }))
+    Ok(page.respond())
 }
 
 /// One course.

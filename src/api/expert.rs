@@ -366,7 +366,7 @@ pub async fn list_experts(
             .filter(|q| !q.is_empty()),
     };
     let tz = state.settings.timezone;
-    let (items, next_cursor) = db::run(&state.db, move |conn| {
+    let page = db::run(&state.db, move |conn| {
         let actor = Actor::load(conn, &user)?;
         let scope = if actor.is_admin() {
             ExpertScope::All
@@ -386,10 +386,14 @@ pub async fn list_experts(
                 items.push(record.response(view, tz)?);
             }
         }
-        Ok((items, next))
+        Page {
+            items,
+            next_cursor: next,
+        }
+        .into_json()
     })
     .await?;
-    Ok(HttpResponse::Ok().json(Page { items, next_cursor }))
+    Ok(page.respond())
 }
 
 async fn visible_record(

@@ -757,7 +757,7 @@ pub async fn list_lectures(
     };
     let tz = state.settings.timezone;
     let now = state.clock.now_naive();
-    let (items, next_cursor) = db::run(&state.db, move |conn| {
+    let body = db::run(&state.db, move |conn| {
         let actor = Actor::load(conn, &user)?;
         let mut filter = filter;
         let scope = if filter.joinable {
@@ -774,15 +774,20 @@ pub async fn list_lectures(
                 teams: actor.lead_teams.clone(),
             }
         } else {
-            return Ok((Vec::new(), None));
+            let empty: Page<LectureResponse> = Page {
+                items: Vec::new(),
+                next_cursor: None,
+            };
+            return empty.into_json();
         };
         let rows = Lecture::list(conn, &scope, &filter, after.as_ref(), limit + 1)?;
-        let (rows, next) =
+        let (rows, next_cursor) =
             pagination::split_page("lectures", rows, limit, |(l, ..)| (l.sort_at, l.id.clone()));
-        Ok((page_items(conn, &actor, rows, tz)?, next))
+        let items = page_items(conn, &actor, rows, tz)?;
+        Page { items, next_cursor }.into_json()
     })
     .await?;
-    Ok(HttpResponse::Ok().json(Page { items, next_cursor }))
+    Ok(body.respond())
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -924,7 +929,7 @@ pub async fn lecture_queue(
         ),
     };
     let tz = state.settings.timezone;
-    let (items, next_cursor) = db::run(&state.db, move |conn| {
+    let body = db::run(&state.db, move |conn| {
         let actor = Actor::load(conn, &user)?;
         let scope = if actor.is_admin() {
             LectureScope::All
@@ -960,10 +965,15 @@ pub async fn lecture_queue(
                 .map(|(name, (l, ..))| pagination::encode_cursor(name, l.sort_at, &l.id))
         });
         let rows = rows.into_iter().map(|(_, row)| row).collect();
-        Ok((page_items(conn, &actor, rows, tz)?, next))
+        let items = page_items(conn, &actor, rows, tz)?;
+        Page {
+            items,
+            next_cursor: next,
+        }
+        .into_json()
     })
     .await?;
-    Ok(HttpResponse::Ok().json(Page { items, next_cursor }))
+    Ok(body.respond())
 }
 
 /// 派课建议: the experts who could take a lecture, ranked, each with the reasons as data

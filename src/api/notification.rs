@@ -71,26 +71,22 @@ pub async fn list_my_notifications(
     let limit = pagination::limit(query.limit)?;
     let before = pagination::decode_cursor("inbox", query.cursor.as_deref())?;
     let user_id = user.id().to_owned();
-    let rows = db::run(&state.db, move |conn| {
-        Ok(Notification::inbox(
-            conn,
-            &user_id,
-            query.unread,
-            before.as_ref(),
-            limit + 1,
-        )?)
+    let tz = state.settings.timezone;
+    let page = db::run(&state.db, move |conn| {
+        let rows = Notification::inbox(conn, &user_id, query.unread, before.as_ref(), limit + 1)?;
+        let (rows, next_cursor) =
+            pagination::split_page("inbox", rows, limit, |n| (n.created_at, n.id.clone()));
+        Page {
+            items: rows
+                .into_iter()
+                .map(|n| NotificationResponse::new(n, tz))
+                .collect(),
+            next_cursor,
+        }
+        .into_json()
     })
     .await?;
-    let (rows, next_cursor) =
-        pagination::split_page("inbox", rows, limit, |n| (n.created_at, n.id.clone()));
-    let tz = state.settings.timezone;
-    Ok(HttpResponse::Ok().json(Page {
-        items: rows
-            .into_iter()
-            .map(|n| NotificationResponse::new(n, tz))
-            .collect(),
-        next_cursor,
-    }))
+    Ok(page.respond())
 }
 
 /// Mark one of the caller's notifications read (again is fine).
@@ -200,22 +196,19 @@ pub async fn list_outbox(
     let limit = pagination::limit(query.limit)?;
     let before = pagination::decode_cursor("outbox", query.cursor.as_deref())?;
     let status = query.status;
-    let rows = db::run(&state.db, move |conn| {
-        Ok(Notification::outbox(
-            conn,
-            status,
-            before.as_ref(),
-            limit + 1,
-        )?)
+    let tz = state.settings.timezone;
+    let page = db::run(&state.db, move |conn| {
+        let rows = Notification::outbox(conn, status, before.as_ref(), limit + 1)?;
+        let (rows, next_cursor) =
+            pagination::split_page("outbox", rows, limit, |n| (n.created_at, n.id.clone()));
+        Page {
+            items: rows.into_iter().map(|n| OutboxEntry::new(n, tz)).collect(),
+            next_cursor,
+        }
+        .into_json()
     })
     .await?;
-    let (rows, next_cursor) =
-        pagination::split_page("outbox", rows, limit, |n| (n.created_at, n.id.clone()));
-    let tz = state.settings.timezone;
-    Ok(HttpResponse::Ok().json(Page {
-        items: rows.into_iter().map(|n| OutboxEntry::new(n, tz)).collect(),
-        next_cursor,
-    }))
+    Ok(page.respond())
 }
 
 /// Put a dead message back in the queue with fresh attempts (admin).

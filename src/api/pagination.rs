@@ -1,6 +1,8 @@
 //! List pages: `limit` 1-100 (default 20), an opaque keyset cursor bound to the list that
 //! issued it, and the one page shape every list answers.
 
+use actix_web::HttpResponse;
+use actix_web::http::header::ContentType;
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::NaiveDateTime;
@@ -31,6 +33,34 @@ pub struct Page<T> {
     pub items: Vec<T>,
     /// Pass as `cursor` for the next page; `null` on the last one.
     pub next_cursor: Option<String>,
+}
+
+impl<T: Serialize> Page<T> {
+    /// The page's answer, its JSON written now. A list calls it where its items were made —
+    /// inside the database closure, on the thread that read the rows — so that the rows'
+    /// strings are freed by the thread that allocated them: freed by another, the allocator
+    /// hands each of them back across threads and the reading thread's next page starts on
+    /// memory another core touched last (the allocation was 7 % of a school's lecture page,
+    /// perf, before). Written with sonic-rs, which writes the same bytes as serde_json in
+    /// half the time (its string escaping looks at 16 bytes at a time).
+    pub fn into_json(self) -> ApiResult<PageJson> {
+        sonic_rs::to_vec(&self)
+            .map(PageJson)
+            .map_err(ApiError::internal)
+    }
+}
+
+/// A page's JSON body ([`Page::into_json`]).
+#[derive(Debug)]
+pub struct PageJson(Vec<u8>);
+
+impl PageJson {
+    /// `200 OK` with the page.
+    pub fn respond(self) -> HttpResponse {
+        HttpResponse::Ok()
+            .content_type(ContentType::json())
+            .body(self.0)
+    }
 }
 
 const CURSOR_TIME: &str = "%Y-%m-%dT%H:%M:%S%.f";
@@ -109,6 +139,25 @@ mod tests {
             "invalid_cursor"
         );
         assert_eq!(decode_cursor("experts", None).unwrap(), None);
+    }
+
+    #[test]
+    fn a_page_is_written_as_serde_json_writes_it() {
+        // Every escape JSON has, text beyond the BMP, and the shapes of an item.
+        let tricky =
+            "引号\"反斜杠\\ /\u{0}\u{1}\u{8}\t\n\u{b}\u{c}\r\u{1f}\u{7f}\u{2028}𝄞".to_owned();
+        let page = || Page {
+            items: vec![
+                serde_json::json!({ "text": tricky, "n": -3, "x": 0.5, "none": null, "list": [true, false] }),
+                serde_json::json!({}),
+            ],
+            next_cursor: Some("abc".to_owned()),
+        };
+        let ours = page().into_json().unwrap().0;
+        assert_eq!(
+            String::from_utf8(ours).unwrap(),
+            serde_json::to_string(&page()).unwrap()
+        );
     }
 
     #[test]

@@ -185,7 +185,8 @@ pub async fn list_schools(
             .map(|q| q.trim().to_lowercase())
             .filter(|q| !q.is_empty()),
     };
-    let rows = db::run(&state.db, move |conn| {
+    let tz = state.settings.timezone;
+    let page = db::run(&state.db, move |conn| {
         let actor = Actor::load(conn, &user)?;
         if !actor.is_admin() && actor.lead_teams.is_empty() {
             return Err(ApiError::forbidden(
@@ -193,19 +194,20 @@ pub async fn list_schools(
                 "only the office and team leads list schools",
             ));
         }
-        Ok(School::list(conn, &filter, after.as_ref(), limit + 1)?)
+        let rows = School::list(conn, &filter, after.as_ref(), limit + 1)?;
+        let (rows, next_cursor) =
+            pagination::split_page("schools", rows, limit, |s| (s.created_at, s.id.clone()));
+        Page {
+            items: rows
+                .iter()
+                .map(|s| SchoolResponse::new(s, tz))
+                .collect::<ApiResult<_>>()?,
+            next_cursor,
+        }
+        .into_json()
     })
     .await?;
-    let (rows, next_cursor) =
-        pagination::split_page("schools", rows, limit, |s| (s.created_at, s.id.clone()));
-    let tz = state.settings.timezone;
-    Ok(HttpResponse::Ok().json(Page {
-        items: rows
-            .iter()
-            .map(|s| SchoolResponse::new(s, tz))
-            .collect::<ApiResult<_>>()?,
-        next_cursor,
-    }))
+    Ok(page.respond())
 }
 
 /// May `actor` read this school? Admins, team leads, and the school's own accounts.

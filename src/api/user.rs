@@ -263,19 +263,22 @@ pub async fn list_users(
             .map(|q| q.trim().to_owned())
             .filter(|q| !q.is_empty()),
     };
-    let rows = db::run(&state.db, move |conn| {
-        Ok(User::list(conn, &filter, after.as_ref(), limit + 1)?)
+    let app = state.clone();
+    let page = db::run(&state.db, move |conn| {
+        let rows = User::list(conn, &filter, after.as_ref(), limit + 1)?;
+        let (rows, next_cursor) =
+            pagination::split_page("users", rows, limit, |u| (u.created_at, u.id.clone()));
+        Page {
+            items: rows
+                .iter()
+                .map(|u| UserResponse::from_user(u, &app))
+                .collect(),
+            next_cursor,
+        }
+        .into_json()
     })
     .await?;
-    let (rows, next_cursor) =
-        pagination::split_page("users", rows, limit, |u| (u.created_at, u.id.clone()));
-    Ok(HttpResponse::Ok().json(Page {
-        items: rows
-            .iter()
-            .map(|u| UserResponse::from_user(u, &state))
-            .collect(),
-        next_cursor,
-    }))
+    Ok(page.respond())
 }
 
 async fn load_user(state: &AppState, id: String) -> ApiResult<User> {
