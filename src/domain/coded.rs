@@ -19,20 +19,15 @@ macro_rules! coded_enum {
             }
         }
 
-        impl diesel::deserialize::FromSql<diesel::sql_types::Text, $backend> for $name {
-            fn from_sql(
-                bytes: <$backend as diesel::backend::Backend>::RawValue<'_>,
-            ) -> diesel::deserialize::Result<Self> {
-                let raw = <String as diesel::deserialize::FromSql<
-                    diesel::sql_types::Text,
-                    $backend,
-                >>::from_sql(bytes)?;
-                Self::from_code(&raw).ok_or_else(|| {
-                    format!("unexpected stored {} `{raw}`", stringify!($name)).into()
-                })
-            }
-        }
     };
+    // Reading the stored code: compared where the database holds it, not copied first (a
+    // page reads three codes a row).
+    (@read $name:ident, $raw:expr) => {{
+        let raw: &str = $raw;
+        Self::from_code(raw).ok_or_else(|| {
+            format!("unexpected stored {} `{raw}`", stringify!($name)).into()
+        })
+    }};
     ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident = $code:literal / $zh:literal),+ $(,)? }) => {
         $(#[$meta])*
         #[derive(
@@ -111,17 +106,27 @@ macro_rules! coded_enum {
             }
         }
 
+        impl diesel::deserialize::FromSql<diesel::sql_types::Text, diesel::sqlite::Sqlite> for $name {
+            fn from_sql(
+                mut value: <diesel::sqlite::Sqlite as diesel::backend::Backend>::RawValue<'_>,
+            ) -> diesel::deserialize::Result<Self> {
+                $crate::domain::coded::coded_enum!(@read $name, value.read_text())
+            }
+        }
+
+        impl diesel::deserialize::FromSql<diesel::sql_types::Text, diesel::pg::Pg> for $name {
+            fn from_sql(
+                value: <diesel::pg::Pg as diesel::backend::Backend>::RawValue<'_>,
+            ) -> diesel::deserialize::Result<Self> {
+                $crate::domain::coded::coded_enum!(@read $name, std::str::from_utf8(value.as_bytes())?)
+            }
+        }
+
         impl diesel::deserialize::FromSql<diesel::sql_types::Text, $crate::db::DbBackend> for $name {
             fn from_sql(
-                bytes: <$crate::db::DbBackend as diesel::backend::Backend>::RawValue<'_>,
+                value: <$crate::db::DbBackend as diesel::backend::Backend>::RawValue<'_>,
             ) -> diesel::deserialize::Result<Self> {
-                let raw = <String as diesel::deserialize::FromSql<
-                    diesel::sql_types::Text,
-                    $crate::db::DbBackend,
-                >>::from_sql(bytes)?;
-                Self::from_code(&raw).ok_or_else(|| {
-                    format!("unexpected stored {} `{raw}`", stringify!($name)).into()
-                })
+                value.from_sql::<Self, diesel::sql_types::Text>()
             }
         }
     };
