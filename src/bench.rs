@@ -12,7 +12,7 @@ use diesel::prelude::*;
 use serde_json::json;
 
 use crate::AppState;
-use crate::api::pagination::Page;
+use crate::api::pagination::{self, Page};
 use crate::audit::AuditContext;
 use crate::auth::AuthUser;
 use crate::config::Settings;
@@ -46,9 +46,9 @@ async fn plain() -> HttpResponse {
 }
 
 /// 20 rows of one table in one query, behind the authentication every route has, written
-/// as a list writes its page (where the rows were read, [`Page::into_json`]).
+/// as a list writes its page ([`pagination::read`]).
 async fn bare_read(state: web::Data<AppState>, _user: AuthUser) -> ApiResult<HttpResponse> {
-    let page = db::run(&state.db, |conn| {
+    let page = pagination::read(&state.db, |conn| {
         let rows: Vec<(String, String, String)> = schools::table
             .order((schools::created_at.asc(), schools::id.asc()))
             .limit(20)
@@ -58,11 +58,10 @@ async fn bare_read(state: web::Data<AppState>, _user: AuthUser) -> ApiResult<Htt
             .into_iter()
             .map(|(id, name, district)| json!({ "id": id, "name": name, "district": district }))
             .collect();
-        Page {
+        Ok(Page {
             items,
             next_cursor: None,
-        }
-        .into_json()
+        })
     })
     .await?;
     Ok(page.respond())

@@ -10,7 +10,6 @@ use crate::api::pagination;
 use crate::api::pagination::Page;
 use crate::api::support::time_param;
 use crate::auth::AdminUser;
-use crate::db;
 use crate::error::{ApiResult, Problem};
 use crate::extract::ApiQuery;
 use crate::models::audit_event::{AuditEvent, AuditFilter};
@@ -74,11 +73,11 @@ pub async fn list_audit(
         until: time_param("until", query.until.as_deref())?,
     };
     let tz = state.settings.timezone;
-    let page = db::run(&state.db, move |conn| {
+    let page = pagination::read(&state.db, move |conn| {
         let rows = AuditEvent::list(conn, &filter, before.as_ref(), limit + 1)?;
         let (rows, next_cursor) =
             pagination::split_page("audit", rows, limit, |e| (e.at, e.id.clone()));
-        Page {
+        Ok(Page {
             items: rows
                 .into_iter()
                 .map(|e| AuditEventResponse {
@@ -94,8 +93,7 @@ pub async fn list_audit(
                 })
                 .collect(),
             next_cursor,
-        }
-        .into_json()
+        })
     })
     .await?;
     Ok(page.respond())

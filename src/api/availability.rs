@@ -408,7 +408,7 @@ pub async fn list_blackouts(
     let limit = pagination::limit(query.limit)?;
     let after = pagination::decode_cursor("blackouts", query.cursor.as_deref())?;
     let tz = state.settings.timezone;
-    let page = db::run(&state.db, move |conn| {
+    let page = pagination::read(&state.db, move |conn| {
         let actor = Actor::load(conn, &user)?;
         let school = school_of(conn, &actor)?;
         let key = school
@@ -424,11 +424,10 @@ pub async fn list_blackouts(
             .filter(|b| visible(b, school.as_ref()))
             .map(|b| blackout_body(b, tz))
             .collect();
-        Page {
+        Ok(Page {
             items,
             next_cursor: next,
-        }
-        .into_json()
+        })
     })
     .await?;
     Ok(page.respond())

@@ -251,7 +251,7 @@ pub async fn list_courses(
             .filter(|q| !q.is_empty()),
     };
     let tz = state.settings.timezone;
-    let page = db::run(&state.db, move |conn| {
+    let page = pagination::read(&state.db, move |conn| {
         let actor = Actor::load(conn, &user)?;
         let scope = if actor.is_admin() {
             CourseScope::All
@@ -271,11 +271,10 @@ pub async fn list_courses(
             .filter(|r| r.visible_to(&actor))
             .map(|r| course_response(&r, &actor, tz))
             .collect::<ApiResult<Vec<_>>>()?;
-        Page {
+        Ok(Page {
             items,
             next_cursor: next,
-        }
-        .into_json()
+        })
     })
     .await?;
     Ok(page.respond())

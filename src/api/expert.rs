@@ -366,7 +366,7 @@ pub async fn list_experts(
             .filter(|q| !q.is_empty()),
     };
     let tz = state.settings.timezone;
-    let page = db::run(&state.db, move |conn| {
+    let page = pagination::read(&state.db, move |conn| {
         let actor = Actor::load(conn, &user)?;
         let scope = if actor.is_admin() {
             ExpertScope::All
@@ -386,11 +386,10 @@ pub async fn list_experts(
                 items.push(record.response(view, tz)?);
             }
         }
-        Page {
+        Ok(Page {
             items,
             next_cursor: next,
-        }
-        .into_json()
+        })
     })
     .await?;
     Ok(page.respond())

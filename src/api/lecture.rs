@@ -757,7 +757,7 @@ pub async fn list_lectures(
     };
     let tz = state.settings.timezone;
     let now = state.clock.now_naive();
-    let body = db::run(&state.db, move |conn| {
+    let body = pagination::read(&state.db, move |conn| {
         let actor = Actor::load(conn, &user)?;
         let mut filter = filter;
         let scope = if filter.joinable {
@@ -774,17 +774,16 @@ pub async fn list_lectures(
                 teams: actor.lead_teams.clone(),
             }
         } else {
-            let empty: Page<LectureResponse> = Page {
+            return Ok(Page {
                 items: Vec::new(),
                 next_cursor: None,
-            };
-            return empty.into_json();
+            });
         };
         let rows = Lecture::list(conn, &scope, &filter, after.as_ref(), limit + 1)?;
         let (rows, next_cursor) =
             pagination::split_page("lectures", rows, limit, |(l, ..)| (l.sort_at, l.id.clone()));
         let items = page_items(conn, &actor, rows, tz)?;
-        Page { items, next_cursor }.into_json()
+        Ok(Page { items, next_cursor })
     })
     .await?;
     Ok(body.respond())
@@ -929,7 +928,7 @@ pub async fn lecture_queue(
         ),
     };
     let tz = state.settings.timezone;
-    let body = db::run(&state.db, move |conn| {
+    let body = pagination::read(&state.db, move |conn| {
         let actor = Actor::load(conn, &user)?;
         let scope = if actor.is_admin() {
             LectureScope::All
@@ -966,11 +965,10 @@ pub async fn lecture_queue(
         });
         let rows = rows.into_iter().map(|(_, row)| row).collect();
         let items = page_items(conn, &actor, rows, tz)?;
-        Page {
+        Ok(Page {
             items,
             next_cursor: next,
-        }
-        .into_json()
+        })
     })
     .await?;
     Ok(body.respond())

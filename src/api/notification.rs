@@ -11,7 +11,6 @@ use crate::api::pagination;
 use crate::api::pagination::Page;
 use crate::audit::AuditContext;
 use crate::auth::{AdminUser, AuthUser};
-use crate::db;
 use crate::error::{ApiResult, Problem};
 use crate::extract::ApiQuery;
 use crate::http::RequestMeta;
@@ -72,18 +71,17 @@ pub async fn list_my_notifications(
     let before = pagination::decode_cursor("inbox", query.cursor.as_deref())?;
     let user_id = user.id().to_owned();
     let tz = state.settings.timezone;
-    let page = db::run(&state.db, move |conn| {
+    let page = pagination::read(&state.db, move |conn| {
         let rows = Notification::inbox(conn, &user_id, query.unread, before.as_ref(), limit + 1)?;
         let (rows, next_cursor) =
             pagination::split_page("inbox", rows, limit, |n| (n.created_at, n.id.clone()));
-        Page {
+        Ok(Page {
             items: rows
                 .into_iter()
                 .map(|n| NotificationResponse::new(n, tz))
                 .collect(),
             next_cursor,
-        }
-        .into_json()
+        })
     })
     .await?;
     Ok(page.respond())
@@ -197,15 +195,14 @@ pub async fn list_outbox(
     let before = pagination::decode_cursor("outbox", query.cursor.as_deref())?;
     let status = query.status;
     let tz = state.settings.timezone;
-    let page = db::run(&state.db, move |conn| {
+    let page = pagination::read(&state.db, move |conn| {
         let rows = Notification::outbox(conn, status, before.as_ref(), limit + 1)?;
         let (rows, next_cursor) =
             pagination::split_page("outbox", rows, limit, |n| (n.created_at, n.id.clone()));
-        Page {
+        Ok(Page {
             items: rows.into_iter().map(|n| OutboxEntry::new(n, tz)).collect(),
             next_cursor,
-        }
-        .into_json()
+        })
     })
     .await?;
     Ok(page.respond())

@@ -9,6 +9,7 @@ use chrono::NaiveDateTime;
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use crate::db::{self, DbConnection, DbPool};
 use crate::error::{ApiError, ApiResult};
 use crate::models::Keyset;
 
@@ -37,7 +38,7 @@ pub struct Page<T> {
 
 impl<T: Serialize> Page<T> {
     /// The page's answer, its JSON written now. A list calls it where its items were made —
-    /// inside the database closure, on the thread that read the rows — so that the rows'
+    /// on the thread that read the rows ([`read`]) — so that the rows'
     /// strings are freed by the thread that allocated them: freed by another, the allocator
     /// hands each of them back across threads and the reading thread's next page starts on
     /// memory another core touched last (the allocation was 7 % of a school's lecture page,
@@ -50,6 +51,16 @@ impl<T: Serialize> Page<T> {
         sonic_rs::to_writer(&mut body, &self).map_err(ApiError::internal)?;
         Ok(PageJson(body))
     }
+}
+
+/// A page read by `f` on a pooled connection, its JSON written on the same thread once the
+/// connection is back in the pool ([`db::run_then`], [`Page::into_json`]).
+pub async fn read<T, F>(pool: &DbPool, f: F) -> ApiResult<PageJson>
+where
+    T: Serialize + Send + 'static,
+    F: FnOnce(&mut DbConnection) -> ApiResult<Page<T>> + Send + 'static,
+{
+    db::run_then(pool, f, Page::into_json).await
 }
 
 /// Bytes reserved per item for a page's body.

@@ -186,7 +186,7 @@ pub async fn list_schools(
             .filter(|q| !q.is_empty()),
     };
     let tz = state.settings.timezone;
-    let page = db::run(&state.db, move |conn| {
+    let page = pagination::read(&state.db, move |conn| {
         let actor = Actor::load(conn, &user)?;
         if !actor.is_admin() && actor.lead_teams.is_empty() {
             return Err(ApiError::forbidden(
@@ -197,14 +197,13 @@ pub async fn list_schools(
         let rows = School::list(conn, &filter, after.as_ref(), limit + 1)?;
         let (rows, next_cursor) =
             pagination::split_page("schools", rows, limit, |s| (s.created_at, s.id.clone()));
-        Page {
+        Ok(Page {
             items: rows
                 .iter()
                 .map(|s| SchoolResponse::new(s, tz))
                 .collect::<ApiResult<_>>()?,
             next_cursor,
-        }
-        .into_json()
+        })
     })
     .await?;
     Ok(page.respond())

@@ -264,18 +264,17 @@ pub async fn list_users(
             .filter(|q| !q.is_empty()),
     };
     let app = state.clone();
-    let page = db::run(&state.db, move |conn| {
+    let page = pagination::read(&state.db, move |conn| {
         let rows = User::list(conn, &filter, after.as_ref(), limit + 1)?;
         let (rows, next_cursor) =
             pagination::split_page("users", rows, limit, |u| (u.created_at, u.id.clone()));
-        Page {
+        Ok(Page {
             items: rows
                 .iter()
                 .map(|u| UserResponse::from_user(u, &app))
                 .collect(),
             next_cursor,
-        }
-        .into_json()
+        })
     })
     .await?;
     Ok(page.respond())

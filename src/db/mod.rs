@@ -285,11 +285,26 @@ where
     F: FnOnce(&mut DbConnection) -> ApiResult<T> + Send + 'static,
     T: Send + 'static,
 {
+    run_then(pool, f, Ok).await
+}
+
+/// As [`run`], then `then` with what `f` returned, on the same thread once the connection is
+/// back in the pool: work that needs no connection (writing a page's JSON) neither holds
+/// one nor moves to another thread (which would free what this one allocated).
+pub async fn run_then<T, U, F, G>(pool: &DbPool, f: F, then: G) -> ApiResult<U>
+where
+    F: FnOnce(&mut DbConnection) -> ApiResult<T> + Send + 'static,
+    G: FnOnce(T) -> ApiResult<U> + Send + 'static,
+    U: Send + 'static,
+{
     let pool = pool.clone();
     actix_web::web::block(move || {
-        let mut conn = pool.get().map_err(ApiError::from)?;
-        let _lent = LentWriter::lend(pool.writer.clone());
-        f(&mut conn)
+        let value = {
+            let mut conn = pool.get().map_err(ApiError::from)?;
+            let _lent = LentWriter::lend(pool.writer.clone());
+            f(&mut conn)?
+        };
+        then(value)
     })
     .await
     .map_err(ApiError::internal)?
