@@ -115,10 +115,7 @@ pub trait OnBackend:
     where
         Self: LoadQuery<'q, SqliteConnection, U> + LoadQuery<'q, PgConnection, U>,
     {
-        match conn {
-            DbConnection::Sqlite(c) => diesel::RunQueryDsl::<SqliteConnection>::load(self, c),
-            DbConnection::Postgresql(c) => diesel::RunQueryDsl::<PgConnection>::load(self, c),
-        }
+        crate::on_backend!(conn, |c| diesel::RunQueryDsl::load(self, c))
     }
 
     /// [`diesel::RunQueryDsl::get_result`].
@@ -126,10 +123,7 @@ pub trait OnBackend:
     where
         Self: LoadQuery<'q, SqliteConnection, U> + LoadQuery<'q, PgConnection, U>,
     {
-        match conn {
-            DbConnection::Sqlite(c) => diesel::RunQueryDsl::<SqliteConnection>::get_result(self, c),
-            DbConnection::Postgresql(c) => diesel::RunQueryDsl::<PgConnection>::get_result(self, c),
-        }
+        crate::on_backend!(conn, |c| diesel::RunQueryDsl::get_result(self, c))
     }
 
     /// [`diesel::RunQueryDsl::first`].
@@ -139,10 +133,7 @@ pub trait OnBackend:
         diesel::dsl::Limit<Self>:
             LoadQuery<'q, SqliteConnection, U> + LoadQuery<'q, PgConnection, U>,
     {
-        match conn {
-            DbConnection::Sqlite(c) => diesel::RunQueryDsl::<SqliteConnection>::first(self, c),
-            DbConnection::Postgresql(c) => diesel::RunQueryDsl::<PgConnection>::first(self, c),
-        }
+        crate::on_backend!(conn, |c| diesel::RunQueryDsl::first(self, c))
     }
 
     /// [`diesel::RunQueryDsl::execute`].
@@ -150,10 +141,7 @@ pub trait OnBackend:
     where
         Self: ExecuteDsl<SqliteConnection> + ExecuteDsl<PgConnection>,
     {
-        match conn {
-            DbConnection::Sqlite(c) => diesel::RunQueryDsl::<SqliteConnection>::execute(self, c),
-            DbConnection::Postgresql(c) => diesel::RunQueryDsl::<PgConnection>::execute(self, c),
-        }
+        crate::on_backend!(conn, |c| diesel::RunQueryDsl::execute(self, c))
     }
 }
 
