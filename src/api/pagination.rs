@@ -37,15 +37,14 @@ pub struct Page<T> {
 }
 
 impl<T: Serialize> Page<T> {
-    /// The page's answer, its JSON written now. A list calls it where its items were made —
-    /// on the thread that read the rows ([`read`]) — so that the rows'
-    /// strings are freed by the thread that allocated them: freed by another, the allocator
-    /// hands each of them back across threads and the reading thread's next page starts on
-    /// memory another core touched last (the allocation was 7 % of a school's lecture page,
-    /// perf, before). Written with sonic-rs, which writes the same bytes as serde_json with a
+    /// The page's answer, its JSON written now. [`read`] calls it on the thread that read the
+    /// rows, so that the rows' strings are freed by the thread that allocated them: freed by
+    /// another, the allocator hands each of them back across threads and the reading thread's
+    /// next page starts on memory another core touched last (the allocation was 7 % of a
+    /// school's lecture page, perf, before). Written with sonic-rs, which writes the same bytes as serde_json with a
     /// quarter fewer instructions (a school's lecture page, callgrind: its string escaping
     /// looks at 16 bytes at a time).
-    pub fn into_json(self) -> ApiResult<PageJson> {
+    fn into_json(self) -> ApiResult<PageJson> {
         // Room for the usual item at once (a lecture takes ~700 bytes), rather than growing
         // the body from nothing and copying it at each doubling.
         let mut body = Vec::with_capacity(64 + ITEM_ROOM * self.items.len());

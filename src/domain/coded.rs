@@ -5,8 +5,9 @@
 /// Defines a closed set of snake_case codes, each with its Chinese label. Both the code
 /// and the label parse (CSV files from the office use the Chinese).
 macro_rules! coded_enum {
-    // The TEXT mapping on one backend; the multi-backend connection needs both.
-    (@backend $name:ident, $backend:ty) => {
+    // The TEXT mapping on one backend (the multi-backend connection needs both): written as
+    // its code, read by `$read` as the `&str` the backend holds, without a copy.
+    (@backend $name:ident, $backend:ty, |$value:pat_param| $read:expr) => {
         impl diesel::serialize::ToSql<diesel::sql_types::Text, $backend> for $name {
             fn to_sql<'b>(
                 &'b self,
@@ -19,15 +20,18 @@ macro_rules! coded_enum {
             }
         }
 
+        impl diesel::deserialize::FromSql<diesel::sql_types::Text, $backend> for $name {
+            fn from_sql(
+                $value: <$backend as diesel::backend::Backend>::RawValue<'_>,
+            ) -> diesel::deserialize::Result<Self> {
+                // Compared where the database holds it (a page reads three codes a row).
+                let raw: &str = $read;
+                Self::from_code(raw).ok_or_else(|| {
+                    format!("unexpected stored {} `{raw}`", stringify!($name)).into()
+                })
+            }
+        }
     };
-    // Reading the stored code: compared where the database holds it, not copied first (a
-    // page reads three codes a row).
-    (@read $name:ident, $raw:expr) => {{
-        let raw: &str = $raw;
-        Self::from_code(raw).ok_or_else(|| {
-            format!("unexpected stored {} `{raw}`", stringify!($name)).into()
-        })
-    }};
     ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident = $code:literal / $zh:literal),+ $(,)? }) => {
         $(#[$meta])*
         #[derive(
@@ -93,8 +97,10 @@ macro_rules! coded_enum {
             }
         }
 
-        $crate::domain::coded::coded_enum!(@backend $name, diesel::sqlite::Sqlite);
-        $crate::domain::coded::coded_enum!(@backend $name, diesel::pg::Pg);
+        $crate::domain::coded::coded_enum!(@backend $name, diesel::sqlite::Sqlite,
+            |mut value| value.read_text());
+        $crate::domain::coded::coded_enum!(@backend $name, diesel::pg::Pg,
+            |value| std::str::from_utf8(value.as_bytes())?);
 
         impl diesel::serialize::ToSql<diesel::sql_types::Text, $crate::db::DbBackend> for $name {
             fn to_sql<'b>(
@@ -103,22 +109,6 @@ macro_rules! coded_enum {
             ) -> diesel::serialize::Result {
                 out.set_value((diesel::sql_types::Text, self.as_str()));
                 Ok(diesel::serialize::IsNull::No)
-            }
-        }
-
-        impl diesel::deserialize::FromSql<diesel::sql_types::Text, diesel::sqlite::Sqlite> for $name {
-            fn from_sql(
-                mut value: <diesel::sqlite::Sqlite as diesel::backend::Backend>::RawValue<'_>,
-            ) -> diesel::deserialize::Result<Self> {
-                $crate::domain::coded::coded_enum!(@read $name, value.read_text())
-            }
-        }
-
-        impl diesel::deserialize::FromSql<diesel::sql_types::Text, diesel::pg::Pg> for $name {
-            fn from_sql(
-                value: <diesel::pg::Pg as diesel::backend::Backend>::RawValue<'_>,
-            ) -> diesel::deserialize::Result<Self> {
-                $crate::domain::coded::coded_enum!(@read $name, std::str::from_utf8(value.as_bytes())?)
             }
         }
 
