@@ -29,7 +29,9 @@ use crate::models::lecture::{Lecture, LectureChanges, LectureFilter, LectureScop
 use crate::models::state_change::StateChange;
 use crate::models::value_set;
 use crate::time::{BodyTime, to_local};
-use crate::usecase::lecture::{LectureInput, LectureRecord, SlotRefusal, Suggestion};
+use crate::usecase::lecture::{
+    LectureInput, LectureRecord, ListedLecture, SlotRefusal, Suggestion,
+};
 use crate::usecase::{self, Answer, Uow};
 
 /// One proposed or chosen time.
@@ -105,6 +107,73 @@ pub struct LectureResponse {
     /// course's expert at once.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub not_offered: Vec<SlotRefusal>,
+}
+
+/// A lecture in a list (lists of lectures, the dispatch queue): enough to tell it from the
+/// others and see where it stands; `GET /api/v1/lectures/{id}` answers the whole lecture.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct LectureSummaryResponse {
+    pub id: String,
+    pub origin: Origin,
+    pub state: LectureState,
+    #[schema(value_type = crate::api::support::TeamCode)]
+    pub team: String,
+    pub topic: String,
+    pub mode: LectureMode,
+    /// `null` for a city-wide online lecture that schools join.
+    pub school_id: Option<String>,
+    pub school_name: Option<String>,
+    /// The list's order: the chosen start or, before one is chosen, the earliest proposed
+    /// slot's.
+    #[serde(serialize_with = "crate::time::serialize")]
+    #[schema(value_type = String, format = DateTime)]
+    pub sort_at: DateTime<FixedOffset>,
+    /// The chosen time, once there is one.
+    #[serde(serialize_with = "crate::time::serialize_opt")]
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub start: Option<DateTime<FixedOffset>>,
+    #[serde(serialize_with = "crate::time::serialize_opt")]
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub end: Option<DateTime<FixedOffset>>,
+    /// The expert it is offered to or held by.
+    pub expert_id: Option<String>,
+    pub expert_name: Option<String>,
+    #[serde(serialize_with = "crate::time::serialize_opt")]
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub offer_expires_at: Option<DateTime<FixedOffset>>,
+    pub version: i32,
+    /// For a school reading a city-wide online lecture: whether it joined.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub joined: Option<bool>,
+}
+
+impl LectureSummaryResponse {
+    fn new(listed: ListedLecture, tz: Tz) -> LectureSummaryResponse {
+        let ListedLecture {
+            lecture: l,
+            school_name,
+            expert_name,
+            joined,
+        } = listed;
+        LectureSummaryResponse {
+            id: l.id,
+            origin: l.origin,
+            state: l.state,
+            team: l.team_code,
+            topic: l.topic,
+            mode: l.mode,
+            school_id: l.school_id,
+            school_name,
+            sort_at: to_local(l.sort_at, tz),
+            start: l.starts_at.map(|t| to_local(t, tz)),
+            end: l.ends_at.map(|t| to_local(t, tz)),
+            expert_id: l.expert_id,
+            expert_name,
+            offer_expires_at: l.offer_expires_at.map(|t| to_local(t, tz)),
+            version: l.version,
+            joined,
+        }
+    }
 }
 
 /// The lecture as `actor` may see it.
@@ -732,7 +801,7 @@ pub struct ListLecturesQuery {
 /// the ones open to join), an expert those offered to or held by them (a lead also their
 /// teams'), the office all.
 #[utoipa::path(get, path = "/api/v1/lectures", tag = "lectures", params(ListLecturesQuery), security(("bearer" = [])),
-    responses((status = 200, body = Page<LectureResponse>), (status = 422, body = Problem)))]
+    responses((status = 200, body = Page<LectureSummaryResponse>), (status = 422, body = Problem)))]
 pub async fn list_lectures(
     state: web::Data<AppState>,
     user: AuthUser,
@@ -875,13 +944,13 @@ pub struct SuggestionsResponse {
 fn page_items(
     conn: &mut db::DbConnection,
     actor: &Actor,
-    rows: Vec<crate::models::lecture::LectureRow>,
+    rows: Vec<crate::models::lecture::SummaryRow>,
     tz: Tz,
-) -> ApiResult<Vec<LectureResponse>> {
-    LectureRecord::for_page(conn, actor, rows)?
+) -> ApiResult<Vec<LectureSummaryResponse>> {
+    Ok(LectureRecord::for_page(conn, actor, rows)?
         .into_iter()
-        .map(|record| response(record, actor, tz))
-        .collect()
+        .map(|listed| LectureSummaryResponse::new(listed, tz))
+        .collect())
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -910,7 +979,7 @@ const QUEUE_PARTS: [(&str, LectureState); 2] = [
 /// (their teams). Lectures whose expert was suspended or left (`needs_reassignment`) come
 /// first, then requests (`requested`), each earliest first.
 #[utoipa::path(get, path = "/api/v1/lectures/queue", tag = "lectures", params(LectureQueueQuery), security(("bearer" = [])),
-    responses((status = 200, body = Page<LectureResponse>), (status = 400, body = Problem), (status = 403, body = Problem), (status = 422, body = Problem)))]
+    responses((status = 200, body = Page<LectureSummaryResponse>), (status = 400, body = Problem), (status = 403, body = Problem), (status = 422, body = Problem)))]
 pub async fn lecture_queue(
     state: web::Data<AppState>,
     StaffUser(user): StaffUser,

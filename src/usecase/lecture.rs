@@ -20,8 +20,8 @@ use crate::error::{ApiError, ApiResult, FieldError};
 use crate::mail::outbox::{LectureNotice, Notice};
 use crate::models::expert::{Expert, ExpertSets};
 use crate::models::lecture::{
-    BusyInterval, Lecture, LectureChanges, LectureRefusal, LectureRow, LectureSlot, NewLecture,
-    Placement, SOURCE_LECTURE,
+    BusyInterval, Lecture, LectureChanges, LectureRefusal, LectureSlot, LectureSummary, NewLecture,
+    Placement, SOURCE_LECTURE, SummaryRow,
 };
 use crate::models::school::School;
 use crate::models::team_lead::TeamLead;
@@ -31,6 +31,15 @@ use crate::time::to_local;
 use crate::usecase::course::CourseRecord;
 use crate::usecase::{Transition, Uow};
 
+/// A lecture as a page lists it.
+pub struct ListedLecture {
+    pub lecture: LectureSummary,
+    pub school_name: Option<String>,
+    pub expert_name: Option<String>,
+    /// For a school reading a city-wide lecture: whether it joined; else `None`.
+    pub joined: Option<bool>,
+}
+
 /// A lecture with what its responses and rules need.
 pub struct LectureRecord {
     pub lecture: Lecture,
@@ -39,7 +48,7 @@ pub struct LectureRecord {
     pub expert_name: Option<String>,
     pub slots: Vec<LectureSlot>,
     /// Whether the reader's school joined this (city-wide online) lecture; false until
-    /// [`LectureRecord::load_visible`] or [`LectureRecord::for_page`] looks.
+    /// [`LectureRecord::load_visible`] looks.
     pub participant: bool,
 }
 
@@ -71,28 +80,27 @@ impl LectureRecord {
         Ok(record)
     }
 
-    /// A page's lectures as records (the names read with the rows, the slots from each
-    /// row's copy) and, for a school, whether it joined each city-wide one.
+    /// A page's lectures with the names read with the rows and, for a school, whether it
+    /// joined each city-wide one.
     pub fn for_page(
         conn: &mut DbConnection,
         actor: &Actor,
-        rows: Vec<LectureRow>,
-    ) -> ApiResult<Vec<LectureRecord>> {
+        rows: Vec<SummaryRow>,
+    ) -> ApiResult<Vec<ListedLecture>> {
         rows.into_iter()
             .map(|(lecture, school_name, expert_name)| {
                 // Only a city-wide lecture can have been joined: most rows ask nothing.
-                let participant = match &actor.school_id {
-                    Some(school) if lecture.school_id.is_none() => {
-                        Lecture::has_joined(conn, school, &lecture.id)?
+                let joined = match &actor.school_id {
+                    Some(school) if lecture.city_wide() => {
+                        Some(Lecture::has_joined(conn, school, &lecture.id)?)
                     }
-                    _ => false,
+                    _ => None,
                 };
-                Ok(LectureRecord {
-                    participant,
-                    slots: lecture.slot_list(),
+                Ok(ListedLecture {
                     lecture,
                     school_name,
                     expert_name,
+                    joined,
                 })
             })
             .collect()

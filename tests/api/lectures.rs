@@ -877,7 +877,7 @@ async fn lists_are_scoped_by_role_and_paged_by_time() {
             .as_array()
             .unwrap()
             .iter()
-            .map(|l| l["slots"][0]["start"].as_str().unwrap().to_owned())
+            .map(|l| l["sort_at"].as_str().unwrap().to_owned())
             .collect()
     };
     let first = w.app.get("/api/v1/lectures?limit=2", &w.school).await;
@@ -905,6 +905,105 @@ async fn lists_are_scoped_by_role_and_paged_by_time() {
         .get("/api/v1/lectures?state=flying", &w.admin)
         .await
         .assert_problem(422, "validation_failed");
+}
+
+#[actix_web::test]
+async fn a_list_shows_each_lecture_in_brief_as_its_own_page_does() {
+    let w = world().await;
+    let held = w
+        .dispatch("offline", slot(4, 10, 0, 60), Some(&w.lin_id))
+        .await;
+    w.act(id_of(&held).as_str(), "accept", &w.lin, json!({}))
+        .await
+        .assert_status(200);
+    w.dispatch("online", slot(3, 10, 0, 60), None).await;
+    let city = w
+        .app
+        .post(
+            "/api/v1/lectures",
+            Some(&w.admin),
+            json!({ "team": "reading", "topic": "全市家长课堂", "mode": "online",
+                    "audiences": ["parents"], "expected_size": 5000,
+                    "slots": [slot(5, 19, 0, 60)], "link": "https://meeting.example.cn/9" }),
+        )
+        .await;
+    let city = id_of(city.assert_status(201));
+    w.app
+        .post(
+            &format!("/api/v1/lectures/{city}/participants"),
+            Some(&w.school),
+            json!({ "expected_size": 300 }),
+        )
+        .await
+        .assert_status(201);
+
+    let brief = [
+        "id",
+        "origin",
+        "state",
+        "team",
+        "topic",
+        "mode",
+        "school_id",
+        "school_name",
+        "sort_at",
+        "start",
+        "end",
+        "expert_id",
+        "expert_name",
+        "offer_expires_at",
+        "version",
+    ];
+    for token in [&w.school, &w.admin] {
+        let list = w.app.get("/api/v1/lectures", token).await;
+        let items = list.assert_status(200)["items"].as_array().unwrap().clone();
+        assert_eq!(items.len(), 3);
+        for item in &items {
+            let id = item["id"].as_str().unwrap();
+            let page = w.app.get(&format!("/api/v1/lectures/{id}"), token).await;
+            let page = page.assert_status(200);
+            for key in brief {
+                if key == "sort_at" {
+                    continue;
+                }
+                assert_eq!(item[key], page[key], "{key} of {id}");
+            }
+            let keys: Vec<&str> = item
+                .as_object()
+                .unwrap()
+                .keys()
+                .map(String::as_str)
+                .collect();
+            let joined = token == &w.school && id == city;
+            let expected: Vec<&str> = brief
+                .iter()
+                .copied()
+                .chain(joined.then_some("joined"))
+                .collect();
+            assert_eq!(
+                keys.iter()
+                    .copied()
+                    .collect::<std::collections::BTreeSet<_>>(),
+                expected.into_iter().collect(),
+                "a list item is the brief, the link and the slots only on the lecture's own page"
+            );
+            let first_slot = &page["slots"][0]["start"];
+            let expected_sort = if page["start"].is_null() {
+                first_slot
+            } else {
+                &page["start"]
+            };
+            assert_eq!(&item["sort_at"], expected_sort);
+        }
+        let own = items.iter().find(|i| i["id"] == id_of(&held)).unwrap();
+        assert!(own["school_name"].is_string());
+        assert_eq!(own["expert_name"], "lin专家");
+        let city_item = items.iter().find(|i| i["id"] == city).unwrap();
+        assert_eq!(city_item["school_name"], Value::Null);
+        if token == &w.school {
+            assert_eq!(city_item["joined"], true);
+        }
+    }
 }
 
 #[actix_web::test]
