@@ -2,8 +2,8 @@
 
 use std::sync::LazyLock;
 
-use argon2::password_hash::{PasswordHash, PasswordHasher as _, PasswordVerifier as _, SaltString};
-use argon2::{Algorithm, Argon2, Params, Version};
+use argon2::password_hash::{Output, ParamsString, PasswordHash, SaltString};
+use argon2::{Algorithm, Argon2, Block, Params, Version};
 
 use crate::error::FieldError;
 
@@ -11,54 +11,116 @@ pub const MIN_LENGTH: usize = 10;
 pub const MAX_LENGTH: usize = 256;
 
 /// argon2id, m = 19 MiB, t = 2, p = 1 (the OWASP minimum).
-fn hasher() -> Argon2<'static> {
-    let params = Params::new(19 * 1024, 2, 1, None).unwrap_or_default();
-    Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
+fn params() -> Params {
+    Params::new(19 * 1024, 2, 1, None).unwrap_or_default()
 }
 
-/// How many argon2 computations run at once: half the cores, at least one. Each takes
-/// 19 MiB and a core for tens of milliseconds, so a burst of logins waits its turn here
-/// instead of taking the server's memory (256 logins, four at a time, once peaked at 120 MB)
-/// and every core from the requests around it.
-struct Turns {
-    free: parking_lot::Mutex<usize>,
-    freed: parking_lot::Condvar,
+/// The working memory of argon2 computations: at most half the cores' worth of 19 MiB
+/// blocks, each made once and lent out for one computation at a time. A computation takes a
+/// core for tens of milliseconds, so a burst of logins waits its turn here instead of taking
+/// every core from the requests around it; and since the memory is lent, not allocated each
+/// time, a burst cannot hold more of it than this either (allocated per computation, freed
+/// blocks stayed with the allocator's threads: 256 logins, four at a time, peaked at 66 MB
+/// with one computation at a time, at 120 MB with four).
+struct Memory {
+    lent: parking_lot::Mutex<Pool>,
+    returned: parking_lot::Condvar,
 }
 
-static TURNS: LazyLock<Turns> = LazyLock::new(|| Turns {
-    free: parking_lot::Mutex::new(
-        std::thread::available_parallelism().map_or(1, |n| (n.get() / 2).max(1)),
-    ),
-    freed: parking_lot::Condvar::new(),
-});
+struct Pool {
+    idle: Vec<Vec<Block>>,
+    /// How many more may be made.
+    unmade: usize,
+}
 
-/// A turn of [`TURNS`], given back when dropped (also on a panic).
-struct Turn;
-
-impl Turn {
-    fn wait() -> Turn {
-        let mut free = TURNS.free.lock();
-        while *free == 0 {
-            TURNS.freed.wait(&mut free);
+impl Memory {
+    fn new(limit: usize) -> Memory {
+        Memory {
+            lent: parking_lot::Mutex::new(Pool {
+                idle: Vec::new(),
+                unmade: limit,
+            }),
+            returned: parking_lot::Condvar::new(),
         }
-        *free -= 1;
-        Turn
+    }
+
+    /// Blocks for one computation of `block_count`, once some are free.
+    fn lend(&self, block_count: usize) -> Lent<'_> {
+        let mut pool = self.lent.lock();
+        loop {
+            if let Some(blocks) = pool.idle.pop() {
+                return Lent {
+                    memory: self,
+                    blocks,
+                };
+            }
+            if pool.unmade > 0 {
+                pool.unmade -= 1;
+                drop(pool);
+                return Lent {
+                    memory: self,
+                    blocks: vec![Block::default(); block_count],
+                };
+            }
+            self.returned.wait(&mut pool);
+        }
     }
 }
 
-impl Drop for Turn {
+static MEMORY: LazyLock<Memory> = LazyLock::new(|| {
+    Memory::new(std::thread::available_parallelism().map_or(1, |n| (n.get() / 2).max(1)))
+});
+
+/// Blocks of a [`Memory`] for one computation, given back when dropped (also on a panic).
+struct Lent<'a> {
+    memory: &'a Memory,
+    blocks: Vec<Block>,
+}
+
+impl Lent<'_> {
+    /// argon2 of `password` with `salt` into `out`. Settings other than this service's own
+    /// (a hash made elsewhere) get memory of their own.
+    fn hash_into(
+        &mut self,
+        argon2: &Argon2<'_>,
+        password: &[u8],
+        salt: &[u8],
+        out: &mut [u8],
+    ) -> argon2::Result<()> {
+        if argon2.params().block_count() == self.blocks.len() {
+            argon2.hash_password_into_with_memory(password, salt, out, &mut self.blocks)
+        } else {
+            argon2.hash_password_into(password, salt, out)
+        }
+    }
+}
+
+impl Drop for Lent<'_> {
     fn drop(&mut self) {
-        *TURNS.free.lock() += 1;
-        TURNS.freed.notify_one();
+        let blocks = std::mem::take(&mut self.blocks);
+        self.memory.lent.lock().idle.push(blocks);
+        self.memory.returned.notify_one();
     }
 }
 
 pub fn hash_password(password: &str) -> Result<String, argon2::password_hash::Error> {
     let salt = SaltString::generate(&mut argon2::password_hash::rand_core::OsRng);
-    let _turn = Turn::wait();
-    Ok(hasher()
-        .hash_password(password.as_bytes(), &salt)?
-        .to_string())
+    let argon2 = Argon2::new(Algorithm::Argon2id, Version::V0x13, params());
+    let mut salt_bytes = [0u8; 64];
+    let salt_bytes = salt.decode_b64(&mut salt_bytes)?;
+    let mut memory = MEMORY.lend(params().block_count());
+    let hash = Output::init_with(Params::DEFAULT_OUTPUT_LEN, |out| {
+        Ok(memory.hash_into(&argon2, password.as_bytes(), salt_bytes, out)?)
+    })?;
+    drop(memory);
+    Ok(PasswordHash {
+        algorithm: Algorithm::Argon2id.ident(),
+        version: Some(Version::V0x13.into()),
+        params: ParamsString::try_from(argon2.params())?,
+        salt: Some(salt.as_salt()),
+        hash: Some(hash),
+    }
+    .to_string())
 }
 
 /// A hash of a password nobody knows, verified against when the user is unknown or has
@@ -68,7 +130,7 @@ static DUMMY_HASH: LazyLock<String> =
 
 /// Checks `password` against `stored`; with no stored hash, burns the same time and fails.
 pub fn verify_password(password: &str, stored: Option<&str>) -> bool {
-    // The dummy hash is made (with a turn of its own) before this takes one.
+    // The dummy hash is made (with memory of its own) before this borrows some.
     let (hash, real) = match stored {
         Some(h) => (h, true),
         None => (DUMMY_HASH.as_str(), false),
@@ -76,11 +138,27 @@ pub fn verify_password(password: &str, stored: Option<&str>) -> bool {
     let Ok(parsed) = PasswordHash::new(hash) else {
         return false;
     };
-    let _turn = Turn::wait();
-    let ok = hasher()
-        .verify_password(password.as_bytes(), &parsed)
-        .is_ok();
+    let ok = matches(password, &parsed).unwrap_or(false);
     ok && real
+}
+
+/// Whether `password` hashes to `hash` (with its algorithm, version, settings and salt); the
+/// outputs are compared in constant time.
+fn matches(password: &str, hash: &PasswordHash<'_>) -> argon2::password_hash::Result<bool> {
+    let (Some(salt), Some(expected)) = (hash.salt, hash.hash) else {
+        return Ok(false);
+    };
+    let algorithm = Algorithm::try_from(hash.algorithm)?;
+    let version = hash.version.map(Version::try_from).transpose()?;
+    let settings = Params::try_from(hash)?;
+    let argon2 = Argon2::new(algorithm, version.unwrap_or_default(), settings);
+    let mut salt_bytes = [0u8; 64];
+    let salt_bytes = salt.decode_b64(&mut salt_bytes)?;
+    let mut memory = MEMORY.lend(params().block_count());
+    let computed = Output::init_with(expected.len(), |out| {
+        Ok(memory.hash_into(&argon2, password.as_bytes(), salt_bytes, out)?)
+    })?;
+    Ok(computed == expected)
 }
 
 /// The password policy: 10 to 256 characters, not the login name.
@@ -124,6 +202,46 @@ mod tests {
         assert!(verify_password("correct horse battery", Some(&hash)));
         assert!(!verify_password("wrong horse battery", Some(&hash)));
         assert!(!verify_password("correct horse battery", None));
+    }
+
+    #[test]
+    fn hashes_made_by_the_argon2_crate_itself_verify_whatever_their_settings() {
+        use argon2::password_hash::PasswordHasher as _;
+        for params in [params(), Params::new(8 * 1024, 1, 1, None).unwrap()] {
+            let salt = SaltString::generate(&mut argon2::password_hash::rand_core::OsRng);
+            let argon2 = Argon2::new(Algorithm::Argon2id, Version::V0x13, params);
+            let hash = argon2
+                .hash_password(b"correct horse battery", &salt)
+                .unwrap()
+                .to_string();
+            assert!(verify_password("correct horse battery", Some(&hash)));
+            assert!(!verify_password("wrong horse battery", Some(&hash)));
+        }
+        assert!(!verify_password("x", Some("not a hash")));
+    }
+
+    #[test]
+    fn computations_beyond_the_limit_wait_for_memory_given_back_and_reuse_it() {
+        let memory = Memory::new(1);
+        let first = memory.lend(8);
+        let address = first.blocks.as_ptr() as usize;
+        let (sender, receiver) = std::sync::mpsc::channel();
+        std::thread::scope(|s| {
+            s.spawn(|| {
+                let second = memory.lend(8);
+                sender.send(second.blocks.as_ptr() as usize).unwrap();
+            });
+            let waited = receiver.recv_timeout(std::time::Duration::from_millis(200));
+            assert!(
+                waited.is_err(),
+                "the second waits while the first holds the memory"
+            );
+            drop(first);
+            let second = receiver.recv().unwrap();
+            assert_eq!(second, address, "the same blocks, not new ones");
+        });
+        let pool = memory.lent.lock();
+        assert_eq!((pool.idle.len(), pool.unmade), (1, 0));
     }
 
     #[test]
