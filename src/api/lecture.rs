@@ -947,7 +947,7 @@ fn page_items(
     rows: Vec<crate::models::lecture::SummaryRow>,
     tz: Tz,
 ) -> ApiResult<Vec<LectureSummaryResponse>> {
-    Ok(LectureRecord::for_page(conn, actor, rows)?
+    Ok(ListedLecture::for_page(conn, actor, rows)?
         .into_iter()
         .map(|listed| LectureSummaryResponse::new(listed, tz))
         .collect())

@@ -2,7 +2,7 @@
 
 use std::sync::LazyLock;
 
-use argon2::password_hash::{Output, ParamsString, PasswordHash, SaltString};
+use argon2::password_hash::{Output, ParamsString, PasswordHash, Salt, SaltString};
 use argon2::{Algorithm, Argon2, Block, Params, Version};
 
 use crate::error::FieldError;
@@ -109,13 +109,12 @@ impl Drop for Lent<'_> {
 pub fn hash_password(password: &str) -> Result<String, argon2::password_hash::Error> {
     let salt = SaltString::generate(&mut argon2::password_hash::rand_core::OsRng);
     let argon2 = Argon2::new(Algorithm::Argon2id, Version::V0x13, params());
-    let mut salt_bytes = [0u8; 64];
-    let salt_bytes = salt.decode_b64(&mut salt_bytes)?;
-    let mut memory = MEMORY.lend(params().block_count());
-    let hash = Output::init_with(Params::DEFAULT_OUTPUT_LEN, |out| {
-        Ok(memory.hash_into(&argon2, password.as_bytes(), salt_bytes, out)?)
-    })?;
-    drop(memory);
+    let hash = compute(
+        &argon2,
+        password,
+        salt.as_salt(),
+        Params::DEFAULT_OUTPUT_LEN,
+    )?;
     Ok(PasswordHash {
         algorithm: Algorithm::Argon2id.ident(),
         version: Some(Version::V0x13.into()),
@@ -126,6 +125,22 @@ pub fn hash_password(password: &str) -> Result<String, argon2::password_hash::Er
     .to_string())
 }
 
+/// `len` bytes of argon2 of `password` with `salt` under `argon2`'s settings, computed on
+/// memory lent from [`MEMORY`].
+fn compute(
+    argon2: &Argon2<'_>,
+    password: &str,
+    salt: Salt<'_>,
+    len: usize,
+) -> argon2::password_hash::Result<Output> {
+    let mut salt_bytes = [0u8; 64];
+    let salt_bytes = salt.decode_b64(&mut salt_bytes)?;
+    let mut memory = MEMORY.lend(params().block_count());
+    Output::init_with(len, |out| {
+        Ok(memory.hash_into(argon2, password.as_bytes(), salt_bytes, out)?)
+    })
+}
+
 /// A hash of a password nobody knows, verified against when the user is unknown or has
 /// no password, so that every failed login takes about as long.
 static DUMMY_HASH: LazyLock<String> =
@@ -133,7 +148,8 @@ static DUMMY_HASH: LazyLock<String> =
 
 /// Checks `password` against `stored`; with no stored hash, burns the same time and fails.
 pub fn verify_password(password: &str, stored: Option<&str>) -> bool {
-    // The dummy hash is made (with memory of its own) before this borrows some.
+    // The dummy hash is made (borrowing memory itself) before this borrows any: with one
+    // block in the pool, the other order would wait for itself.
     let (hash, real) = match stored {
         Some(h) => (h, true),
         None => (DUMMY_HASH.as_str(), false),
@@ -155,13 +171,7 @@ fn matches(password: &str, hash: &PasswordHash<'_>) -> argon2::password_hash::Re
     let version = hash.version.map(Version::try_from).transpose()?;
     let settings = Params::try_from(hash)?;
     let argon2 = Argon2::new(algorithm, version.unwrap_or_default(), settings);
-    let mut salt_bytes = [0u8; 64];
-    let salt_bytes = salt.decode_b64(&mut salt_bytes)?;
-    let mut memory = MEMORY.lend(params().block_count());
-    let computed = Output::init_with(expected.len(), |out| {
-        Ok(memory.hash_into(&argon2, password.as_bytes(), salt_bytes, out)?)
-    })?;
-    Ok(computed == expected)
+    Ok(compute(&argon2, password, salt, expected.len())? == expected)
 }
 
 /// The password policy: 10 to 256 characters, not the login name.

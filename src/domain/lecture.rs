@@ -194,6 +194,11 @@ impl Span {
     }
 }
 
+/// 线上网课 for the whole city: an online lecture for no one school, which schools join.
+pub fn city_wide(school_id: Option<&str>, mode: LectureMode) -> bool {
+    school_id.is_none() && mode == LectureMode::Online
+}
+
 /// The local date of a UTC time in the service zone.
 pub fn local_date(at: NaiveDateTime, tz: Tz) -> NaiveDate {
     tz.from_utc_datetime(&at).date_naive()

@@ -210,7 +210,7 @@ pub struct LectureSummary {
 impl LectureSummary {
     /// An online lecture for no one school, which schools join.
     pub fn city_wide(&self) -> bool {
-        self.school_id.is_none() && self.mode == LectureMode::Online
+        crate::domain::lecture::city_wide(self.school_id.as_deref(), self.mode)
     }
 }
 

@@ -40,6 +40,34 @@ pub struct ListedLecture {
     pub joined: Option<bool>,
 }
 
+impl ListedLecture {
+    /// A page's lectures with the names read with the rows and, for a school, whether it
+    /// joined each city-wide one.
+    pub fn for_page(
+        conn: &mut DbConnection,
+        actor: &Actor,
+        rows: Vec<SummaryRow>,
+    ) -> ApiResult<Vec<ListedLecture>> {
+        rows.into_iter()
+            .map(|(lecture, school_name, expert_name)| {
+                // Only a city-wide lecture can have been joined: most rows ask nothing.
+                let joined = match &actor.school_id {
+                    Some(school) if lecture.city_wide() => {
+                        Some(Lecture::has_joined(conn, school, &lecture.id)?)
+                    }
+                    _ => None,
+                };
+                Ok(ListedLecture {
+                    lecture,
+                    school_name,
+                    expert_name,
+                    joined,
+                })
+            })
+            .collect()
+    }
+}
+
 /// A lecture with what its responses and rules need.
 pub struct LectureRecord {
     pub lecture: Lecture,
@@ -80,32 +108,6 @@ impl LectureRecord {
         Ok(record)
     }
 
-    /// A page's lectures with the names read with the rows and, for a school, whether it
-    /// joined each city-wide one.
-    pub fn for_page(
-        conn: &mut DbConnection,
-        actor: &Actor,
-        rows: Vec<SummaryRow>,
-    ) -> ApiResult<Vec<ListedLecture>> {
-        rows.into_iter()
-            .map(|(lecture, school_name, expert_name)| {
-                // Only a city-wide lecture can have been joined: most rows ask nothing.
-                let joined = match &actor.school_id {
-                    Some(school) if lecture.city_wide() => {
-                        Some(Lecture::has_joined(conn, school, &lecture.id)?)
-                    }
-                    _ => None,
-                };
-                Ok(ListedLecture {
-                    lecture,
-                    school_name,
-                    expert_name,
-                    joined,
-                })
-            })
-            .collect()
-    }
-
     /// As [`LectureRecord::load_visible`], for a change: concurrent changes of one lecture
     /// wait for each other (on PostgreSQL; SQLite runs one write at a time), so each reads the
     /// state the one before it left.
@@ -127,7 +129,7 @@ impl LectureRecord {
 
     /// An online lecture for no one school, which schools join.
     pub fn city_wide(&self) -> bool {
-        self.lecture.school_id.is_none() && self.lecture.mode == LectureMode::Online
+        crate::domain::lecture::city_wide(self.lecture.school_id.as_deref(), self.lecture.mode)
     }
 
     pub fn is_own_school(&self, actor: &Actor) -> bool {
