@@ -137,6 +137,20 @@ impl World {
         response.assert_status(201).clone()
     }
 
+    /// A city-wide online lecture (派课 for no school) at `slot`, with `extra` fields; its id.
+    async fn city_wide(&self, slot: Value, extra: Value) -> String {
+        let mut body = json!({ "team": "reading", "topic": "全市家长课堂", "mode": "online",
+                               "audiences": ["parents"], "expected_size": 5000, "slots": [slot] });
+        if let (Some(fields), Value::Object(extra)) = (body.as_object_mut(), extra) {
+            fields.extend(extra);
+        }
+        let response = self
+            .app
+            .post("/api/v1/lectures", Some(&self.admin), body)
+            .await;
+        id_of(response.assert_status(201))
+    }
+
     async fn act(&self, id: &str, action: &str, token: &str, body: Value) -> common::TestResponse {
         self.app
             .post(
@@ -918,16 +932,11 @@ async fn a_list_shows_each_lecture_in_brief_as_its_own_page_does() {
         .assert_status(200);
     w.dispatch("online", slot(3, 10, 0, 60), None).await;
     let city = w
-        .app
-        .post(
-            "/api/v1/lectures",
-            Some(&w.admin),
-            json!({ "team": "reading", "topic": "全市家长课堂", "mode": "online",
-                    "audiences": ["parents"], "expected_size": 5000,
-                    "slots": [slot(5, 19, 0, 60)], "link": "https://meeting.example.cn/9" }),
+        .city_wide(
+            slot(5, 19, 0, 60),
+            json!({ "link": "https://meeting.example.cn/9" }),
         )
         .await;
-    let city = id_of(city.assert_status(201));
     w.app
         .post(
             &format!("/api/v1/lectures/{city}/participants"),
@@ -1032,18 +1041,13 @@ async fn a_retried_booking_with_the_same_key_creates_one_lecture() {
 #[actix_web::test]
 async fn schools_join_a_city_wide_online_lecture_and_see_its_link_once_confirmed() {
     let w = world().await;
-    let created = w
-        .app
-        .post(
-            "/api/v1/lectures",
-            Some(&w.admin),
-            json!({ "team": "reading", "topic": "全市家长课堂", "mode": "online",
-                    "audiences": ["parents"], "expected_size": 5000,
-                    "slots": [slot(6, 19, 0, 60)], "expert_id": w.lin_id,
-                    "platform": "腾讯会议", "link": "https://meeting.example.cn/123" }),
+    let id = w
+        .city_wide(
+            slot(6, 19, 0, 60),
+            json!({ "expert_id": w.lin_id, "platform": "腾讯会议",
+                    "link": "https://meeting.example.cn/123" }),
         )
         .await;
-    let id = id_of(created.assert_status(201));
     let joinable = w.app.get("/api/v1/lectures?joinable=true", &w.school).await;
     let items = joinable.assert_status(200)["items"]
         .as_array()
@@ -1604,17 +1608,7 @@ async fn a_school_s_list_follows_its_lectures_when_they_move_and_when_it_joins_o
         .await
         .assert_status(200);
     let stays = w.dispatch("offline", slot(5, 10, 0, 60), None).await;
-    let city = w
-        .app
-        .post(
-            "/api/v1/lectures",
-            Some(&w.admin),
-            json!({ "team": "reading", "topic": "全市家长课堂", "mode": "online",
-                    "audiences": ["parents"], "expected_size": 5000,
-                    "slots": [slot(4, 19, 0, 60)] }),
-        )
-        .await;
-    let city = id_of(city.assert_status(201));
+    let city = w.city_wide(slot(4, 19, 0, 60), json!({})).await;
     let participants = format!("/api/v1/lectures/{city}/participants");
     w.app
         .post(
