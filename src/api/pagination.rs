@@ -41,12 +41,12 @@ impl<T: Serialize> Page<T> {
     /// rows, so that the rows' strings are freed by the thread that allocated them: freed by
     /// another, the allocator hands each of them back across threads and the reading thread's
     /// next page starts on memory another core touched last (the allocation was 7 % of a
-    /// school's lecture page, perf, before). Written with sonic-rs, which writes the same bytes as serde_json with a
-    /// quarter fewer instructions (a school's lecture page, callgrind: its string escaping
-    /// looks at 16 bytes at a time).
+    /// school's lecture page, perf, before). Written with sonic-rs, which writes the same
+    /// bytes as serde_json with a quarter fewer instructions (a school's lecture page,
+    /// callgrind: its string escaping looks at 16 bytes at a time).
     fn into_json(self) -> ApiResult<PageJson> {
-        // Room for the usual item at once (a lecture takes ~700 bytes), rather than growing
-        // the body from nothing and copying it at each doubling.
+        // Room for the usual item at once (an expert takes ~720 bytes, a lecture's brief
+        // ~480), rather than growing the body from nothing and copying it at each doubling.
         let mut body = Vec::with_capacity(64 + ITEM_ROOM * self.items.len());
         sonic_rs::to_writer(&mut body, &self).map_err(ApiError::internal)?;
         Ok(PageJson(body))
