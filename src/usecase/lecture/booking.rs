@@ -1,0 +1,568 @@
+//! A school's request (约课) and the office's dispatch (派课): creating a lecture, checking
+//! its proposed times, editing its practical details, and schools joining or leaving a
+//! city-wide online lecture.
+
+use super::*;
+
+/// What a request or a dispatch asks for, as the API parsed it.
+#[derive(Debug, Clone)]
+pub struct LectureInput {
+    pub course_id: Option<String>,
+    pub team: Option<String>,
+    pub topic: Option<String>,
+    pub mode: LectureMode,
+    pub audiences: Vec<Audience>,
+    pub grade_bands: Vec<GradeBand>,
+    pub expected_size: i32,
+    pub slots: Vec<Span>,
+    pub school_id: Option<String>,
+    pub expert_id: Option<String>,
+    pub address: Option<String>,
+    pub platform: Option<String>,
+    pub link: Option<String>,
+    pub note: Option<String>,
+    pub override_reason: Option<String>,
+}
+
+/// Why a proposed slot was not offered at once.
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct SlotRefusal {
+    /// The slot's index in `slots`.
+    pub slot: usize,
+    /// The problem code an offer at this slot would have met (`expert_busy`, `rest_day`, …).
+    pub code: String,
+    pub detail: String,
+}
+
+/// A lecture just made, and why any proposed slot was not offered.
+pub struct Created {
+    pub id: String,
+    pub not_offered: Vec<SlotRefusal>,
+}
+
+pub(super) fn invalid(
+    field: impl Into<String>,
+    code: &str,
+    message: impl Into<String>,
+) -> FieldError {
+    FieldError::new(field, code, message)
+}
+
+/// 约课 by a school, or 派课 by the office or a team lead.
+pub fn create(uow: &mut Uow<'_>, actor: &Actor, input: LectureInput) -> ApiResult<Created> {
+    let now = uow.now();
+    let origin = if actor.school_id.is_some() {
+        Origin::Booking
+    } else if actor.is_admin() || !actor.lead_teams.is_empty() {
+        Origin::Dispatch
+    } else {
+        return Err(ApiError::forbidden(
+            "forbidden",
+            "schools book lectures; the office and team leads dispatch them",
+        ));
+    };
+    let mut errors = Vec::new();
+    let school_id = match origin {
+        Origin::Booking => {
+            if input.school_id.is_some() && input.school_id != actor.school_id {
+                errors.push(invalid(
+                    "school_id",
+                    "not_yours",
+                    "a school books lectures for itself",
+                ));
+            }
+            if input.expert_id.is_some() {
+                errors.push(invalid(
+                    "expert_id",
+                    "not_allowed",
+                    "a school chooses an expert through a course; the office offers the others",
+                ));
+            }
+            if input.slots.len() > 3 {
+                errors.push(invalid("slots", "too_many", "propose one to three times"));
+            }
+            actor.school_id.clone()
+        }
+        Origin::Dispatch => {
+            if input.slots.len() > 1 {
+                errors.push(invalid(
+                    "slots",
+                    "too_many",
+                    "a dispatched lecture has exactly one time",
+                ));
+            }
+            if input.school_id.is_none() && input.mode == LectureMode::Offline {
+                errors.push(invalid(
+                    "school_id",
+                    "required",
+                    "an on-site lecture is given at a school",
+                ));
+            }
+            input.school_id.clone()
+        }
+    };
+    if input.slots.is_empty() {
+        errors.push(invalid("slots", "required", "propose at least one time"));
+    }
+    if input.override_reason.is_some() && !actor.is_admin() {
+        errors.push(invalid(
+            "override_reason",
+            "not_allowed",
+            "only an admin overrides a rule",
+        ));
+    }
+    let school = match &school_id {
+        Some(id) => {
+            let school = School::find(uow.conn, id)?;
+            if school.is_none() {
+                errors.push(invalid("school_id", "not_found", "no school has this id"));
+            }
+            school
+        }
+        None => None,
+    };
+    // The course decides team, topic, expert, length, modes and audiences.
+    let course = match &input.course_id {
+        Some(id) => {
+            let record = CourseRecord::load(uow.conn, id)?;
+            match record {
+                Some(r)
+                    if r.course.status == CourseStatus::Approved
+                        && r.expert.status == ExpertStatus::Active =>
+                {
+                    Some(r)
+                }
+                Some(_) => {
+                    errors.push(invalid(
+                        "course_id",
+                        "not_bookable",
+                        "only approved courses of active experts can be booked",
+                    ));
+                    None
+                }
+                None => {
+                    errors.push(invalid("course_id", "not_found", "no course has this id"));
+                    None
+                }
+            }
+        }
+        None => None,
+    };
+    let team = match (&course, &input.team) {
+        (Some(c), Some(t)) if *t != c.course.team_code => {
+            errors.push(invalid(
+                "team",
+                "mismatch",
+                "the course belongs to another sub-team; leave team out",
+            ));
+            c.course.team_code.clone()
+        }
+        (Some(c), _) => c.course.team_code.clone(),
+        (None, Some(t)) => {
+            if !crate::domain::profile::TEAM_CODES.contains(&t.as_str()) {
+                errors.push(invalid(
+                    "team",
+                    "invalid_choice",
+                    "team must be one of the six sub-team codes",
+                ));
+            }
+            t.clone()
+        }
+        (None, None) => {
+            if input.course_id.is_none() {
+                errors.push(invalid(
+                    "team",
+                    "required",
+                    "name a course, or a sub-team and a topic",
+                ));
+            }
+            String::new()
+        }
+    };
+    let topic = match (&input.topic, &course) {
+        (Some(t), _) => t.clone(),
+        (None, Some(c)) => c.course.title.clone(),
+        (None, None) => {
+            if input.course_id.is_none() {
+                errors.push(invalid(
+                    "topic",
+                    "required",
+                    "say what the lecture is about",
+                ));
+            }
+            String::new()
+        }
+    };
+    if let Some(c) = &course {
+        let modes = &c.sets.modes;
+        if !modes.iter().any(|m| m == input.mode.as_str()) {
+            errors.push(invalid(
+                "mode",
+                "not_offered",
+                format!(
+                    "the course is given {}; not {}",
+                    modes.join(", "),
+                    input.mode
+                ),
+            ));
+        }
+        for audience in &input.audiences {
+            if !c.sets.audiences.iter().any(|a| a == audience.as_str()) {
+                errors.push(invalid(
+                    "audiences",
+                    "not_offered",
+                    format!("the course is not for {audience}"),
+                ));
+            }
+        }
+        if let Some(max) = c.course.max_audience
+            && input.expected_size > max
+        {
+            errors.push(invalid(
+                "expected_size",
+                "too_large",
+                format!("the course takes at most {max} people"),
+            ));
+        }
+    }
+    let length = course
+        .as_ref()
+        .map(|c| i64::from(c.course.duration_minutes));
+    check_slots(&input.slots, length, now, &mut errors);
+    // The school calendar: a booking never lands in a closed period; a dispatch only with
+    // an admin's reason.
+    let tz = uow.settings.timezone;
+    let overridden = origin == Origin::Dispatch && input.override_reason.is_some();
+    for (i, slot) in input.slots.iter().enumerate() {
+        if overridden || slot.end <= slot.start {
+            continue;
+        }
+        if let Some(b) =
+            crate::usecase::availability::blackout_over(uow.conn, school.as_ref(), *slot, tz)?
+        {
+            errors.push(invalid(
+                format!("slots[{i}]"),
+                "blackout",
+                format!(
+                    "this time falls in {} ({} to {}), when schools take no lectures{}",
+                    b.name,
+                    b.start_date,
+                    b.end_date,
+                    if origin == Origin::Dispatch {
+                        "; an admin may dispatch into it with override_reason"
+                    } else {
+                        ""
+                    }
+                ),
+            ));
+        }
+    }
+    if !errors.is_empty() {
+        return Err(ApiError::Validation(errors));
+    }
+    if origin == Origin::Dispatch && !actor.is_admin() && !actor.leads(&team) {
+        return Err(ApiError::forbidden(
+            "forbidden",
+            "a team lead dispatches lectures of their own sub-team only",
+        ));
+    }
+
+    let id = crate::db::new_id();
+    let address = match input.mode {
+        LectureMode::Offline => input
+            .address
+            .clone()
+            .or_else(|| school.as_ref().map(|s| s.address.clone())),
+        LectureMode::Online => input.address.clone(),
+    };
+    let sort_at = input.slots.iter().map(|s| s.start).min().unwrap_or(now);
+    let joined = |codes: Vec<&str>| codes.join(value_set::SEPARATOR);
+    let grade_bands = joined(input.grade_bands.iter().map(|g| g.as_str()).collect());
+    let new = NewLecture {
+        id: id.clone(),
+        origin,
+        state: LectureState::Requested,
+        team_code: team.clone(),
+        course_id: course.as_ref().map(|c| c.course.id.clone()),
+        topic: topic.clone(),
+        mode: input.mode,
+        audiences: joined(input.audiences.iter().map(|a| a.as_str()).collect()),
+        grade_bands: Some(grade_bands).filter(|g| !g.is_empty()),
+        expected_size: input.expected_size,
+        school_id: school_id.clone(),
+        sort_at,
+        address,
+        platform: input.platform.clone(),
+        link: input.link.clone(),
+        note: input.note.clone(),
+        created_by: Some(actor.user_id.clone()),
+        version: 1,
+        created_at: now,
+        updated_at: now,
+    };
+    uow.transition::<LectureFlow>(
+        Transition {
+            object_id: &id,
+            from: None,
+            to: LectureState::Requested,
+            action: LECTURE_CREATED,
+            reason: None,
+            audit_action: "lecture.created",
+            audit_detail: json!({
+                "origin": origin,
+                "course_id": new.course_id,
+                "school_id": school_id,
+                "mode": input.mode,
+            }),
+        },
+        |conn| Lecture::insert(conn, &new, &input.slots).map(|()| true),
+    )?;
+
+    let mut not_offered = Vec::new();
+    let target = match (&input.expert_id, &course, origin) {
+        (Some(expert), _, _) => Some((expert.clone(), true)),
+        (None, Some(c), Origin::Booking) => Some((c.course.expert_id.clone(), false)),
+        _ => None,
+    };
+    let mut offered = false;
+    if let Some((expert_id, required)) = target {
+        let record = load(uow.conn, &id)?;
+        if required {
+            // A dispatch names its expert: the offer is part of the request.
+            let expert = find_expert(uow.conn, &expert_id, "expert_id")?;
+            offer_at(
+                uow,
+                &record,
+                &expert,
+                input.slots[0],
+                OfferBy::Office(actor.is_admin(), input.override_reason.as_deref()),
+            )?;
+            offered = true;
+        } else {
+            let expert = find_expert(uow.conn, &expert_id, "course_id")?;
+            for (index, slot) in input.slots.iter().enumerate() {
+                match fit(uow, &expert, &record.lecture, *slot, Overrides::none()) {
+                    Ok(()) => {
+                        offer_at(uow, &record, &expert, *slot, OfferBy::Booking)?;
+                        offered = true;
+                        break;
+                    }
+                    Err(e) => not_offered.push(SlotRefusal {
+                        slot: index,
+                        code: e.code().to_owned(),
+                        detail: e.problem().detail,
+                    }),
+                }
+            }
+        }
+    }
+    if !offered {
+        let record = load(uow.conn, &id)?;
+        tell_office(uow, &record, LectureNotice::Requested, None, Some(actor))?;
+    }
+    Ok(Created { id, not_offered })
+}
+
+/// Each slot in the future, in order, of the course's length (or 30-240 minutes).
+pub(super) fn check_slots(
+    slots: &[Span],
+    length: Option<i64>,
+    now: NaiveDateTime,
+    errors: &mut Vec<FieldError>,
+) {
+    for (i, slot) in slots.iter().enumerate() {
+        let field = format!("slots[{i}]");
+        let minutes = slot.minutes();
+        if slot.end <= slot.start {
+            errors.push(invalid(
+                field,
+                "end_before_start",
+                "end must be after start",
+            ));
+        } else if slot.start <= now {
+            errors.push(invalid(
+                field,
+                "in_the_past",
+                "a slot must start in the future",
+            ));
+        } else if let Some(length) = length
+            && minutes != length
+        {
+            errors.push(invalid(
+                field,
+                "wrong_length",
+                format!("the course takes {length} minutes; this slot is {minutes}"),
+            ));
+        } else if length.is_none() && !(MIN_MINUTES..=MAX_MINUTES).contains(&minutes) {
+            errors.push(invalid(
+                field,
+                "wrong_length",
+                format!(
+                    "a lecture takes {MIN_MINUTES} to {MAX_MINUTES} minutes; this slot is {minutes}"
+                ),
+            ));
+        }
+    }
+}
+
+/// An edit of the practical details (`PATCH`), until the lecture starts.
+pub fn edit(
+    uow: &mut Uow<'_>,
+    actor: &Actor,
+    id: &str,
+    if_match: Option<i32>,
+    changes: LectureChanges,
+) -> ApiResult<()> {
+    let record = LectureRecord::load_for_change(uow.conn, actor, id)?;
+    let who = record.who(actor);
+    if !(who.admin || who.team_lead || who.own_school) {
+        return Err(ApiError::forbidden(
+            "forbidden",
+            "a lecture's details are edited by its school and the office",
+        ));
+    }
+    let lecture = &record.lecture;
+    if let Some(expected) = if_match
+        && expected != lecture.version
+    {
+        return Err(ApiError::version_mismatch(
+            "lecture",
+            lecture.version,
+            expected,
+        ));
+    }
+    let now = uow.now();
+    if lecture.state.is_final() || lecture.starts_at.is_some_and(|s| s <= now) {
+        return Err(ApiError::conflict(
+            "lecture_closed",
+            format!(
+                "the lecture is {} and can no longer be edited",
+                if lecture.state.is_final() {
+                    lecture.state.code()
+                } else {
+                    "under way"
+                }
+            ),
+        ));
+    }
+    if let (Some(size), Some(course)) = (changes.expected_size, &lecture.course_id)
+        && let Some(max) = CourseRecord::load(uow.conn, course)?.and_then(|c| c.course.max_audience)
+        && size > max
+    {
+        return Err(ApiError::invalid(
+            "expected_size",
+            "too_large",
+            format!("the course takes at most {max} people"),
+        ));
+    }
+    // Only what differs is written: an edit that changes nothing keeps the version.
+    let changes = LectureChanges {
+        link: changes.link.filter(|v| *v != lecture.link),
+        platform: changes.platform.filter(|v| *v != lecture.platform),
+        note: changes.note.filter(|v| *v != lecture.note),
+        address: changes.address.filter(|v| *v != lecture.address),
+        expected_size: changes
+            .expected_size
+            .filter(|v| *v != lecture.expected_size),
+    };
+    if changes.is_empty() {
+        return Ok(());
+    }
+    if !Lecture::update(uow.conn, id, lecture.version, &changes, now)? {
+        return Err(ApiError::changed_meanwhile("lecture"));
+    }
+    uow.record(
+        "lecture.edited",
+        "lecture",
+        Some(id),
+        json!({
+            "link": changes.link.is_some(),
+            "platform": changes.platform,
+            "note": changes.note.is_some(),
+            "address": changes.address,
+            "expected_size": changes.expected_size,
+        }),
+    )?;
+    let updated = load(uow.conn, id)?;
+    if let Some(expert_id) = &lecture.expert_id
+        && lecture.state.holds_time()
+    {
+        tell_expert(uow, &updated, expert_id, LectureNotice::Changed, None)?;
+    }
+    Ok(())
+}
+
+/// A school joins a city-wide online lecture (线上网课) with the audience it expects, or
+/// changes that number; until the lecture begins.
+pub fn join(uow: &mut Uow<'_>, actor: &Actor, id: &str, expected_size: i32) -> ApiResult<()> {
+    let school = actor.school_id.clone().ok_or_else(|| {
+        ApiError::forbidden("forbidden", "schools join city-wide online lectures")
+    })?;
+    let record = LectureRecord::load_for_change(uow.conn, actor, id)?;
+    let open = matches!(
+        record.lecture.state,
+        LectureState::Requested | LectureState::Offered | LectureState::Confirmed
+    );
+    let begins = record
+        .lecture
+        .starts_at
+        .unwrap_or_else(|| record.earliest_slot());
+    if !record.city_wide() {
+        return Err(ApiError::conflict(
+            "not_joinable",
+            "only city-wide online lectures are joined; ask for a lecture of your own instead",
+        ));
+    }
+    if !open || begins <= uow.now() {
+        return Err(ApiError::conflict(
+            "not_joinable",
+            format!(
+                "the lecture is {} and can no longer be joined",
+                if open {
+                    "under way"
+                } else {
+                    record.lecture.state.code()
+                }
+            ),
+        ));
+    }
+    Lecture::join(uow.conn, id, &school, expected_size, uow.now())?;
+    uow.record(
+        "lecture.joined",
+        "lecture",
+        Some(id),
+        json!({ "school_id": school, "expected_size": expected_size }),
+    )?;
+    Ok(())
+}
+
+/// A school withdraws from a city-wide online lecture it joined, until it begins.
+pub fn withdraw(uow: &mut Uow<'_>, actor: &Actor, id: &str) -> ApiResult<()> {
+    let school = actor
+        .school_id
+        .clone()
+        .ok_or_else(|| ApiError::forbidden("forbidden", "only a school that joined withdraws"))?;
+    let record = LectureRecord::load_for_change(uow.conn, actor, id)?;
+    let begins = record
+        .lecture
+        .starts_at
+        .unwrap_or_else(|| record.earliest_slot());
+    if begins <= uow.now() {
+        return Err(ApiError::conflict(
+            "lecture_closed",
+            "the lecture has begun; a school can no longer withdraw",
+        ));
+    }
+    if !Lecture::withdraw(uow.conn, id, &school)? {
+        return Err(ApiError::not_found(
+            "your school has not joined this lecture",
+        ));
+    }
+    uow.record(
+        "lecture.withdrawn",
+        "lecture",
+        Some(id),
+        json!({ "school_id": school }),
+    )?;
+    Ok(())
+}

@@ -1,0 +1,425 @@
+//! 派课 and its answers: offers, acceptance, decline, rejection, cancellation,
+//! rescheduling and the release of an expert's lectures.
+
+use super::*;
+
+/// Who offers, which decides what may be set aside.
+#[derive(Debug, Clone, Copy)]
+pub(super) enum OfferBy<'a> {
+    /// The booking of a course, offered to its expert at once.
+    Booking,
+    /// The office or a lead: (admin, override reason).
+    Office(bool, Option<&'a str>),
+}
+
+/// Offers `record` to `expert` for `span`: the expert's lock, every rule, the move to
+/// `offered`, the hold on the expert's time, history, audit and the expert's notice.
+pub(super) fn offer_at(
+    uow: &mut Uow<'_>,
+    record: &LectureRecord,
+    expert: &Expert,
+    span: Span,
+    by: OfferBy<'_>,
+) -> ApiResult<()> {
+    let lecture = &record.lecture;
+    let who = match by {
+        OfferBy::Booking => LectureWho {
+            system: true,
+            ..Default::default()
+        },
+        OfferBy::Office(admin, _) => LectureWho {
+            admin,
+            team_lead: !admin,
+            ..Default::default()
+        },
+    };
+    let to = LectureFlow::next(lecture.state, LectureAction::Offer, &who)?;
+    let reason = match by {
+        OfferBy::Office(_, reason) => reason,
+        OfferBy::Booking => None,
+    };
+    lock_expert(uow.conn, &expert.id)?;
+    if let Some(kind) = LectureRefusal::find(uow.conn, &lecture.id, &expert.id)?
+        && reason.is_none()
+    {
+        return Err(ApiError::conflict(
+            "previously_refused",
+            format!(
+                "the expert has {} this lecture before; an admin may offer it again with override_reason",
+                match kind {
+                    RefusalKind::Declined => "declined",
+                    RefusalKind::Lapsed => "let an offer of",
+                }
+            ),
+        ));
+    }
+    fit(uow, expert, lecture, span, Overrides { reason })?;
+    let now = uow.now();
+    let expires = (now + Duration::hours(uow.settings.offer_hours)).min(span.start);
+    let placement = Placement {
+        state: to,
+        expert_id: Some(expert.id.clone()),
+        starts_at: Some(span.start),
+        ends_at: Some(span.end),
+        sort_at: span.start,
+        offer_expires_at: Some(expires),
+        sequence: lecture.sequence,
+    };
+    move_to(
+        uow,
+        record,
+        &placement,
+        LectureAction::Offer,
+        reason,
+        json!({ "expert_id": expert.id, "override_reason": reason }),
+    )?;
+    hold(uow, lecture, &expert.id, span)?;
+    let updated = load(uow.conn, &lecture.id)?;
+    tell_expert(uow, &updated, &expert.id, LectureNotice::Offered, None)?;
+    Ok(())
+}
+
+/// 派单: the office or a lead offers a waiting lecture to an expert, at one of its slots.
+pub fn offer(
+    uow: &mut Uow<'_>,
+    actor: &Actor,
+    id: &str,
+    expert_id: &str,
+    slot: Option<usize>,
+    override_reason: Option<&str>,
+) -> ApiResult<()> {
+    let record = LectureRecord::load_for_change(uow.conn, actor, id)?;
+    LectureFlow::next(
+        record.lecture.state,
+        LectureAction::Offer,
+        &record.who(actor),
+    )?;
+    if override_reason.is_some() && !actor.is_admin() {
+        return Err(ApiError::invalid(
+            "override_reason",
+            "not_allowed",
+            "only an admin overrides a rule",
+        ));
+    }
+    let span = match (record.lecture.state, slot) {
+        // A lecture waiting for reassignment keeps the time the school was promised.
+        (LectureState::NeedsReassignment, None) => record.lecture.span(),
+        (LectureState::NeedsReassignment, Some(_)) => {
+            return Err(ApiError::invalid(
+                "slot",
+                "not_allowed",
+                "a lecture waiting for reassignment keeps its time; reschedule it to move it",
+            ));
+        }
+        (_, slot) => record.slots.get(slot.unwrap_or(0)).map(LectureSlot::span),
+    }
+    .ok_or_else(|| {
+        ApiError::invalid(
+            "slot",
+            "not_found",
+            format!(
+                "the lecture has {} proposed time(s), numbered from 0",
+                record.slots.len()
+            ),
+        )
+    })?;
+    if span.start <= uow.now() {
+        return Err(ApiError::invalid(
+            "slot",
+            "in_the_past",
+            "this time has passed; choose another or reschedule",
+        ));
+    }
+    let expert = find_expert(uow.conn, expert_id, "expert_id")?;
+    offer_at(
+        uow,
+        &record,
+        &expert,
+        span,
+        OfferBy::Office(actor.is_admin(), override_reason),
+    )
+}
+
+/// The offered expert accepts, at the offered time or at another proposed slot free for them.
+pub fn accept(uow: &mut Uow<'_>, actor: &Actor, id: &str, slot: Option<usize>) -> ApiResult<()> {
+    let record = LectureRecord::load_for_change(uow.conn, actor, id)?;
+    let to = LectureFlow::next(
+        record.lecture.state,
+        LectureAction::Accept,
+        &record.who(actor),
+    )?;
+    let lecture = &record.lecture;
+    let now = uow.now();
+    if lecture.offer_expires_at.is_some_and(|at| at <= now) {
+        return Err(ApiError::conflict(
+            "offer_expired",
+            "the offer has expired; the office may offer the lecture again",
+        ));
+    }
+    let current = lecture
+        .span()
+        .ok_or_else(|| ApiError::internal("an offered lecture without a time"))?;
+    let span = match slot {
+        None => current,
+        Some(index) => record
+            .slots
+            .get(index)
+            .map(LectureSlot::span)
+            .ok_or_else(|| {
+                ApiError::invalid(
+                    "slot",
+                    "not_found",
+                    format!(
+                        "the lecture has {} proposed time(s), numbered from 0",
+                        record.slots.len()
+                    ),
+                )
+            })?,
+    };
+    let expert_id = lecture.expert_id.clone().unwrap_or_default();
+    if span != current {
+        if span.start <= now {
+            return Err(ApiError::invalid(
+                "slot",
+                "in_the_past",
+                "this time has passed",
+            ));
+        }
+        lock_expert(uow.conn, &expert_id)?;
+        let expert = find_expert(uow.conn, &expert_id, "expert_id")?;
+        fit(uow, &expert, lecture, span, Overrides::none())?;
+    }
+    let placement = Placement {
+        state: to,
+        starts_at: Some(span.start),
+        ends_at: Some(span.end),
+        sort_at: span.start,
+        offer_expires_at: None,
+        ..lecture.placement()
+    };
+    move_to(
+        uow,
+        &record,
+        &placement,
+        LectureAction::Accept,
+        None,
+        json!({ "expert_id": expert_id }),
+    )?;
+    if span != current {
+        hold(uow, lecture, &expert_id, span)?;
+    }
+    let updated = load(uow.conn, id)?;
+    tell_expert(uow, &updated, &expert_id, LectureNotice::Confirmed, None)?;
+    tell_schools(uow, &updated, LectureNotice::Confirmed, None, Some(actor))?;
+    Ok(())
+}
+
+/// The offered expert declines: the lecture waits for the office again, and is not offered
+/// to them again without an admin's reason.
+pub fn decline(uow: &mut Uow<'_>, actor: &Actor, id: &str, reason: &str) -> ApiResult<()> {
+    let record = LectureRecord::load_for_change(uow.conn, actor, id)?;
+    let to = LectureFlow::next(
+        record.lecture.state,
+        LectureAction::Decline,
+        &record.who(actor),
+    )?;
+    give_back(uow, &record, to, LectureAction::Decline, Some(reason))?;
+    let updated = load(uow.conn, id)?;
+    tell_office(
+        uow,
+        &updated,
+        LectureNotice::Declined,
+        Some(reason),
+        Some(actor),
+    )
+}
+
+/// An offer returns to the office (declined or lapsed): the refusal is remembered and the
+/// expert's time released.
+pub(super) fn give_back(
+    uow: &mut Uow<'_>,
+    record: &LectureRecord,
+    to: LectureState,
+    action: LectureAction,
+    reason: Option<&str>,
+) -> ApiResult<()> {
+    let expert_id = record.lecture.expert_id.clone().unwrap_or_default();
+    move_to(
+        uow,
+        record,
+        &unplaced(record, to),
+        action,
+        reason,
+        json!({ "expert_id": expert_id }),
+    )?;
+    release(uow, &record.lecture)?;
+    let kind = if action == LectureAction::Decline {
+        RefusalKind::Declined
+    } else {
+        RefusalKind::Lapsed
+    };
+    LectureRefusal::record(uow.conn, &record.lecture.id, &expert_id, kind, uow.now())?;
+    Ok(())
+}
+
+/// The office refuses a school's request.
+pub fn reject(uow: &mut Uow<'_>, actor: &Actor, id: &str, reason: &str) -> ApiResult<()> {
+    let record = LectureRecord::load_for_change(uow.conn, actor, id)?;
+    let to = LectureFlow::next(
+        record.lecture.state,
+        LectureAction::Reject,
+        &record.who(actor),
+    )?;
+    let placement = Placement {
+        state: to,
+        ..record.lecture.placement()
+    };
+    move_to(
+        uow,
+        &record,
+        &placement,
+        LectureAction::Reject,
+        Some(reason),
+        json!({}),
+    )?;
+    let updated = load(uow.conn, id)?;
+    tell_schools(
+        uow,
+        &updated,
+        LectureNotice::Rejected,
+        Some(reason),
+        Some(actor),
+    )
+}
+
+/// A school cancels its own lecture, the office any; the expert's time is released.
+pub fn cancel(uow: &mut Uow<'_>, actor: &Actor, id: &str, reason: &str) -> ApiResult<()> {
+    let record = LectureRecord::load_for_change(uow.conn, actor, id)?;
+    let to = LectureFlow::next(
+        record.lecture.state,
+        LectureAction::Cancel,
+        &record.who(actor),
+    )?;
+    let placement = Placement {
+        state: to,
+        offer_expires_at: None,
+        ..record.lecture.placement()
+    };
+    move_to(
+        uow,
+        &record,
+        &placement,
+        LectureAction::Cancel,
+        Some(reason),
+        json!({}),
+    )?;
+    release(uow, &record.lecture)?;
+    let updated = load(uow.conn, id)?;
+    if let Some(expert_id) = &record.lecture.expert_id
+        && record.lecture.state.holds_time()
+    {
+        tell_expert(
+            uow,
+            &updated,
+            expert_id,
+            LectureNotice::Cancelled,
+            Some(reason),
+        )?;
+    }
+    tell_schools(
+        uow,
+        &updated,
+        LectureNotice::Cancelled,
+        Some(reason),
+        Some(actor),
+    )
+}
+
+/// The office, or the school for its own lecture, moves it to a new time: it goes back to
+/// its expert as a new offer, and the old time is released at once.
+pub fn reschedule(uow: &mut Uow<'_>, actor: &Actor, id: &str, span: Span) -> ApiResult<()> {
+    let record = LectureRecord::load_for_change(uow.conn, actor, id)?;
+    let to = LectureFlow::next(
+        record.lecture.state,
+        LectureAction::Reschedule,
+        &record.who(actor),
+    )?;
+    let lecture = &record.lecture;
+    let now = uow.now();
+    let length = match &lecture.course_id {
+        Some(course) => {
+            CourseRecord::load(uow.conn, course)?.map(|c| i64::from(c.course.duration_minutes))
+        }
+        None => None,
+    };
+    let mut errors = Vec::new();
+    check_slots(&[span], length, now, &mut errors);
+    if let Some(e) = errors.first_mut() {
+        e.field = "start".to_owned();
+        return Err(ApiError::Validation(errors));
+    }
+    let expert_id = lecture.expert_id.clone().unwrap_or_default();
+    lock_expert(uow.conn, &expert_id)?;
+    let expert = find_expert(uow.conn, &expert_id, "expert_id")?;
+    // The old time is let go first: the new one may overlap it.
+    release(uow, lecture)?;
+    fit(uow, &expert, lecture, span, Overrides::none())?;
+    let expires = (now + Duration::hours(uow.settings.offer_hours)).min(span.start);
+    let placement = Placement {
+        state: to,
+        starts_at: Some(span.start),
+        ends_at: Some(span.end),
+        sort_at: span.start,
+        offer_expires_at: Some(expires),
+        sequence: lecture.sequence + 1,
+        ..lecture.placement()
+    };
+    move_to(
+        uow,
+        &record,
+        &placement,
+        LectureAction::Reschedule,
+        None,
+        json!({
+            "from_start": lecture.starts_at,
+            "to_start": span.start,
+            "to_end": span.end,
+        }),
+    )?;
+    Lecture::replace_slots(uow.conn, id, &[span])?;
+    hold(uow, lecture, &expert_id, span)?;
+    let updated = load(uow.conn, id)?;
+    tell_expert(uow, &updated, &expert_id, LectureNotice::Rescheduled, None)?;
+    tell_schools(uow, &updated, LectureNotice::Rescheduled, None, Some(actor))
+}
+
+/// An expert can no longer give lectures (suspended or left): their open offers go back to
+/// the office, their confirmed lectures wait for reassignment; office, leads and schools
+/// are told. Runs inside the membership change's transaction.
+pub fn release_expert(uow: &mut Uow<'_>, expert_id: &str, why: &str) -> ApiResult<usize> {
+    let ids = Lecture::held_by(uow.conn, expert_id, &LectureState::HOLDING)?;
+    let system = LectureWho {
+        system: true,
+        ..Default::default()
+    };
+    for id in &ids {
+        lock_lecture(uow.conn, id)?;
+        let record = load(uow.conn, id)?;
+        let to = LectureFlow::next(record.lecture.state, LectureAction::Release, &system)?;
+        move_to(
+            uow,
+            &record,
+            &unplaced(&record, to),
+            LectureAction::Release,
+            Some(why),
+            json!({ "expert_id": expert_id }),
+        )?;
+        release(uow, &record.lecture)?;
+        let updated = load(uow.conn, id)?;
+        tell_office(uow, &updated, LectureNotice::NeedsExpert, Some(why), None)?;
+        if to == LectureState::NeedsReassignment {
+            tell_schools(uow, &updated, LectureNotice::NeedsExpert, None, None)?;
+        }
+    }
+    Ok(ids.len())
+}

@@ -1,0 +1,118 @@
+//! Whether an expert can take a lecture at a time (the scheduling rules), and the hold on
+//! their time in `busy_intervals`.
+
+use super::*;
+
+/// Which rules an admin set aside, with their reason (audited).
+#[derive(Debug, Clone, Copy)]
+pub struct Overrides<'a> {
+    /// An admin's reason, which lifts availability, blackouts and an earlier refusal; never
+    /// an overlap, a rest day or a load limit.
+    pub reason: Option<&'a str>,
+}
+
+impl Overrides<'_> {
+    pub(super) fn none() -> Self {
+        Overrides { reason: None }
+    }
+}
+
+/// Whether `expert` can take `lecture` at `span`: active, serving its mode, not on a rest
+/// day, within their availability (unless an admin set it aside), free (the travel buffer of
+/// an offline lecture included), and within the load limits of that week and month. The caller holds the expert's lock.
+pub(super) fn fit(
+    uow: &mut Uow<'_>,
+    expert: &Expert,
+    lecture: &Lecture,
+    span: Span,
+    overrides: Overrides<'_>,
+) -> ApiResult<()> {
+    if expert.status != ExpertStatus::Active {
+        return Err(ApiError::conflict(
+            "expert_not_active",
+            format!(
+                "the expert is {}; only active experts get offers",
+                expert.status
+            ),
+        ));
+    }
+    let sets: ExpertSets = Expert::sets(uow.conn, &expert.id)?;
+    if !sets.modes.iter().any(|m| m == lecture.mode.as_str()) {
+        return Err(ApiError::conflict(
+            "mode_not_served",
+            format!("the expert does not give {} lectures", lecture.mode),
+        ));
+    }
+    let tz = uow.settings.timezone;
+    let date = local_date(span.start, tz);
+    let weekday = i32::try_from(date.weekday().number_from_monday()).unwrap_or(0);
+    if sets.rest_weekdays.contains(&weekday) {
+        return Err(ApiError::conflict(
+            "rest_day",
+            format!("{date} is one of the expert's rest days"),
+        ));
+    }
+    if overrides.reason.is_none() {
+        crate::usecase::availability::check(uow.conn, &expert.id, span, tz)?;
+    }
+    let busy = span.busy(lecture.mode, uow.settings.travel_buffer_minutes);
+    if let Some(other) =
+        BusyInterval::first_overlap(uow.conn, &expert.id, busy, (SOURCE_LECTURE, &lecture.id))?
+    {
+        return Err(expert_busy(other.starts_at, other.ends_at, tz));
+    }
+    let week = week_bounds(span.start, tz);
+    let in_week = Lecture::load_count(uow.conn, &expert.id, week, &lecture.id)?;
+    if in_week >= i64::from(expert.max_per_week) {
+        return Err(ApiError::conflict(
+            "weekly_limit_reached",
+            format!(
+                "the expert already has {in_week} lecture(s) in the week of {}; their limit is {} a week",
+                local_date(week.start, tz),
+                expert.max_per_week
+            ),
+        ));
+    }
+    let month = month_bounds(span.start, tz);
+    let in_month = Lecture::load_count(uow.conn, &expert.id, month, &lecture.id)?;
+    if in_month >= i64::from(expert.max_per_month) {
+        return Err(ApiError::conflict(
+            "monthly_limit_reached",
+            format!(
+                "the expert already has {in_month} lecture(s) in {}; their limit is {} a month",
+                local_date(span.start, tz).format("%Y-%m"),
+                expert.max_per_month
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// 409 `expert_busy`, naming the commitment in the way (travel buffer included).
+pub fn expert_busy(start: NaiveDateTime, end: NaiveDateTime, tz: chrono_tz::Tz) -> ApiError {
+    ApiError::conflict(
+        "expert_busy",
+        format!(
+            "the expert is already committed from {} to {} (travel time included)",
+            to_local(start, tz).to_rfc3339(),
+            to_local(end, tz).to_rfc3339()
+        ),
+    )
+}
+
+/// Holds the expert's time for the lecture (replacing what it held).
+pub(super) fn hold(
+    uow: &mut Uow<'_>,
+    lecture: &Lecture,
+    expert_id: &str,
+    span: Span,
+) -> ApiResult<()> {
+    let busy = span.busy(lecture.mode, uow.settings.travel_buffer_minutes);
+    BusyInterval::hold(uow.conn, expert_id, (SOURCE_LECTURE, &lecture.id), busy)?;
+    Ok(())
+}
+
+pub(super) fn release(uow: &mut Uow<'_>, lecture: &Lecture) -> ApiResult<()> {
+    BusyInterval::release(uow.conn, (SOURCE_LECTURE, &lecture.id))?;
+    Ok(())
+}

@@ -1,0 +1,278 @@
+//! Lectures (授课场次): a school's request (约课) or the office's dispatch (派课), offers to
+//! experts and their answers, cancellation, rescheduling and release. Every step goes through
+//! the lecture machine with its ordered history; every commitment of an expert's time is a
+//! row of `busy_intervals`, which the database keeps from overlapping. The lecture and what
+//! every step shares (its record, locks, the move with history) live here; each step in the
+//! room named for it.
+
+use crate::db::OnBackend;
+use chrono::{Datelike, Duration, NaiveDateTime};
+use serde_json::json;
+
+use crate::auth::actor::Actor;
+use crate::db::{self, DbConnection};
+use crate::domain::coded::Coded;
+use crate::domain::lecture::{
+    LECTURE_CREATED, LectureAction, LectureFlow, LectureMode, LectureState, LectureWho,
+    MAX_MINUTES, MIN_MINUTES, Origin, RefusalKind, Span, local_date, month_bounds, week_bounds,
+};
+use crate::domain::roster::{Audience, CourseStatus, ExpertStatus, GradeBand};
+use crate::domain::transition::Machine as _;
+use crate::error::{ApiError, ApiResult, FieldError};
+use crate::mail::outbox::{LectureNotice, Notice};
+use crate::models::expert::{Expert, ExpertSets};
+use crate::models::lecture::{
+    BusyInterval, Lecture, LectureChanges, LectureRefusal, LectureSlot, LectureSummary, NewLecture,
+    Placement, SOURCE_LECTURE, SummaryRow,
+};
+use crate::models::school::School;
+use crate::models::team_lead::TeamLead;
+use crate::models::user::User;
+use crate::models::value_set;
+use crate::time::to_local;
+use crate::usecase::course::CourseRecord;
+use crate::usecase::{Transition, Uow};
+
+mod booking;
+mod calendar;
+mod dispatch;
+pub mod due;
+mod fit;
+mod notices;
+mod suggestions;
+
+pub use booking::{Created, LectureInput, SlotRefusal, create, edit, join, withdraw};
+pub use calendar::{calendar_feed, rotate_calendar_token};
+pub use dispatch::{accept, cancel, decline, offer, reject, release_expert, reschedule};
+pub use fit::{Overrides, expert_busy};
+pub use suggestions::{Suggestion, Suggestions, suggestions};
+
+use booking::check_slots;
+use dispatch::{OfferBy, give_back, offer_at};
+use fit::{fit, hold, release};
+use notices::{tell_expert, tell_office, tell_schools};
+
+/// A lecture as a page lists it.
+pub struct ListedLecture {
+    pub lecture: LectureSummary,
+    pub school_name: Option<String>,
+    pub expert_name: Option<String>,
+    /// For a school reading a city-wide lecture: whether it joined; else `None`.
+    pub joined: Option<bool>,
+}
+
+impl ListedLecture {
+    /// A page's lectures with the names read with the rows and, for a school, whether it
+    /// joined each city-wide one.
+    pub fn for_page(
+        conn: &mut DbConnection,
+        actor: &Actor,
+        rows: Vec<SummaryRow>,
+    ) -> ApiResult<Vec<ListedLecture>> {
+        rows.into_iter()
+            .map(|(lecture, school_name, expert_name)| {
+                // Only a city-wide lecture can have been joined: most rows ask nothing.
+                let joined = match &actor.school_id {
+                    Some(school) if lecture.city_wide() => {
+                        Some(Lecture::has_joined(conn, school, &lecture.id)?)
+                    }
+                    _ => None,
+                };
+                Ok(ListedLecture {
+                    lecture,
+                    school_name,
+                    expert_name,
+                    joined,
+                })
+            })
+            .collect()
+    }
+}
+
+/// A lecture with what its responses and rules need.
+pub struct LectureRecord {
+    pub lecture: Lecture,
+    pub school_name: Option<String>,
+    /// The name of the expert it is offered to or held by, read with it.
+    pub expert_name: Option<String>,
+    pub slots: Vec<LectureSlot>,
+    /// Whether the reader's school joined this (city-wide online) lecture; false until
+    /// [`LectureRecord::load_visible`] looks.
+    pub participant: bool,
+}
+
+impl LectureRecord {
+    pub fn load(conn: &mut DbConnection, id: &str) -> ApiResult<Option<LectureRecord>> {
+        let Some((lecture, school_name, expert_name)) = Lecture::find_row(conn, id)? else {
+            return Ok(None);
+        };
+        let slots = lecture.slot_list();
+        Ok(Some(LectureRecord {
+            lecture,
+            school_name,
+            expert_name,
+            slots,
+            participant: false,
+        }))
+    }
+
+    /// The lecture, if `actor` may see it; else 404 (its existence is not told).
+    pub fn load_visible(conn: &mut DbConnection, actor: &Actor, id: &str) -> ApiResult<Self> {
+        let mut record = Self::load(conn, id)?
+            .filter(|r| r.visible_to(actor))
+            .ok_or_else(|| ApiError::not_found("no such lecture"))?;
+        if let Some(school) = &actor.school_id
+            && record.city_wide()
+        {
+            record.participant = Lecture::has_joined(conn, school, id)?;
+        }
+        Ok(record)
+    }
+
+    /// As [`LectureRecord::load_visible`], for a change: concurrent changes of one lecture
+    /// wait for each other (on PostgreSQL; SQLite runs one write at a time), so each reads the
+    /// state the one before it left.
+    fn load_for_change(conn: &mut DbConnection, actor: &Actor, id: &str) -> ApiResult<Self> {
+        lock_lecture(conn, id)?;
+        Self::load_visible(conn, actor, id)
+    }
+
+    /// Admins, the team's leads, the expert it is offered to or held by, and its school see
+    /// it; every school sees the city-wide online lectures (to join them).
+    pub fn visible_to(&self, actor: &Actor) -> bool {
+        let l = &self.lecture;
+        actor.is_admin()
+            || actor.leads(&l.team_code)
+            || l.expert_id.as_deref().is_some_and(|e| actor.is_expert(e))
+            || self.is_own_school(actor)
+            || (actor.school_id.is_some() && self.city_wide())
+    }
+
+    /// An online lecture for no one school, which schools join.
+    pub fn city_wide(&self) -> bool {
+        crate::domain::lecture::city_wide(self.lecture.school_id.as_deref(), self.lecture.mode)
+    }
+
+    pub fn is_own_school(&self, actor: &Actor) -> bool {
+        actor.school_id.is_some() && actor.school_id == self.lecture.school_id
+    }
+
+    /// How the lecture machine sees `actor` here.
+    pub fn who(&self, actor: &Actor) -> LectureWho {
+        LectureWho {
+            admin: actor.is_admin(),
+            team_lead: actor.leads(&self.lecture.team_code),
+            own_school: self.is_own_school(actor),
+            its_expert: self
+                .lecture
+                .expert_id
+                .as_deref()
+                .is_some_and(|e| actor.is_expert(e)),
+            system: false,
+        }
+    }
+
+    /// Whether `actor` works on the lecture (sees its link, the whole history, the refusals).
+    pub fn staff_view(&self, actor: &Actor) -> bool {
+        actor.is_admin()
+            || actor.leads(&self.lecture.team_code)
+            || self
+                .lecture
+                .expert_id
+                .as_deref()
+                .is_some_and(|e| actor.is_expert(e))
+    }
+
+    fn earliest_slot(&self) -> NaiveDateTime {
+        self.slots
+            .iter()
+            .map(|s| s.starts_at)
+            .min()
+            .unwrap_or(self.lecture.sort_at)
+    }
+}
+
+/// Changes of one lecture wait for each other (PostgreSQL; SQLite writes one at a time).
+fn lock_lecture(conn: &mut DbConnection, id: &str) -> ApiResult<()> {
+    Ok(db::lock_key(conn, &format!("lecture:{id}"))?)
+}
+
+/// Whatever adds a commitment of an expert's time takes this before it counts their load,
+/// so two racing offers cannot both pass a limit.
+fn lock_expert(conn: &mut DbConnection, expert_id: &str) -> ApiResult<()> {
+    Ok(db::lock_key(conn, &format!("expert:{expert_id}"))?)
+}
+
+fn load(conn: &mut DbConnection, id: &str) -> ApiResult<LectureRecord> {
+    LectureRecord::load(conn, id)?.ok_or_else(|| ApiError::not_found("no such lecture"))
+}
+
+fn find_expert(conn: &mut DbConnection, id: &str, field: &str) -> ApiResult<Expert> {
+    Expert::find(conn, id)?
+        .ok_or_else(|| ApiError::invalid(field, "not_found", "no expert has this id"))
+}
+
+/// Writes the placement with its history and audit rows.
+fn move_to(
+    uow: &mut Uow<'_>,
+    record: &LectureRecord,
+    placement: &Placement,
+    action: LectureAction,
+    reason: Option<&str>,
+    detail: serde_json::Value,
+) -> ApiResult<()> {
+    let lecture = &record.lecture;
+    let (id, from, version, now) = (
+        lecture.id.clone(),
+        lecture.state,
+        lecture.version,
+        uow.now(),
+    );
+    uow.transition::<LectureFlow>(
+        Transition {
+            object_id: &id,
+            from: Some(from),
+            to: placement.state,
+            action: action.as_str(),
+            reason,
+            audit_action: audit_action(action),
+            audit_detail: detail,
+        },
+        |conn| Lecture::place(conn, &id, from, version, placement, now),
+    )?;
+    Ok(())
+}
+
+fn audit_action(action: LectureAction) -> &'static str {
+    match action {
+        LectureAction::Offer => "lecture.offered",
+        LectureAction::Accept => "lecture.accepted",
+        LectureAction::Decline => "lecture.declined",
+        LectureAction::Lapse => "lecture.offer_lapsed",
+        LectureAction::Reject => "lecture.rejected",
+        LectureAction::Cancel => "lecture.cancelled",
+        LectureAction::Reschedule => "lecture.rescheduled",
+        LectureAction::Release => "lecture.released",
+        LectureAction::Expire => "lecture.expired",
+    }
+}
+
+/// The placement of a lecture that waits for an expert again: no expert, no chosen time
+/// (unless it keeps its time while it waits for reassignment).
+fn unplaced(record: &LectureRecord, to: LectureState) -> Placement {
+    let keeps_time = to == LectureState::NeedsReassignment;
+    let l = &record.lecture;
+    Placement {
+        state: to,
+        expert_id: None,
+        starts_at: l.starts_at.filter(|_| keeps_time),
+        ends_at: l.ends_at.filter(|_| keeps_time),
+        sort_at: if keeps_time {
+            l.sort_at
+        } else {
+            record.earliest_slot()
+        },
+        offer_expires_at: None,
+        sequence: l.sequence,
+    }
+}

@@ -1,0 +1,94 @@
+//! Who is told what about a lecture: the expert, its schools, the office.
+
+use super::*;
+
+/// The notice about `record`.
+pub(super) fn notice(record: &LectureRecord, kind: LectureNotice, reason: Option<&str>) -> Notice {
+    Notice::Lecture {
+        kind,
+        topic: record.lecture.topic.clone(),
+        school_name: record.school_name.clone(),
+        mode: record.lecture.mode,
+        start: record.lecture.starts_at,
+        place: match record.lecture.mode {
+            LectureMode::Offline => record.lecture.address.clone(),
+            LectureMode::Online => record.lecture.platform.clone(),
+        },
+        offer_expires_at: record.lecture.offer_expires_at,
+        reason: reason.map(str::to_owned),
+    }
+}
+
+pub(super) fn tell_expert(
+    uow: &mut Uow<'_>,
+    record: &LectureRecord,
+    expert_id: &str,
+    kind: LectureNotice,
+    reason: Option<&str>,
+) -> ApiResult<()> {
+    let Some(expert) = Expert::find(uow.conn, expert_id)? else {
+        return Ok(());
+    };
+    if let Some(user) = User::find(uow.conn, &expert.user_id)? {
+        let n = notice(record, kind, reason);
+        uow.notify(&user, n)?;
+    }
+    Ok(())
+}
+
+/// Tells the lecture's school (and the schools that joined a city-wide one), never the
+/// account that acted.
+pub(super) fn tell_schools(
+    uow: &mut Uow<'_>,
+    record: &LectureRecord,
+    kind: LectureNotice,
+    reason: Option<&str>,
+    actor: Option<&Actor>,
+) -> ApiResult<()> {
+    let mut schools: Vec<String> = record.lecture.school_id.iter().cloned().collect();
+    schools.extend(Lecture::participant_schools(uow.conn, &record.lecture.id)?);
+    let mut users = Vec::new();
+    for school in schools {
+        users.extend(User::of_school(uow.conn, &school)?);
+    }
+    tell_users(uow, users, record, kind, reason, actor)
+}
+
+/// Tells the office (every active admin) and the active leads of the lecture's team, never
+/// the account that acted.
+pub(super) fn tell_office(
+    uow: &mut Uow<'_>,
+    record: &LectureRecord,
+    kind: LectureNotice,
+    reason: Option<&str>,
+    actor: Option<&Actor>,
+) -> ApiResult<()> {
+    let mut users = User::active_admins(uow.conn)?;
+    for user_id in TeamLead::reviewer_users(uow.conn, &record.lecture.team_code)? {
+        if let Some(user) = User::find(uow.conn, &user_id)?.filter(|u| u.active) {
+            users.push(user);
+        }
+    }
+    tell_users(uow, users, record, kind, reason, actor)
+}
+
+/// Sends the notice to each of `users` once, never to the account that acted.
+pub(super) fn tell_users(
+    uow: &mut Uow<'_>,
+    users: Vec<User>,
+    record: &LectureRecord,
+    kind: LectureNotice,
+    reason: Option<&str>,
+    actor: Option<&Actor>,
+) -> ApiResult<()> {
+    let mut told: Vec<String> = actor.iter().map(|a| a.user_id.clone()).collect();
+    for user in users {
+        if told.contains(&user.id) {
+            continue;
+        }
+        told.push(user.id.clone());
+        let n = notice(record, kind, reason);
+        uow.notify(&user, n)?;
+    }
+    Ok(())
+}
