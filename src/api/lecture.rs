@@ -553,7 +553,8 @@ pub struct UpdateLectureRequest {
 }
 
 /// Edit the practical details until the lecture starts (its school for its own booking,
-/// the office and the team's leads for any); its expert is told.
+/// the office and the team's leads for any, but not a lead who is its expert); its expert
+/// is told.
 #[utoipa::path(patch, path = "/api/v1/lectures/{id}", tag = "lectures", params(("id" = String, Path)),
     request_body = UpdateLectureRequest, security(("bearer" = [])),
     responses((status = 200, body = LectureResponse), (status = 403, body = Problem), (status = 404, body = Problem),
@@ -617,11 +618,13 @@ pub struct OfferLectureRequest {
     pub override_reason: Option<String>,
 }
 
-/// 派单: offer a waiting lecture to an expert (admin, or a lead of the lecture's team).
+/// 派单: offer a waiting lecture to an expert who serves its sub-team (admin, or a lead of
+/// the lecture's team, never to themselves; an admin's `override_reason` sends it outside
+/// the team).
 #[utoipa::path(post, path = "/api/v1/lectures/{id}/offer", tag = "lectures", params(("id" = String, Path)),
     request_body = OfferLectureRequest, security(("bearer" = [])),
     responses((status = 200, body = LectureResponse), (status = 403, body = Problem), (status = 404, body = Problem),
-        (status = 409, body = Problem, description = "`illegal_transition`, `expert_busy`, `expert_not_active`, `mode_not_served`, `rest_day`, `weekly_limit_reached`, `monthly_limit_reached`, `previously_refused`"),
+        (status = 409, body = Problem, description = "`illegal_transition`, `expert_busy`, `expert_not_active`, `team_not_served`, `mode_not_served`, `rest_day`, `weekly_limit_reached`, `monthly_limit_reached`, `previously_refused`"),
         (status = 422, body = Problem)))]
 pub async fn offer_lecture(
     state: web::Data<AppState>,
@@ -659,11 +662,12 @@ pub struct AcceptLectureRequest {
     pub slot: Option<usize>,
 }
 
-/// The offered expert accepts.
+/// The offered expert accepts, at the offered time or another proposed slot; rest days and
+/// load limits are weighed again, and a move to another slot raises the calendar sequence.
 #[utoipa::path(post, path = "/api/v1/lectures/{id}/accept", tag = "lectures", params(("id" = String, Path)),
     request_body = AcceptLectureRequest, security(("bearer" = [])),
     responses((status = 200, body = LectureResponse), (status = 403, body = Problem), (status = 404, body = Problem),
-        (status = 409, body = Problem, description = "`illegal_transition`, `offer_expired`, or the other slot is not free (`expert_busy`, …)"),
+        (status = 409, body = Problem, description = "`illegal_transition`, `offer_expired`, `rest_day`, `weekly_limit_reached`, `monthly_limit_reached`, or the other slot is not free (`expert_busy`, …)"),
         (status = 422, body = Problem)))]
 pub async fn accept_lecture(
     state: web::Data<AppState>,
@@ -729,8 +733,8 @@ pub async fn reject_lecture(
     .await
 }
 
-/// A school cancels its own lecture, the office (or a lead of the team) any, before it
-/// begins; the expert holding it never (they ask for leave).
+/// A school cancels its own lecture, an admin any, before it begins; a team lead does not,
+/// and the expert holding it never (they ask for leave).
 #[utoipa::path(post, path = "/api/v1/lectures/{id}/cancel", tag = "lectures", params(("id" = String, Path)),
     request_body = ReasonRequest, security(("bearer" = [])),
     responses((status = 200, body = LectureResponse), (status = 403, body = Problem), (status = 404, body = Problem),
@@ -749,7 +753,7 @@ pub async fn cancel_lecture(
     .await
 }
 
-/// A new time for an offered or confirmed lecture (the office, or the school for its own):
+/// A new time for an offered or confirmed lecture (an admin, or the school for its own):
 /// it goes back to its expert as an offer; the old time is released at once.
 #[utoipa::path(post, path = "/api/v1/lectures/{id}/reschedule", tag = "lectures", params(("id" = String, Path)),
     request_body = SlotBody, security(("bearer" = [])),

@@ -109,8 +109,16 @@ pub struct LectureWho {
 }
 
 impl LectureWho {
+    /// Dispatches (offers, rejects): the office or a lead of the lecture's team — never on
+    /// a lecture they are offered or hold themselves.
+    fn dispatches(&self) -> bool {
+        (self.admin || self.team_lead) && !self.its_expert
+    }
+
+    /// Cancels any lecture and reschedules it: the office alone (a lead dispatches, but the
+    /// school's lecture is the school's and the office's to end or move).
     fn office(&self) -> bool {
-        self.admin || self.team_lead
+        self.admin && !self.its_expert
     }
 }
 
@@ -141,16 +149,22 @@ impl Machine for LectureFlow {
     fn may(action: LectureAction, who: &LectureWho) -> Result<(), &'static str> {
         use LectureAction::*;
         match action {
-            Offer | Reject if who.office() => Ok(()),
+            Offer | Reject if who.dispatches() => Ok(()),
             // A booked course is offered to its expert by the service itself.
             Offer if who.system => Ok(()),
+            Offer | Reject if who.its_expert => {
+                Err("the expert offered or holding a lecture does not dispatch it")
+            }
             Offer => Err("lectures are offered by the office or a lead of the lecture's team"),
             Reject => Err("requests are refused by the office or a lead of the lecture's team"),
             Accept | Decline if who.its_expert => Ok(()),
             Accept | Decline => Err("only the expert it is offered to answers an offer"),
-            Cancel if who.its_expert && !who.office() => Err(
+            Cancel if who.its_expert => Err(
                 "the expert holding a lecture does not cancel it: they ask for leave, and the office reassigns it",
             ),
+            Reschedule if who.its_expert => {
+                Err("the expert holding a lecture does not move it: the school or the office does")
+            }
             Cancel | Reschedule if who.office() || who.own_school => Ok(()),
             Cancel => Err("a lecture is cancelled by its school or the office"),
             Reschedule => Err("a lecture is rescheduled by its school or the office"),
@@ -282,13 +296,64 @@ mod tests {
     }
 
     #[test]
+    fn a_lead_dispatches_but_neither_cancels_nor_reschedules() {
+        let lead = LectureWho {
+            team_lead: true,
+            ..Default::default()
+        };
+        assert_eq!(
+            LectureFlow::next(LectureState::Requested, LectureAction::Offer, &lead),
+            Ok(LectureState::Offered)
+        );
+        assert_eq!(
+            LectureFlow::next(LectureState::Requested, LectureAction::Reject, &lead),
+            Ok(LectureState::Rejected)
+        );
+        for action in [LectureAction::Cancel, LectureAction::Reschedule] {
+            assert!(matches!(
+                LectureFlow::next(LectureState::Confirmed, action, &lead),
+                Err(Refusal::NotYours(_))
+            ));
+        }
+    }
+
+    #[test]
+    fn nobody_acts_as_the_office_on_a_lecture_they_hold() {
+        let lead_holding = LectureWho {
+            team_lead: true,
+            its_expert: true,
+            ..Default::default()
+        };
+        for (state, action) in [
+            (LectureState::Offered, LectureAction::Cancel),
+            (LectureState::Confirmed, LectureAction::Cancel),
+            (LectureState::Confirmed, LectureAction::Reschedule),
+            (LectureState::NeedsReassignment, LectureAction::Offer),
+        ] {
+            assert!(matches!(
+                LectureFlow::next(state, action, &lead_holding),
+                Err(Refusal::NotYours(_))
+            ));
+        }
+        assert_eq!(
+            LectureFlow::next(LectureState::Offered, LectureAction::Accept, &lead_holding),
+            Ok(LectureState::Confirmed)
+        );
+    }
+
+    #[test]
     fn final_states_lead_nowhere() {
+        // Whoever may take a step (the office, the school, the expert or the service) finds
+        // it illegal from a final state.
         let office = LectureWho {
             admin: true,
-            team_lead: true,
             own_school: true,
-            its_expert: true,
             system: true,
+            ..Default::default()
+        };
+        let expert = LectureWho {
+            its_expert: true,
+            ..Default::default()
         };
         for state in [
             LectureState::Rejected,
@@ -297,8 +362,13 @@ mod tests {
         ] {
             assert!(state.is_final());
             for action in LectureAction::ALL {
+                let who = if LectureFlow::may(*action, &office).is_ok() {
+                    office
+                } else {
+                    expert
+                };
                 assert!(matches!(
-                    LectureFlow::next(state, *action, &office),
+                    LectureFlow::next(state, *action, &who),
                     Err(Refusal::Illegal { .. })
                 ));
             }

@@ -22,6 +22,9 @@ pub fn change(
     to: ExpertStatus,
     reason: &str,
 ) -> ApiResult<()> {
+    // Offers and acceptances take the expert's lock and read the expert after it: taken
+    // here first, no offer lands on an expert this change suspends.
+    crate::usecase::lecture::lock_expert(uow.conn, id)?;
     let expert =
         Expert::find(uow.conn, id)?.ok_or_else(|| ApiError::not_found("no such expert"))?;
     let from = expert.status;

@@ -429,3 +429,88 @@ struct Count {
     #[diesel(sql_type = diesel::sql_types::BigInt)]
     n: i64,
 }
+
+impl LectureWorld {
+    /// Lectures that are offered to or held by the expert.
+    fn held(&self) -> Vec<String> {
+        use guanai::domain::lecture::LectureState;
+        let mut conn = self.server.state.db.get().expect("connection");
+        guanai::models::lecture::Lecture::held_by(
+            &mut conn,
+            &self.expert_id,
+            &LectureState::HOLDING,
+        )
+        .unwrap()
+    }
+}
+
+/// Days of March 2026 that are neither Sundays (the fixture expert's rest day) nor past.
+const WEEKDAYS: [u32; 8] = [3, 4, 5, 6, 9, 10, 11, 12];
+
+#[test]
+fn offers_racing_a_suspension_leave_the_suspended_expert_nothing() {
+    for _ in 0..3 {
+        let world = LectureWorld::new(50);
+        let lectures: Vec<String> = WEEKDAYS
+            .iter()
+            .map(|day| world.lecture(*day, 2, false))
+            .collect();
+        let admin = world.token("office");
+        let expert = world.expert_id.clone();
+        let results = world.race(lectures.len() + 1, move |i| match i {
+            0 => (
+                format!("/api/v1/experts/{expert}/status"),
+                admin.clone(),
+                json!({ "to": "suspended", "reason": "住院" }),
+            ),
+            _ => (
+                format!("/api/v1/lectures/{}/offer", lectures[i - 1]),
+                admin.clone(),
+                json!({ "expert_id": expert }),
+            ),
+        });
+        let outcome = codes(&results);
+        assert_eq!(outcome[0].0, 200, "{outcome:?}");
+        assert!(
+            outcome[1..]
+                .iter()
+                .all(|(s, c)| *s == 200 || (*s == 409 && c == "expert_not_active")),
+            "{outcome:?}"
+        );
+        // An offer that came first was released by the suspension; none came after it.
+        assert_eq!(world.held(), Vec::<String>::new(), "{outcome:?}");
+        assert_eq!(world.busy_rows(), 0);
+    }
+}
+
+#[test]
+fn a_suspension_racing_cancels_releases_only_what_is_still_the_expert_s() {
+    for _ in 0..3 {
+        let world = LectureWorld::new(50);
+        let lectures: Vec<String> = WEEKDAYS
+            .iter()
+            .map(|day| world.lecture(*day, 2, true))
+            .collect();
+        assert_eq!(world.held().len(), lectures.len());
+        let (admin, school) = (world.token("office"), world.token("school.a"));
+        let expert = world.expert_id.clone();
+        let results = world.race(lectures.len() + 1, move |i| match i {
+            0 => (
+                format!("/api/v1/experts/{expert}/status"),
+                admin.clone(),
+                json!({ "to": "suspended", "reason": "住院" }),
+            ),
+            _ => (
+                format!("/api/v1/lectures/{}/cancel", lectures[i - 1]),
+                school.clone(),
+                json!({ "reason": "学校另有安排" }),
+            ),
+        });
+        // Each cancel ends its lecture, whether before or after the suspension released it;
+        // the suspension skips what a cancel ended first.
+        let outcome = codes(&results);
+        assert!(outcome.iter().all(|(s, _)| *s == 200), "{outcome:?}");
+        assert_eq!(world.held(), Vec::<String>::new());
+        assert_eq!(world.busy_rows(), 0);
+    }
+}

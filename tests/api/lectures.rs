@@ -15,28 +15,28 @@ use guanai::jobs::{Job, LectureTimers, run_due};
 use serde_json::{Value, json};
 
 /// A time in the service zone (+08:00) in March 2026.
-fn at(day: u32, hour: u32, minute: u32) -> String {
+pub(crate) fn at(day: u32, hour: u32, minute: u32) -> String {
     format!("2026-03-{day:02}T{hour:02}:{minute:02}:00+08:00")
 }
 
-fn slot(day: u32, hour: u32, minute: u32, minutes: i64) -> Value {
+pub(crate) fn slot(day: u32, hour: u32, minute: u32, minutes: i64) -> Value {
     let start = chrono::DateTime::parse_from_rfc3339(&at(day, hour, minute)).unwrap();
     let end = start + Duration::minutes(minutes);
     json!({ "start": start.to_rfc3339(), "end": end.to_rfc3339() })
 }
 
-struct World {
-    app: TestApp,
-    admin_login: String,
-    admin: String,
-    school: String,
-    school_id: String,
-    lin: String,
-    lin_id: String,
+pub(crate) struct World {
+    pub(crate) app: TestApp,
+    pub(crate) admin_login: String,
+    pub(crate) admin: String,
+    pub(crate) school: String,
+    pub(crate) school_id: String,
+    pub(crate) lin: String,
+    pub(crate) lin_id: String,
 }
 
 /// The office, a school account, and 林 (an active expert of `reading`).
-async fn world() -> World {
+pub(crate) async fn world() -> World {
     let app = TestApp::new().await;
     let (admin_user, admin) = app.admin().await;
     let (school, _) = app.school_account("school.a");
@@ -58,7 +58,7 @@ impl World {
     /// Writes a commitment of Lin's time directly (past every check in the service) from
     /// 4 March at `start` (UTC hours, minutes) for `hours`, and answers the refusal's detail
     /// (the database must refuse it as `expert_busy`).
-    fn refused_direct_hold(&self, start: (u32, u32), hours: i64) -> String {
+    pub(crate) fn refused_direct_hold(&self, start: (u32, u32), hours: i64) -> String {
         let refused = self.app.with_conn(|conn| {
             let start = chrono::NaiveDate::from_ymd_opt(2026, 3, 4)
                 .unwrap()
@@ -79,7 +79,7 @@ impl World {
     }
 
     /// An approved 90-minute course of `expert_id`, online and on site.
-    async fn course(&self, expert_id: &str) -> String {
+    pub(crate) async fn course(&self, expert_id: &str) -> String {
         let body = self
             .app
             .post(
@@ -106,7 +106,7 @@ impl World {
     }
 
     /// A school's booking of `course` at these slots, on site.
-    async fn book(&self, course: &str, slots: Vec<Value>) -> Value {
+    pub(crate) async fn book(&self, course: &str, slots: Vec<Value>) -> Value {
         let response = self
             .app
             .post(
@@ -122,7 +122,7 @@ impl World {
     }
 
     /// A dispatch by the office for the school: `reading`, a topic, one slot.
-    async fn dispatch(&self, mode: &str, slot: Value, expert: Option<&str>) -> Value {
+    pub(crate) async fn dispatch(&self, mode: &str, slot: Value, expert: Option<&str>) -> Value {
         let mut body = json!({
             "team": "reading", "topic": "亲子共读", "mode": mode, "audiences": ["parents"],
             "expected_size": 80, "slots": [slot], "school_id": self.school_id,
@@ -138,7 +138,7 @@ impl World {
     }
 
     /// A city-wide online lecture (派课 for no school) at `slot`, with `extra` fields; its id.
-    async fn city_wide(&self, slot: Value, extra: Value) -> String {
+    pub(crate) async fn city_wide(&self, slot: Value, extra: Value) -> String {
         let mut body = json!({ "team": "reading", "topic": "全市家长课堂", "mode": "online",
                                "audiences": ["parents"], "expected_size": 5000, "slots": [slot] });
         if let (Some(fields), Value::Object(extra)) = (body.as_object_mut(), extra) {
@@ -151,7 +151,13 @@ impl World {
         id_of(response.assert_status(201))
     }
 
-    async fn act(&self, id: &str, action: &str, token: &str, body: Value) -> common::TestResponse {
+    pub(crate) async fn act(
+        &self,
+        id: &str,
+        action: &str,
+        token: &str,
+        body: Value,
+    ) -> common::TestResponse {
         self.app
             .post(
                 &format!("/api/v1/lectures/{id}/{action}"),
@@ -161,7 +167,7 @@ impl World {
             .await
     }
 
-    async fn kinds(&self, token: &str) -> Vec<String> {
+    pub(crate) async fn kinds(&self, token: &str) -> Vec<String> {
         let inbox = self.app.get("/api/v1/me/notifications", token).await;
         inbox.assert_status(200)["items"]
             .as_array()
@@ -171,13 +177,13 @@ impl World {
             .collect()
     }
 
-    async fn state(&self, lecture: &Value) -> String {
+    pub(crate) async fn state(&self, lecture: &Value) -> String {
         let path = format!("/api/v1/lectures/{}", id_of(lecture));
         let body = self.app.get(&path, &self.admin).await.body;
         body["state"].as_str().unwrap_or_default().to_owned()
     }
 
-    fn busy_rows(&self, expert_id: &str) -> usize {
+    pub(crate) fn busy_rows(&self, expert_id: &str) -> usize {
         self.app.with_conn(|conn| {
             guanai::models::lecture::BusyInterval::of_expert(conn, expert_id)
                 .unwrap()
@@ -186,7 +192,7 @@ impl World {
     }
 }
 
-fn id_of(body: &Value) -> String {
+pub(crate) fn id_of(body: &Value) -> String {
     body["id"].as_str().unwrap().to_owned()
 }
 
@@ -529,7 +535,7 @@ async fn roles_reach_only_their_own_lectures() {
         )
         .await;
     dispatched.assert_problem(403, "forbidden");
-    // A lead of reading may offer it.
+    // A lead of reading may offer it, but not to themselves.
     let zhao_expert = w.app.with_conn(|c| {
         let user = guanai::models::user::User::find_by_login(c, "zhao")
             .unwrap()
@@ -539,8 +545,12 @@ async fn roles_reach_only_their_own_lectures() {
             .unwrap()
     });
     w.app.make_lead("reading", &zhao_expert.id);
+    w.act(&id, "offer", &zhao, json!({ "expert_id": zhao_expert.id }))
+        .await
+        .assert_problem(403, "forbidden");
+    let qian = w.app.expert("qian", "reading", ExpertStatus::Active);
     let offered = w
-        .act(&id, "offer", &zhao, json!({ "expert_id": zhao_expert.id }))
+        .act(&id, "offer", &zhao, json!({ "expert_id": qian.id }))
         .await;
     assert_eq!(offered.assert_status(200)["state"], "offered");
 }

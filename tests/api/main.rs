@@ -9,6 +9,7 @@ mod concurrency;
 mod constraints;
 mod courses;
 mod demo;
+mod dispatch_rules;
 mod error_codes;
 mod errors;
 mod experts;

@@ -4,7 +4,9 @@
 //!
 //! The callers: no token, the office (admin), the lead of the `reading` team, a plain
 //! expert of that team (`plain`), and a school (`school.a`). The objects: `plain`'s courses
-//! (approved and pending), another team's expert (`outsider`) and courses, another school.
+//! (approved and pending), another team's expert (`outsider`) and courses, another school;
+//! lectures offered to `plain`, to the lead (the lead as its expert) and to the outsider (the
+//! lead as a lead of another team).
 
 use std::collections::HashMap;
 
@@ -144,10 +146,22 @@ static ROWS: &[Row] = &[
     row("POST",  "/api/v1/lectures/{outsider_lecture}/decline", Json(reason),  [401, 403, 404, 404, 403]),
     row("POST",  "/api/v1/lectures/{waiting_lecture}/reject", Json(reason),    [401, 200, 200, 404, 403]),
     row("POST",  "/api/v1/lectures/{outsider_lecture}/reject", Json(reason),   [401, 409, 404, 404, 403]),
-    row("POST",  "/api/v1/lectures/{offered_lecture}/cancel", Json(reason),    [401, 200, 200, 403, 200]),
+    row("POST",  "/api/v1/lectures/{offered_lecture}/cancel", Json(reason),    [401, 200, 403, 403, 200]),
     row("POST",  "/api/v1/lectures/{outsider_lecture}/cancel", Json(reason),   [401, 200, 404, 404, 404]),
-    row("POST",  "/api/v1/lectures/{offered_lecture}/reschedule", Json(later), [401, 200, 200, 403, 200]),
+    row("POST",  "/api/v1/lectures/{offered_lecture}/reschedule", Json(later), [401, 200, 403, 403, 200]),
     row("POST",  "/api/v1/lectures/{outsider_lecture}/reschedule", Json(later), [401, 200, 404, 404, 404]),
+    // The lead is offered a lecture of their own team: they answer it as its expert, and
+    // do not act as the office on it.
+    row("PATCH", "/api/v1/lectures/{lead_lecture}", Json(lecture_note),        [401, 200, 403, 404, 200]),
+    row("POST",  "/api/v1/lectures/{lead_lecture}/accept", Json(empty),        [401, 403, 200, 404, 403]),
+    row("POST",  "/api/v1/lectures/{lead_lecture}/decline", Json(reason),      [401, 403, 200, 404, 403]),
+    row("POST",  "/api/v1/lectures/{lead_lecture}/cancel", Json(reason),       [401, 200, 403, 404, 200]),
+    row("POST",  "/api/v1/lectures/{lead_lecture}/reschedule", Json(later),    [401, 200, 403, 404, 200]),
+    // A lead does not offer a lecture to themselves, nor to an expert outside the lecture's
+    // team (the outsider; an admin may, with a reason).
+    row("POST",  "/api/v1/lectures/{waiting_lecture}/offer", Json(offer_lead), [401, 200, 403, 404, 403]),
+    row("POST",  "/api/v1/lectures/{waiting_lecture}/offer", Json(offer_outsider), [401, 409, 409, 404, 403]),
+    row("POST",  "/api/v1/lectures/{waiting_lecture}/offer", Json(offer_outsider_anyway), [401, 200, 422, 404, 403]),
     row("GET",   "/api/v1/lectures/{waiting_lecture}/suggestions", Empty,      [401, 200, 200, 404, 403]),
     row("GET",   "/api/v1/lectures/{outsider_lecture}/suggestions", Empty,     [401, 200, 404, 404, 403]),
     row("POST",  "/api/v1/lectures/{citywide_lecture}/participants", Json(join), [401, 403, 403, 403, 201]),
@@ -249,6 +263,15 @@ fn lecture_note() -> Value {
 fn offer_plain() -> Value {
     json!({ "expert_id": "{plain_expert}" })
 }
+fn offer_lead() -> Value {
+    json!({ "expert_id": "{lead_expert}" })
+}
+fn offer_outsider() -> Value {
+    json!({ "expert_id": "{outsider_expert}" })
+}
+fn offer_outsider_anyway() -> Value {
+    json!({ "expert_id": "{outsider_expert}", "override_reason": "阅读团人手不足" })
+}
 fn empty() -> Value {
     json!({})
 }
@@ -346,6 +369,7 @@ impl World {
                     (&plain.id, "reading", "亲子共读", false),
                     (&outsider.id, "ideology", "红色故事", true),
                     (&outsider.id, "ideology", "少年志向", false),
+                    (&lead.id, "reading", "读书分享会", true),
                 ] {
                     let id = propose(uow, &office, Some(expert.clone()), &draft(team, title))?;
                     if approved {
@@ -358,7 +382,8 @@ impl World {
             .expect("courses")
         });
         // Lectures: school A's booking of plain's course (offered to plain), school A's
-        // request to the reading team (waiting), school B's booking of the outsider's course.
+        // request to the reading team (waiting), school B's booking of the outsider's course,
+        // school A's booking of the lead's course (offered to the lead).
         let school_actor = |school_id: &str| Actor {
             user_id: school_user.id.clone(),
             role: Role::School,
@@ -374,6 +399,7 @@ impl World {
                 let offered = create(uow, &a, lecture_input(Some(courses[0].clone()), None, 2))?;
                 let waiting = create(uow, &a, lecture_input(None, Some("reading"), 6))?;
                 let outsider = create(uow, &b, lecture_input(Some(courses[2].clone()), None, 2))?;
+                let lead_held = create(uow, &a, lecture_input(Some(courses[4].clone()), None, 4))?;
                 // A city-wide online lecture of the office, which school A has joined.
                 let citywide = create(uow, &office, lecture_input(None, Some("reading"), 8))?;
                 guanai::usecase::lecture::join(uow, &a, &citywide.id, 40)?;
@@ -395,6 +421,7 @@ impl World {
                     citywide.id,
                     city,
                     own_b,
+                    lead_held.id,
                 ])
             })
             .expect("lectures")
@@ -428,6 +455,7 @@ impl World {
             ("citywide_lecture", lectures[3].clone()),
             ("city_blackout", lectures[4].clone()),
             ("school_b_blackout", lectures[5].clone()),
+            ("lead_lecture", lectures[6].clone()),
         ]);
         let token = |user_id: &str| {
             let user =

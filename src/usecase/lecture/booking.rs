@@ -329,21 +329,22 @@ pub fn create(uow: &mut Uow<'_>, actor: &Actor, input: LectureInput) -> ApiResul
         let record = load(uow.conn, &id)?;
         if required {
             // A dispatch names its expert: the offer is part of the request.
-            let expert = find_expert(uow.conn, &expert_id, "expert_id")?;
             offer_at(
                 uow,
                 &record,
-                &expert,
+                (&expert_id, "expert_id"),
                 input.slots[0],
-                OfferBy::Office(actor.is_admin(), input.override_reason.as_deref()),
+                OfferBy::Office(actor, input.override_reason.as_deref()),
             )?;
             offered = true;
         } else {
+            lock_expert(uow.conn, &expert_id)?;
             let expert = find_expert(uow.conn, &expert_id, "course_id")?;
             for (index, slot) in input.slots.iter().enumerate() {
                 match fit(uow, &expert, &record.lecture, *slot, Overrides::none()) {
                     Ok(()) => {
-                        offer_at(uow, &record, &expert, *slot, OfferBy::Booking)?;
+                        let to = (expert_id.as_str(), "course_id");
+                        offer_at(uow, &record, to, *slot, OfferBy::Booking)?;
                         offered = true;
                         break;
                     }
@@ -415,7 +416,8 @@ pub fn edit(
 ) -> ApiResult<()> {
     let record = LectureRecord::load_for_change(uow.conn, actor, id)?;
     let who = record.who(actor);
-    if !(who.admin || who.team_lead || who.own_school) {
+    // The office (or a lead of its team) edits, but never as the lecture's own expert.
+    if !(who.own_school || (who.admin || who.team_lead) && !who.its_expert) {
         return Err(ApiError::forbidden(
             "forbidden",
             "a lecture's details are edited by its school and the office",

@@ -8,37 +8,53 @@ use super::*;
 pub(super) enum OfferBy<'a> {
     /// The booking of a course, offered to its expert at once.
     Booking,
-    /// The office or a lead: (admin, override reason).
-    Office(bool, Option<&'a str>),
+    /// The office or a lead, with an admin's override reason.
+    Office(&'a Actor, Option<&'a str>),
 }
 
-/// Offers `record` to `expert` for `span`: the expert's lock, every rule, the move to
-/// `offered`, the hold on the expert's time, history, audit and the expert's notice.
+/// Offers `record` to the expert `expert_id` for `span`: the expert's lock, every rule, the
+/// move to `offered`, the hold on the expert's time, history, audit and the expert's notice.
+/// The expert is read after their lock is taken, so a suspension that commits first is seen
+/// (a change of membership takes the same lock).
 pub(super) fn offer_at(
     uow: &mut Uow<'_>,
     record: &LectureRecord,
-    expert: &Expert,
+    (expert_id, field): (&str, &str),
     span: Span,
     by: OfferBy<'_>,
 ) -> ApiResult<()> {
     let lecture = &record.lecture;
-    let who = match by {
-        OfferBy::Booking => LectureWho {
-            system: true,
-            ..Default::default()
-        },
-        OfferBy::Office(admin, _) => LectureWho {
-            admin,
-            team_lead: !admin,
-            ..Default::default()
-        },
+    let (who, reason) = match by {
+        OfferBy::Booking => (
+            LectureWho {
+                system: true,
+                ..Default::default()
+            },
+            None,
+        ),
+        OfferBy::Office(actor, reason) => (
+            LectureWho {
+                its_expert: actor.is_expert(expert_id),
+                ..record.who(actor)
+            },
+            reason,
+        ),
     };
     let to = LectureFlow::next(lecture.state, LectureAction::Offer, &who)?;
-    let reason = match by {
-        OfferBy::Office(_, reason) => reason,
-        OfferBy::Booking => None,
-    };
-    lock_expert(uow.conn, &expert.id)?;
+    lock_expert(uow.conn, expert_id)?;
+    let expert = find_expert(uow.conn, expert_id, field)?;
+    if let OfferBy::Office(..) = by
+        && reason.is_none()
+        && !serves_team(uow.conn, &expert, &lecture.team_code)?
+    {
+        return Err(ApiError::conflict(
+            "team_not_served",
+            format!(
+                "the expert does not serve the sub-team {}; an admin may offer it with override_reason",
+                lecture.team_code
+            ),
+        ));
+    }
     if let Some(kind) = LectureRefusal::find(uow.conn, &lecture.id, &expert.id)?
         && reason.is_none()
     {
@@ -53,7 +69,11 @@ pub(super) fn offer_at(
             ),
         ));
     }
-    fit(uow, expert, lecture, span, Overrides { reason })?;
+    let overrides = Overrides {
+        reason,
+        as_offered: false,
+    };
+    fit(uow, &expert, lecture, span, overrides)?;
     let now = uow.now();
     let expires = (now + Duration::hours(uow.settings.offer_hours)).min(span.start);
     let placement = Placement {
@@ -130,18 +150,23 @@ pub fn offer(
             "this time has passed; choose another or reschedule",
         ));
     }
-    let expert = find_expert(uow.conn, expert_id, "expert_id")?;
     offer_at(
         uow,
         &record,
-        &expert,
+        (expert_id, "expert_id"),
         span,
-        OfferBy::Office(actor.is_admin(), override_reason),
+        OfferBy::Office(actor, override_reason),
     )
 }
 
 /// The offered expert accepts, at the offered time or at another proposed slot free for them.
+/// Their rest days and limits are weighed again (they may have changed since the offer), and
+/// a move to another slot raises the lecture's sequence, so calendars move it.
 pub fn accept(uow: &mut Uow<'_>, actor: &Actor, id: &str, slot: Option<usize>) -> ApiResult<()> {
+    // The expert's lock before the lecture's, in the order a change of membership takes them.
+    if let Some(expert_id) = &actor.expert_id {
+        lock_expert(uow.conn, expert_id)?;
+    }
     let record = LectureRecord::load_for_change(uow.conn, actor, id)?;
     let to = LectureFlow::next(
         record.lecture.state,
@@ -176,25 +201,28 @@ pub fn accept(uow: &mut Uow<'_>, actor: &Actor, id: &str, slot: Option<usize>) -
                 )
             })?,
     };
-    let expert_id = lecture.expert_id.clone().unwrap_or_default();
-    if span != current {
-        if span.start <= now {
-            return Err(ApiError::invalid(
-                "slot",
-                "in_the_past",
-                "this time has passed",
-            ));
-        }
-        lock_expert(uow.conn, &expert_id)?;
-        let expert = find_expert(uow.conn, &expert_id, "expert_id")?;
-        fit(uow, &expert, lecture, span, Overrides::none())?;
+    let moved = span != current;
+    if moved && span.start <= now {
+        return Err(ApiError::invalid(
+            "slot",
+            "in_the_past",
+            "this time has passed",
+        ));
     }
+    let expert_id = lecture.expert_id.clone().unwrap_or_default();
+    let expert = find_expert(uow.conn, &expert_id, "expert_id")?;
+    let overrides = Overrides {
+        reason: None,
+        as_offered: !moved,
+    };
+    fit(uow, &expert, lecture, span, overrides)?;
     let placement = Placement {
         state: to,
         starts_at: Some(span.start),
         ends_at: Some(span.end),
         sort_at: span.start,
         offer_expires_at: None,
+        sequence: lecture.sequence + i32::from(moved),
         ..lecture.placement()
     };
     move_to(
@@ -205,7 +233,7 @@ pub fn accept(uow: &mut Uow<'_>, actor: &Actor, id: &str, slot: Option<usize>) -
         None,
         json!({ "expert_id": expert_id }),
     )?;
-    if span != current {
+    if moved {
         hold(uow, lecture, &expert_id, span)?;
     }
     let updated = load(uow.conn, id)?;
@@ -395,16 +423,25 @@ pub fn reschedule(uow: &mut Uow<'_>, actor: &Actor, id: &str, span: Span) -> Api
 
 /// An expert can no longer give lectures (suspended or left): their open offers go back to
 /// the office, their confirmed lectures wait for reassignment; office, leads and schools
-/// are told. Runs inside the membership change's transaction.
+/// are told. Runs inside the membership change's transaction, which holds the expert's lock.
 pub fn release_expert(uow: &mut Uow<'_>, expert_id: &str, why: &str) -> ApiResult<usize> {
     let ids = Lecture::held_by(uow.conn, expert_id, &LectureState::HOLDING)?;
     let system = LectureWho {
         system: true,
         ..Default::default()
     };
+    let mut released = 0;
     for id in &ids {
         lock_lecture(uow.conn, id)?;
         let record = load(uow.conn, id)?;
+        // Listed before its lock: it may since have been declined, cancelled or moved on
+        // to another expert (PostgreSQL runs such changes side by side).
+        if record.lecture.expert_id.as_deref() != Some(expert_id)
+            || !record.lecture.state.holds_time()
+        {
+            continue;
+        }
+        released += 1;
         let to = LectureFlow::next(record.lecture.state, LectureAction::Release, &system)?;
         move_to(
             uow,
@@ -421,5 +458,5 @@ pub fn release_expert(uow: &mut Uow<'_>, expert_id: &str, why: &str) -> ApiResul
             tell_schools(uow, &updated, LectureNotice::NeedsExpert, None, None)?;
         }
     }
-    Ok(ids.len())
+    Ok(released)
 }

@@ -9,17 +9,25 @@ pub struct Overrides<'a> {
     /// An admin's reason, which lifts availability, blackouts and an earlier refusal; never
     /// an overlap, a rest day or a load limit.
     pub reason: Option<&'a str>,
+    /// The expert accepts the very time they were offered: their availability was weighed
+    /// (or set aside by an admin) when it was offered, and the answer is their own word on
+    /// it. Everything else is weighed again: rest days and limits may have changed since.
+    pub as_offered: bool,
 }
 
 impl Overrides<'_> {
     pub(super) fn none() -> Self {
-        Overrides { reason: None }
+        Overrides {
+            reason: None,
+            as_offered: false,
+        }
     }
 }
 
 /// Whether `expert` can take `lecture` at `span`: active, serving its mode, not on a rest
 /// day, within their availability (unless an admin set it aside), free (the travel buffer of
-/// an offline lecture included), and within the load limits of that week and month. The caller holds the expert's lock.
+/// an offline lecture included), and within the load limits of that week and month. The
+/// caller holds the expert's lock and read `expert` after taking it.
 pub(super) fn fit(
     uow: &mut Uow<'_>,
     expert: &Expert,
@@ -52,7 +60,7 @@ pub(super) fn fit(
             format!("{date} is one of the expert's rest days"),
         ));
     }
-    if overrides.reason.is_none() {
+    if overrides.reason.is_none() && !overrides.as_offered {
         crate::usecase::availability::check(uow.conn, &expert.id, span, tz)?;
     }
     let busy = span.busy(lecture.mode, uow.settings.travel_buffer_minutes);
@@ -115,4 +123,13 @@ pub(super) fn hold(
 pub(super) fn release(uow: &mut Uow<'_>, lecture: &Lecture) -> ApiResult<()> {
     BusyInterval::release(uow.conn, (SOURCE_LECTURE, &lecture.id))?;
     Ok(())
+}
+
+/// Whether `expert` serves `team`: their primary sub-team or one they serve besides.
+pub(super) fn serves_team(conn: &mut DbConnection, expert: &Expert, team: &str) -> ApiResult<bool> {
+    Ok(expert.primary_team == team
+        || Expert::sets(conn, &expert.id)?
+            .extra_teams
+            .iter()
+            .any(|t| t == team))
 }

@@ -49,7 +49,7 @@ pub use suggestions::{Suggestion, Suggestions, suggestions};
 
 use booking::check_slots;
 use dispatch::{OfferBy, give_back, offer_at};
-use fit::{fit, hold, release};
+use fit::{fit, hold, release, serves_team};
 use notices::{tell_expert, tell_office, tell_schools};
 
 /// A lecture as a page lists it.
@@ -199,7 +199,7 @@ fn lock_lecture(conn: &mut DbConnection, id: &str) -> ApiResult<()> {
 
 /// Whatever adds a commitment of an expert's time takes this before it counts their load,
 /// so two racing offers cannot both pass a limit.
-fn lock_expert(conn: &mut DbConnection, expert_id: &str) -> ApiResult<()> {
+pub fn lock_expert(conn: &mut DbConnection, expert_id: &str) -> ApiResult<()> {
     Ok(db::lock_key(conn, &format!("expert:{expert_id}"))?)
 }
 
