@@ -14,6 +14,9 @@
 //! | `GUANAI_ADMIN_PASSWORD` | none | password for `guanai create-admin` (prompted for when unset) |
 //! | `GUANAI_OFFER_HOURS` | `48` | how long an expert has to answer an offer (1-720 hours; never past the lecture's start) |
 //! | `GUANAI_TRAVEL_BUFFER_MINUTES` | `30` | time kept free before and after an offline lecture (0-240 minutes) |
+//! | `GUANAI_BOOKING_LEAD_HOURS` | `48` | how far ahead a school books or moves a lecture, 0-720 hours (the office may arrange one sooner, never in the past) |
+//! | `GUANAI_LECTURE_HOURS` | `07:00-21:30` | the local hours a lecture starts and ends within, one day (`HH:MM-HH:MM`) |
+//! | `GUANAI_DAYS_AHEAD` | `365` | how far ahead a lecture is arranged, 1-3650 days |
 //! | `GUANAI_PUBLIC_URL` | `http://127.0.0.1:8080` | base of links in mails (set-password links) |
 //! | `GUANAI_MAIL_TRANSPORT` | `file` | `file` (an `.eml` per message), `smtp`, or `log` |
 //! | `GUANAI_MAIL_DIR` | `mail` | folder for the `file` transport |
@@ -112,6 +115,12 @@ pub struct Settings {
     pub offer_hours: i64,
     /// Kept free before and after an offline lecture.
     pub travel_buffer_minutes: i64,
+    /// How far ahead a school books or moves a lecture.
+    pub booking_lead_hours: i64,
+    /// The local hours a lecture lies within.
+    pub lecture_hours: crate::domain::lecture::LectureHours,
+    /// How far ahead a lecture is arranged, in days.
+    pub days_ahead: i64,
 }
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -216,6 +225,14 @@ impl Settings {
             mail,
             offer_hours: ranged(&lookup, "GUANAI_OFFER_HOURS", 48, 1..=720)?,
             travel_buffer_minutes: ranged(&lookup, "GUANAI_TRAVEL_BUFFER_MINUTES", 30, 0..=240)?,
+            booking_lead_hours: ranged(&lookup, "GUANAI_BOOKING_LEAD_HOURS", 48, 0..=720)?,
+            days_ahead: ranged(&lookup, "GUANAI_DAYS_AHEAD", 365, 1..=3650)?,
+            lecture_hours: match lookup("GUANAI_LECTURE_HOURS") {
+                None => crate::domain::lecture::LectureHours::default(),
+                Some(raw) => raw.parse().map_err(|problem: &str| {
+                    invalid("GUANAI_LECTURE_HOURS", format!("`{raw}`: {problem}"))
+                })?,
+            },
         })
     }
 }

@@ -312,7 +312,9 @@ pub struct CreateLectureRequest {
     #[serde(deserialize_with = "whole")]
     #[schema(minimum = 1, maximum = 100000)]
     pub expected_size: i32,
-    /// One to three times (a school's request); exactly one for a dispatch.
+    /// One to three times (a school's request); exactly one for a dispatch. Each in whole
+    /// minutes, on one local day within the lecture hours (07:00-21:30), at most a year ahead,
+    /// and for a school at least the booking lead time (48 hours) ahead.
     #[schema(min_items = 1, max_items = 3)]
     pub slots: Vec<SlotBody>,
     /// 派课 only: the school (may be left out for an online lecture schools join).

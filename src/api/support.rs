@@ -113,10 +113,17 @@ pub fn check_team_filter(team: Option<&str>) -> ApiResult<()> {
 pub fn time_param(field: &str, raw: Option<&str>) -> ApiResult<Option<chrono::NaiveDateTime>> {
     raw.map(|raw| {
         crate::time::parse_rfc3339(raw).ok_or_else(|| {
+            // `…T14:00:00+08:00` typed into a URL arrives with its `+` read as a space.
+            let plus_as_space = raw.trim().contains(' ')
+                && crate::time::parse_rfc3339(&raw.trim().replace(' ', "+")).is_some();
             ApiError::invalid(
                 field,
-                "invalid_format",
-                "give an RFC 3339 time with offset, e.g. 2026-03-05T14:00:00+08:00",
+                "invalid_datetime",
+                if plus_as_space {
+                    "the offset's + arrived as a space: in a URL, write + as %2B (e.g. 2026-03-05T14:00:00%2B08:00)"
+                } else {
+                    "give an RFC 3339 time with offset, e.g. 2026-03-05T14:00:00+08:00"
+                },
             )
         })
     })

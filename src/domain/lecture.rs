@@ -2,7 +2,7 @@
 //! times that need no database: slot lengths, busy intervals with the travel buffer, the
 //! week and month a lecture counts in. No I/O.
 
-use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime, TimeZone};
+use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime, NaiveTime, TimeZone};
 use chrono_tz::Tz;
 
 use crate::domain::coded::coded_enum;
@@ -208,6 +208,118 @@ impl Span {
     }
 }
 
+/// The local hours of a day a lecture lies within (`GUANAI_LECTURE_HOURS`): no lecture
+/// before `start` or past `end`, so none at 03:00 and none across midnight.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LectureHours {
+    pub start: NaiveTime,
+    pub end: NaiveTime,
+}
+
+impl Default for LectureHours {
+    /// 07:00-21:30.
+    fn default() -> Self {
+        LectureHours {
+            start: NaiveTime::from_hms_opt(7, 0, 0).unwrap_or_default(),
+            end: NaiveTime::from_hms_opt(21, 30, 0).unwrap_or_default(),
+        }
+    }
+}
+
+impl std::str::FromStr for LectureHours {
+    type Err = &'static str;
+
+    /// `HH:MM-HH:MM`, the first before the second.
+    fn from_str(raw: &str) -> Result<Self, Self::Err> {
+        const SHAPE: &str = "expected HH:MM-HH:MM, e.g. 07:00-21:30, the first before the second";
+        let (start, end) = raw.trim().split_once('-').ok_or(SHAPE)?;
+        let time = |t: &str| NaiveTime::parse_from_str(t.trim(), "%H:%M").map_err(|_| SHAPE);
+        let (start, end) = (time(start)?, time(end)?);
+        if start >= end {
+            return Err(SHAPE);
+        }
+        Ok(LectureHours { start, end })
+    }
+}
+
+impl std::fmt::Display for LectureHours {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{}-{}",
+            self.start.format("%H:%M"),
+            self.end.format("%H:%M")
+        )
+    }
+}
+
+/// What a proposed time is weighed against (besides the course's length).
+#[derive(Debug, Clone, Copy)]
+pub struct SlotRules {
+    pub now: NaiveDateTime,
+    /// The earliest start: `now` for the office, the lead time ahead for a school.
+    pub earliest: NaiveDateTime,
+    /// The lead time a school keeps, in hours (0 for the office).
+    pub lead_hours: i64,
+    pub hours: LectureHours,
+    /// The furthest ahead a lecture is arranged, in days.
+    pub days_ahead: i64,
+    pub tz: Tz,
+}
+
+/// Why a proposed time cannot be taken, as a field code and a message.
+pub fn slot_problem(span: Span, rules: &SlotRules) -> Option<(&'static str, String)> {
+    use chrono::Timelike as _;
+    let whole = |t: NaiveDateTime| t.second() == 0 && t.nanosecond() == 0;
+    if !whole(span.start) || !whole(span.end) {
+        return Some((
+            "not_whole_minutes",
+            "times are whole minutes, without seconds".to_owned(),
+        ));
+    }
+    if span.end <= span.start {
+        return Some(("end_before_start", "end must be after start".to_owned()));
+    }
+    if span.start <= rules.now {
+        return Some(("in_the_past", "a slot must start in the future".to_owned()));
+    }
+    if span.start < rules.earliest {
+        return Some((
+            "too_soon",
+            format!(
+                "a school books at least {} hours ahead; for anything sooner, call the office",
+                rules.lead_hours
+            ),
+        ));
+    }
+    if span.start > rules.now + Duration::days(rules.days_ahead) {
+        return Some((
+            "too_far_ahead",
+            format!(
+                "a lecture is arranged at most {} days ahead",
+                rules.days_ahead
+            ),
+        ));
+    }
+    let (start, end) = (
+        rules.tz.from_utc_datetime(&span.start),
+        rules.tz.from_utc_datetime(&span.end),
+    );
+    if start.date_naive() != end.date_naive() {
+        return Some((
+            "spans_days",
+            "a lecture starts and ends on the same day".to_owned(),
+        ));
+    }
+    if start.time() < rules.hours.start || end.time() > rules.hours.end {
+        return Some((
+            "outside_lecture_hours",
+            format!("lectures are given between {} (local time)", rules.hours),
+        ));
+    }
+    None
+}
+
 /// 线上网课 for the whole city: an online lecture for no one school, which schools join.
 pub fn city_wide(school_id: Option<&str>, mode: LectureMode) -> bool {
     school_id.is_none() && mode == LectureMode::Online
@@ -407,6 +519,59 @@ mod tests {
         assert_eq!(busy.end, at("2026-12-01 03:30"));
         assert!(busy.overlaps(&b));
         assert_eq!(a.busy(LectureMode::Online, 30), a);
+    }
+
+    #[test]
+    fn lecture_hours_are_read_as_hh_mm_hh_mm_in_order() {
+        let hours: LectureHours = "08:00-20:00".parse().unwrap();
+        assert_eq!(hours.to_string(), "08:00-20:00");
+        assert_eq!(LectureHours::default().to_string(), "07:00-21:30");
+        for bad in ["8-20", "20:00-08:00", "08:00-08:00", "08:00", "25:00-26:00"] {
+            assert!(bad.parse::<LectureHours>().is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn a_slot_is_whole_minutes_within_the_hours_of_one_day() {
+        let tz: Tz = "Asia/Shanghai".parse().unwrap();
+        let now = at("2026-03-02 01:00");
+        let rules = SlotRules {
+            now,
+            earliest: now + Duration::hours(48),
+            lead_hours: 48,
+            hours: LectureHours::default(),
+            days_ahead: 365,
+            tz,
+        };
+        let span = |start: &str, end: &str| Span {
+            start: at(start),
+            end: at(end),
+        };
+        let code = |s: Span| slot_problem(s, &rules).map(|(code, _)| code);
+        // 10:00-11:00 in Shanghai on Wednesday.
+        assert_eq!(code(span("2026-03-04 02:00", "2026-03-04 03:00")), None);
+        assert_eq!(
+            code(span("2026-03-03 02:00", "2026-03-03 03:00")),
+            Some("too_soon")
+        );
+        // 06:00 and 21:00-22:00 local; 23:00 to 00:30 the next day.
+        assert_eq!(
+            code(span("2026-03-04 22:00", "2026-03-04 23:00")),
+            Some("outside_lecture_hours")
+        );
+        assert_eq!(
+            code(span("2026-03-04 13:00", "2026-03-04 14:00")),
+            Some("outside_lecture_hours")
+        );
+        assert_eq!(
+            code(span("2026-03-04 15:00", "2026-03-04 16:30")),
+            Some("spans_days")
+        );
+        let seconds = Span {
+            start: at("2026-03-04 02:00") + Duration::seconds(30),
+            end: at("2026-03-04 03:00"),
+        };
+        assert_eq!(code(seconds), Some("not_whole_minutes"));
     }
 
     #[test]

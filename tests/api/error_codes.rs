@@ -77,3 +77,103 @@ fn every_error_code_is_documented() {
         "api_docs/errors.md lacks these codes: {missing:?}"
     );
 }
+
+/// The argument at `index` (from 0) of each call that starts right after `marker`, when it
+/// is a string literal of a code (`invalid(field, "in_the_past", …)` gives `in_the_past`).
+fn arguments_after(source: &str, marker: &str, index: usize) -> Vec<String> {
+    source
+        .match_indices(marker)
+        .filter_map(|(i, _)| {
+            let rest = &source[i + marker.len()..];
+            let (mut depth, mut in_string, mut escaped) = (0usize, false, false);
+            let mut args = vec![String::new()];
+            for c in rest.chars() {
+                if in_string {
+                    in_string = c != '"' || escaped;
+                    escaped = c == '\\' && !escaped;
+                } else if c == '"' {
+                    in_string = true;
+                } else if matches!(c, '(' | '[' | '{') {
+                    depth += 1;
+                } else if matches!(c, ')' | ']' | '}') {
+                    if depth == 0 {
+                        break;
+                    }
+                    depth -= 1;
+                } else if c == ',' && depth == 0 {
+                    args.push(String::new());
+                    continue;
+                }
+                if let Some(arg) = args.last_mut() {
+                    arg.push(c);
+                }
+            }
+            let code = args
+                .get(index)?
+                .trim()
+                .strip_prefix('"')?
+                .strip_suffix('"')?;
+            (!code.is_empty() && code.chars().all(|c| c.is_ascii_lowercase() || c == '_'))
+                .then(|| code.to_owned())
+        })
+        .collect()
+}
+
+#[test]
+fn every_field_code_is_documented() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let docs = std::fs::read_to_string(root.join("api_docs/errors.md")).unwrap();
+    let table = docs
+        .split("## Field codes")
+        .nth(1)
+        .expect("errors.md has a section of field codes");
+    let mut sources = Vec::new();
+    rust_files(&root.join("src"), &mut sources);
+    // Where a field error gets its code: `FieldError::new(field, code, …)`, the
+    // `invalid(field, code, …)` helpers, and a slot's problem `Some((code, message))`.
+    let mut codes: Vec<String> = sources
+        .iter()
+        .filter(|source| !source.starts_with("//! Settings from the environment"))
+        .flat_map(|source| {
+            let mut found = arguments_after(source, "FieldError::new(", 1);
+            found.extend(arguments_after(source, "invalid(", 1));
+            found.extend(arguments_after(source, "Some((", 0));
+            found
+        })
+        .collect();
+    // Codes the JSON extractor derives from serde's complaint rather than taking as an
+    // argument.
+    codes.extend(
+        [
+            "required",
+            "unknown_field",
+            "invalid_type",
+            "invalid_choice",
+            "invalid_datetime",
+        ]
+        .map(str::to_owned),
+    );
+    codes.sort();
+    codes.dedup();
+    for expected in [
+        "in_the_past",
+        "too_soon",
+        "blackout",
+        "mismatch",
+        "not_yours",
+    ] {
+        assert!(codes.iter().any(|c| c == expected), "found only {codes:?}");
+    }
+    let missing: Vec<&String> = codes
+        .iter()
+        .filter(|c| {
+            !table.contains(&format!("| `{c}` |"))
+                && !table.contains(&format!("`{c}` /"))
+                && !table.contains(&format!("/ `{c}`"))
+        })
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "the field codes of api_docs/errors.md lack: {missing:?}"
+    );
+}

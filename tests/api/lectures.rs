@@ -412,15 +412,15 @@ async fn the_weekly_limit_counts_in_the_service_zone_and_is_never_overridden() {
             Some(&w.admin),
             json!({ "team": "reading", "topic": "第四场", "mode": "online",
                     "audiences": ["parents"], "expected_size": 80,
-                    // Saturday 7 March 23:00 in Shanghai is still that week …
-                    "slots": [slot(7, 23, 0, 60)], "expert_id": w.lin_id,
+                    // Saturday 7 March 20:00 in Shanghai is still that week …
+                    "slots": [slot(7, 20, 0, 60)], "expert_id": w.lin_id,
                     "override_reason": "急需" }),
         )
         .await;
     fourth.assert_problem(409, "weekly_limit_reached");
-    // … while Monday 9 March 00:30 in Shanghai (Sunday 16:30 UTC) is the next week.
+    // … while Monday 9 March 07:00 in Shanghai (Sunday 23:00 UTC) is the next week.
     let next_week = w
-        .dispatch("online", slot(9, 0, 30, 60), Some(&w.lin_id))
+        .dispatch("online", slot(9, 7, 0, 60), Some(&w.lin_id))
         .await;
     assert_eq!(next_week["state"], "offered");
 }

@@ -180,6 +180,14 @@ pub fn create(uow: &mut Uow<'_>, actor: &Actor, input: LectureInput) -> ApiResul
         }
     };
     let topic = match (&input.topic, &course) {
+        (Some(t), Some(c)) if *t != c.course.title => {
+            errors.push(invalid(
+                "topic",
+                "mismatch",
+                format!("the course is about {}; leave topic out", c.course.title),
+            ));
+            c.course.title.clone()
+        }
         (Some(t), _) => t.clone(),
         (None, Some(c)) => c.course.title.clone(),
         (None, None) => {
@@ -228,7 +236,7 @@ pub fn create(uow: &mut Uow<'_>, actor: &Actor, input: LectureInput) -> ApiResul
     let length = course
         .as_ref()
         .map(|c| i64::from(c.course.duration_minutes));
-    check_slots(&input.slots, length, now, &mut errors);
+    check_slots(&input.slots, length, &slot_rules(uow, actor), &mut errors);
     // The school calendar: a booking never lands in a closed period; a dispatch only with
     // an admin's reason.
     let tz = uow.settings.timezone;
@@ -364,28 +372,38 @@ pub fn create(uow: &mut Uow<'_>, actor: &Actor, input: LectureInput) -> ApiResul
     Ok(Created { id, not_offered })
 }
 
-/// Each slot in the future, in order, of the course's length (or 30-240 minutes).
+/// The rules a proposed time meets, for `actor`: a school keeps the booking lead time.
+pub(super) fn slot_rules(uow: &Uow<'_>, actor: &Actor) -> SlotRules {
+    let now = uow.now();
+    let lead_hours = if actor.school_id.is_some() {
+        uow.settings.booking_lead_hours
+    } else {
+        0
+    };
+    SlotRules {
+        now,
+        earliest: now + Duration::hours(lead_hours),
+        lead_hours,
+        hours: uow.settings.lecture_hours,
+        days_ahead: uow.settings.days_ahead,
+        tz: uow.settings.timezone,
+    }
+}
+
+/// Each slot whole minutes, in order, in the future (a school's at least the lead time
+/// ahead), within a year, inside the lecture hours of one local day, of the course's length
+/// (or 30-240 minutes); no slot the same as or overlapping another.
 pub(super) fn check_slots(
     slots: &[Span],
     length: Option<i64>,
-    now: NaiveDateTime,
+    rules: &SlotRules,
     errors: &mut Vec<FieldError>,
 ) {
     for (i, slot) in slots.iter().enumerate() {
         let field = format!("slots[{i}]");
         let minutes = slot.minutes();
-        if slot.end <= slot.start {
-            errors.push(invalid(
-                field,
-                "end_before_start",
-                "end must be after start",
-            ));
-        } else if slot.start <= now {
-            errors.push(invalid(
-                field,
-                "in_the_past",
-                "a slot must start in the future",
-            ));
+        if let Some((code, message)) = slot_problem(*slot, rules) {
+            errors.push(invalid(field, code, message));
         } else if let Some(length) = length
             && minutes != length
         {
@@ -401,6 +419,18 @@ pub(super) fn check_slots(
                 format!(
                     "a lecture takes {MIN_MINUTES} to {MAX_MINUTES} minutes; this slot is {minutes}"
                 ),
+            ));
+        } else if let Some(j) = slots[..i].iter().position(|other| other == slot) {
+            errors.push(invalid(
+                field,
+                "duplicate",
+                format!("the same time as slots[{j}]"),
+            ));
+        } else if let Some(j) = slots[..i].iter().position(|other| other.overlaps(slot)) {
+            errors.push(invalid(
+                field,
+                "overlapping_slots",
+                format!("overlaps slots[{j}]; propose different times"),
             ));
         }
     }

@@ -381,7 +381,7 @@ pub fn reschedule(uow: &mut Uow<'_>, actor: &Actor, id: &str, span: Span) -> Api
         None => None,
     };
     let mut errors = Vec::new();
-    check_slots(&[span], length, now, &mut errors);
+    check_slots(&[span], length, &slot_rules(uow, actor), &mut errors);
     if let Some(e) = errors.first_mut() {
         e.field = "start".to_owned();
         return Err(ApiError::Validation(errors));

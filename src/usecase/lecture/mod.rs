@@ -14,7 +14,8 @@ use crate::db::{self, DbConnection};
 use crate::domain::coded::Coded;
 use crate::domain::lecture::{
     LECTURE_CREATED, LectureAction, LectureFlow, LectureMode, LectureState, LectureWho,
-    MAX_MINUTES, MIN_MINUTES, Origin, RefusalKind, Span, local_date, month_bounds, week_bounds,
+    MAX_MINUTES, MIN_MINUTES, Origin, RefusalKind, SlotRules, Span, local_date, month_bounds,
+    slot_problem, week_bounds,
 };
 use crate::domain::roster::{Audience, CourseStatus, ExpertStatus, GradeBand};
 use crate::domain::transition::Machine as _;
@@ -47,7 +48,7 @@ pub use dispatch::{accept, cancel, decline, offer, reject, release_expert, resch
 pub use fit::{Overrides, expert_busy};
 pub use suggestions::{Suggestion, Suggestions, suggestions};
 
-use booking::check_slots;
+use booking::{check_slots, slot_rules};
 use dispatch::{OfferBy, give_back, offer_at};
 use fit::{fit, hold, release, serves_team};
 use notices::{tell_expert, tell_office, tell_schools};
