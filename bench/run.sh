@@ -36,8 +36,10 @@ BACKENDS="${BENCH_BACKENDS:-sqlite postgres}"
 PG_URL="${BENCH_PG_URL:-postgres://postgres@127.0.0.1:5432/test}"
 command -v wrk >/dev/null || { echo "wrk is needed: apt-get install wrk" >&2; exit 1; }
 
-cargo build --quiet --release --features bench-routes --bin guanai
-bin=target/release/guanai
+# Its own target directory: the README's release build (target/release/guanai) stays the
+# service without the benchmark routes.
+cargo build --quiet --release --features bench-routes --bin guanai --target-dir target/bench
+bin=target/bench/release/guanai
 work="$(mktemp -d)"
 pid=""
 pg_db=""

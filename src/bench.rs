@@ -243,7 +243,7 @@ fn seed_lectures(
 ) -> ApiResult<usize> {
     use crate::db::schema::{lecture_participants, lectures, state_changes};
     use crate::domain::lecture::{LectureMode, LectureState, Origin, Span};
-    use crate::models::lecture::{BusyInterval, Lecture, NewLecture, SOURCE_LECTURE};
+    use crate::models::lecture::{Lecture, NewLecture};
 
     let (Some(bench_school), Some(others)) = (school_ids.first(), school_ids.get(1..)) else {
         return Ok(0);
@@ -312,17 +312,12 @@ fn seed_lectures(
                 lectures::expert_id.eq(expert_id),
                 lectures::starts_at.eq(span.start),
                 lectures::ends_at.eq(span.end),
+                // A confirmed lecture's hold is written by the database (lectures_hold).
+                lectures::travel_minutes
+                    .eq(i32::try_from(mode.travel_minutes(travel)).unwrap_or(0)),
             ))
             .execute(uow.conn)?;
         Lecture::replace_slots(uow.conn, &new.id, &[span])?;
-        if state == LectureState::Confirmed {
-            BusyInterval::hold(
-                uow.conn,
-                expert_id,
-                (SOURCE_LECTURE, &new.id),
-                span.busy(mode, travel),
-            )?;
-        }
         if city_wide {
             diesel::insert_into(lecture_participants::table)
                 .values((

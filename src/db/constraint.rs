@@ -74,6 +74,30 @@ pub static CONSTRAINTS: &[ConstraintRule] = &[
             None => "the expert is already committed at this time".to_owned(),
         },
     },
+    // A lecture's hold on its expert's time written, moved or freed against its lecture
+    // (by hand: the service leaves the hold to the database's own triggers).
+    ConstraintRule {
+        names: &["lecture_hold_in_step"],
+        status: 409,
+        code: "hold_out_of_step",
+        detail: |_| {
+            "a lecture's hold on its expert's time follows the lecture; change the lecture instead"
+                .to_owned()
+        },
+    },
+    // SQLite: a time the rules compare, not in the one form in which text order is time
+    // order (`YYYY-MM-DD HH:MM:SS`, UTC, an optional fraction).
+    ConstraintRule {
+        names: &["time_not_canonical"],
+        status: 422,
+        code: "time_not_canonical",
+        detail: |refusal| {
+            format!(
+                "a time of {} is not in the form YYYY-MM-DD HH:MM:SS (UTC)",
+                refusal.details.as_deref().unwrap_or("the row").trim()
+            )
+        },
+    },
 ];
 
 /// The interval an overlap refusal names: SQLite's trigger gives `start/end`; PostgreSQL's

@@ -314,6 +314,7 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         joined_slots -> Nullable<Text>,
+        travel_minutes -> Integer,
     }
 }
 

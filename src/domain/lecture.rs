@@ -178,6 +178,17 @@ impl Machine for LectureFlow {
 pub const MIN_MINUTES: i64 = 30;
 pub const MAX_MINUTES: i64 = 240;
 
+impl LectureMode {
+    /// The travel time kept free before and after a lecture given this way: the buffer on
+    /// site, none online.
+    pub fn travel_minutes(self, buffer: i64) -> i64 {
+        match self {
+            LectureMode::Online => 0,
+            LectureMode::Offline => buffer,
+        }
+    }
+}
+
 /// A half-open time range in UTC.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Span {
@@ -193,12 +204,10 @@ impl Span {
     /// The time the lecture keeps its expert busy: an offline lecture adds the travel buffer
     /// before and after, an online one does not.
     pub fn busy(&self, mode: LectureMode, travel_minutes: i64) -> Span {
-        match mode {
-            LectureMode::Online => *self,
-            LectureMode::Offline => Span {
-                start: self.start - Duration::minutes(travel_minutes),
-                end: self.end + Duration::minutes(travel_minutes),
-            },
+        let travel = Duration::minutes(mode.travel_minutes(travel_minutes));
+        Span {
+            start: self.start - travel,
+            end: self.end + travel,
         }
     }
 

@@ -98,6 +98,7 @@ impl Lecture {
             sort_at: self.sort_at,
             offer_expires_at: self.offer_expires_at,
             sequence: self.sequence,
+            travel_minutes: None,
         }
     }
 }
@@ -139,6 +140,10 @@ pub struct Placement {
     pub sort_at: NaiveDateTime,
     pub offer_expires_at: Option<NaiveDateTime>,
     pub sequence: i32,
+    /// The travel buffer the lecture's hold adds before and after it, when it changes (an
+    /// offer, a reschedule); `None` keeps it. The database writes the hold itself
+    /// (`lectures_hold` triggers): the lecture's time widened by this, while it holds.
+    pub travel_minutes: Option<i32>,
 }
 
 /// The fields a school or the office edits (`PATCH`): `None` leaves one as it is.
@@ -716,6 +721,8 @@ where
     NaiveDateTime: diesel::serialize::ToSql<diesel::sql_types::Timestamp, DB>,
     Option<NaiveDateTime>:
         diesel::serialize::ToSql<diesel::sql_types::Nullable<diesel::sql_types::Timestamp>, DB>,
+    Option<i32>:
+        diesel::serialize::ToSql<diesel::sql_types::Nullable<diesel::sql_types::Integer>, DB>,
 {
     fn walk_ast<'b>(
         &'b self,
@@ -737,6 +744,10 @@ where
         out.push_bind_param::<Nullable<Timestamp>, _>(&p.offer_expires_at)?;
         out.push_sql(", sequence = ");
         out.push_bind_param::<Integer, _>(&p.sequence)?;
+        // One statement text for every placement (it is prepared once, by its static id).
+        out.push_sql(", travel_minutes = COALESCE(");
+        out.push_bind_param::<Nullable<Integer>, _>(&p.travel_minutes)?;
+        out.push_sql(", travel_minutes)");
         out.push_sql(", version = version + 1, updated_at = ");
         out.push_bind_param::<Timestamp, _>(&self.now)?;
         out.push_sql(" WHERE id = ");

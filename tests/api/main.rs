@@ -16,6 +16,7 @@ mod experts;
 mod hygiene;
 mod idempotency;
 mod jobs;
+mod lecture_holds;
 mod lecture_times;
 mod lectures;
 mod matrix;

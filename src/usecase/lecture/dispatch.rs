@@ -84,6 +84,7 @@ pub(super) fn offer_at(
         sort_at: span.start,
         offer_expires_at: Some(expires),
         sequence: lecture.sequence,
+        travel_minutes: travel(uow, lecture),
     };
     move_to(
         uow,
@@ -93,7 +94,6 @@ pub(super) fn offer_at(
         reason,
         json!({ "expert_id": expert.id, "override_reason": reason }),
     )?;
-    hold(uow, lecture, &expert.id, span)?;
     let updated = load(uow.conn, &lecture.id)?;
     tell_expert(uow, &updated, &expert.id, LectureNotice::Offered, None)?;
     Ok(())
@@ -233,9 +233,6 @@ pub fn accept(uow: &mut Uow<'_>, actor: &Actor, id: &str, slot: Option<usize>) -
         None,
         json!({ "expert_id": expert_id }),
     )?;
-    if moved {
-        hold(uow, lecture, &expert_id, span)?;
-    }
     let updated = load(uow.conn, id)?;
     tell_expert(uow, &updated, &expert_id, LectureNotice::Confirmed, None)?;
     tell_schools(uow, &updated, LectureNotice::Confirmed, None, Some(actor))?;
@@ -280,7 +277,6 @@ pub(super) fn give_back(
         reason,
         json!({ "expert_id": expert_id }),
     )?;
-    release(uow, &record.lecture)?;
     let kind = if action == LectureAction::Decline {
         RefusalKind::Declined
     } else {
@@ -341,7 +337,6 @@ pub fn cancel(uow: &mut Uow<'_>, actor: &Actor, id: &str, reason: &str) -> ApiRe
         Some(reason),
         json!({}),
     )?;
-    release(uow, &record.lecture)?;
     let updated = load(uow.conn, id)?;
     if let Some(expert_id) = &record.lecture.expert_id
         && record.lecture.state.holds_time()
@@ -389,8 +384,6 @@ pub fn reschedule(uow: &mut Uow<'_>, actor: &Actor, id: &str, span: Span) -> Api
     let expert_id = lecture.expert_id.clone().unwrap_or_default();
     lock_expert(uow.conn, &expert_id)?;
     let expert = find_expert(uow.conn, &expert_id, "expert_id")?;
-    // The old time is let go first: the new one may overlap it.
-    release(uow, lecture)?;
     fit(uow, &expert, lecture, span, Overrides::none())?;
     let expires = (now + Duration::hours(uow.settings.offer_hours)).min(span.start);
     let placement = Placement {
@@ -400,6 +393,7 @@ pub fn reschedule(uow: &mut Uow<'_>, actor: &Actor, id: &str, span: Span) -> Api
         sort_at: span.start,
         offer_expires_at: Some(expires),
         sequence: lecture.sequence + 1,
+        travel_minutes: travel(uow, lecture),
         ..lecture.placement()
     };
     move_to(
@@ -415,7 +409,6 @@ pub fn reschedule(uow: &mut Uow<'_>, actor: &Actor, id: &str, span: Span) -> Api
         }),
     )?;
     Lecture::replace_slots(uow.conn, id, &[span])?;
-    hold(uow, lecture, &expert_id, span)?;
     let updated = load(uow.conn, id)?;
     tell_expert(uow, &updated, &expert_id, LectureNotice::Rescheduled, None)?;
     tell_schools(uow, &updated, LectureNotice::Rescheduled, None, Some(actor))
@@ -451,7 +444,6 @@ pub fn release_expert(uow: &mut Uow<'_>, expert_id: &str, why: &str) -> ApiResul
             Some(why),
             json!({ "expert_id": expert_id }),
         )?;
-        release(uow, &record.lecture)?;
         let updated = load(uow.conn, id)?;
         tell_office(uow, &updated, LectureNotice::NeedsExpert, Some(why), None)?;
         if to == LectureState::NeedsReassignment {

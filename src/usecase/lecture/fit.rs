@@ -108,21 +108,13 @@ pub fn expert_busy(start: NaiveDateTime, end: NaiveDateTime, tz: chrono_tz::Tz) 
     )
 }
 
-/// Holds the expert's time for the lecture (replacing what it held).
-pub(super) fn hold(
-    uow: &mut Uow<'_>,
-    lecture: &Lecture,
-    expert_id: &str,
-    span: Span,
-) -> ApiResult<()> {
-    let busy = span.busy(lecture.mode, uow.settings.travel_buffer_minutes);
-    BusyInterval::hold(uow.conn, expert_id, (SOURCE_LECTURE, &lecture.id), busy)?;
-    Ok(())
-}
-
-pub(super) fn release(uow: &mut Uow<'_>, lecture: &Lecture) -> ApiResult<()> {
-    BusyInterval::release(uow.conn, (SOURCE_LECTURE, &lecture.id))?;
-    Ok(())
+/// The travel buffer a hold of `lecture` adds before and after it now (0 online): written
+/// with an offer or a move, from which the database writes the hold itself.
+pub(super) fn travel(uow: &Uow<'_>, lecture: &Lecture) -> Option<i32> {
+    let minutes = lecture
+        .mode
+        .travel_minutes(uow.settings.travel_buffer_minutes);
+    i32::try_from(minutes).ok()
 }
 
 /// Whether `expert` serves `team`: their primary sub-team or one they serve besides.

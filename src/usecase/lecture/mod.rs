@@ -50,7 +50,7 @@ pub use suggestions::{Suggestion, Suggestions, suggestions};
 
 use booking::{check_slots, slot_rules};
 use dispatch::{OfferBy, give_back, offer_at};
-use fit::{fit, hold, release, serves_team};
+use fit::{fit, serves_team, travel};
 use notices::{tell_expert, tell_office, tell_schools};
 
 /// A lecture as a page lists it.
@@ -275,5 +275,6 @@ fn unplaced(record: &LectureRecord, to: LectureState) -> Placement {
         },
         offer_expires_at: None,
         sequence: l.sequence,
+        travel_minutes: None,
     }
 }

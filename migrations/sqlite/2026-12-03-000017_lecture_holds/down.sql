@@ -1,0 +1,13 @@
+DROP TRIGGER busy_intervals_canonical_time_insert;
+DROP TRIGGER busy_intervals_canonical_time_update;
+DROP TRIGGER lectures_canonical_time_insert;
+DROP TRIGGER lectures_canonical_time_update;
+DROP TRIGGER lecture_slots_canonical_time_insert;
+DROP TRIGGER lecture_slots_canonical_time_update;
+DROP TRIGGER lectures_hold_insert;
+DROP TRIGGER lectures_hold_update;
+DROP TRIGGER lectures_hold_delete;
+DROP TRIGGER busy_intervals_lecture_insert;
+DROP TRIGGER busy_intervals_lecture_update;
+DROP TRIGGER busy_intervals_lecture_delete;
+ALTER TABLE lectures DROP COLUMN travel_minutes;
