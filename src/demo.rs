@@ -565,11 +565,28 @@ pub enum SeedOutcome {
     SkippedNotEmpty,
 }
 
-/// Every demo login with its role, for printing.
-pub fn demo_logins() -> Vec<(Role, &'static str)> {
-    std::iter::once((Role::Admin, DEMO_ADMIN))
-        .chain(EXPERTS.iter().map(|e| (Role::Expert, e.0)))
-        .chain(SCHOOLS.iter().map(|s| (Role::School, s.0)))
+/// Every demo login with its role and who it is (an expert's name, sub-team and lead post;
+/// a school's name), for printing.
+pub fn demo_logins() -> Vec<(Role, &'static str, String)> {
+    let team = crate::domain::profile::team_label;
+    let post = |login: &str| {
+        LEADS.iter().find_map(|(code, lead, deputy)| {
+            (login == *lead)
+                .then_some("团长")
+                .or((login == *deputy).then_some("副团长"))
+                .map(|post| format!("{}{post}", team(code)))
+        })
+    };
+    std::iter::once((Role::Admin, DEMO_ADMIN, "关工委办公室".to_owned()))
+        .chain(EXPERTS.iter().map(|e| {
+            let who = format!(
+                "{}（{}）",
+                e.1,
+                post(e.0).unwrap_or_else(|| team(e.6).to_owned())
+            );
+            (Role::Expert, e.0, who)
+        }))
+        .chain(SCHOOLS.iter().map(|s| (Role::School, s.0, s.1.to_owned())))
         .collect()
 }
 
@@ -639,8 +656,10 @@ pub fn seed(
             TeamLead::replace_for_team(uow.conn, team, Some(&expert_ids[lead]), &deputies, now)?;
         }
         let mut school_accounts = std::collections::HashMap::new();
-        for (login, name, school_type, district) in SCHOOLS {
-            let address = format!("{district}{name}校区");
+        for (n, (login, name, school_type, district)) in SCHOOLS.into_iter().enumerate() {
+            // A street address in its district (a name that begins with the district does not
+            // repeat it).
+            let address = format!("{district}学府路{}号", 8 + 12 * n);
             let school = NewSchool {
                 id: crate::db::new_id(),
                 search_text: crate::models::school::search_text(name, district, &address),

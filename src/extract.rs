@@ -85,6 +85,38 @@ impl<T: DeserializeOwned + 'static> FromRequest for ApiJson<T> {
     }
 }
 
+/// The JSON body of an action whose fields are all optional (`accept {"slot"?}`): no body at
+/// all (or an empty one) reads as the defaults; a body is read as [`ApiJson`] reads it, and a
+/// body without `Content-Type: application/json` is still a 415.
+#[derive(Debug)]
+pub struct OptionalJson<T>(pub T);
+
+impl<T: DeserializeOwned + Default + 'static> FromRequest for OptionalJson<T> {
+    type Error = ApiError;
+    type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let media = media_type(req);
+        let json = media.as_deref().is_some_and(|v| {
+            v == "application/json" || (v.starts_with("application/") && v.ends_with("+json"))
+        });
+        let bare = media.is_none();
+        let body = read_body(req, payload, JSON_LIMIT, json || bare, "application/json");
+        Box::pin(async move {
+            let body = body.await?;
+            if body.iter().all(u8::is_ascii_whitespace) {
+                return Ok(OptionalJson(T::default()));
+            }
+            if !json {
+                return Err(ApiError::UnsupportedMediaType {
+                    detail: "send the body as application/json".to_owned(),
+                });
+            }
+            parse_json(&body).map(OptionalJson)
+        })
+    }
+}
+
 /// Largest CSV upload accepted.
 pub const CSV_LIMIT: usize = 5 * 1024 * 1024;
 

@@ -59,6 +59,12 @@ enum Command {
         #[arg(long)]
         confirm_duplicates: bool,
     },
+    /// Copy the SQLite database, consistently, while the service runs (`VACUUM INTO`, with
+    /// the bundled SQLite); on PostgreSQL, use `pg_dump`.
+    Backup {
+        /// The new file: it must not exist yet.
+        file: std::path::PathBuf,
+    },
     /// Print the OpenAPI document.
     Openapi,
     /// Fill an empty database for bench/run.sh (built with the `bench-routes` feature only).
@@ -116,6 +122,7 @@ fn main() -> anyhow::Result<()> {
                 confirm_duplicates,
             },
         ),
+        Command::Backup { file } => backup(&settings, &file),
         Command::Openapi => {
             println!("{}", guanai::api::ApiDoc::openapi().to_pretty_json()?);
             Ok(())
@@ -156,6 +163,33 @@ fn main() -> anyhow::Result<()> {
     }
 }
 
+/// `VACUUM INTO` a new file: a consistent copy of the whole database, taken inside one read
+/// transaction, so the service may go on writing meanwhile.
+fn backup(settings: &Settings, file: &std::path::Path) -> anyhow::Result<()> {
+    use diesel::RunQueryDsl as _;
+    if matches!(
+        settings.database,
+        guanai::config::DatabaseTarget::Postgres(_)
+    ) {
+        bail!(
+            "the database is PostgreSQL: back it up with pg_dump (e.g. pg_dump -Fc -f guanai.dump \"$DATABASE_URL\")"
+        );
+    }
+    if file.exists() {
+        bail!("{} exists already; name a new file", file.display());
+    }
+    let target = file
+        .to_str()
+        .context("the backup file's name is not UTF-8")?
+        .replace('\'', "''");
+    let mut conn = open(settings)?;
+    diesel::sql_query(format!("VACUUM INTO '{target}'"))
+        .execute(&mut conn)
+        .with_context(|| format!("could not write {}", file.display()))?;
+    println!("backed up to {}", file.display());
+    Ok(())
+}
+
 fn open(settings: &Settings) -> anyhow::Result<db::DbConnection> {
     db::connect_one(&settings.database).context("cannot open the database")
 }
@@ -180,8 +214,8 @@ fn seed_demo(conn: &mut db::DbConnection, settings: &Settings) -> anyhow::Result
                 demo::DEMO_PASSWORD
             );
             println!("(demo data only: never use these accounts on a real deployment)");
-            for (role, login) in demo::demo_logins() {
-                println!("  {role:<7} {login}");
+            for (role, login, who) in demo::demo_logins() {
+                println!("  {:<7} {login:<17} {who}", role.to_string());
             }
         }
         demo::SeedOutcome::SkippedNotEmpty => {

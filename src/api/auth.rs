@@ -315,6 +315,10 @@ pub async fn request_password_reset(
             "login must not be empty",
         ));
     }
+    // A login is one line: a tab or a line break is refused as the schema says, not
+    // answered as an unknown login.
+    crate::domain::text::check("login", &login, false)
+        .map_err(|e| ApiError::Validation(vec![e]))?;
     let audit = AuditContext::from_request(&meta, None, state.clock.now_naive());
     usecase::write(&state, audit, move |uow| {
         usecase::session::request_password_reset(uow, &login, &meta.ip)

@@ -22,7 +22,7 @@ use crate::domain::lecture::{LectureAction, LectureMode, LectureState, Origin, S
 use crate::domain::roster::{Audience, GradeBand, stored};
 use crate::domain::validate;
 use crate::error::{ApiError, ApiResult, FieldError, Problem};
-use crate::extract::{ApiJson, ApiQuery, IfMatch};
+use crate::extract::{ApiJson, ApiQuery, IfMatch, OptionalJson};
 use crate::http::RequestMeta;
 use crate::idempotency::Idempotency;
 use crate::models::lecture::{Lecture, LectureChanges, LectureFilter, LectureScope};
@@ -536,7 +536,7 @@ where
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateLectureRequest {
-    /// `null` removes it.
+    /// `null` removes it (so does `null` for the others; an empty text is refused).
     #[serde(default, deserialize_with = "present")]
     #[schema(value_type = Option<String>, max_length = 500)]
     pub link: Option<Option<String>>,
@@ -571,7 +571,18 @@ pub async fn update_lecture(
     ApiJson(body): ApiJson<UpdateLectureRequest>,
 ) -> ApiResult<HttpResponse> {
     let mut errors = Vec::new();
+    // `null` removes a value; an empty text is refused, as the schema says (not read as null).
     let mut nullable = |field: &str, value: Option<Option<String>>, max: usize, multi: bool| {
+        if let Some(Some(text)) = &value
+            && text.trim().is_empty()
+        {
+            errors.push(FieldError::new(
+                field,
+                "required",
+                format!("{field} must not be empty; send null to remove it"),
+            ));
+            return None;
+        }
         value.map(|v| optional_text(&mut errors, field, v.as_deref(), max, multi))
     };
     let link = nullable("link", body.link, 500, false);
@@ -667,7 +678,7 @@ pub struct AcceptLectureRequest {
 /// The offered expert accepts, at the offered time or another proposed slot; rest days and
 /// load limits are weighed again, and a move to another slot raises the calendar sequence.
 #[utoipa::path(post, path = "/api/v1/lectures/{id}/accept", tag = "lectures", params(("id" = String, Path)),
-    request_body = AcceptLectureRequest, security(("bearer" = [])),
+    request_body(content = Option<AcceptLectureRequest>, description = "may be left out: the offered time"), security(("bearer" = [])),
     responses((status = 200, body = LectureResponse), (status = 403, body = Problem), (status = 404, body = Problem),
         (status = 409, body = Problem, description = "`illegal_transition`, `offer_expired`, `rest_day`, `weekly_limit_reached`, `monthly_limit_reached`, or the other slot is not free (`expert_busy`, …)"),
         (status = 422, body = Problem)))]
@@ -676,7 +687,7 @@ pub async fn accept_lecture(
     ExpertUser(user): ExpertUser,
     meta: RequestMeta,
     id: web::Path<String>,
-    ApiJson(body): ApiJson<AcceptLectureRequest>,
+    OptionalJson(body): OptionalJson<AcceptLectureRequest>,
 ) -> ApiResult<HttpResponse> {
     let slot = body.slot;
     change_lecture(state, user, meta, id.into_inner(), move |uow, actor, id| {

@@ -226,3 +226,32 @@ fn serve_without_a_secret_on_sqlite_keeps_a_generated_one() {
     assert!(db.exists());
     assert!(std::fs::read_to_string(&secret).unwrap().len() >= 32);
 }
+
+#[test]
+fn backup_copies_the_sqlite_database_and_names_pg_dump_for_postgresql() {
+    let (_db, target) = TestDb::create();
+    let url = database_url(&target);
+    let seeded = guanai(&url, &["seed-demo"], &[]);
+    assert!(seeded.status.success(), "{seeded:?}");
+    let dir = tempfile::tempdir().unwrap();
+    let copy = dir.path().join("备份 2026-12-03.db");
+    let copy_name = copy.to_str().unwrap();
+    let backed_up = guanai(&url, &["backup", copy_name], &[]);
+    if matches!(target, DatabaseTarget::Postgres(_)) {
+        assert!(!backed_up.status.success());
+        assert!(String::from_utf8_lossy(&backed_up.stderr).contains("pg_dump"));
+        return;
+    }
+    assert!(backed_up.status.success(), "{backed_up:?}");
+    // The copy is a whole database: the service reads it as it reads the original.
+    let count = |url: &str| {
+        let mut conn = guanai::db::connect_one(&DatabaseTarget::parse(url)).unwrap();
+        guanai::models::user::User::count(&mut conn).unwrap()
+    };
+    assert!(count(copy_name) > 0);
+    assert_eq!(count(copy_name), count(&url));
+    // It never writes over a file.
+    let again = guanai(&url, &["backup", copy_name], &[]);
+    assert!(!again.status.success());
+    assert!(String::from_utf8_lossy(&again.stderr).contains("exists"));
+}
