@@ -110,6 +110,71 @@ pub fn serialize_opt<S: Serializer>(
     }
 }
 
+/// A time as a Chinese calendar reads it, for notices: `2026年12月17日（周四）14:00 北京时间`.
+pub fn chinese_time(at: NaiveDateTime, tz: Tz) -> String {
+    let local = tz.from_utc_datetime(&at);
+    format!(
+        "{} {}",
+        chinese_date_time(&local.naive_local()),
+        zone_name_zh(&local)
+    )
+}
+
+/// A lecture's time, start to end: `2026年12月17日（周四）14:00-15:30 北京时间` (a range
+/// across days gives both dates).
+pub fn chinese_span(start: NaiveDateTime, end: NaiveDateTime, tz: Tz) -> String {
+    let (from, to) = (tz.from_utc_datetime(&start), tz.from_utc_datetime(&end));
+    let until = if from.date_naive() == to.date_naive() {
+        to.format("%H:%M").to_string()
+    } else {
+        chinese_date_time(&to.naive_local())
+    };
+    format!(
+        "{}-{until} {}",
+        chinese_date_time(&from.naive_local()),
+        zone_name_zh(&from)
+    )
+}
+
+/// `2026年12月17日（周四）14:00`.
+fn chinese_date_time(local: &NaiveDateTime) -> String {
+    use chrono::Datelike as _;
+    const WEEKDAYS: [&str; 7] = ["一", "二", "三", "四", "五", "六", "日"];
+    let weekday = WEEKDAYS[local.weekday().num_days_from_monday() as usize];
+    format!(
+        "{}（周{weekday}）{}",
+        local.format("%Y年%-m月%-d日"),
+        local.format("%H:%M")
+    )
+}
+
+/// The zone's Chinese name where it has one (北京时间 for China's zones), else its offset
+/// at that time (`UTC+09:00`).
+fn zone_name_zh(local: &DateTime<Tz>) -> String {
+    use chrono::Offset as _;
+    let name = match local.timezone().name() {
+        "Asia/Shanghai" | "Asia/Chongqing" | "Asia/Chungking" | "Asia/Harbin" | "PRC" => {
+            Some("北京时间")
+        }
+        "Asia/Hong_Kong" | "Hongkong" => Some("香港时间"),
+        "Asia/Macau" | "Asia/Macao" => Some("澳门时间"),
+        "Asia/Taipei" | "ROC" => Some("台北时间"),
+        _ => None,
+    };
+    match name {
+        Some(name) => name.to_owned(),
+        None => {
+            let seconds = local.offset().fix().local_minus_utc();
+            let (sign, minutes) = if seconds < 0 {
+                ('-', -seconds / 60)
+            } else {
+                ('+', seconds / 60)
+            };
+            format!("UTC{sign}{:02}:{:02}", minutes / 60, minutes % 60)
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use chrono::Timelike as _;
@@ -161,5 +226,29 @@ mod tests {
         assert_eq!(at.0, parse_rfc3339("2026-03-05T06:00:00Z").unwrap());
         let err = serde_json::from_str::<BodyTime>("\"2026-03-05T14:00:00\"").unwrap_err();
         assert!(err.to_string().starts_with(BODY_TIME_EXPECTED));
+    }
+
+    #[test]
+    fn notices_read_times_as_a_chinese_calendar_does() {
+        let shanghai: Tz = "Asia/Shanghai".parse().unwrap();
+        let at = |s: &str| NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M").unwrap();
+        // 06:00-07:30 UTC is 14:00-15:30 in Beijing, a Thursday.
+        assert_eq!(
+            chinese_span(at("2026-12-17 06:00"), at("2026-12-17 07:30"), shanghai),
+            "2026年12月17日（周四）14:00-15:30 北京时间"
+        );
+        assert_eq!(
+            chinese_time(at("2026-12-20 01:05"), shanghai),
+            "2026年12月20日（周日）09:05 北京时间"
+        );
+        let tokyo: Tz = "Asia/Tokyo".parse().unwrap();
+        assert_eq!(
+            chinese_time(at("2026-12-20 01:05"), tokyo),
+            "2026年12月20日（周日）10:05 UTC+09:00"
+        );
+        assert_eq!(
+            chinese_span(at("2026-12-17 14:00"), at("2026-12-17 17:00"), shanghai),
+            "2026年12月17日（周四）22:00-2026年12月18日（周五）01:00 北京时间"
+        );
     }
 }

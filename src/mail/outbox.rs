@@ -2,7 +2,7 @@
 //! exists exactly when the change that caused it does; [`deliver_due`] sends due mail
 //! outside any request, with a lease so that two workers never send one row twice.
 
-use chrono::{Duration, NaiveDateTime, TimeZone as _};
+use chrono::{Duration, NaiveDateTime};
 use chrono_tz::Tz;
 use lettre::message::Mailbox;
 use rand::Rng as _;
@@ -62,9 +62,16 @@ pub enum Notice {
         topic: String,
         school_name: Option<String>,
         mode: crate::domain::lecture::LectureMode,
-        start: Option<NaiveDateTime>,
+        /// Its time (start, end), once chosen.
+        time: Option<(NaiveDateTime, NaiveDateTime)>,
+        /// The time it had before a reschedule.
+        was: Option<(NaiveDateTime, NaiveDateTime)>,
+        /// The expert who holds it, or who declined it, let it lapse or left it.
+        expert_name: Option<String>,
         /// The address (on site) or the platform (online).
         place: Option<String>,
+        /// Online, once confirmed: where to join.
+        link: Option<String>,
         offer_expires_at: Option<NaiveDateTime>,
         reason: Option<String>,
     },
@@ -117,13 +124,9 @@ impl LectureNotice {
     }
 }
 
-/// A time as the mails show it: `2026年3月5日 14:00（Asia/Shanghai）`.
+/// A time as the mails show it: `2026年3月5日（周四）14:00 北京时间`.
 pub fn mail_time(at: NaiveDateTime, tz: Tz) -> String {
-    format!(
-        "{}（{}）",
-        tz.from_utc_datetime(&at).format("%Y年%-m月%-d日 %H:%M"),
-        tz.name()
-    )
+    crate::time::chinese_time(at, tz)
 }
 
 impl Notice {
@@ -230,23 +233,34 @@ impl Notice {
                 topic,
                 school_name,
                 mode,
-                start,
+                time,
+                was,
+                expert_name,
                 place,
+                link,
                 offer_expires_at,
                 reason,
                 ..
-            } => extend(
-                &mut public,
-                json!({
-                    "topic": topic,
-                    "school_name": school_name,
-                    "mode": mode.label_zh(),
-                    "start": start.map(|t| mail_time(t, tz)),
-                    "place": place,
-                    "offer_expires_at": offer_expires_at.map(|t| mail_time(t, tz)),
-                    "reason": reason,
-                }),
-            ),
+            } => {
+                let span = |(start, end): (NaiveDateTime, NaiveDateTime)| {
+                    crate::time::chinese_span(start, end, tz)
+                };
+                extend(
+                    &mut public,
+                    json!({
+                        "topic": topic,
+                        "school_name": school_name,
+                        "mode": mode.label_zh(),
+                        "start": time.map(span),
+                        "was": was.map(span),
+                        "expert_name": expert_name,
+                        "place": place,
+                        "meeting_link": link,
+                        "offer_expires_at": offer_expires_at.map(|t| mail_time(t, tz)),
+                        "reason": reason,
+                    }),
+                );
+            }
         }
         let mut full = public.clone();
         extend(&mut full, secret);

@@ -93,11 +93,18 @@ pub const KINDS: [(&str, &str); 20] = [
     ),
 ];
 
+/// Parts the templates include: a lecture's details (school, expert, time, way, link), one
+/// line each.
+const PARTS: [(&str, &str); 1] = [(
+    "_lecture.txt",
+    include_str!("../../templates/mail/_lecture.txt"),
+)];
+
 static ENVIRONMENT: LazyLock<Environment<'static>> = LazyLock::new(|| {
     let mut env = Environment::new();
     env.set_auto_escape_callback(|_| AutoEscape::None);
     env.set_trim_blocks(true);
-    for (name, source) in KINDS {
+    for (name, source) in PARTS.into_iter().chain(KINDS) {
         // The sources are part of the binary and covered by tests; a broken one is a bug
         // that the test suite reports, so it is skipped here rather than crashing start-up.
         if let Err(e) = env.add_template(name, source) {
@@ -183,6 +190,64 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// Every lecture notice, with every detail given and with none: each detail on a line of
+    /// its own, never run into the next sentence.
+    #[test]
+    fn every_lecture_detail_is_a_line_of_its_own() {
+        let full = json!({
+            "name": "王秀兰", "topic": "亲子沟通", "school_name": "市实验小学", "expert_name": "林文华",
+            "mode": "线上", "place": "腾讯会议", "meeting_link": "https://meeting.example/1",
+            "was": "2026年12月16日（周三）14:00-15:30 北京时间",
+            "start": "2026年12月17日（周四）14:00-15:30 北京时间",
+            "offer_expires_at": "2026年12月15日（周二）09:00 北京时间", "reason": "临时有事",
+        });
+        let bare = json!({ "name": "王秀兰", "topic": "亲子沟通", "mode": "线下" });
+        let labels = [
+            "学校：",
+            "专家：",
+            "原定时间：",
+            "新的时间：",
+            "时间：",
+            "方式：",
+            "原因：",
+            "参会链接：",
+        ];
+        for (kind, _) in KINDS.iter().filter(|(k, _)| k.starts_with("lecture_")) {
+            for context in [&full, &bare] {
+                let (_, body) = render(kind, Channel::Email, context).unwrap();
+                for line in body.lines() {
+                    for label in labels {
+                        if let Some(at) = line.find(label) {
+                            // 原定时间： and 新的时间： end in 时间：; every label starts a line.
+                            let own = at == 0
+                                || (label == "时间："
+                                    && ["原定时间：", "新的时间："]
+                                        .iter()
+                                        .any(|l| line.starts_with(l)));
+                            assert!(own, "{kind}: `{label}` inside the line `{line}`");
+                        }
+                    }
+                }
+                let way = body.lines().find(|l| l.starts_with("方式：")).unwrap_or("");
+                if context == &full {
+                    assert_eq!(way, "方式：线上（腾讯会议）", "{kind}");
+                } else {
+                    assert_eq!(way, "方式：线下", "{kind}");
+                    assert!(!body.contains("时间："), "{kind}: {body}");
+                }
+            }
+        }
+        let (_, moved) = render("lecture_rescheduled", Channel::Inbox, &full).unwrap();
+        assert!(moved.contains("原定时间：2026年12月16日（周三）14:00-15:30 北京时间\n"));
+        assert!(moved.contains("新的时间：2026年12月17日（周四）14:00-15:30 北京时间\n"));
+        let (_, confirmed) = render("lecture_confirmed", Channel::Inbox, &full).unwrap();
+        assert!(confirmed.contains("专家：林文华\n"), "{confirmed}");
+        assert!(
+            confirmed.contains("参会链接：https://meeting.example/1\n"),
+            "{confirmed}"
+        );
     }
 
     #[test]

@@ -17,6 +17,7 @@ mod hygiene;
 mod idempotency;
 mod jobs;
 mod lecture_holds;
+mod lecture_notices;
 mod lecture_requests;
 mod lecture_times;
 mod lectures;

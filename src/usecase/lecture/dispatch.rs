@@ -233,7 +233,8 @@ pub fn accept(uow: &mut Uow<'_>, actor: &Actor, id: &str, slot: Option<usize>) -
         None,
         json!({ "expert_id": expert_id }),
     )?;
-    let updated = load(uow.conn, id)?;
+    let mut updated = load(uow.conn, id)?;
+    updated.previous = Some(current);
     tell_expert(uow, &updated, &expert_id, LectureNotice::Confirmed, None)?;
     tell_schools(uow, &updated, LectureNotice::Confirmed, None, Some(actor))?;
     Ok(())
@@ -249,10 +250,10 @@ pub fn decline(uow: &mut Uow<'_>, actor: &Actor, id: &str, reason: &str) -> ApiR
         &record.who(actor),
     )?;
     give_back(uow, &record, to, LectureAction::Decline, Some(reason))?;
-    let updated = load(uow.conn, id)?;
+    // Told as it was offered: who declined, and the time they were asked for.
     tell_office(
         uow,
-        &updated,
+        &record,
         LectureNotice::Declined,
         Some(reason),
         Some(actor),
@@ -409,7 +410,8 @@ pub fn reschedule(uow: &mut Uow<'_>, actor: &Actor, id: &str, span: Span) -> Api
         }),
     )?;
     Lecture::replace_slots(uow.conn, id, &[span])?;
-    let updated = load(uow.conn, id)?;
+    let mut updated = load(uow.conn, id)?;
+    updated.previous = lecture.span();
     tell_expert(uow, &updated, &expert_id, LectureNotice::Rescheduled, None)?;
     tell_schools(uow, &updated, LectureNotice::Rescheduled, None, Some(actor))
 }
@@ -444,10 +446,10 @@ pub fn release_expert(uow: &mut Uow<'_>, expert_id: &str, why: &str) -> ApiResul
             Some(why),
             json!({ "expert_id": expert_id }),
         )?;
-        let updated = load(uow.conn, id)?;
-        tell_office(uow, &updated, LectureNotice::NeedsExpert, Some(why), None)?;
+        // Told as it was held: whose lecture it was, and its time.
+        tell_office(uow, &record, LectureNotice::NeedsExpert, Some(why), None)?;
         if to == LectureState::NeedsReassignment {
-            tell_schools(uow, &updated, LectureNotice::NeedsExpert, None, None)?;
+            tell_schools(uow, &record, LectureNotice::NeedsExpert, None, None)?;
         }
     }
     Ok(released)

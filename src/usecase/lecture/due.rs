@@ -68,8 +68,8 @@ pub fn lapse(uow: &mut Uow<'_>, id: &str) -> ApiResult<bool> {
     }
     let to = LectureFlow::next(record.lecture.state, LectureAction::Lapse, &system())?;
     give_back(uow, &record, to, LectureAction::Lapse, None)?;
-    let updated = load(uow.conn, id)?;
-    tell_office(uow, &updated, LectureNotice::Lapsed, None, None)?;
+    // Told as it was offered: whose answer never came, and the time.
+    tell_office(uow, &record, LectureNotice::Lapsed, None, None)?;
     Ok(true)
 }
 

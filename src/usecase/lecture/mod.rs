@@ -100,6 +100,8 @@ pub struct LectureRecord {
     /// Whether the reader's school joined this (city-wide online) lecture; false until
     /// [`LectureRecord::load_visible`] looks.
     pub participant: bool,
+    /// The time it had before the change being told, for a notice of a move.
+    pub previous: Option<Span>,
 }
 
 impl LectureRecord {
@@ -114,6 +116,7 @@ impl LectureRecord {
             expert_name,
             slots,
             participant: false,
+            previous: None,
         }))
     }
 

@@ -2,19 +2,38 @@
 
 use super::*;
 
-/// The notice about `record`.
+/// The notice about `record`: its time with its end, the time it had before when it moved,
+/// the expert where the reader needs the name (a confirmation, a decline or lapse, a lost
+/// expert), and for an online lecture once confirmed where to join.
 pub(super) fn notice(record: &LectureRecord, kind: LectureNotice, reason: Option<&str>) -> Notice {
+    let lecture = &record.lecture;
+    let names_expert = matches!(
+        kind,
+        LectureNotice::Confirmed
+            | LectureNotice::Declined
+            | LectureNotice::Lapsed
+            | LectureNotice::NeedsExpert
+            | LectureNotice::Reminder
+    );
+    let joinable = lecture.mode == LectureMode::Online
+        && matches!(kind, LectureNotice::Confirmed | LectureNotice::Reminder);
     Notice::Lecture {
         kind,
-        topic: record.lecture.topic.clone(),
+        topic: lecture.topic.clone(),
         school_name: record.school_name.clone(),
-        mode: record.lecture.mode,
-        start: record.lecture.starts_at,
-        place: match record.lecture.mode {
-            LectureMode::Offline => record.lecture.address.clone(),
-            LectureMode::Online => record.lecture.platform.clone(),
+        mode: lecture.mode,
+        time: lecture.span().map(|s| (s.start, s.end)),
+        was: record
+            .previous
+            .filter(|was| Some(*was) != lecture.span())
+            .map(|s| (s.start, s.end)),
+        expert_name: record.expert_name.clone().filter(|_| names_expert),
+        place: match lecture.mode {
+            LectureMode::Offline => lecture.address.clone(),
+            LectureMode::Online => lecture.platform.clone(),
         },
-        offer_expires_at: record.lecture.offer_expires_at,
+        link: lecture.link.clone().filter(|_| joinable),
+        offer_expires_at: lecture.offer_expires_at,
         reason: reason.map(str::to_owned),
     }
 }
