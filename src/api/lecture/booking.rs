@@ -1,0 +1,351 @@
+//! 约课 and 派课: making a lecture, editing its practical details, and schools joining or
+//! leaving a city-wide online lecture.
+
+use super::*;
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateLectureRequest {
+    /// An approved course (team, topic, expert and length come from it) …
+    pub course_id: Option<String>,
+    /// … or a sub-team and a topic.
+    #[schema(value_type = Option<crate::api::support::TeamCode>)]
+    pub team: Option<String>,
+    #[schema(min_length = 1, max_length = 200)]
+    pub topic: Option<String>,
+    pub mode: LectureMode,
+    #[schema(min_items = 1)]
+    pub audiences: Vec<Audience>,
+    /// Required when `students` is an audience.
+    #[serde(default)]
+    pub grade_bands: Vec<GradeBand>,
+    #[serde(deserialize_with = "whole")]
+    #[schema(minimum = 1, maximum = 100000)]
+    pub expected_size: i32,
+    /// One to three times (a school's request); exactly one for a dispatch. Each in whole
+    /// minutes, on one local day within the lecture hours (07:00-21:30), at most a year ahead,
+    /// and for a school at least the booking lead time (48 hours) ahead.
+    #[schema(min_items = 1, max_items = 3)]
+    pub slots: Vec<SlotBody>,
+    /// 派课 only: the school (may be left out for an online lecture schools join).
+    pub school_id: Option<String>,
+    /// 派课 only: offer it to this expert at once.
+    pub expert_id: Option<String>,
+    /// On site; defaults to the school's address.
+    #[schema(max_length = 200)]
+    pub address: Option<String>,
+    /// Online: the platform (腾讯会议, …).
+    #[schema(max_length = 50)]
+    pub platform: Option<String>,
+    /// Online: the meeting link (may come later).
+    #[schema(max_length = 500)]
+    pub link: Option<String>,
+    #[schema(max_length = 2000)]
+    pub note: Option<String>,
+    /// Admin only: why an availability rule, a blackout or an earlier refusal is set aside.
+    #[schema(max_length = 500)]
+    pub override_reason: Option<String>,
+}
+
+pub(super) fn optional_text(
+    errors: &mut Vec<FieldError>,
+    field: &str,
+    raw: Option<&str>,
+    max: usize,
+    multiline: bool,
+) -> Option<String> {
+    let raw = raw.map(str::trim).filter(|v| !v.is_empty())?;
+    let checked = if multiline {
+        validate::multiline(field, raw, max)
+    } else {
+        validate::text(field, raw, max)
+    };
+    keep(errors, checked)
+}
+
+pub(super) fn check_link(errors: &mut Vec<FieldError>, link: &Option<String>) {
+    let is_address = |link: &str| {
+        let rest = link
+            .strip_prefix("https://")
+            .or_else(|| link.strip_prefix("http://"));
+        rest.is_some_and(|r| !r.is_empty() && !r.chars().any(char::is_whitespace))
+    };
+    if let Some(link) = link
+        && !is_address(link)
+    {
+        errors.push(FieldError::new(
+            "link",
+            "invalid_format",
+            "the link is an http:// or https:// address, without spaces",
+        ));
+    }
+}
+
+/// 约课 (a school, for itself) or 派课 (the office, or a lead of the lecture's team).
+#[utoipa::path(post, path = "/api/v1/lectures", tag = "lectures", request_body = CreateLectureRequest,
+    security(("bearer" = [])),
+    responses((status = 201, body = LectureResponse), (status = 403, body = Problem),
+        (status = 409, body = Problem, description = "the named expert cannot take it (`expert_busy`, `rest_day`, `weekly_limit_reached`, …)"),
+        (status = 422, body = Problem)))]
+pub async fn create_lecture(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    meta: RequestMeta,
+    idem: Idempotency,
+    ApiJson(body): ApiJson<CreateLectureRequest>,
+) -> ApiResult<HttpResponse> {
+    let mut errors = Vec::new();
+    let topic = optional_text(&mut errors, "topic", body.topic.as_deref(), 200, false);
+    let address = optional_text(&mut errors, "address", body.address.as_deref(), 200, true);
+    let platform = optional_text(&mut errors, "platform", body.platform.as_deref(), 50, false);
+    let link = optional_text(&mut errors, "link", body.link.as_deref(), 500, false);
+    check_link(&mut errors, &link);
+    let note = optional_text(&mut errors, "note", body.note.as_deref(), 2000, true);
+    let override_reason = optional_text(
+        &mut errors,
+        "override_reason",
+        body.override_reason.as_deref(),
+        500,
+        true,
+    );
+    let mut id_of = |field: &str, raw: &Option<String>| {
+        raw.as_deref()
+            .and_then(|v| keep(&mut errors, validate::id(field, v)))
+    };
+    let course_id = id_of("course_id", &body.course_id);
+    let school_id = id_of("school_id", &body.school_id);
+    let expert_id = id_of("expert_id", &body.expert_id);
+    let mut audiences = body.audiences;
+    audiences.sort();
+    audiences.dedup();
+    let mut grade_bands = body.grade_bands;
+    grade_bands.sort();
+    grade_bands.dedup();
+    if audiences.is_empty() {
+        errors.push(FieldError::new(
+            "audiences",
+            "required",
+            "name at least one audience",
+        ));
+    }
+    let students = audiences.contains(&Audience::Students);
+    if students && grade_bands.is_empty() {
+        errors.push(FieldError::new(
+            "grade_bands",
+            "required",
+            "name the grade bands of the students",
+        ));
+    }
+    if !students && !grade_bands.is_empty() {
+        errors.push(FieldError::new(
+            "grade_bands",
+            "not_allowed",
+            "grade bands are for student audiences",
+        ));
+    }
+    if !(1..=100_000).contains(&body.expected_size) {
+        errors.push(FieldError::new(
+            "expected_size",
+            "out_of_range",
+            "expected_size is 1 to 100000",
+        ));
+    }
+    if body.slots.len() > 3 {
+        errors.push(FieldError::new(
+            "slots",
+            "too_many",
+            "propose one to three times",
+        ));
+    }
+    if !errors.is_empty() {
+        return Err(ApiError::Validation(errors));
+    }
+    let input = LectureInput {
+        course_id,
+        team: body.team.map(|t| t.trim().to_owned()),
+        topic,
+        mode: body.mode,
+        audiences,
+        grade_bands,
+        expected_size: body.expected_size,
+        slots: body
+            .slots
+            .iter()
+            .map(|s| Span {
+                start: s.start.0,
+                end: s.end.0,
+            })
+            .collect(),
+        school_id,
+        expert_id,
+        address,
+        platform,
+        link,
+        note,
+        override_reason,
+    };
+    let audit = AuditContext::from_request(&meta, Some(user.id()), state.clock.now_naive());
+    let tz = state.settings.timezone;
+    usecase::answer(&state, audit, idem, move |uow| {
+        let actor = Actor::load_for_change(uow.conn, &user)?;
+        let created = usecase::lecture::create(uow, &actor, input.clone())?;
+        let mut body = reload(uow, &actor, &created.id, tz)?;
+        body.not_offered = created.not_offered;
+        Ok(Answer::created(
+            format!("/api/v1/lectures/{}", created.id),
+            Some(body.version),
+            body,
+        ))
+    })
+    .await
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateLectureRequest {
+    /// `null` removes it (so does `null` for the others; an empty text is refused).
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>, max_length = 500)]
+    pub link: Option<Option<String>>,
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>, max_length = 50)]
+    pub platform: Option<Option<String>>,
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>, max_length = 2000)]
+    pub note: Option<Option<String>>,
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>, max_length = 200)]
+    pub address: Option<Option<String>>,
+    #[serde(default, deserialize_with = "whole_not_null")]
+    #[schema(nullable = false, minimum = 1, maximum = 100000)]
+    pub expected_size: Option<i32>,
+}
+
+/// Edit the practical details until the lecture starts (its school for its own booking,
+/// the office and the team's leads for any, but not a lead who is its expert); its expert
+/// is told.
+#[utoipa::path(patch, path = "/api/v1/lectures/{id}", tag = "lectures", params(("id" = String, Path)),
+    request_body = UpdateLectureRequest, security(("bearer" = [])),
+    responses((status = 200, body = LectureResponse), (status = 403, body = Problem), (status = 404, body = Problem),
+        (status = 409, body = Problem, description = "`lecture_closed`: it has begun or ended"),
+        (status = 412, body = Problem), (status = 422, body = Problem)))]
+pub async fn update_lecture(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    meta: RequestMeta,
+    id: web::Path<String>,
+    if_match: IfMatch,
+    ApiJson(body): ApiJson<UpdateLectureRequest>,
+) -> ApiResult<HttpResponse> {
+    let mut errors = Vec::new();
+    // `null` removes a value; an empty text is refused, as the schema says (not read as null).
+    let mut nullable = |field: &str, value: Option<Option<String>>, max: usize, multi: bool| {
+        if let Some(Some(text)) = &value
+            && text.trim().is_empty()
+        {
+            errors.push(FieldError::new(
+                field,
+                "required",
+                format!("{field} must not be empty; send null to remove it"),
+            ));
+            return None;
+        }
+        value.map(|v| optional_text(&mut errors, field, v.as_deref(), max, multi))
+    };
+    let link = nullable("link", body.link, 500, false);
+    let platform = nullable("platform", body.platform, 50, false);
+    let note = nullable("note", body.note, 2000, true);
+    let address = nullable("address", body.address, 200, true);
+    if let Some(link) = &link {
+        check_link(&mut errors, link);
+    }
+    if let Some(size) = body.expected_size
+        && !(1..=100_000).contains(&size)
+    {
+        errors.push(FieldError::new(
+            "expected_size",
+            "out_of_range",
+            "expected_size is 1 to 100000",
+        ));
+    }
+    if !errors.is_empty() {
+        return Err(ApiError::Validation(errors));
+    }
+    let changes = LectureChanges {
+        link,
+        platform,
+        note,
+        address,
+        expected_size: body.expected_size,
+    };
+    let version = if_match.0;
+    change_lecture(state, user, meta, id.into_inner(), move |uow, actor, id| {
+        usecase::lecture::edit(uow, actor, id, version, changes.clone())
+    })
+    .await
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct JoinLectureRequest {
+    /// How many of the school's people will watch.
+    #[serde(deserialize_with = "whole")]
+    #[schema(minimum = 1, maximum = 100000)]
+    pub expected_size: i32,
+}
+
+/// A school joins a city-wide online lecture (线上网课), or changes its expected audience,
+/// until it begins. The link is shown to it once the lecture is confirmed.
+#[utoipa::path(post, path = "/api/v1/lectures/{id}/participants", tag = "lectures", params(("id" = String, Path)),
+    request_body = JoinLectureRequest, security(("bearer" = [])),
+    responses((status = 201, body = LectureResponse), (status = 403, body = Problem), (status = 404, body = Problem),
+        (status = 409, body = Problem, description = "`not_joinable`: not a city-wide online lecture, or no longer open"),
+        (status = 422, body = Problem)))]
+pub async fn join_lecture(
+    state: web::Data<AppState>,
+    SchoolUser(user): SchoolUser,
+    meta: RequestMeta,
+    idem: Idempotency,
+    id: web::Path<String>,
+    ApiJson(body): ApiJson<JoinLectureRequest>,
+) -> ApiResult<HttpResponse> {
+    if !(1..=100_000).contains(&body.expected_size) {
+        return Err(ApiError::invalid(
+            "expected_size",
+            "out_of_range",
+            "expected_size is 1 to 100000",
+        ));
+    }
+    let (id, size) = (id.into_inner(), body.expected_size);
+    let audit = AuditContext::from_request(&meta, Some(user.id()), state.clock.now_naive());
+    let tz = state.settings.timezone;
+    usecase::answer(&state, audit, idem, move |uow| {
+        let actor = Actor::load_for_change(uow.conn, &user)?;
+        usecase::lecture::join(uow, &actor, &id, size)?;
+        let body = reload(uow, &actor, &id, tz)?;
+        Ok(Answer::created(
+            format!("/api/v1/lectures/{id}"),
+            Some(body.version),
+            body,
+        ))
+    })
+    .await
+}
+
+/// A school withdraws from a city-wide online lecture it joined, until it begins.
+#[utoipa::path(delete, path = "/api/v1/lectures/{id}/participants", tag = "lectures", params(("id" = String, Path)),
+    security(("bearer" = [])),
+    responses((status = 200, body = LectureResponse), (status = 403, body = Problem),
+        (status = 404, body = Problem, description = "no such lecture, or the school has not joined it"),
+        (status = 409, body = Problem, description = "`lecture_closed`: it has begun")))]
+pub async fn withdraw_from_lecture(
+    state: web::Data<AppState>,
+    SchoolUser(user): SchoolUser,
+    meta: RequestMeta,
+    id: web::Path<String>,
+) -> ApiResult<HttpResponse> {
+    change_lecture(state, user, meta, id.into_inner(), |uow, actor, id| {
+        usecase::lecture::withdraw(uow, actor, id)
+    })
+    .await
+}
