@@ -300,6 +300,8 @@ fn seed_lectures(
             address: (mode == LectureMode::Offline).then(|| "学府路1号礼堂".to_owned()),
             platform: (mode == LectureMode::Online).then(|| "腾讯会议".to_owned()),
             link: (mode == LectureMode::Online).then(|| format!("https://meeting.example/{n}")),
+            meeting_id: None,
+            passcode: None,
             note: None,
             created_by: None,
             version: 3,

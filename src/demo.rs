@@ -778,6 +778,8 @@ fn seed_lectures(
         address: None,
         platform: None,
         link: None,
+        meeting_id: None,
+        passcode: None,
         note: None,
         override_reason: None,
     };

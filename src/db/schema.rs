@@ -315,6 +315,8 @@ diesel::table! {
         updated_at -> Timestamp,
         joined_slots -> Nullable<Text>,
         travel_minutes -> Integer,
+        meeting_id -> Nullable<Text>,
+        passcode -> Nullable<Text>,
     }
 }
 

@@ -70,8 +70,9 @@ pub enum Notice {
         expert_name: Option<String>,
         /// The address (on site) or the platform (online).
         place: Option<String>,
-        /// Online, once confirmed: where to join.
+        /// Online, once confirmed: where to join (a link, a meeting number with its passcode).
         link: Option<String>,
+        meeting: Option<String>,
         offer_expires_at: Option<NaiveDateTime>,
         reason: Option<String>,
     },
@@ -238,6 +239,7 @@ impl Notice {
                 expert_name,
                 place,
                 link,
+                meeting,
                 offer_expires_at,
                 reason,
                 ..
@@ -256,6 +258,7 @@ impl Notice {
                         "expert_name": expert_name,
                         "place": place,
                         "meeting_link": link,
+                        "meeting": meeting,
                         "offer_expires_at": offer_expires_at.map(|t| mail_time(t, tz)),
                         "reason": reason,
                     }),

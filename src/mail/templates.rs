@@ -199,6 +199,7 @@ mod tests {
         let full = json!({
             "name": "王秀兰", "topic": "亲子沟通", "school_name": "市实验小学", "expert_name": "林文华",
             "mode": "线上", "place": "腾讯会议", "meeting_link": "https://meeting.example/1",
+            "meeting": "123 456 789，密码：1234",
             "was": "2026年12月16日（周三）14:00-15:30 北京时间",
             "start": "2026年12月17日（周四）14:00-15:30 北京时间",
             "offer_expires_at": "2026年12月15日（周二）09:00 北京时间", "reason": "临时有事",
@@ -213,6 +214,7 @@ mod tests {
             "方式：",
             "原因：",
             "参会链接：",
+            "会议号：",
         ];
         for (kind, _) in KINDS.iter().filter(|(k, _)| k.starts_with("lecture_")) {
             for context in [&full, &bare] {
@@ -246,6 +248,10 @@ mod tests {
         assert!(confirmed.contains("专家：林文华\n"), "{confirmed}");
         assert!(
             confirmed.contains("参会链接：https://meeting.example/1\n"),
+            "{confirmed}"
+        );
+        assert!(
+            confirmed.contains("会议号：123 456 789，密码：1234\n"),
             "{confirmed}"
         );
     }

@@ -40,6 +40,9 @@ pub struct Lecture {
     pub address: Option<String>,
     pub platform: Option<String>,
     pub link: Option<String>,
+    /// Online: the meeting number (腾讯会议号 …) and its passcode, beside or instead of a link.
+    pub meeting_id: Option<String>,
+    pub passcode: Option<String>,
     pub note: Option<String>,
     pub sequence: i32,
     #[diesel(deserialize_as = MaybeTime)]
@@ -122,6 +125,8 @@ pub struct NewLecture {
     pub address: Option<String>,
     pub platform: Option<String>,
     pub link: Option<String>,
+    pub meeting_id: Option<String>,
+    pub passcode: Option<String>,
     pub note: Option<String>,
     pub created_by: Option<String>,
     pub version: i32,
@@ -151,6 +156,8 @@ pub struct Placement {
 #[diesel(table_name = lectures)]
 pub struct LectureChanges {
     pub link: Option<Option<String>>,
+    pub meeting_id: Option<Option<String>>,
+    pub passcode: Option<Option<String>>,
     pub platform: Option<Option<String>>,
     pub note: Option<Option<String>>,
     pub address: Option<Option<String>>,
@@ -160,6 +167,8 @@ pub struct LectureChanges {
 impl LectureChanges {
     pub fn is_empty(&self) -> bool {
         self.link.is_none()
+            && self.meeting_id.is_none()
+            && self.passcode.is_none()
             && self.platform.is_none()
             && self.note.is_none()
             && self.address.is_none()

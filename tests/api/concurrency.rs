@@ -204,6 +204,8 @@ impl LectureWorld {
             address: None,
             platform: None,
             link: None,
+            meeting_id: None,
+            passcode: None,
             note: None,
             override_reason: None,
         };

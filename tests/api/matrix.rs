@@ -314,6 +314,8 @@ fn lecture_input(course_id: Option<String>, team: Option<&str>, hour: u32) -> Le
         address: None,
         platform: None,
         link: None,
+        meeting_id: None,
+        passcode: None,
         note: None,
         override_reason: None,
     }

@@ -40,6 +40,14 @@ pub struct CreateLectureRequest {
     /// Online: the meeting link (may come later).
     #[schema(max_length = 500)]
     pub link: Option<String>,
+    /// Online: the meeting number (腾讯会议号 …), beside or instead of a link: 6 to 20 digits,
+    /// spaces or dashes between them (`123 456 789`).
+    #[schema(max_length = 40, pattern = "^[0-9][0-9 -]*[0-9]$")]
+    pub meeting_id: Option<String>,
+    /// Online: the meeting's passcode, with a link or a meeting number: 1 to 32 letters or
+    /// digits.
+    #[schema(max_length = 32, pattern = "^[A-Za-z0-9]+$")]
+    pub passcode: Option<String>,
     #[schema(max_length = 2000)]
     pub note: Option<String>,
     /// Admin only: why an availability rule, a blackout or an earlier refusal is set aside.
@@ -76,7 +84,40 @@ pub(super) fn check_link(errors: &mut Vec<FieldError>, link: &Option<String>) {
         errors.push(FieldError::new(
             "link",
             "invalid_format",
-            "the link is an http:// or https:// address, without spaces",
+            "the link is an http:// or https:// address, without spaces; a meeting number goes in meeting_id",
+        ));
+    }
+}
+
+/// A meeting number as the meeting apps show it, 6 to 20 digits with spaces or dashes
+/// between them (`123 456 789`), and a passcode of 1 to 32 letters or digits.
+pub(super) fn check_meeting(
+    errors: &mut Vec<FieldError>,
+    meeting_id: &Option<String>,
+    passcode: &Option<String>,
+) {
+    if let Some(id) = meeting_id {
+        let digits = id.chars().filter(char::is_ascii_digit).count();
+        let shaped = id
+            .chars()
+            .all(|c| c.is_ascii_digit() || c == ' ' || c == '-')
+            && id.starts_with(|c: char| c.is_ascii_digit())
+            && id.ends_with(|c: char| c.is_ascii_digit());
+        if !shaped || !(6..=20).contains(&digits) {
+            errors.push(FieldError::new(
+                "meeting_id",
+                "invalid_format",
+                "a meeting number is 6 to 20 digits, with spaces or dashes between them (e.g. 123 456 789)",
+            ));
+        }
+    }
+    if let Some(code) = passcode
+        && !code.chars().all(|c| c.is_ascii_alphanumeric())
+    {
+        errors.push(FieldError::new(
+            "passcode",
+            "invalid_format",
+            "a passcode is 1 to 32 letters or digits",
         ));
     }
 }
@@ -100,6 +141,15 @@ pub async fn create_lecture(
     let platform = optional_text(&mut errors, "platform", body.platform.as_deref(), 50, false);
     let link = optional_text(&mut errors, "link", body.link.as_deref(), 500, false);
     check_link(&mut errors, &link);
+    let meeting_id = optional_text(
+        &mut errors,
+        "meeting_id",
+        body.meeting_id.as_deref(),
+        40,
+        false,
+    );
+    let passcode = optional_text(&mut errors, "passcode", body.passcode.as_deref(), 32, false);
+    check_meeting(&mut errors, &meeting_id, &passcode);
     let note = optional_text(&mut errors, "note", body.note.as_deref(), 2000, true);
     let override_reason = optional_text(
         &mut errors,
@@ -181,6 +231,8 @@ pub async fn create_lecture(
         address,
         platform,
         link,
+        meeting_id,
+        passcode,
         note,
         override_reason,
     };
@@ -207,6 +259,12 @@ pub struct UpdateLectureRequest {
     #[serde(default, deserialize_with = "present")]
     #[schema(value_type = Option<String>, max_length = 500)]
     pub link: Option<Option<String>>,
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>, max_length = 40, pattern = "^[0-9][0-9 -]*[0-9]$")]
+    pub meeting_id: Option<Option<String>>,
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>, max_length = 32, pattern = "^[A-Za-z0-9]+$")]
+    pub passcode: Option<Option<String>>,
     #[serde(default, deserialize_with = "present")]
     #[schema(value_type = Option<String>, max_length = 50)]
     pub platform: Option<Option<String>>,
@@ -253,12 +311,19 @@ pub async fn update_lecture(
         value.map(|v| optional_text(&mut errors, field, v.as_deref(), max, multi))
     };
     let link = nullable("link", body.link, 500, false);
+    let meeting_id = nullable("meeting_id", body.meeting_id, 40, false);
+    let passcode = nullable("passcode", body.passcode, 32, false);
     let platform = nullable("platform", body.platform, 50, false);
     let note = nullable("note", body.note, 2000, true);
     let address = nullable("address", body.address, 200, true);
     if let Some(link) = &link {
         check_link(&mut errors, link);
     }
+    check_meeting(
+        &mut errors,
+        &meeting_id.clone().flatten(),
+        &passcode.clone().flatten(),
+    );
     if let Some(size) = body.expected_size
         && !(1..=100_000).contains(&size)
     {
@@ -273,6 +338,8 @@ pub async fn update_lecture(
     }
     let changes = LectureChanges {
         link,
+        meeting_id,
+        passcode,
         platform,
         note,
         address,

@@ -99,7 +99,15 @@ pub struct LectureResponse {
     /// Shown to the office, the team's leads, its expert and its school; to a school that
     /// joined a city-wide lecture once it is confirmed.
     pub link: Option<String>,
+    /// The meeting number (腾讯会议号 …), shown as the link is.
+    pub meeting_id: Option<String>,
+    /// The meeting's passcode, shown as the link is.
+    pub passcode: Option<String>,
     pub note: Option<String>,
+    /// Whom the expert calls at the school, and where it is: shown on the lecture's own page
+    /// to the expert it is offered to or held by, the office and the team's leads.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub school_contact: Option<SchoolContact>,
     pub version: i32,
     #[serde(serialize_with = "crate::time::serialize")]
     #[schema(value_type = String, format = DateTime)]
@@ -118,6 +126,14 @@ pub struct LectureResponse {
     /// course's expert at once.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub not_offered: Vec<SlotRefusal>,
+}
+
+/// A school's contact person, phone and address, for the expert going there.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SchoolContact {
+    pub contact_person: String,
+    pub phone: Option<String>,
+    pub address: String,
 }
 
 /// A lecture in a list (lists of lectures, the dispatch queue): enough to tell it from the
@@ -241,7 +257,10 @@ fn response(record: LectureRecord, actor: &Actor, tz: Tz) -> ApiResult<LectureRe
         address: l.address,
         platform: l.platform,
         link: l.link.filter(|_| show_link),
+        meeting_id: l.meeting_id.filter(|_| show_link),
+        passcode: l.passcode.filter(|_| show_link),
         note: l.note,
+        school_contact: None,
         version: l.version,
         created_at: to_local(l.created_at, tz),
         updated_at: to_local(l.updated_at, tz),
@@ -299,8 +318,19 @@ fn with_history(
             }
         }
     }
+    // The expert going there needs whom to call: those who work on the lecture see the
+    // school's contact on its own page (a school knows its own).
+    let contact = match (&record.lecture.school_id, staff) {
+        (Some(school), true) => crate::models::school::School::find(conn, school)?,
+        _ => None,
+    };
     let mut body = response(record, actor, tz)?;
     body.history = Some(history_page(changes, tz).items);
+    body.school_contact = contact.map(|s| SchoolContact {
+        contact_person: s.contact_person,
+        phone: s.phone,
+        address: s.address,
+    });
     Ok(body)
 }
 

@@ -20,6 +20,9 @@ pub struct LectureInput {
     pub address: Option<String>,
     pub platform: Option<String>,
     pub link: Option<String>,
+    /// Online: the meeting number and its passcode, beside or instead of a link.
+    pub meeting_id: Option<String>,
+    pub passcode: Option<String>,
     pub note: Option<String>,
     pub override_reason: Option<String>,
 }
@@ -265,6 +268,12 @@ pub fn create(uow: &mut Uow<'_>, actor: &Actor, input: LectureInput) -> ApiResul
             ));
         }
     }
+    check_joining(
+        input.mode,
+        (input.link.as_deref(), input.meeting_id.as_deref()),
+        input.passcode.as_deref(),
+        &mut errors,
+    );
     if !errors.is_empty() {
         return Err(ApiError::Validation(errors));
     }
@@ -302,6 +311,8 @@ pub fn create(uow: &mut Uow<'_>, actor: &Actor, input: LectureInput) -> ApiResul
         address,
         platform: input.platform.clone(),
         link: input.link.clone(),
+        meeting_id: input.meeting_id.clone(),
+        passcode: input.passcode.clone(),
         note: input.note.clone(),
         created_by: Some(actor.user_id.clone()),
         version: 1,
@@ -370,6 +381,33 @@ pub fn create(uow: &mut Uow<'_>, actor: &Actor, input: LectureInput) -> ApiResul
         tell_office(uow, &record, LectureNotice::Requested, None, Some(actor))?;
     }
     Ok(Created { id, not_offered })
+}
+
+/// How an online lecture is joined: a meeting number only online, and a passcode only
+/// with a link or a meeting number.
+fn check_joining(
+    mode: LectureMode,
+    (link, meeting_id): (Option<&str>, Option<&str>),
+    passcode: Option<&str>,
+    errors: &mut Vec<FieldError>,
+) {
+    if mode == LectureMode::Offline {
+        for (field, given) in [("meeting_id", meeting_id), ("passcode", passcode)] {
+            if given.is_some() {
+                errors.push(invalid(
+                    field,
+                    "not_allowed",
+                    "a meeting number and passcode are for an online lecture",
+                ));
+            }
+        }
+    } else if passcode.is_some() && link.is_none() && meeting_id.is_none() {
+        errors.push(invalid(
+            "passcode",
+            "not_allowed",
+            "a passcode goes with a link or a meeting number",
+        ));
+    }
 }
 
 /// The rules a proposed time meets, for `actor`: a school keeps the booking lead time.
@@ -487,9 +525,28 @@ pub fn edit(
             format!("the course takes at most {max} people"),
         ));
     }
+    // How to join, as the edit leaves it.
+    let after = |change: &Option<Option<String>>, now: &Option<String>| {
+        change.clone().unwrap_or_else(|| now.clone())
+    };
+    let mut errors = Vec::new();
+    check_joining(
+        lecture.mode,
+        (
+            after(&changes.link, &lecture.link).as_deref(),
+            after(&changes.meeting_id, &lecture.meeting_id).as_deref(),
+        ),
+        after(&changes.passcode, &lecture.passcode).as_deref(),
+        &mut errors,
+    );
+    if !errors.is_empty() {
+        return Err(ApiError::Validation(errors));
+    }
     // Only what differs is written: an edit that changes nothing keeps the version.
     let changes = LectureChanges {
         link: changes.link.filter(|v| *v != lecture.link),
+        meeting_id: changes.meeting_id.filter(|v| *v != lecture.meeting_id),
+        passcode: changes.passcode.filter(|v| *v != lecture.passcode),
         platform: changes.platform.filter(|v| *v != lecture.platform),
         note: changes.note.filter(|v| *v != lecture.note),
         address: changes.address.filter(|v| *v != lecture.address),
@@ -509,6 +566,8 @@ pub fn edit(
         Some(id),
         json!({
             "link": changes.link.is_some(),
+            "meeting_id": changes.meeting_id.is_some(),
+            "passcode": changes.passcode.is_some(),
             "platform": changes.platform,
             "note": changes.note.is_some(),
             "address": changes.address,

@@ -33,6 +33,12 @@ pub(super) fn notice(record: &LectureRecord, kind: LectureNotice, reason: Option
             LectureMode::Online => lecture.platform.clone(),
         },
         link: lecture.link.clone().filter(|_| joinable),
+        meeting: lecture.meeting_id.as_ref().filter(|_| joinable).map(|id| {
+            match &lecture.passcode {
+                Some(code) => format!("{id}，密码：{code}"),
+                None => id.clone(),
+            }
+        }),
         offer_expires_at: lecture.offer_expires_at,
         reason: reason.map(str::to_owned),
     }

@@ -1,0 +1,2 @@
+ALTER TABLE lectures DROP COLUMN passcode;
+ALTER TABLE lectures DROP COLUMN meeting_id;
