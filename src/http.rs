@@ -180,6 +180,10 @@ fn ensure_problem(response: ServiceResponse<BoxBody>) -> ServiceResponse<BoxBody
 pub fn method_not_allowed(allowed: &[&str]) -> HttpResponse {
     let mut response = ApiError::MethodNotAllowed.error_response();
     let mut methods: Vec<&str> = allowed.to_vec();
+    // Every GET route answers HEAD too (`api::verb::get`).
+    if methods.contains(&"GET") {
+        methods.push("HEAD");
+    }
     methods.sort_unstable();
     methods.dedup();
     if let Ok(value) = HeaderValue::from_str(&methods.join(", ")) {

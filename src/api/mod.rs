@@ -47,7 +47,13 @@ pub struct RouteSpec {
 /// The table's verbs: the HTTP methods, and `create`, a POST that creates something and so
 /// honours `Idempotency-Key`.
 mod verb {
-    pub use actix_web::web::{delete, get, patch, post, put};
+    pub use actix_web::web::{delete, patch, post, put};
+    /// GET, and HEAD on the same handler (actix sends a HEAD answer's headers only): every
+    /// readable route answers HEAD, as calendar apps and link checkers ask.
+    pub fn get() -> actix_web::Route {
+        use actix_web::guard;
+        actix_web::web::route().guard(guard::Any(guard::Get()).or(guard::Head()))
+    }
     pub fn create() -> actix_web::Route {
         actix_web::web::post()
     }

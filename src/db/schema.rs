@@ -407,6 +407,17 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    lecture_feed_removals (expert_id, lecture_id) {
+        expert_id -> Text,
+        lecture_id -> Text,
+        sequence -> Integer,
+        starts_at -> Timestamp,
+        ends_at -> Timestamp,
+        removed_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(audit_events -> users (actor_id));
 diesel::joinable!(course_audiences -> courses (course_id));
 diesel::joinable!(course_grades -> courses (course_id));
@@ -477,4 +488,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     team_leads,
     teams,
     users,
+    lecture_feed_removals,
 );

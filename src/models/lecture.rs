@@ -7,8 +7,8 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use crate::db::schema::{
-    busy_intervals, calendar_tokens, experts, lecture_participants, lecture_refusals,
-    lecture_slots, lectures, school_lectures, schools,
+    busy_intervals, experts, lecture_participants, lecture_refusals, lecture_slots, lectures,
+    school_lectures, schools,
 };
 use crate::db::{DbConnection, MaybeTime, Time};
 use crate::domain::lecture::{LectureMode, LectureState, Origin, RefusalKind, Span};
@@ -962,44 +962,6 @@ impl BusyInterval {
             .order(busy_intervals::starts_at.asc())
             .select(BusyInterval::as_select())
             .load(conn)
-    }
-}
-
-/// An expert's calendar feed token, stored hashed.
-pub struct CalendarToken;
-
-impl CalendarToken {
-    /// Replaces the expert's token (the old one stops working at once).
-    pub fn rotate(
-        conn: &mut DbConnection,
-        expert_id: &str,
-        token_hash: &str,
-        now: NaiveDateTime,
-    ) -> QueryResult<()> {
-        diesel::delete(calendar_tokens::table.filter(calendar_tokens::expert_id.eq(expert_id)))
-            .execute_on(conn)?;
-        diesel::insert_into(calendar_tokens::table)
-            .values((
-                calendar_tokens::expert_id.eq(expert_id),
-                calendar_tokens::token_hash.eq(token_hash),
-                calendar_tokens::created_at.eq(now),
-            ))
-            .execute_on(conn)?;
-        Ok(())
-    }
-
-    /// Whether `token_hash` is `expert_id`'s current token.
-    pub fn matches(
-        conn: &mut DbConnection,
-        expert_id: &str,
-        token_hash: &str,
-    ) -> QueryResult<bool> {
-        diesel::select(diesel::dsl::exists(
-            calendar_tokens::table
-                .filter(calendar_tokens::expert_id.eq(expert_id))
-                .filter(calendar_tokens::token_hash.eq(token_hash)),
-        ))
-        .get_result_on(conn)
     }
 }
 

@@ -95,7 +95,12 @@ async fn unknown_routes_are_404_and_wrong_methods_405() {
         .send(Method::DELETE, "/api/v1/teams", Some(&token), None)
         .await;
     wrong.assert_problem(405, "method_not_allowed");
-    assert_eq!(wrong.header("allow"), Some("GET"));
+    assert_eq!(wrong.header("allow"), Some("GET, HEAD"));
+    // Every readable route answers HEAD as it answers GET.
+    let head = app
+        .send(Method::HEAD, "/api/v1/teams", Some(&token), None)
+        .await;
+    assert_eq!(head.status, 200);
     let wrong = app
         .send(Method::GET, "/api/v1/auth/login", None, None)
         .await;
@@ -105,7 +110,7 @@ async fn unknown_routes_are_404_and_wrong_methods_405() {
         .send(Method::PUT, "/api/v1/courses/some-id", Some(&token), None)
         .await;
     wrong.assert_problem(405, "method_not_allowed");
-    assert_eq!(wrong.header("allow"), Some("GET, PATCH"));
+    assert_eq!(wrong.header("allow"), Some("GET, HEAD, PATCH"));
 }
 
 #[actix_web::test]

@@ -3,6 +3,7 @@
 
 mod audit;
 mod auth;
+mod calendar_feed;
 mod cli;
 mod common;
 mod concurrency;

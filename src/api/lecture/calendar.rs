@@ -54,8 +54,9 @@ pub struct CalendarQuery {
     pub token: String,
 }
 
-/// An expert's offered and confirmed lectures as an RFC 5545 calendar (times in UTC), for
-/// calendar apps: the token in the link is the credential.
+/// An expert's offered and confirmed lectures as an RFC 5545 calendar (times in UTC), and
+/// those that left them in the last 30 days as cancelled events, for calendar apps: the token
+/// in the link is the credential. Answers HEAD too.
 #[utoipa::path(get, path = "/api/v1/experts/{id}/calendar.ics", tag = "experts",
     params(("id" = String, Path), CalendarQuery),
     responses((status = 200, content_type = "text/calendar", body = String),

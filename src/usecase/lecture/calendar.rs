@@ -19,7 +19,7 @@ pub fn rotate_calendar_token(
     }
     let token = crate::auth::token::random_token();
     let hash = crate::auth::token::hash_token(&token);
-    crate::models::lecture::CalendarToken::rotate(uow.conn, &expert.id, &hash, uow.now())?;
+    crate::models::calendar::CalendarToken::rotate(uow.conn, &expert.id, &hash, uow.now())?;
     uow.record(
         "expert.calendar_token_rotated",
         "expert",
@@ -29,9 +29,17 @@ pub fn rotate_calendar_token(
     Ok(token)
 }
 
+/// Who made the feed, as calendar apps read it.
+const PRODID: &str = "-//guanai//关爱专家团 授课安排//ZH";
+
+/// How long a lecture that left the expert's calendar stays in the feed, cancelled.
+const REMOVED_DAYS: i64 = 30;
+
 /// The RFC 5545 feed of an expert's offered and confirmed lectures (from 90 days back), for
 /// the holder of their calendar token; times in UTC, one stable UID per lecture and its
-/// SEQUENCE, so a rescheduled lecture moves instead of doubling. 404 for a wrong token.
+/// SEQUENCE, so a rescheduled lecture moves instead of doubling. A lecture that left the
+/// expert (declined, let lapse, released, cancelled) stays 30 days as `STATUS:CANCELLED`
+/// with a raised SEQUENCE, so calendars that imported it remove it. 404 for a wrong token.
 pub fn calendar_feed(
     conn: &mut DbConnection,
     settings: &crate::config::Settings,
@@ -39,21 +47,18 @@ pub fn calendar_feed(
     token: &str,
     now: NaiveDateTime,
 ) -> ApiResult<String> {
-    use icalendar::{Component as _, EventLike as _};
+    use crate::models::calendar::FeedRemoval;
+    use icalendar::{Component as _, EventStatus};
     let hash = crate::auth::token::hash_token(token);
-    if !crate::models::lecture::CalendarToken::matches(conn, expert_id, &hash)? {
+    if !crate::models::calendar::CalendarToken::matches(conn, expert_id, &hash)? {
         return Err(ApiError::not_found("no such calendar"));
     }
-    let host = settings
-        .public_url
-        .split("://")
-        .nth(1)
-        .unwrap_or("guanai")
-        .split(['/', ':'])
-        .next()
-        .unwrap_or("guanai")
-        .to_owned();
-    let mut calendar = icalendar::Calendar::new();
+    let host = uid_host(&settings.public_url);
+    let mut calendar = icalendar::Calendar::empty();
+    calendar
+        .append_property(("VERSION", "2.0"))
+        .append_property(("PRODID", PRODID))
+        .append_property(("CALSCALE", "GREGORIAN"));
     calendar.name("关爱专家团 授课安排");
     for (lecture, school_name, _) in
         Lecture::calendar_of(conn, expert_id, now - Duration::days(90))?
@@ -61,43 +66,114 @@ pub fn calendar_feed(
         let Some(span) = lecture.span() else {
             continue;
         };
-        let utc = |t: NaiveDateTime| {
-            chrono::DateTime::<chrono::Utc>::from_naive_utc_and_offset(t, chrono::Utc)
+        let status = if lecture.state == LectureState::Offered {
+            EventStatus::Tentative
+        } else {
+            EventStatus::Confirmed
         };
-        let place = match lecture.mode {
-            LectureMode::Offline => lecture.address.clone(),
-            LectureMode::Online => lecture.platform.clone(),
+        let mut event = feed_event(conn, (&lecture, school_name), &host, span, status)?;
+        calendar.push(
+            event
+                .sequence(u32::try_from(lecture.sequence).unwrap_or(0))
+                .done(),
+        );
+    }
+    for (id, sequence, span) in
+        FeedRemoval::since(conn, expert_id, now - Duration::days(REMOVED_DAYS))?
+    {
+        let Some((lecture, school_name, _)) = Lecture::find_row(conn, &id)? else {
+            continue;
         };
-        let mut event = icalendar::Event::new();
-        event
-            .uid(&format!("lecture-{}@{host}", lecture.id))
-            .summary(&format!("{}（{}）", lecture.topic, lecture.mode.label_zh()))
-            .starts(utc(span.start))
-            .ends(utc(span.end))
-            .timestamp(utc(lecture.updated_at))
-            .sequence(u32::try_from(lecture.sequence).unwrap_or(0))
-            .status(if lecture.state == LectureState::Confirmed {
-                icalendar::EventStatus::Confirmed
-            } else {
-                icalendar::EventStatus::Tentative
-            });
-        if let Some(place) = place {
-            event.location(&place);
-        }
-        let mut description = Vec::new();
-        if let Some(school) = school_name {
-            description.push(format!("学校：{school}"));
-        }
-        if lecture.state == LectureState::Offered {
-            description.push("待您接受".to_owned());
-        }
-        if let Some(link) = &lecture.link {
-            description.push(format!("链接：{link}"));
-        }
-        if !description.is_empty() {
-            event.description(&description.join("\n"));
-        }
-        calendar.push(event.done());
+        let mut event = feed_event(
+            conn,
+            (&lecture, school_name),
+            &host,
+            span,
+            EventStatus::Cancelled,
+        )?;
+        calendar.push(event.sequence(u32::try_from(sequence).unwrap_or(0)).done());
     }
     Ok(calendar.done().to_string())
+}
+
+/// The host that ends every UID: `GUANAI_PUBLIC_URL`'s, without port or path, so a UID
+/// stays the same wherever the service listens.
+fn uid_host(public_url: &str) -> String {
+    public_url
+        .split("://")
+        .nth(1)
+        .unwrap_or("guanai")
+        .split(['/', ':'])
+        .next()
+        .filter(|h| !h.is_empty())
+        .unwrap_or("guanai")
+        .to_owned()
+}
+
+/// One lecture as an event at `span` (UTC): its topic and way, its place, and in the
+/// description the school with its address and contact, the note and how to join.
+fn feed_event(
+    conn: &mut DbConnection,
+    (lecture, school_name): (&Lecture, Option<String>),
+    host: &str,
+    span: Span,
+    status: icalendar::EventStatus,
+) -> ApiResult<icalendar::Event> {
+    use icalendar::{Component as _, EventLike as _};
+    let utc = |t: NaiveDateTime| {
+        chrono::DateTime::<chrono::Utc>::from_naive_utc_and_offset(t, chrono::Utc)
+    };
+    let mut event = icalendar::Event::new();
+    event
+        .uid(&format!("lecture-{}@{host}", lecture.id))
+        .summary(&format!("{}（{}）", lecture.topic, lecture.mode.label_zh()))
+        .starts(utc(span.start))
+        .ends(utc(span.end))
+        .timestamp(utc(lecture.updated_at))
+        .status(status);
+    let place = match lecture.mode {
+        LectureMode::Offline => lecture.address.clone(),
+        LectureMode::Online => lecture.platform.clone(),
+    };
+    if let Some(place) = place {
+        event.location(&place);
+    }
+    let school = match &lecture.school_id {
+        Some(id) => School::find(conn, id)?,
+        None => None,
+    };
+    let mut description = Vec::new();
+    if status == icalendar::EventStatus::Cancelled {
+        description.push("已取消或已不由您讲授".to_owned());
+    } else if lecture.state == LectureState::Offered {
+        description.push("待您接受".to_owned());
+    }
+    if let Some(name) = school_name {
+        description.push(format!("学校：{name}"));
+    }
+    if let Some(school) = &school {
+        description.push(format!("地址：{}", school.address));
+        let phone = school
+            .phone
+            .as_deref()
+            .map(|p| format!("，{p}"))
+            .unwrap_or_default();
+        description.push(format!("联系人：{}{phone}", school.contact_person));
+    }
+    if let Some(link) = &lecture.link {
+        description.push(format!("参会链接：{link}"));
+    }
+    if let Some(id) = &lecture.meeting_id {
+        let code = lecture
+            .passcode
+            .as_deref()
+            .map(|c| format!("，密码：{c}"))
+            .unwrap_or_default();
+        description.push(format!("会议号：{id}{code}"));
+    }
+    if let Some(note) = &lecture.note {
+        description.push(format!("备注：{note}"));
+    }
+    event.description(&description.join("\n"));
+    Ok(event)
 }

@@ -278,6 +278,7 @@ pub(super) fn give_back(
         reason,
         json!({ "expert_id": expert_id }),
     )?;
+    leave_calendar(uow, &record.lecture)?;
     let kind = if action == LectureAction::Decline {
         RefusalKind::Declined
     } else {
@@ -338,6 +339,7 @@ pub fn cancel(uow: &mut Uow<'_>, actor: &Actor, id: &str, reason: &str) -> ApiRe
         Some(reason),
         json!({}),
     )?;
+    leave_calendar(uow, &record.lecture)?;
     let updated = load(uow.conn, id)?;
     if let Some(expert_id) = &record.lecture.expert_id
         && record.lecture.state.holds_time()
@@ -446,6 +448,7 @@ pub fn release_expert(uow: &mut Uow<'_>, expert_id: &str, why: &str) -> ApiResul
             Some(why),
             json!({ "expert_id": expert_id }),
         )?;
+        leave_calendar(uow, &record.lecture)?;
         // Told as it was held: whose lecture it was, and its time.
         tell_office(uow, &record, LectureNotice::NeedsExpert, Some(why), None)?;
         if to == LectureState::NeedsReassignment {

@@ -196,6 +196,27 @@ impl LectureRecord {
     }
 }
 
+/// A held lecture leaves its expert's calendar (declined, let lapse, released, cancelled):
+/// the feed keeps it 30 days as cancelled, at the time it had and a raised SEQUENCE.
+fn leave_calendar(uow: &mut Uow<'_>, lecture: &Lecture) -> ApiResult<()> {
+    if let (Some(expert_id), Some(span), true) = (
+        &lecture.expert_id,
+        lecture.span(),
+        lecture.state.holds_time(),
+    ) {
+        let now = uow.now();
+        crate::models::calendar::FeedRemoval::record(
+            uow.conn,
+            expert_id,
+            &lecture.id,
+            lecture.sequence + 1,
+            span,
+            now,
+        )?;
+    }
+    Ok(())
+}
+
 /// Changes of one lecture wait for each other (PostgreSQL; SQLite writes one at a time).
 fn lock_lecture(conn: &mut DbConnection, id: &str) -> ApiResult<()> {
     Ok(db::lock_key(conn, &format!("lecture:{id}"))?)
