@@ -42,11 +42,11 @@ pub struct CreateLectureRequest {
     pub link: Option<String>,
     /// Online: the meeting number (腾讯会议号 …), beside or instead of a link: 6 to 20 digits,
     /// spaces or dashes between them (`123 456 789`).
-    #[schema(max_length = 40, pattern = "^[0-9][0-9 -]*[0-9]$")]
+    #[schema(max_length = 40, pattern = "^ *(?:[0-9](?:[ -]*[0-9]){5,19})? *$")]
     pub meeting_id: Option<String>,
     /// Online: the meeting's passcode, with a link or a meeting number: 1 to 32 letters or
     /// digits.
-    #[schema(max_length = 32, pattern = "^[A-Za-z0-9]+$")]
+    #[schema(max_length = 32, pattern = "^ *[A-Za-z0-9]{0,32} *$")]
     pub passcode: Option<String>,
     #[schema(max_length = 2000)]
     pub note: Option<String>,
@@ -255,15 +255,16 @@ pub async fn create_lecture(
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateLectureRequest {
-    /// `null` removes it (so does `null` for the others; an empty text is refused).
+    /// `null` or a blank text removes it (the same for the others but the address, which
+    /// `null` removes and a blank text does not).
     #[serde(default, deserialize_with = "present")]
     #[schema(value_type = Option<String>, max_length = 500)]
     pub link: Option<Option<String>>,
     #[serde(default, deserialize_with = "present")]
-    #[schema(value_type = Option<String>, max_length = 40, pattern = "^[0-9][0-9 -]*[0-9]$")]
+    #[schema(value_type = Option<String>, max_length = 40, pattern = "^ *(?:[0-9](?:[ -]*[0-9]){5,19})? *$")]
     pub meeting_id: Option<Option<String>>,
     #[serde(default, deserialize_with = "present")]
-    #[schema(value_type = Option<String>, max_length = 32, pattern = "^[A-Za-z0-9]+$")]
+    #[schema(value_type = Option<String>, max_length = 32, pattern = "^ *[A-Za-z0-9]{0,32} *$")]
     pub passcode: Option<Option<String>>,
     #[serde(default, deserialize_with = "present")]
     #[schema(value_type = Option<String>, max_length = 50)]
@@ -296,10 +297,12 @@ pub async fn update_lecture(
     ApiJson(body): ApiJson<UpdateLectureRequest>,
 ) -> ApiResult<HttpResponse> {
     let mut errors = Vec::new();
-    // `null` removes a value; an empty text is refused, as the schema says (not read as null).
+    // `null` (or, where the schema lets a field be blank, a blank text) removes a value; an
+    // address is never blank, as its schema says.
     let mut nullable = |field: &str, value: Option<Option<String>>, max: usize, multi: bool| {
         if let Some(Some(text)) = &value
             && text.trim().is_empty()
+            && field == "address"
         {
             errors.push(FieldError::new(
                 field,
