@@ -8,6 +8,8 @@ use actix_web::{HttpResponse, ResponseError};
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use crate::i18n::{Msg, Text};
+
 pub type ApiResult<T> = Result<T, ApiError>;
 
 pub const PROBLEM_JSON: &str = "application/problem+json";
@@ -28,14 +30,16 @@ pub struct FieldError {
     pub field: String,
     /// Stable machine code, e.g. `required`, `too_short`, `invalid_format`.
     pub code: String,
-    pub message: String,
+    /// In the reader's language (`Accept-Language`; Chinese by default).
+    #[schema(value_type = String)]
+    pub message: Text,
 }
 
 impl FieldError {
     pub fn new(
         field: impl Into<String>,
         code: impl Into<String>,
-        message: impl Into<String>,
+        message: impl Into<Text>,
     ) -> Self {
         Self {
             field: field.into(),
@@ -66,32 +70,29 @@ type Cause = Box<dyn std::error::Error + Send + Sync>;
 #[derive(Debug)]
 pub enum ApiError {
     /// 400: the request could not be read (malformed JSON, bad query string).
-    BadRequest { code: &'static str, detail: String },
+    BadRequest { code: &'static str, detail: Text },
     /// 401: no valid credentials.
-    Unauthorized { code: &'static str, detail: String },
+    Unauthorized { code: &'static str, detail: Text },
     /// 403: authenticated, but not allowed.
-    Forbidden { code: &'static str, detail: String },
+    Forbidden { code: &'static str, detail: Text },
     /// 404: does not exist, or is not visible to the caller.
-    NotFound { detail: String },
+    NotFound { detail: Text },
     /// 405
     MethodNotAllowed,
     /// 409: conflicts with the current state.
-    Conflict { code: &'static str, detail: String },
+    Conflict { code: &'static str, detail: Text },
     /// 412: `If-Match` named a stale version.
-    PreconditionFailed { code: &'static str, detail: String },
+    PreconditionFailed { code: &'static str, detail: Text },
     /// 413
     PayloadTooLarge { limit: usize },
     /// 415
-    UnsupportedMediaType { detail: String },
+    UnsupportedMediaType { detail: Text },
     /// 422: well-formed but invalid fields.
     Validation(Vec<FieldError>),
     /// 429
-    RateLimited {
-        retry_after_secs: u64,
-        detail: String,
-    },
+    RateLimited { retry_after_secs: u64, detail: Text },
     /// 503: overloaded or a dependency is down; try again.
-    Unavailable { code: &'static str, detail: String },
+    Unavailable { code: &'static str, detail: Text },
     /// The transaction lost a race (PostgreSQL deadlock or serialization failure):
     /// `db::run_tx` runs it once more; if it loses again the client gets 503 `database_busy`.
     Retry,
@@ -100,36 +101,36 @@ pub enum ApiError {
 }
 
 impl ApiError {
-    pub fn bad_request(code: &'static str, detail: impl Into<String>) -> Self {
+    pub fn bad_request(code: &'static str, detail: impl Into<Text>) -> Self {
         Self::BadRequest {
             code,
             detail: detail.into(),
         }
     }
-    pub fn unauthorized(code: &'static str, detail: impl Into<String>) -> Self {
+    pub fn unauthorized(code: &'static str, detail: impl Into<Text>) -> Self {
         Self::Unauthorized {
             code,
             detail: detail.into(),
         }
     }
-    pub fn forbidden(code: &'static str, detail: impl Into<String>) -> Self {
+    pub fn forbidden(code: &'static str, detail: impl Into<Text>) -> Self {
         Self::Forbidden {
             code,
             detail: detail.into(),
         }
     }
-    pub fn not_found(detail: impl Into<String>) -> Self {
+    pub fn not_found(detail: impl Into<Text>) -> Self {
         Self::NotFound {
             detail: detail.into(),
         }
     }
-    pub fn conflict(code: &'static str, detail: impl Into<String>) -> Self {
+    pub fn conflict(code: &'static str, detail: impl Into<Text>) -> Self {
         Self::Conflict {
             code,
             detail: detail.into(),
         }
     }
-    pub fn invalid(field: &str, code: &str, message: impl Into<String>) -> Self {
+    pub fn invalid(field: &str, code: &str, message: impl Into<Text>) -> Self {
         Self::Validation(vec![FieldError::new(field, code, message)])
     }
     pub fn internal(cause: impl Into<Cause>) -> Self {
@@ -139,7 +140,8 @@ impl ApiError {
     pub fn version_mismatch(what: &str, current: i32, expected: i32) -> Self {
         Self::PreconditionFailed {
             code: "version_mismatch",
-            detail: format!("the {what} is at version {current}, not {expected}; read it again"),
+            detail: format!("the {what} is at version {current}, not {expected}; read it again")
+                .into(),
         }
     }
     /// 409 `status_changed`: a compare-and-set found the row moved since it was read.
@@ -152,7 +154,7 @@ impl ApiError {
     pub fn busy() -> Self {
         Self::Unavailable {
             code: "database_busy",
-            detail: "the database is busy; try again".to_owned(),
+            detail: Msg::new("problem-database_busy").into(),
         }
     }
 
@@ -185,19 +187,26 @@ impl ApiError {
             | Self::PreconditionFailed { detail, .. }
             | Self::UnsupportedMediaType { detail }
             | Self::RateLimited { detail, .. }
-            | Self::Unavailable { detail, .. } => detail.clone(),
-            Self::MethodNotAllowed => "this resource does not accept that method".to_owned(),
-            Self::Retry => "the database is busy; try again".to_owned(),
-            Self::PayloadTooLarge { limit } => {
-                format!("the request body is larger than {limit} bytes")
+            | Self::Unavailable { detail, .. } => detail.render(),
+            Self::MethodNotAllowed => {
+                Msg::new("problem-method_not_allowed").text(crate::i18n::current())
             }
+            Self::Retry => Msg::new("problem-database_busy").text(crate::i18n::current()),
+            Self::PayloadTooLarge { limit } => Msg::new("problem-payload_too_large")
+                .arg("limit", limit)
+                .text(crate::i18n::current()),
             Self::Validation(errors) => match errors.as_slice() {
-                [one] => format!("{}: {}", one.field, one.message),
-                _ => format!("{} fields are invalid", errors.len()),
+                // A catalog's field message names its field itself.
+                [one] if matches!(one.message, Text::Catalog(_)) => one.message.render(),
+                [one] => Msg::new("problem-validation_one")
+                    .arg("field", &one.field)
+                    .arg("message", one.message.render())
+                    .text(crate::i18n::current()),
+                _ => Msg::new("problem-validation_many")
+                    .arg("count", errors.len())
+                    .text(crate::i18n::current()),
             },
-            Self::Internal(_) => {
-                "an unexpected error occurred; quote the request id when reporting it".to_owned()
-            }
+            Self::Internal(_) => Msg::new("problem-internal_error").text(crate::i18n::current()),
         }
     }
 
@@ -304,7 +313,7 @@ impl From<diesel::r2d2::PoolError> for ApiError {
         tracing::warn!(error = %err, "no database connection available");
         Self::Unavailable {
             code: "database_unavailable",
-            detail: "the database cannot be reached right now; try again".to_owned(),
+            detail: "the database cannot be reached right now; try again".into(),
         }
     }
 }

@@ -12,6 +12,7 @@ use futures_util::future::LocalBoxFuture;
 use serde::de::DeserializeOwned;
 
 use crate::error::{ApiError, FieldError};
+use crate::i18n::Msg;
 
 /// Largest JSON body accepted (endpoints that take files set their own limit).
 pub const JSON_LIMIT: usize = 64 * 1024;
@@ -52,7 +53,9 @@ fn read_body(
         }
         if !accepted {
             return Err(ApiError::UnsupportedMediaType {
-                detail: format!("send the body as {wanted}"),
+                detail: crate::i18n::Msg::new("problem-unsupported_media_type")
+                    .arg("wanted", wanted)
+                    .into(),
             });
         }
         if declared_length.is_some_and(|len| len > limit) {
@@ -109,7 +112,9 @@ impl<T: DeserializeOwned + Default + 'static> FromRequest for OptionalJson<T> {
             }
             if !json {
                 return Err(ApiError::UnsupportedMediaType {
-                    detail: "send the body as application/json".to_owned(),
+                    detail: crate::i18n::Msg::new("problem-unsupported_media_type")
+                        .arg("wanted", "application/json")
+                        .into(),
                 });
             }
             parse_json(&body).map(OptionalJson)
@@ -144,15 +149,18 @@ pub fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
     let mut value: serde_json::Value = serde_json::from_slice(body).map_err(|err| {
         if err.is_data() {
             ApiError::Validation(vec![field_error("", &err.to_string())])
-        } else if err.line() > 0 && err.to_string().contains("trailing characters") {
-            ApiError::bad_request(
-                "malformed_json",
-                "the body has trailing characters after the JSON value",
-            )
         } else {
+            // serde's own words never reach a client: where, in the catalog's.
+            let key = if err.line() > 0 && err.to_string().contains("trailing characters") {
+                "problem-malformed_json_trailing"
+            } else {
+                "problem-malformed_json"
+            };
             ApiError::bad_request(
                 "malformed_json",
-                format!("the body is not valid JSON: {err}"),
+                Msg::new(key)
+                    .arg("line", err.line())
+                    .arg("column", err.column()),
             )
         }
     })?;
@@ -162,7 +170,7 @@ pub fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
         return Err(ApiError::Validation(vec![FieldError::new(
             "body",
             "invalid_type",
-            "the body is a JSON object",
+            Msg::new("field-body_object"),
         )]));
     }
     let mut errors = Vec::new();
@@ -222,19 +230,13 @@ fn clean_strings(value: &mut serde_json::Value, path: &str, errors: &mut Vec<Fie
     }
 }
 
-/// Turns serde's message into a field error: its own field for a missing or unknown
-/// field, the path for a wrong type.
+/// Turns serde's complaint into a field error from the catalog (serde's own English never
+/// reaches a client): its own field for a missing or unknown field, the path for a wrong
+/// type; the allowed values of a choice, the type a value should have.
 fn field_error(path: &str, message: &str) -> FieldError {
-    let message = message
-        .split(" at line ")
-        .next()
-        .unwrap_or(message)
-        .to_owned();
-    let quoted = message
-        .split('`')
-        .nth(1)
-        .map(str::to_owned)
-        .unwrap_or_default();
+    let message = message.split(" at line ").next().unwrap_or(message);
+    // The words serde quotes in backticks: the field, then the allowed values.
+    let quoted: Vec<&str> = message.split('`').skip(1).step_by(2).collect();
     let join = |name: &str| {
         if path == "." || path.is_empty() {
             name.to_owned()
@@ -242,33 +244,71 @@ fn field_error(path: &str, message: &str) -> FieldError {
             format!("{path}.{name}")
         }
     };
-    if message.starts_with("missing field") {
-        return FieldError::new(join(&quoted), "required", message);
-    }
-    if message.starts_with("unknown field") {
-        // serde_path_to_error already ends the path with the unknown field's name.
-        let field = if path == "." || path.is_empty() {
-            quoted
-        } else {
-            path.to_owned()
-        };
-        return FieldError::new(field, "unknown_field", message);
-    }
-    let field = if path == "." || path.is_empty() {
+    let at = if path == "." || path.is_empty() {
         "body".to_owned()
     } else {
         path.to_owned()
     };
-    let code = if message.starts_with("unknown variant") {
-        "invalid_choice"
-    } else if message.starts_with(crate::api::support::NOT_NULL) {
-        "required"
-    } else if message.starts_with(crate::time::BODY_TIME_EXPECTED) {
-        "invalid_datetime"
+    if message.starts_with("missing field") {
+        let field = join(quoted.first().copied().unwrap_or_default());
+        let msg = Msg::new("field-required").arg("field", &field);
+        return FieldError::new(field, "required", msg);
+    }
+    if message.starts_with("unknown field") {
+        // serde_path_to_error already ends the path with the unknown field's name.
+        let field = if path == "." || path.is_empty() {
+            quoted.first().copied().unwrap_or_default().to_owned()
+        } else {
+            path.to_owned()
+        };
+        let msg = Msg::new("field-unknown_field").arg("field", &field);
+        return FieldError::new(field, "unknown_field", msg);
+    }
+    if message.starts_with("unknown variant") {
+        let allowed = quoted.get(1..).unwrap_or_default().join(", ");
+        let msg = Msg::new("field-invalid_choice")
+            .arg("field", &at)
+            .arg("allowed", allowed);
+        return FieldError::new(at, "invalid_choice", msg);
+    }
+    if message.starts_with(crate::api::support::NOT_NULL) {
+        let msg = Msg::new("field-required").arg("field", &at);
+        return FieldError::new(at, "required", msg);
+    }
+    if message.starts_with(crate::time::BODY_TIME_EXPECTED) {
+        let msg = Msg::new("field-invalid_datetime").arg("field", &at);
+        return FieldError::new(at, "invalid_datetime", msg);
+    }
+    let expected = expected_type(message);
+    let msg = Msg::new("field-invalid_type")
+        .arg("field", &at)
+        .arg("expected", Msg::new(expected).text(crate::i18n::current()));
+    FieldError::new(at, "invalid_type", msg)
+}
+
+/// The catalog's name of the type serde says it expected (`expected i32`, `expected a
+/// string`, a whole number the API's own reader asked for, …).
+fn expected_type(message: &str) -> &'static str {
+    let expected = message.rsplit("expected").next().unwrap_or(message);
+    let integers = [
+        "i8", "i16", "i32", "i64", "u8", "u16", "u32", "u64", "usize", "integer",
+    ];
+    if message.contains("whole number")
+        || message.contains("out of range")
+        || integers.iter().any(|t| expected.contains(t))
+    {
+        "type-integer"
+    } else if expected.contains("f32") || expected.contains("f64") || expected.contains("number") {
+        "type-number"
+    } else if expected.contains("bool") {
+        "type-boolean"
+    } else if expected.contains("sequence") || expected.contains("array") {
+        "type-array"
+    } else if expected.contains("struct") || expected.contains("map") {
+        "type-object"
     } else {
-        "invalid_type"
-    };
-    FieldError::new(field, code, message)
+        "type-string"
+    }
 }
 
 /// A query string, read by name: an unknown parameter or a value that does not parse as its
@@ -307,26 +347,28 @@ pub fn parse_query<T: DeserializeOwned>(raw: &str) -> Result<T, ApiError> {
         let path = err.path().to_string();
         let message = err.into_inner().to_string();
         if message.starts_with("unknown variant") {
-            ApiError::Validation(vec![FieldError::new(&path, "invalid_choice", message)])
-        } else if path.is_empty() || path == "." {
+            ApiError::Validation(vec![field_error(&path, &message)])
+        } else if message.starts_with("unknown field") {
+            let param = message.split('`').nth(1).unwrap_or_default();
             ApiError::bad_request(
                 "invalid_query",
-                format!("the query string is invalid: {message}"),
+                Msg::new("problem-invalid_query_unknown").arg("param", param),
             )
+        } else if path.is_empty() || path == "." {
+            ApiError::bad_request("invalid_query", Msg::new("problem-invalid_query_any"))
         } else {
-            ApiError::bad_request("invalid_query", format!("`{path}`: {message}"))
+            ApiError::bad_request(
+                "invalid_query",
+                Msg::new("problem-invalid_query").arg("param", path),
+            )
         }
     })
 }
 
 /// Query strings that do not parse are a 400 naming the problem.
 pub fn query_config() -> web::QueryConfig {
-    web::QueryConfig::default().error_handler(|err, _| {
-        ApiError::bad_request(
-            "invalid_query",
-            format!("the query string is invalid: {err}"),
-        )
-        .into()
+    web::QueryConfig::default().error_handler(|_, _| {
+        ApiError::bad_request("invalid_query", Msg::new("problem-invalid_query_any")).into()
     })
 }
 

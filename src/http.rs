@@ -114,12 +114,26 @@ pub async fn request_context(
     );
     let started = Instant::now();
     let id_for_scope = request_id.clone();
+    // The language of the messages of this request's answers.
+    let default = req
+        .app_data::<web::Data<crate::AppState>>()
+        .map(|state| state.settings.default_language)
+        .unwrap_or_default();
+    let lang = crate::i18n::Lang::negotiate(
+        req.headers()
+            .get(actix_web::http::header::ACCEPT_LANGUAGE)
+            .and_then(|v| v.to_str().ok()),
+        default,
+    );
     async move {
         let mut response = REQUEST_ID
-            .scope(id_for_scope, async move {
-                let response = next.call(req).await?;
-                Ok::<_, actix_web::Error>(ensure_problem(response.map_into_boxed_body()))
-            })
+            .scope(
+                id_for_scope,
+                crate::i18n::LANG.scope(lang, async move {
+                    let response = next.call(req).await?;
+                    Ok::<_, actix_web::Error>(ensure_problem(response.map_into_boxed_body()))
+                }),
+            )
             .await?;
         if let Ok(value) = HeaderValue::from_str(&request_id) {
             response
@@ -164,7 +178,7 @@ fn ensure_problem(response: ServiceResponse<BoxBody>) -> ServiceResponse<BoxBody
             limit: crate::extract::JSON_LIMIT,
         },
         StatusCode::UNSUPPORTED_MEDIA_TYPE => ApiError::UnsupportedMediaType {
-            detail: "unsupported content type".to_owned(),
+            detail: "unsupported content type".into(),
         },
         s if s.is_server_error() => ApiError::internal(format!("unhandled {s} response")),
         _ => ApiError::bad_request("bad_request", "the request could not be processed"),

@@ -16,6 +16,7 @@ pub mod domain;
 pub mod error;
 pub mod extract;
 pub mod http;
+pub mod i18n;
 pub mod idempotency;
 pub mod jobs;
 pub mod mail;

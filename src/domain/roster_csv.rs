@@ -49,7 +49,12 @@ pub struct ImportRow {
 }
 
 /// A problem at a line and column, reported as field `rows[LINE].COLUMN`.
-pub fn row_error(line: u64, column: &str, code: &str, message: impl Into<String>) -> FieldError {
+pub fn row_error(
+    line: u64,
+    column: &str,
+    code: &str,
+    message: impl Into<crate::i18n::Text>,
+) -> FieldError {
     FieldError::new(format!("rows[{line}].{column}"), code, message)
 }
 

@@ -17,6 +17,7 @@ mod experts;
 mod hygiene;
 mod idempotency;
 mod jobs;
+mod languages;
 mod lecture_holds;
 mod lecture_notices;
 mod lecture_requests;

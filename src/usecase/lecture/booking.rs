@@ -46,7 +46,7 @@ pub struct Created {
 pub(super) fn invalid(
     field: impl Into<String>,
     code: &str,
-    message: impl Into<String>,
+    message: impl Into<crate::i18n::Text>,
 ) -> FieldError {
     FieldError::new(field, code, message)
 }

@@ -1,0 +1,113 @@
+//! Errors a person can read: Chinese when the request prefers it or names no language, English
+//! when it prefers English; the codes never change, and serde's English never reaches a
+//! client.
+
+use crate::common::{TestApp, TestResponse};
+
+use actix_web::http::header;
+use actix_web::test::TestRequest;
+use serde_json::{Value, json};
+
+/// POSTs `body` to `path` with `Accept-Language: accept` (none when `None`).
+async fn post(app: &TestApp, path: &str, accept: Option<&str>, body: Value) -> TestResponse {
+    let mut req = TestRequest::post().uri(path).set_json(body);
+    if let Some(accept) = accept {
+        req = req.insert_header((header::ACCEPT_LANGUAGE, accept));
+    }
+    app.call(req).await
+}
+
+#[actix_web::test]
+async fn field_errors_read_in_chinese_by_default_and_in_english_when_asked() {
+    let app = TestApp::new().await;
+    let body = json!({ "login": "a" });
+    for accept in [None, Some("zh-CN,zh;q=0.9,en;q=0.8"), Some("fr")] {
+        let zh = post(&app, "/api/v1/auth/login", accept, body.clone()).await;
+        zh.assert_problem(422, "validation_failed");
+        assert_eq!(zh.body["errors"][0]["code"], "required");
+        assert_eq!(
+            zh.body["errors"][0]["message"], "password：此项必填",
+            "{accept:?}"
+        );
+        assert_eq!(zh.body["detail"], "password：此项必填");
+    }
+    let en = post(&app, "/api/v1/auth/login", Some("en-US,en;q=0.9"), body).await;
+    assert_eq!(en.body["errors"][0]["code"], "required");
+    assert_eq!(
+        en.body["errors"][0]["message"],
+        "password: this field is required"
+    );
+}
+
+#[actix_web::test]
+async fn serde_s_words_never_reach_a_client() {
+    let app = TestApp::new().await;
+    let cases = [
+        (
+            json!({ "login": 42, "password": "b" }),
+            "login",
+            "invalid_type",
+            "login：应为文字",
+        ),
+        (
+            json!({ "login": "a", "password": "b", "role": "admin" }),
+            "role",
+            "unknown_field",
+            "role：没有这个字段，请删去",
+        ),
+    ];
+    for (body, field, code, message) in cases {
+        let answer = post(&app, "/api/v1/auth/login", None, body).await;
+        assert_eq!(answer.body["errors"][0]["field"], field);
+        assert_eq!(answer.body["errors"][0]["code"], code);
+        assert_eq!(answer.body["errors"][0]["message"], message);
+        let text = answer.body.to_string();
+        for serde_words in ["invalid type", "expected", "unknown field", "at line"] {
+            assert!(!text.contains(serde_words), "{text}");
+        }
+    }
+    // A choice names the allowed values, in either language.
+    let (_, token) = app.admin().await;
+    let mut req = TestRequest::post()
+        .uri("/api/v1/lectures")
+        .insert_header((header::AUTHORIZATION, format!("Bearer {token}")))
+        .set_json(
+            json!({ "team": "reading", "topic": "亲子", "mode": "线下", "audiences": ["parents"],
+                          "expected_size": 10, "slots": [] }),
+        );
+    let zh = app.call(req).await;
+    assert_eq!(zh.body["errors"][0]["code"], "invalid_choice");
+    assert_eq!(
+        zh.body["errors"][0]["message"],
+        "mode：应为以下之一：online, offline"
+    );
+    req = TestRequest::post()
+        .uri("/api/v1/lectures")
+        .insert_header((header::AUTHORIZATION, format!("Bearer {token}")))
+        .insert_header((header::ACCEPT_LANGUAGE, "en"))
+        .set_json(json!({ "mode": "线下" }));
+    let en = app.call(req).await;
+    assert!(
+        en.body["errors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["message"] == "mode: expected one of online, offline"),
+        "{}",
+        en.body
+    );
+    // Malformed JSON says where, not what serde thought.
+    let broken = app
+        .call(
+            TestRequest::post()
+                .uri("/api/v1/auth/login")
+                .insert_header((header::CONTENT_TYPE, "application/json"))
+                .set_payload("{\"login\": "),
+        )
+        .await;
+    broken.assert_problem(400, "malformed_json");
+    assert_eq!(
+        broken.body["detail"],
+        "请求体不是有效的 JSON（第 1 行第 10 列）"
+    );
+}
