@@ -75,7 +75,7 @@ fn read_body(
     })
 }
 
-impl<T: DeserializeOwned + 'static> FromRequest for ApiJson<T> {
+impl<T: DeserializeOwned + utoipa::ToSchema + 'static> FromRequest for ApiJson<T> {
     type Error = ApiError;
     type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
 
@@ -84,7 +84,7 @@ impl<T: DeserializeOwned + 'static> FromRequest for ApiJson<T> {
             v == "application/json" || (v.starts_with("application/") && v.ends_with("+json"))
         });
         let body = read_body(req, payload, JSON_LIMIT, accepted, "application/json");
-        Box::pin(async move { parse_json(&body.await?).map(ApiJson) })
+        Box::pin(async move { parse_shaped(&body.await?).map(ApiJson) })
     }
 }
 
@@ -94,7 +94,7 @@ impl<T: DeserializeOwned + 'static> FromRequest for ApiJson<T> {
 #[derive(Debug)]
 pub struct OptionalJson<T>(pub T);
 
-impl<T: DeserializeOwned + Default + 'static> FromRequest for OptionalJson<T> {
+impl<T: DeserializeOwned + utoipa::ToSchema + Default + 'static> FromRequest for OptionalJson<T> {
     type Error = ApiError;
     type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
 
@@ -117,7 +117,7 @@ impl<T: DeserializeOwned + Default + 'static> FromRequest for OptionalJson<T> {
                         .into(),
                 });
             }
-            parse_json(&body).map(OptionalJson)
+            parse_shaped(&body).map(OptionalJson)
         })
     }
 }
@@ -145,7 +145,22 @@ impl FromRequest for CsvBody {
 /// break or tab), zero-width or direction-override character is a 422
 /// `invalid_characters` naming its path — except secrets (passwords, tokens), which are
 /// taken exactly as sent. Single-line fields refuse line breaks where they are checked.
+/// As [`parse_json`], after holding the body against `T`'s schema in the OpenAPI document:
+/// every problem of its shape is answered at once (`crate::api::shape`).
+pub fn parse_shaped<T: DeserializeOwned + utoipa::ToSchema>(body: &[u8]) -> Result<T, ApiError> {
+    parse_checked(body, Some(&T::name()))
+}
+
 pub fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
+    parse_checked(body, None)
+}
+
+/// Reads JSON, refuses what is not an object or holds refused characters, then
+/// deserializes; a body that does not deserialize is held against the schema `shape` names
+/// (if any) for every problem of its shape.
+fn parse_checked<T: DeserializeOwned>(body: &[u8], shape: Option<&str>) -> Result<T, ApiError> {
+    let name = shape.unwrap_or_default();
+    let shape = shape.is_some();
     let mut value: serde_json::Value = serde_json::from_slice(body).map_err(|err| {
         if err.is_data() {
             ApiError::Validation(vec![field_error("", &err.to_string())])
@@ -178,9 +193,16 @@ pub fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
     if !errors.is_empty() {
         return Err(ApiError::Validation(errors));
     }
+    // serde stops at the first problem; when it finds one, the shape check names them all
+    // (the rules past the shape are the reader's, which collects its own).
+    let shaped = shape.then(|| value.clone());
     serde_path_to_error::deserialize(value).map_err(|err| {
         let path = err.path().to_string();
-        ApiError::Validation(vec![field_error(&path, &err.into_inner().to_string())])
+        let first = field_error(&path, &err.into_inner().to_string());
+        let all = shaped
+            .map(|value| crate::api::shape::problems(name, &value))
+            .unwrap_or_default();
+        ApiError::Validation(if all.is_empty() { vec![first] } else { all })
     })
 }
 

@@ -14,6 +14,7 @@ pub mod notification;
 pub mod pagination;
 pub mod roster_csv;
 pub mod school;
+pub mod shape;
 pub mod support;
 pub mod team;
 pub mod user;

@@ -111,3 +111,75 @@ async fn serde_s_words_never_reach_a_client() {
         "请求体不是有效的 JSON（第 1 行第 10 列）"
     );
 }
+
+/// The (field, code) pairs of a 422.
+fn pairs(response: &TestResponse) -> Vec<(String, String)> {
+    response.assert_problem(422, "validation_failed");
+    let mut pairs: Vec<(String, String)> = response.body["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            (
+                e["field"].as_str().unwrap().to_owned(),
+                e["code"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    pairs.sort();
+    pairs
+}
+
+fn pair(field: &str, code: &str) -> (String, String) {
+    (field.to_owned(), code.to_owned())
+}
+
+#[actix_web::test]
+async fn a_body_with_several_problems_answers_all_of_them() {
+    let app = TestApp::new().await;
+    let (_, token) = app.admin().await;
+    let lecture = |body: Value| {
+        TestRequest::post()
+            .uri("/api/v1/lectures")
+            .insert_header((header::AUTHORIZATION, format!("Bearer {token}")))
+            .set_json(body)
+    };
+    // `{}`: every missing field.
+    let empty = app.call(lecture(json!({}))).await;
+    assert_eq!(
+        pairs(&empty),
+        vec![
+            pair("audiences", "required"),
+            pair("expected_size", "required"),
+            pair("mode", "required"),
+            pair("slots", "required"),
+        ]
+    );
+    assert_eq!(empty.body["detail"], "有 4 处填写有误，见 errors");
+    // Two unknown fields are two errors; a bad start and a bad end are two errors.
+    let body = json!({
+        "team": "reading", "topic": "亲子", "mode": "online", "audiences": ["parents"],
+        "expected_size": 10, "colour": "red", "room": 3,
+        "slots": [{ "start": "明天下午", "end": "2026-03-05 16:00" }]
+    });
+    assert_eq!(
+        pairs(&app.call(lecture(body)).await),
+        vec![
+            pair("colour", "unknown_field"),
+            pair("room", "unknown_field"),
+            pair("slots[0].end", "invalid_datetime"),
+            pair("slots[0].start", "invalid_datetime"),
+        ]
+    );
+    // A wrong type and a wrong choice together.
+    let body = json!({ "mode": "线下", "audiences": "parents", "expected_size": "120",
+                       "slots": [] });
+    assert_eq!(
+        pairs(&app.call(lecture(body)).await),
+        vec![
+            pair("audiences", "invalid_type"),
+            pair("expected_size", "invalid_type"),
+            pair("mode", "invalid_choice"),
+        ]
+    );
+}
