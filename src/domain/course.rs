@@ -58,16 +58,14 @@ impl Machine for CourseReview {
 
     fn may(action: CourseAction, who: &CourseWho) -> Result<(), &'static str> {
         match action {
-            CourseAction::Approve | CourseAction::Reject if who.author => Err(
-                "courses are reviewed by the office or a lead of the course's team, never by their author",
-            ),
-            CourseAction::Approve | CourseAction::Reject if who.admin || who.team_lead => Ok(()),
-            CourseAction::Approve | CourseAction::Reject => {
-                Err("courses are reviewed by the office or a lead of the course's team")
+            CourseAction::Approve | CourseAction::Reject if who.author => {
+                Err("problem-forbidden-course_review_own")
             }
+            CourseAction::Approve | CourseAction::Reject if who.admin || who.team_lead => Ok(()),
+            CourseAction::Approve | CourseAction::Reject => Err("problem-forbidden-course_review"),
             CourseAction::Edit | CourseAction::Retire if who.admin || who.author => Ok(()),
-            CourseAction::Edit => Err("only the course's author and the office edit it"),
-            CourseAction::Retire => Err("only the course's author and the office retire it"),
+            CourseAction::Edit => Err("problem-forbidden-course_edit"),
+            CourseAction::Retire => Err("problem-forbidden-course_retire"),
         }
     }
 }

@@ -7,6 +7,7 @@ use chrono_tz::Tz;
 
 use crate::domain::coded::coded_enum;
 use crate::domain::transition::Machine;
+use crate::i18n::Msg;
 
 coded_enum!(
     /// Where a lecture came from.
@@ -152,24 +153,18 @@ impl Machine for LectureFlow {
             Offer | Reject if who.dispatches() => Ok(()),
             // A booked course is offered to its expert by the service itself.
             Offer if who.system => Ok(()),
-            Offer | Reject if who.its_expert => {
-                Err("the expert offered or holding a lecture does not dispatch it")
-            }
-            Offer => Err("lectures are offered by the office or a lead of the lecture's team"),
-            Reject => Err("requests are refused by the office or a lead of the lecture's team"),
+            Offer | Reject if who.its_expert => Err("problem-forbidden-lecture_dispatch_own"),
+            Offer => Err("problem-forbidden-lecture_offer"),
+            Reject => Err("problem-forbidden-lecture_reject"),
             Accept | Decline if who.its_expert => Ok(()),
-            Accept | Decline => Err("only the expert it is offered to answers an offer"),
-            Cancel if who.its_expert => Err(
-                "the expert holding a lecture does not cancel it: they ask for leave, and the office reassigns it",
-            ),
-            Reschedule if who.its_expert => {
-                Err("the expert holding a lecture does not move it: the school or the office does")
-            }
+            Accept | Decline => Err("problem-forbidden-lecture_answer"),
+            Cancel if who.its_expert => Err("problem-forbidden-lecture_cancel_own"),
+            Reschedule if who.its_expert => Err("problem-forbidden-lecture_move_own"),
             Cancel | Reschedule if who.office() || who.own_school => Ok(()),
-            Cancel => Err("a lecture is cancelled by its school or the office"),
-            Reschedule => Err("a lecture is rescheduled by its school or the office"),
+            Cancel => Err("problem-forbidden-lecture_cancel"),
+            Reschedule => Err("problem-forbidden-lecture_reschedule"),
             Lapse | Release | Expire if who.system => Ok(()),
-            Lapse | Release | Expire => Err("the service takes this step itself"),
+            Lapse | Release | Expire => Err("problem-forbidden-service_step"),
         }
     }
 }
@@ -276,55 +271,38 @@ pub struct SlotRules {
     pub tz: Tz,
 }
 
-/// Why a proposed time cannot be taken, as a field code and a message.
-pub fn slot_problem(span: Span, rules: &SlotRules) -> Option<(&'static str, String)> {
+/// Why a proposed time cannot be taken, as a field code and its message.
+pub fn slot_problem(span: Span, rules: &SlotRules) -> Option<(&'static str, Msg)> {
     use chrono::Timelike as _;
     let whole = |t: NaiveDateTime| t.second() == 0 && t.nanosecond() == 0;
+    let problem = |code: &'static str, key: &'static str| (code, Msg::new(key));
     if !whole(span.start) || !whole(span.end) {
-        return Some((
-            "not_whole_minutes",
-            "times are whole minutes, without seconds".to_owned(),
-        ));
+        return Some(problem("not_whole_minutes", "field-not_whole_minutes"));
     }
     if span.end <= span.start {
-        return Some(("end_before_start", "end must be after start".to_owned()));
+        return Some(problem("end_before_start", "field-end_before_start"));
     }
     if span.start <= rules.now {
-        return Some(("in_the_past", "a slot must start in the future".to_owned()));
+        return Some(problem("in_the_past", "field-in_the_past"));
     }
     if span.start < rules.earliest {
-        return Some((
-            "too_soon",
-            format!(
-                "a school books at least {} hours ahead; for anything sooner, call the office",
-                rules.lead_hours
-            ),
-        ));
+        let (code, msg) = problem("too_soon", "field-too_soon");
+        return Some((code, msg.arg("hours", rules.lead_hours)));
     }
     if span.start > rules.now + Duration::days(rules.days_ahead) {
-        return Some((
-            "too_far_ahead",
-            format!(
-                "a lecture is arranged at most {} days ahead",
-                rules.days_ahead
-            ),
-        ));
+        let (code, msg) = problem("too_far_ahead", "field-too_far_ahead");
+        return Some((code, msg.arg("days", rules.days_ahead)));
     }
     let (start, end) = (
         rules.tz.from_utc_datetime(&span.start),
         rules.tz.from_utc_datetime(&span.end),
     );
     if start.date_naive() != end.date_naive() {
-        return Some((
-            "spans_days",
-            "a lecture starts and ends on the same day".to_owned(),
-        ));
+        return Some(problem("spans_days", "field-spans_days"));
     }
     if start.time() < rules.hours.start || end.time() > rules.hours.end {
-        return Some((
-            "outside_lecture_hours",
-            format!("lectures are given between {} (local time)", rules.hours),
-        ));
+        let (code, msg) = problem("outside_lecture_hours", "field-outside_lecture_hours");
+        return Some((code, msg.arg("hours", rules.hours)));
     }
     None
 }

@@ -145,7 +145,7 @@ impl Machine for Membership {
         if who.admin {
             Ok(())
         } else {
-            Err("membership is moved by the office")
+            Err("problem-forbidden-membership")
         }
     }
 }

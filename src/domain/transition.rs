@@ -61,7 +61,8 @@ pub enum Refusal {
         action: String,
         allowed: Vec<String>,
     },
-    /// The action exists, but not for this caller: 403 `forbidden`.
+    /// The action exists, but not for this caller: 403 `forbidden`, its reason a catalog key
+    /// (`problem-forbidden-…`).
     NotYours(&'static str),
 }
 
@@ -74,19 +75,28 @@ impl From<Refusal> for ApiError {
                 action,
                 allowed,
             } => {
-                let allowed = if allowed.is_empty() {
-                    "nothing".to_owned()
+                let msg = crate::i18n::Msg::new(if allowed.is_empty() {
+                    "problem-illegal_transition-final"
                 } else {
-                    allowed.join(", ")
-                };
-                ApiError::conflict(
-                    "illegal_transition",
-                    format!(
-                        "this {object} is {from} and cannot {action}; from {from} the steps are: {allowed}"
-                    ),
+                    "problem-illegal_transition"
+                })
+                .arg("object", object)
+                .arg(
+                    "object_zh",
+                    match object {
+                        "lecture" => "讲座",
+                        "course" => "课程",
+                        "expert" => "专家",
+                        other => other,
+                    },
                 )
+                .arg("from", from)
+                .arg("action", action)
+                .arg("allowed", allowed.join(", "));
+                ApiError::conflict("illegal_transition", msg)
             }
-            Refusal::NotYours(why) => ApiError::forbidden("forbidden", why),
+            // The machine names its reason by its catalog key.
+            Refusal::NotYours(key) => ApiError::forbidden("forbidden", crate::i18n::Msg::new(key)),
         }
     }
 }

@@ -30,3 +30,48 @@ problem-payload_too_large = 请求体超过 { $limit } 字节
 problem-method_not_allowed = 此地址不接受这种请求方法
 problem-database_busy = 数据库正忙，请稍后重试
 problem-internal_error = 服务出现意外错误；反映问题时请提供请求编号
+
+## 派课与排期
+problem-expert_not_active = 该专家目前为“{ $status_zh }”，只有在团专家可以接受派课
+problem-mode_not_served = 该专家不做{ $mode_zh }讲座
+problem-rest_day = { $date } 是该专家的休息日
+problem-weekly_limit_reached = 该专家在 { $monday } 起的这一周已有 { $count } 场讲座，每周最多 { $limit } 场
+problem-monthly_limit_reached = 该专家在 { $month } 已有 { $count } 场讲座，每月最多 { $limit } 场
+problem-expert_busy = 该专家在 { $start } 至 { $end } 已有安排（含路途时间）
+problem-team_not_served = 该专家不属于也不兼任“{ $team_zh }”分团；管理员可填写 override_reason 后派课
+problem-previously_refused-declined = 该专家曾谢绝这场讲座；管理员可填写 override_reason 再次派给他
+problem-previously_refused-lapsed = 该专家曾对这场讲座的邀约逾期未答复；管理员可填写 override_reason 再次派给他
+problem-offer_expired = 邀约已过期；办公室可重新派课
+
+## 时间
+field-not_whole_minutes = { $field }：时间应为整分钟，不带秒
+field-end_before_start = { $field }：结束时间应晚于开始时间
+field-in_the_past = { $field }：这个时间已经过去，请选将来的时间
+field-too_soon = { $field }：学校至少提前 { $hours } 小时预约；更急的讲座请联系办公室
+field-too_far_ahead = { $field }：讲座最多提前 { $days } 天安排
+field-spans_days = { $field }：讲座应在同一天内开始和结束
+field-outside_lecture_hours = { $field }：讲座安排在当地时间 { $hours } 之间
+field-wrong_length-course = { $field }：这门课程 { $length } 分钟，这个时段是 { $minutes } 分钟
+field-wrong_length = { $field }：讲座时长为 { $min } 到 { $max } 分钟，这个时段是 { $minutes } 分钟
+field-duplicate-slot = { $field }：与 { $other } 是同一个时间
+field-overlapping_slots = { $field }：与 { $other } 时间重叠，请提出不同的时间
+
+## 谁可以做这一步（403）
+problem-forbidden-course_review_own = 课程由办公室或该分团团长审核，作者本人不能审核
+problem-forbidden-course_review = 课程由办公室或该分团团长审核
+problem-forbidden-course_edit = 只有课程作者和办公室可以修改课程
+problem-forbidden-course_retire = 只有课程作者和办公室可以下架课程
+problem-forbidden-membership = 成员状态由办公室调整
+problem-forbidden-lecture_dispatch_own = 被邀约或承担这场讲座的专家不能为它派课
+problem-forbidden-lecture_offer = 讲座由办公室或该分团团长派课
+problem-forbidden-lecture_reject = 约课由办公室或该分团团长拒绝
+problem-forbidden-lecture_answer = 只有被邀约的专家可以答复邀约
+problem-forbidden-lecture_cancel_own = 承担讲座的专家不取消讲座：请提交请假，由办公室改派
+problem-forbidden-lecture_move_own = 承担讲座的专家不改期：由学校或办公室改期
+problem-forbidden-lecture_cancel = 讲座由本校或办公室取消
+problem-forbidden-lecture_reschedule = 讲座由本校或办公室改期
+problem-forbidden-service_step = 这一步由系统自动完成
+
+## 状态（409）
+problem-illegal_transition = 这个{ $object_zh }目前是 { $from }，不能 { $action }；此状态下可以：{ $allowed }
+problem-illegal_transition-final = 这个{ $object_zh }目前是 { $from }，已不能再变动

@@ -130,7 +130,7 @@ fn every_field_code_is_documented() {
     let mut sources = Vec::new();
     rust_files(&root.join("src"), &mut sources);
     // Where a field error gets its code: `FieldError::new(field, code, …)`, the
-    // `invalid(field, code, …)` helpers, and a slot's problem `Some((code, message))`.
+    // `invalid(field, code, …)` helpers, and a slot's problem (`problem(code, key)`).
     let mut codes: Vec<String> = sources
         .iter()
         .filter(|source| !source.starts_with("//! Settings from the environment"))
@@ -138,6 +138,7 @@ fn every_field_code_is_documented() {
             let mut found = arguments_after(source, "FieldError::new(", 1);
             found.extend(arguments_after(source, "invalid(", 1));
             found.extend(arguments_after(source, "Some((", 0));
+            found.extend(arguments_after(source, "problem(", 0));
             found
         })
         .collect();
@@ -176,4 +177,44 @@ fn every_field_code_is_documented() {
         missing.is_empty(),
         "the field codes of api_docs/errors.md lack: {missing:?}"
     );
+}
+
+/// The keys a catalog defines (`key = …` at the start of a line).
+fn catalog_keys(source: &str) -> Vec<String> {
+    source
+        .lines()
+        .filter(|l| l.starts_with(|c: char| c.is_ascii_lowercase()))
+        .filter_map(|l| l.split_once(" =").map(|(k, _)| k.trim().to_owned()))
+        .collect()
+}
+
+#[test]
+fn every_message_the_code_names_is_in_both_catalogs() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut sources = Vec::new();
+    rust_files(&root.join("src"), &mut sources);
+    // Every string literal that names a catalog message (`"problem-…"`, `"field-…"`,
+    // `"type-…"`), wherever it is built.
+    let mut used: Vec<String> = sources
+        .iter()
+        .flat_map(|source| {
+            source.split('"').skip(1).step_by(2).filter_map(|literal| {
+                let named = ["problem-", "field-", "type-"]
+                    .iter()
+                    .any(|p| literal.starts_with(p))
+                    && literal
+                        .chars()
+                        .all(|c| c.is_ascii_lowercase() || c == '_' || c == '-');
+                named.then(|| literal.to_owned())
+            })
+        })
+        .collect();
+    used.sort();
+    used.dedup();
+    assert!(used.len() > 20, "found only {used:?}");
+    for catalog in ["src/i18n/zh-CN.ftl", "src/i18n/en.ftl"] {
+        let keys = catalog_keys(&std::fs::read_to_string(root.join(catalog)).unwrap());
+        let missing: Vec<&String> = used.iter().filter(|k| !keys.contains(k)).collect();
+        assert!(missing.is_empty(), "{catalog} lacks {missing:?}");
+    }
 }

@@ -183,3 +183,48 @@ async fn a_body_with_several_problems_answers_all_of_them() {
         ]
     );
 }
+
+#[actix_web::test]
+async fn the_scheduling_rules_speak_both_languages() {
+    let w = crate::lectures::world().await;
+    let soon = |accept: &'static str| {
+        TestRequest::post()
+            .uri("/api/v1/lectures")
+            .insert_header((header::AUTHORIZATION, format!("Bearer {}", w.school)))
+            .insert_header((header::ACCEPT_LANGUAGE, accept))
+            .set_json(
+                json!({ "team": "reading", "topic": "亲子", "mode": "online",
+                "audiences": ["parents"], "expected_size": 10,
+                "slots": [crate::lectures::slot(3, 14, 0, 60)] }),
+            )
+    };
+    let zh = w.app.call(soon("zh-CN")).await;
+    assert_eq!(zh.body["errors"][0]["code"], "too_soon");
+    assert_eq!(
+        zh.body["errors"][0]["message"],
+        "slots[0]：学校至少提前 48 小时预约；更急的讲座请联系办公室"
+    );
+    let en = w.app.call(soon("en")).await;
+    assert_eq!(en.body["errors"][0]["code"], "too_soon");
+    assert_eq!(
+        en.body["errors"][0]["message"],
+        "slots[0]: a school books at least 48 hours ahead; for anything sooner, call the office"
+    );
+    // A step that is not the caller's says why in Chinese.
+    let offered = crate::lectures::id_of(
+        &w.dispatch(
+            "online",
+            crate::lectures::slot(4, 10, 0, 60),
+            Some(&w.lin_id),
+        )
+        .await,
+    );
+    let cancel = w
+        .act(&offered, "cancel", &w.lin, json!({ "reason": "身体不适" }))
+        .await;
+    cancel.assert_problem(403, "forbidden");
+    assert_eq!(
+        cancel.body["detail"],
+        "承担讲座的专家不取消讲座：请提交请假，由办公室改派"
+    );
+}

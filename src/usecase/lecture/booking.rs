@@ -239,7 +239,14 @@ pub fn create(uow: &mut Uow<'_>, actor: &Actor, input: LectureInput) -> ApiResul
     let length = course
         .as_ref()
         .map(|c| i64::from(c.course.duration_minutes));
-    check_slots(&input.slots, length, &slot_rules(uow, actor), &mut errors);
+    let rules = slot_rules(uow, actor);
+    check_slots(
+        &input.slots,
+        length,
+        &rules,
+        &|i| format!("slots[{i}]"),
+        &mut errors,
+    );
     // The school calendar: a booking never lands in a closed period; a dispatch only with
     // an admin's reason.
     let tz = uow.settings.timezone;
@@ -435,40 +442,50 @@ pub(super) fn check_slots(
     slots: &[Span],
     length: Option<i64>,
     rules: &SlotRules,
+    field_of: &dyn Fn(usize) -> String,
     errors: &mut Vec<FieldError>,
 ) {
     for (i, slot) in slots.iter().enumerate() {
-        let field = format!("slots[{i}]");
+        let field = field_of(i);
         let minutes = slot.minutes();
         if let Some((code, message)) = slot_problem(*slot, rules) {
-            errors.push(invalid(field, code, message));
+            errors.push(invalid(field.clone(), code, message.arg("field", field)));
         } else if let Some(length) = length
             && minutes != length
         {
             errors.push(invalid(
-                field,
+                field.clone(),
                 "wrong_length",
-                format!("the course takes {length} minutes; this slot is {minutes}"),
+                Msg::new("field-wrong_length-course")
+                    .arg("field", field)
+                    .arg("length", length)
+                    .arg("minutes", minutes),
             ));
         } else if length.is_none() && !(MIN_MINUTES..=MAX_MINUTES).contains(&minutes) {
             errors.push(invalid(
-                field,
+                field.clone(),
                 "wrong_length",
-                format!(
-                    "a lecture takes {MIN_MINUTES} to {MAX_MINUTES} minutes; this slot is {minutes}"
-                ),
+                Msg::new("field-wrong_length")
+                    .arg("field", field)
+                    .arg("min", MIN_MINUTES)
+                    .arg("max", MAX_MINUTES)
+                    .arg("minutes", minutes),
             ));
         } else if let Some(j) = slots[..i].iter().position(|other| other == slot) {
             errors.push(invalid(
-                field,
+                field.clone(),
                 "duplicate",
-                format!("the same time as slots[{j}]"),
+                Msg::new("field-duplicate-slot")
+                    .arg("field", field)
+                    .arg("other", field_of(j)),
             ));
         } else if let Some(j) = slots[..i].iter().position(|other| other.overlaps(slot)) {
             errors.push(invalid(
-                field,
+                field.clone(),
                 "overlapping_slots",
-                format!("overlaps slots[{j}]; propose different times"),
+                Msg::new("field-overlapping_slots")
+                    .arg("field", field)
+                    .arg("other", field_of(j)),
             ));
         }
     }

@@ -49,10 +49,12 @@ pub(super) fn offer_at(
     {
         return Err(ApiError::conflict(
             "team_not_served",
-            format!(
-                "the expert does not serve the sub-team {}; an admin may offer it with override_reason",
-                lecture.team_code
-            ),
+            Msg::new("problem-team_not_served")
+                .arg("team", &lecture.team_code)
+                .arg(
+                    "team_zh",
+                    crate::domain::profile::team_label(&lecture.team_code),
+                ),
         ));
     }
     if let Some(kind) = LectureRefusal::find(uow.conn, &lecture.id, &expert.id)?
@@ -60,13 +62,10 @@ pub(super) fn offer_at(
     {
         return Err(ApiError::conflict(
             "previously_refused",
-            format!(
-                "the expert has {} this lecture before; an admin may offer it again with override_reason",
-                match kind {
-                    RefusalKind::Declined => "declined",
-                    RefusalKind::Lapsed => "let an offer of",
-                }
-            ),
+            Msg::new(match kind {
+                RefusalKind::Declined => "problem-previously_refused-declined",
+                RefusalKind::Lapsed => "problem-previously_refused-lapsed",
+            }),
         ));
     }
     let overrides = Overrides {
@@ -178,7 +177,7 @@ pub fn accept(uow: &mut Uow<'_>, actor: &Actor, id: &str, slot: Option<usize>) -
     if lecture.offer_expires_at.is_some_and(|at| at <= now) {
         return Err(ApiError::conflict(
             "offer_expired",
-            "the offer has expired; the office may offer the lecture again",
+            Msg::new("problem-offer_expired"),
         ));
     }
     let current = lecture
@@ -379,9 +378,15 @@ pub fn reschedule(uow: &mut Uow<'_>, actor: &Actor, id: &str, span: Span) -> Api
         None => None,
     };
     let mut errors = Vec::new();
-    check_slots(&[span], length, &slot_rules(uow, actor), &mut errors);
-    if let Some(e) = errors.first_mut() {
-        e.field = "start".to_owned();
+    let rules = slot_rules(uow, actor);
+    check_slots(
+        &[span],
+        length,
+        &rules,
+        &|_| "start".to_owned(),
+        &mut errors,
+    );
+    if !errors.is_empty() {
         return Err(ApiError::Validation(errors));
     }
     let expert_id = lecture.expert_id.clone().unwrap_or_default();

@@ -38,17 +38,18 @@ pub(super) fn fit(
     if expert.status != ExpertStatus::Active {
         return Err(ApiError::conflict(
             "expert_not_active",
-            format!(
-                "the expert is {}; only active experts get offers",
-                expert.status
-            ),
+            Msg::new("problem-expert_not_active")
+                .arg("status", expert.status)
+                .arg("status_zh", expert.status.label_zh()),
         ));
     }
     let sets: ExpertSets = Expert::sets(uow.conn, &expert.id)?;
     if !sets.modes.iter().any(|m| m == lecture.mode.as_str()) {
         return Err(ApiError::conflict(
             "mode_not_served",
-            format!("the expert does not give {} lectures", lecture.mode),
+            Msg::new("problem-mode_not_served")
+                .arg("mode", lecture.mode)
+                .arg("mode_zh", lecture.mode.label_zh()),
         ));
     }
     let tz = uow.settings.timezone;
@@ -57,7 +58,7 @@ pub(super) fn fit(
     if sets.rest_weekdays.contains(&weekday) {
         return Err(ApiError::conflict(
             "rest_day",
-            format!("{date} is one of the expert's rest days"),
+            Msg::new("problem-rest_day").arg("date", date),
         ));
     }
     if overrides.reason.is_none() && !overrides.as_offered {
@@ -74,11 +75,10 @@ pub(super) fn fit(
     if in_week >= i64::from(expert.max_per_week) {
         return Err(ApiError::conflict(
             "weekly_limit_reached",
-            format!(
-                "the expert already has {in_week} lecture(s) in the week of {}; their limit is {} a week",
-                local_date(week.start, tz),
-                expert.max_per_week
-            ),
+            Msg::new("problem-weekly_limit_reached")
+                .arg("count", in_week)
+                .arg("monday", local_date(week.start, tz))
+                .arg("limit", expert.max_per_week),
         ));
     }
     let month = month_bounds(span.start, tz);
@@ -86,11 +86,10 @@ pub(super) fn fit(
     if in_month >= i64::from(expert.max_per_month) {
         return Err(ApiError::conflict(
             "monthly_limit_reached",
-            format!(
-                "the expert already has {in_month} lecture(s) in {}; their limit is {} a month",
-                local_date(span.start, tz).format("%Y-%m"),
-                expert.max_per_month
-            ),
+            Msg::new("problem-monthly_limit_reached")
+                .arg("count", in_month)
+                .arg("month", local_date(span.start, tz).format("%Y-%m"))
+                .arg("limit", expert.max_per_month),
         ));
     }
     Ok(())
@@ -100,11 +99,9 @@ pub(super) fn fit(
 pub fn expert_busy(start: NaiveDateTime, end: NaiveDateTime, tz: chrono_tz::Tz) -> ApiError {
     ApiError::conflict(
         "expert_busy",
-        format!(
-            "the expert is already committed from {} to {} (travel time included)",
-            to_local(start, tz).to_rfc3339(),
-            to_local(end, tz).to_rfc3339()
-        ),
+        Msg::new("problem-expert_busy")
+            .arg("start", to_local(start, tz).to_rfc3339())
+            .arg("end", to_local(end, tz).to_rfc3339()),
     )
 }
 

@@ -20,6 +20,7 @@ use crate::domain::lecture::{
 use crate::domain::roster::{Audience, CourseStatus, ExpertStatus, GradeBand};
 use crate::domain::transition::Machine as _;
 use crate::error::{ApiError, ApiResult, FieldError};
+use crate::i18n::Msg;
 use crate::mail::outbox::{LectureNotice, Notice};
 use crate::models::expert::{Expert, ExpertSets};
 use crate::models::lecture::{
