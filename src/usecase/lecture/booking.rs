@@ -61,7 +61,7 @@ pub fn create(uow: &mut Uow<'_>, actor: &Actor, input: LectureInput) -> ApiResul
     } else {
         return Err(ApiError::forbidden(
             "forbidden",
-            "schools book lectures; the office and team leads dispatch them",
+            Msg::new("problem-forbidden-lecture_create"),
         ));
     };
     let mut errors = Vec::new();
@@ -71,18 +71,22 @@ pub fn create(uow: &mut Uow<'_>, actor: &Actor, input: LectureInput) -> ApiResul
                 errors.push(invalid(
                     "school_id",
                     "not_yours",
-                    "a school books lectures for itself",
+                    Msg::new("field-not_yours-booking").arg("field", "school_id"),
                 ));
             }
             if input.expert_id.is_some() {
                 errors.push(invalid(
                     "expert_id",
                     "not_allowed",
-                    "a school chooses an expert through a course; the office offers the others",
+                    Msg::new("field-not_allowed-booking_expert").arg("field", "expert_id"),
                 ));
             }
             if input.slots.len() > 3 {
-                errors.push(invalid("slots", "too_many", "propose one to three times"));
+                errors.push(invalid(
+                    "slots",
+                    "too_many",
+                    Msg::new("field-too_many-slots").arg("field", "slots"),
+                ));
             }
             actor.school_id.clone()
         }
@@ -91,34 +95,42 @@ pub fn create(uow: &mut Uow<'_>, actor: &Actor, input: LectureInput) -> ApiResul
                 errors.push(invalid(
                     "slots",
                     "too_many",
-                    "a dispatched lecture has exactly one time",
+                    Msg::new("field-too_many-dispatch_slots").arg("field", "slots"),
                 ));
             }
             if input.school_id.is_none() && input.mode == LectureMode::Offline {
                 errors.push(invalid(
                     "school_id",
                     "required",
-                    "an on-site lecture is given at a school",
+                    Msg::new("field-required-offline_school").arg("field", "school_id"),
                 ));
             }
             input.school_id.clone()
         }
     };
     if input.slots.is_empty() {
-        errors.push(invalid("slots", "required", "propose at least one time"));
+        errors.push(invalid(
+            "slots",
+            "required",
+            Msg::new("field-required-slots").arg("field", "slots"),
+        ));
     }
     if input.override_reason.is_some() && !actor.is_admin() {
         errors.push(invalid(
             "override_reason",
             "not_allowed",
-            "only an admin overrides a rule",
+            Msg::new("field-not_allowed-override").arg("field", "override_reason"),
         ));
     }
     let school = match &school_id {
         Some(id) => {
             let school = School::find(uow.conn, id)?;
             if school.is_none() {
-                errors.push(invalid("school_id", "not_found", "no school has this id"));
+                errors.push(invalid(
+                    "school_id",
+                    "not_found",
+                    Msg::new("field-not_found-school").arg("field", "school_id"),
+                ));
             }
             school
         }
@@ -139,12 +151,16 @@ pub fn create(uow: &mut Uow<'_>, actor: &Actor, input: LectureInput) -> ApiResul
                     errors.push(invalid(
                         "course_id",
                         "not_bookable",
-                        "only approved courses of active experts can be booked",
+                        Msg::new("field-not_bookable").arg("field", "course_id"),
                     ));
                     None
                 }
                 None => {
-                    errors.push(invalid("course_id", "not_found", "no course has this id"));
+                    errors.push(invalid(
+                        "course_id",
+                        "not_found",
+                        Msg::new("field-not_found-course").arg("field", "course_id"),
+                    ));
                     None
                 }
             }
@@ -156,7 +172,7 @@ pub fn create(uow: &mut Uow<'_>, actor: &Actor, input: LectureInput) -> ApiResul
             errors.push(invalid(
                 "team",
                 "mismatch",
-                "the course belongs to another sub-team; leave team out",
+                Msg::new("field-mismatch-team").arg("field", "team"),
             ));
             c.course.team_code.clone()
         }
@@ -166,7 +182,7 @@ pub fn create(uow: &mut Uow<'_>, actor: &Actor, input: LectureInput) -> ApiResul
                 errors.push(invalid(
                     "team",
                     "invalid_choice",
-                    "team must be one of the six sub-team codes",
+                    Msg::new("field-invalid_choice-team").arg("field", "team"),
                 ));
             }
             t.clone()
@@ -176,7 +192,7 @@ pub fn create(uow: &mut Uow<'_>, actor: &Actor, input: LectureInput) -> ApiResul
                 errors.push(invalid(
                     "team",
                     "required",
-                    "name a course, or a sub-team and a topic",
+                    Msg::new("field-required-team").arg("field", "team"),
                 ));
             }
             String::new()
@@ -187,7 +203,9 @@ pub fn create(uow: &mut Uow<'_>, actor: &Actor, input: LectureInput) -> ApiResul
             errors.push(invalid(
                 "topic",
                 "mismatch",
-                format!("the course is about {}; leave topic out", c.course.title),
+                Msg::new("field-mismatch-topic")
+                    .arg("field", "topic")
+                    .arg("title", &c.course.title),
             ));
             c.course.title.clone()
         }
@@ -198,7 +216,7 @@ pub fn create(uow: &mut Uow<'_>, actor: &Actor, input: LectureInput) -> ApiResul
                 errors.push(invalid(
                     "topic",
                     "required",
-                    "say what the lecture is about",
+                    Msg::new("field-required-topic").arg("field", "topic"),
                 ));
             }
             String::new()
@@ -210,11 +228,10 @@ pub fn create(uow: &mut Uow<'_>, actor: &Actor, input: LectureInput) -> ApiResul
             errors.push(invalid(
                 "mode",
                 "not_offered",
-                format!(
-                    "the course is given {}; not {}",
-                    modes.join(", "),
-                    input.mode
-                ),
+                Msg::new("field-not_offered-mode")
+                    .arg("field", "mode")
+                    .arg("modes", modes.join(", "))
+                    .arg("mode", input.mode),
             ));
         }
         for audience in &input.audiences {
@@ -222,7 +239,9 @@ pub fn create(uow: &mut Uow<'_>, actor: &Actor, input: LectureInput) -> ApiResul
                 errors.push(invalid(
                     "audiences",
                     "not_offered",
-                    format!("the course is not for {audience}"),
+                    Msg::new("field-not_offered-audience")
+                        .arg("field", "audiences")
+                        .arg("audience", audience),
                 ));
             }
         }
@@ -232,7 +251,9 @@ pub fn create(uow: &mut Uow<'_>, actor: &Actor, input: LectureInput) -> ApiResul
             errors.push(invalid(
                 "expected_size",
                 "too_large",
-                format!("the course takes at most {max} people"),
+                Msg::new("field-too_large-course")
+                    .arg("field", "expected_size")
+                    .arg("max", max),
             ));
         }
     }
@@ -261,17 +282,15 @@ pub fn create(uow: &mut Uow<'_>, actor: &Actor, input: LectureInput) -> ApiResul
             errors.push(invalid(
                 format!("slots[{i}]"),
                 "blackout",
-                format!(
-                    "this time falls in {} ({} to {}), when schools take no lectures{}",
-                    b.name,
-                    b.start_date,
-                    b.end_date,
-                    if origin == Origin::Dispatch {
-                        "; an admin may dispatch into it with override_reason"
-                    } else {
-                        ""
-                    }
-                ),
+                Msg::new(if origin == Origin::Dispatch {
+                    "field-blackout-dispatch"
+                } else {
+                    "field-blackout"
+                })
+                .arg("field", format!("slots[{i}]"))
+                .arg("name", &b.name)
+                .arg("from", b.start_date)
+                .arg("to", b.end_date),
             ));
         }
     }
@@ -287,7 +306,7 @@ pub fn create(uow: &mut Uow<'_>, actor: &Actor, input: LectureInput) -> ApiResul
     if origin == Origin::Dispatch && !actor.is_admin() && !actor.leads(&team) {
         return Err(ApiError::forbidden(
             "forbidden",
-            "a team lead dispatches lectures of their own sub-team only",
+            Msg::new("problem-forbidden-lead_own_team"),
         ));
     }
 
@@ -404,7 +423,7 @@ fn check_joining(
                 errors.push(invalid(
                     field,
                     "not_allowed",
-                    "a meeting number and passcode are for an online lecture",
+                    Msg::new("field-not_allowed-meeting_offline").arg("field", field),
                 ));
             }
         }
@@ -412,7 +431,7 @@ fn check_joining(
         errors.push(invalid(
             "passcode",
             "not_allowed",
-            "a passcode goes with a link or a meeting number",
+            Msg::new("field-not_allowed-passcode").arg("field", "passcode"),
         ));
     }
 }
@@ -505,7 +524,7 @@ pub fn edit(
     if !(who.own_school || (who.admin || who.team_lead) && !who.its_expert) {
         return Err(ApiError::forbidden(
             "forbidden",
-            "a lecture's details are edited by its school and the office",
+            Msg::new("problem-forbidden-lecture_edit"),
         ));
     }
     let lecture = &record.lecture;
@@ -522,14 +541,11 @@ pub fn edit(
     if lecture.state.is_final() || lecture.starts_at.is_some_and(|s| s <= now) {
         return Err(ApiError::conflict(
             "lecture_closed",
-            format!(
-                "the lecture is {} and can no longer be edited",
-                if lecture.state.is_final() {
-                    lecture.state.code()
-                } else {
-                    "under way"
-                }
-            ),
+            if lecture.state.is_final() {
+                Msg::new("problem-lecture_closed-edit").arg("state", lecture.state.label_zh())
+            } else {
+                Msg::new("problem-lecture_closed-edit_begun")
+            },
         ));
     }
     if let (Some(size), Some(course)) = (changes.expected_size, &lecture.course_id)
@@ -539,7 +555,9 @@ pub fn edit(
         return Err(ApiError::invalid(
             "expected_size",
             "too_large",
-            format!("the course takes at most {max} people"),
+            Msg::new("field-too_large-course")
+                .arg("field", "expected_size")
+                .arg("max", max),
         ));
     }
     // How to join, as the edit leaves it.
@@ -603,9 +621,10 @@ pub fn edit(
 /// A school joins a city-wide online lecture (线上网课) with the audience it expects, or
 /// changes that number; until the lecture begins.
 pub fn join(uow: &mut Uow<'_>, actor: &Actor, id: &str, expected_size: i32) -> ApiResult<()> {
-    let school = actor.school_id.clone().ok_or_else(|| {
-        ApiError::forbidden("forbidden", "schools join city-wide online lectures")
-    })?;
+    let school = actor
+        .school_id
+        .clone()
+        .ok_or_else(|| ApiError::forbidden("forbidden", Msg::new("problem-forbidden-join")))?;
     let record = LectureRecord::load_for_change(uow.conn, actor, id)?;
     let open = matches!(
         record.lecture.state,
@@ -618,20 +637,17 @@ pub fn join(uow: &mut Uow<'_>, actor: &Actor, id: &str, expected_size: i32) -> A
     if !record.city_wide() {
         return Err(ApiError::conflict(
             "not_joinable",
-            "only city-wide online lectures are joined; ask for a lecture of your own instead",
+            Msg::new("problem-not_joinable-not_city_wide"),
         ));
     }
     if !open || begins <= uow.now() {
         return Err(ApiError::conflict(
             "not_joinable",
-            format!(
-                "the lecture is {} and can no longer be joined",
-                if open {
-                    "under way"
-                } else {
-                    record.lecture.state.code()
-                }
-            ),
+            if open {
+                Msg::new("problem-not_joinable-begun")
+            } else {
+                Msg::new("problem-not_joinable-state").arg("state", record.lecture.state.label_zh())
+            },
         ));
     }
     Lecture::join(uow.conn, id, &school, expected_size, uow.now())?;
@@ -649,7 +665,7 @@ pub fn withdraw(uow: &mut Uow<'_>, actor: &Actor, id: &str) -> ApiResult<()> {
     let school = actor
         .school_id
         .clone()
-        .ok_or_else(|| ApiError::forbidden("forbidden", "only a school that joined withdraws"))?;
+        .ok_or_else(|| ApiError::forbidden("forbidden", Msg::new("problem-forbidden-withdraw")))?;
     let record = LectureRecord::load_for_change(uow.conn, actor, id)?;
     let begins = record
         .lecture
@@ -658,13 +674,13 @@ pub fn withdraw(uow: &mut Uow<'_>, actor: &Actor, id: &str) -> ApiResult<()> {
     if begins <= uow.now() {
         return Err(ApiError::conflict(
             "lecture_closed",
-            "the lecture has begun; a school can no longer withdraw",
+            Msg::new("problem-lecture_closed-withdraw"),
         ));
     }
     if !Lecture::withdraw(uow.conn, id, &school)? {
-        return Err(ApiError::not_found(
-            "your school has not joined this lecture",
-        ));
+        return Err(ApiError::not_found(Msg::new(
+            "problem-not_found-not_joined",
+        )));
     }
     uow.record(
         "lecture.withdrawn",

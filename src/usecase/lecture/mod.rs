@@ -11,7 +11,6 @@ use serde_json::json;
 
 use crate::auth::actor::Actor;
 use crate::db::{self, DbConnection};
-use crate::domain::coded::Coded;
 use crate::domain::lecture::{
     LECTURE_CREATED, LectureAction, LectureFlow, LectureMode, LectureState, LectureWho,
     MAX_MINUTES, MIN_MINUTES, Origin, RefusalKind, SlotRules, Span, local_date, month_bounds,
