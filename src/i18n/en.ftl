@@ -111,3 +111,7 @@ problem-lecture_closed-edit = the lecture is { $state } and can no longer be edi
 problem-lecture_closed-edit_begun = the lecture is under way and can no longer be edited
 problem-not_joinable-begun = the lecture is under way and can no longer be joined
 problem-not_joinable-state = the lecture is { $state } and can no longer be joined
+field-not_allowed-reassign_slot = { $field }: a lecture waiting for reassignment keeps its time; reschedule it to move it
+field-not_found-slot = { $field }: the lecture has { $count } proposed time(s), numbered from 0
+field-not_found-expert = { $field }: no expert has this id
+problem-not_found-lecture = no such lecture

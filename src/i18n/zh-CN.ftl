@@ -111,3 +111,7 @@ problem-lecture_closed-edit = 讲座已“{ $state }”，不能再修改
 problem-lecture_closed-edit_begun = 讲座已经开始，不能再修改
 problem-not_joinable-begun = 讲座已经开始，不能再报名
 problem-not_joinable-state = 讲座已“{ $state }”，不能再报名
+field-not_allowed-reassign_slot = { $field }：等待改派的讲座保持原定时间；要换时间请改期
+field-not_found-slot = { $field }：这场讲座有 { $count } 个备选时间，从 0 开始编号
+field-not_found-expert = { $field }：没有这位专家
+problem-not_found-lecture = 没有这场讲座

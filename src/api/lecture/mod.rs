@@ -274,8 +274,8 @@ fn response(record: LectureRecord, actor: &Actor, tz: Tz) -> ApiResult<LectureRe
 /// After a change the caller made: they may no longer be among those who see it (an expert
 /// who declined), but they see the outcome of their own step, redacted as for anyone else.
 fn reload(uow: &mut Uow<'_>, actor: &Actor, id: &str, tz: Tz) -> ApiResult<LectureResponse> {
-    let mut record =
-        LectureRecord::load(uow.conn, id)?.ok_or_else(|| ApiError::not_found("no such lecture"))?;
+    let mut record = LectureRecord::load(uow.conn, id)?
+        .ok_or_else(|| ApiError::not_found(crate::i18n::Msg::new("problem-not_found-lecture")))?;
     if let Some(school) = &actor.school_id {
         record.participant = Lecture::has_joined(uow.conn, school, id)?;
     }

@@ -117,7 +117,7 @@ pub fn offer(
         return Err(ApiError::invalid(
             "override_reason",
             "not_allowed",
-            "only an admin overrides a rule",
+            Msg::new("field-not_allowed-override").arg("field", "override_reason"),
         ));
     }
     let span = match (record.lecture.state, slot) {
@@ -127,7 +127,7 @@ pub fn offer(
             return Err(ApiError::invalid(
                 "slot",
                 "not_allowed",
-                "a lecture waiting for reassignment keeps its time; reschedule it to move it",
+                Msg::new("field-not_allowed-reassign_slot").arg("field", "slot"),
             ));
         }
         (_, slot) => record.slots.get(slot.unwrap_or(0)).map(LectureSlot::span),
@@ -136,17 +136,16 @@ pub fn offer(
         ApiError::invalid(
             "slot",
             "not_found",
-            format!(
-                "the lecture has {} proposed time(s), numbered from 0",
-                record.slots.len()
-            ),
+            Msg::new("field-not_found-slot")
+                .arg("field", "slot")
+                .arg("count", record.slots.len()),
         )
     })?;
     if span.start <= uow.now() {
         return Err(ApiError::invalid(
             "slot",
             "in_the_past",
-            "this time has passed; choose another or reschedule",
+            Msg::new("field-in_the_past").arg("field", "slot"),
         ));
     }
     offer_at(
@@ -193,10 +192,9 @@ pub fn accept(uow: &mut Uow<'_>, actor: &Actor, id: &str, slot: Option<usize>) -
                 ApiError::invalid(
                     "slot",
                     "not_found",
-                    format!(
-                        "the lecture has {} proposed time(s), numbered from 0",
-                        record.slots.len()
-                    ),
+                    Msg::new("field-not_found-slot")
+                        .arg("field", "slot")
+                        .arg("count", record.slots.len()),
                 )
             })?,
     };
@@ -205,7 +203,7 @@ pub fn accept(uow: &mut Uow<'_>, actor: &Actor, id: &str, slot: Option<usize>) -
         return Err(ApiError::invalid(
             "slot",
             "in_the_past",
-            "this time has passed",
+            Msg::new("field-in_the_past").arg("field", "slot"),
         ));
     }
     let expert_id = lecture.expert_id.clone().unwrap_or_default();

@@ -124,7 +124,7 @@ impl LectureRecord {
     pub fn load_visible(conn: &mut DbConnection, actor: &Actor, id: &str) -> ApiResult<Self> {
         let mut record = Self::load(conn, id)?
             .filter(|r| r.visible_to(actor))
-            .ok_or_else(|| ApiError::not_found("no such lecture"))?;
+            .ok_or_else(|| ApiError::not_found(Msg::new("problem-not_found-lecture")))?;
         if let Some(school) = &actor.school_id
             && record.city_wide()
         {
@@ -229,12 +229,18 @@ pub fn lock_expert(conn: &mut DbConnection, expert_id: &str) -> ApiResult<()> {
 }
 
 fn load(conn: &mut DbConnection, id: &str) -> ApiResult<LectureRecord> {
-    LectureRecord::load(conn, id)?.ok_or_else(|| ApiError::not_found("no such lecture"))
+    LectureRecord::load(conn, id)?
+        .ok_or_else(|| ApiError::not_found(Msg::new("problem-not_found-lecture")))
 }
 
 fn find_expert(conn: &mut DbConnection, id: &str, field: &str) -> ApiResult<Expert> {
-    Expert::find(conn, id)?
-        .ok_or_else(|| ApiError::invalid(field, "not_found", "no expert has this id"))
+    Expert::find(conn, id)?.ok_or_else(|| {
+        ApiError::invalid(
+            field,
+            "not_found",
+            Msg::new("field-not_found-expert").arg("field", field),
+        )
+    })
 }
 
 /// Writes the placement with its history and audit rows.
