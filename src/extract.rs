@@ -64,7 +64,10 @@ fn read_body(
         let mut body = BytesMut::new();
         while let Some(chunk) = payload.next().await {
             let chunk = chunk.map_err(|_| {
-                ApiError::bad_request("malformed_body", "the request body could not be read")
+                ApiError::bad_request(
+                    "malformed_body",
+                    Msg::new("problem-malformed_body-request_body_could_not"),
+                )
             })?;
             if body.len() + chunk.len() > limit {
                 return Err(ApiError::PayloadTooLarge { limit });
@@ -396,7 +399,9 @@ pub fn query_config() -> web::QueryConfig {
 
 /// A path segment that does not parse names nothing that exists: 404.
 pub fn path_config() -> web::PathConfig {
-    web::PathConfig::default().error_handler(|_, _| ApiError::not_found("no such resource").into())
+    web::PathConfig::default().error_handler(|_, _| {
+        ApiError::not_found(Msg::new("problem-not_found-no_such_resource")).into()
+    })
 }
 
 /// The version named by `If-Match` (`"3"`, `W/"3"` or `3`), if the header was sent.

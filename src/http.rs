@@ -1,6 +1,7 @@
 //! Cross-cutting HTTP concerns: request ids, access logs, client addresses, and turning
 //! every error response into problem details.
 
+use crate::i18n::Msg;
 use std::future::{Ready, ready};
 use std::net::IpAddr;
 use std::time::Instant;
@@ -172,7 +173,9 @@ fn ensure_problem(response: ServiceResponse<BoxBody>) -> ServiceResponse<BoxBody
         return response;
     }
     let error = match status {
-        StatusCode::NOT_FOUND => ApiError::not_found("no such resource"),
+        StatusCode::NOT_FOUND => {
+            ApiError::not_found(Msg::new("problem-not_found-no_such_resource"))
+        }
         StatusCode::METHOD_NOT_ALLOWED => ApiError::MethodNotAllowed,
         StatusCode::PAYLOAD_TOO_LARGE => ApiError::PayloadTooLarge {
             limit: crate::extract::JSON_LIMIT,
@@ -181,7 +184,10 @@ fn ensure_problem(response: ServiceResponse<BoxBody>) -> ServiceResponse<BoxBody
             detail: "unsupported content type".into(),
         },
         s if s.is_server_error() => ApiError::internal(format!("unhandled {s} response")),
-        _ => ApiError::bad_request("bad_request", "the request could not be processed"),
+        _ => ApiError::bad_request(
+            "bad_request",
+            Msg::new("problem-bad_request-request_could_not_processed"),
+        ),
     };
     let (req, _) = response.into_parts();
     let mut replacement: HttpResponse = error.error_response();
@@ -208,7 +214,9 @@ pub fn method_not_allowed(allowed: &[&str]) -> HttpResponse {
 
 /// The app's fallback for paths no route matches.
 pub async fn unknown_route() -> Result<HttpResponse, ApiError> {
-    Err(ApiError::not_found("no route matches this path"))
+    Err(ApiError::not_found(Msg::new(
+        "problem-not_found-no_route_matches_path",
+    )))
 }
 
 #[cfg(test)]

@@ -14,6 +14,7 @@
 //! - One-time secrets (set-password tokens) are never stored: the replay omits them and says
 //!   how to get a new one. Keys are kept [`KEEP_HOURS`] hours, then swept by a job.
 
+use crate::i18n::Msg;
 use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
 use actix_web::http::header::{self, HeaderName, HeaderValue};
@@ -101,7 +102,7 @@ pub fn claim(
     let in_progress = || {
         ApiError::conflict(
             "idempotency_in_progress",
-            "a request with this Idempotency-Key is still being processed; retry shortly",
+            Msg::new("problem-idempotency_in_progress-request_idempotency_key_still"),
         )
     };
     let Some(found) = IdempotencyKey::find(conn, owner, key)? else {
@@ -119,7 +120,8 @@ pub fn claim(
         return Err(ApiError::invalid(
             "Idempotency-Key",
             "idempotency_key_reused",
-            "this Idempotency-Key was used for a different request; use a new key",
+            Msg::new("field-idempotency_key_reused-idempotency_key_was_used")
+                .arg("field", "Idempotency-Key"),
         ));
     }
     match found.state {
@@ -238,7 +240,10 @@ async fn read_body(req: &mut ServiceRequest) -> Result<Bytes, ApiError> {
     let mut body = BytesMut::new();
     while let Some(chunk) = payload.next().await {
         let chunk = chunk.map_err(|_| {
-            ApiError::bad_request("malformed_body", "the request body could not be read")
+            ApiError::bad_request(
+                "malformed_body",
+                Msg::new("problem-malformed_body-request_body_could_not"),
+            )
         })?;
         if body.len() + chunk.len() > BODY_LIMIT {
             return Err(ApiError::PayloadTooLarge { limit: BODY_LIMIT });
@@ -268,7 +273,7 @@ pub async fn middleware(
         _ => {
             let err = ApiError::bad_request(
                 "invalid_idempotency_key",
-                "Idempotency-Key must be 1 to 255 visible ASCII characters",
+                Msg::new("problem-invalid_idempotency_key-idempotency_key_must_1"),
             );
             return Ok(req.into_response(err.error_response()));
         }

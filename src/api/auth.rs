@@ -1,5 +1,6 @@
 //! `/api/v1/auth`: login, refresh-token rotation, logout, setting a password with a one-time token.
 
+use crate::i18n::Msg;
 use actix_web::{HttpResponse, web};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -64,7 +65,10 @@ pub struct SetPasswordRequest {
 }
 
 fn invalid_credentials() -> ApiError {
-    ApiError::unauthorized("invalid_credentials", "the login name or password is wrong")
+    ApiError::unauthorized(
+        "invalid_credentials",
+        Msg::new("problem-invalid_credentials-login_name_password_wrong"),
+    )
 }
 
 /// Log in with login name and password.
@@ -148,7 +152,7 @@ pub async fn refresh(
         }
         None => Err(ApiError::unauthorized(
             "invalid_refresh_token",
-            "the refresh token is unknown, expired, revoked or already used; log in again",
+            Msg::new("problem-invalid_refresh_token-refresh_token_unknown_expired"),
         )),
     }
 }
@@ -204,7 +208,7 @@ pub enum PasswordTokenCheck {
 fn invalid_password_token() -> ApiError {
     ApiError::unauthorized(
         "invalid_password_token",
-        "the set-password token is unknown, expired or used",
+        Msg::new("problem-invalid_password_token-set_password_token_unknown"),
     )
 }
 
@@ -312,7 +316,7 @@ pub async fn request_password_reset(
         return Err(ApiError::invalid(
             "login",
             "required",
-            "login must not be empty",
+            Msg::new("field-required-login_must_not_empty").arg("field", "login"),
         ));
     }
     // A login is one line: a tab or a line break is refused as the schema says, not

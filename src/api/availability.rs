@@ -1,6 +1,7 @@
 //! `/api/v1/experts/{id}/availability` (when an expert can give lectures) and
 //! `/api/v1/blackouts` (the school calendar's closed periods).
 
+use crate::i18n::Msg;
 use actix_web::{HttpResponse, web};
 use chrono::{DateTime, FixedOffset, NaiveDate, NaiveTime};
 use serde::{Deserialize, Serialize};
@@ -116,7 +117,7 @@ fn parse_time(errors: &mut Vec<FieldError>, field: &str, raw: &str) -> Option<Na
         errors.push(FieldError::new(
             field,
             "invalid_format",
-            "a local time as HH:MM, e.g. 09:30",
+            Msg::new("field-invalid_format-local_time_hh_mm").arg("field", field),
         ));
     }
     parsed
@@ -140,14 +141,14 @@ pub async fn put_availability(
         errors.push(FieldError::new(
             "rules",
             "too_many",
-            "at most 50 weekly rules",
+            Msg::new("field-too_many-most_50_weekly_rules").arg("field", "rules"),
         ));
     }
     if body.exceptions.len() > 400 {
         errors.push(FieldError::new(
             "exceptions",
             "too_many",
-            "at most 400 exceptions",
+            Msg::new("field-too_many-most_400_exceptions").arg("field", "exceptions"),
         ));
     }
     let mut rules = Vec::new();
@@ -312,7 +313,7 @@ pub async fn create_blackout(
         errors.push(FieldError::new(
             "end_date",
             "end_before_start",
-            "end_date is on or after start_date",
+            Msg::new("field-end_before_start-end_date_after_start").arg("field", "end_date"),
         ));
     }
     let is_admin = user.role == crate::domain::role::Role::Admin;
@@ -321,21 +322,22 @@ pub async fn create_blackout(
             errors.push(FieldError::new(
                 "scope",
                 "mismatch",
-                "a city blackout names no district or school",
+                Msg::new("field-mismatch-city_blackout_names_no").arg("field", "scope"),
             ))
         }
         BlackoutScope::District if district.is_none() || school_id.is_some() => {
             errors.push(FieldError::new(
                 "district",
                 "required",
-                "a district blackout names its district (and no school)",
+                Msg::new("field-required-district_blackout_names_district")
+                    .arg("field", "district"),
             ))
         }
         BlackoutScope::School if (school_id.is_none() && is_admin) || district.is_some() => errors
             .push(FieldError::new(
                 "school_id",
                 "required",
-                "a school blackout names its school (and no district)",
+                Msg::new("field-required-school_blackout_names_school").arg("field", "school_id"),
             )),
         _ => {}
     }

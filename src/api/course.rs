@@ -1,5 +1,6 @@
 //! `/api/v1/courses`: the course menu (课程菜单): proposals, review, retirement, browsing.
 
+use crate::i18n::Msg;
 use actix_web::{HttpResponse, web};
 use chrono::{DateTime, FixedOffset};
 use chrono_tz::Tz;
@@ -409,14 +410,14 @@ pub async fn review_course(
         return Err(ApiError::invalid(
             "comment",
             "too_long",
-            "comment has at most 1000 characters",
+            Msg::new("field-too_long-comment_has_most_1000").arg("field", "comment"),
         ));
     }
     if matches!(body.decision, ReviewDecision::Reject) && comment.is_none() {
         return Err(ApiError::Validation(vec![FieldError::new(
             "comment",
             "required",
-            "say why the course is rejected",
+            Msg::new("field-required-say_why_course_rejected").arg("field", "comment"),
         )]));
     }
     let decision = match body.decision {
@@ -461,7 +462,7 @@ pub async fn course_history(
         if !record.review_visible_to(&actor) {
             return Err(ApiError::forbidden(
                 "forbidden",
-                "a course's history is for its author, the leads of its team and the office",
+                Msg::new("problem-forbidden-course_s_history_author"),
             ));
         }
         Ok(StateChange::history(conn, "course", &id)?)

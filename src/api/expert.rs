@@ -1,5 +1,6 @@
 //! `/api/v1/experts`: the roster (专家团名册): profiles, membership, search.
 
+use crate::i18n::Msg;
 use actix_web::{HttpResponse, web};
 use chrono::{DateTime, Datelike as _, FixedOffset};
 use chrono_tz::Tz;
@@ -402,11 +403,11 @@ async fn visible_record(
 ) -> ApiResult<(ExpertRecord, ProfileView, Actor)> {
     db::run(&state.db, move |conn| {
         let actor = Actor::load(conn, &user)?;
-        let record =
-            ExpertRecord::load(conn, &id)?.ok_or_else(|| ApiError::not_found("no such expert"))?;
+        let record = ExpertRecord::load(conn, &id)?
+            .ok_or_else(|| ApiError::not_found(Msg::new("problem-not_found-no_such_expert")))?;
         let view = record
             .view_for(&actor)
-            .ok_or_else(|| ApiError::not_found("no such expert"))?;
+            .ok_or_else(|| ApiError::not_found(Msg::new("problem-not_found-no_such_expert")))?;
         Ok((record, view, actor))
     })
     .await
@@ -627,7 +628,7 @@ pub async fn expert_history(
     if view != ProfileView::Full {
         return Err(ApiError::forbidden(
             "forbidden",
-            "the membership history is for the office, the expert and their team leads",
+            Msg::new("problem-forbidden-membership_history_office_expert"),
         ));
     }
     let changes = db::run(&state.db, move |conn| {

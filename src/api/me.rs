@@ -1,5 +1,6 @@
 //! `/api/v1/me`: the caller's own account.
 
+use crate::i18n::Msg;
 use actix_web::{HttpResponse, web};
 use chrono::{DateTime, FixedOffset};
 use serde::{Deserialize, Serialize};
@@ -160,7 +161,7 @@ pub async fn change_password(
         errors.push(crate::error::FieldError::new(
             "new_password",
             "same_as_old",
-            "the new password must differ from the old one",
+            Msg::new("field-same_as_old-new_password_must_differ").arg("field", "new_password"),
         ));
     }
     if !errors.is_empty() {
@@ -198,7 +199,7 @@ pub async fn change_password(
         return Err(ApiError::invalid(
             "old_password",
             "incorrect",
-            "the old password is wrong",
+            Msg::new("field-incorrect-old_password_wrong").arg("field", "old_password"),
         ));
     }
     let new_hash = new_hash

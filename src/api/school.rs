@@ -1,5 +1,6 @@
 //! `/api/v1/schools`: schools, kindergartens and colleges (学校).
 
+use crate::i18n::Msg;
 use actix_web::{HttpResponse, web};
 use chrono::{DateTime, FixedOffset};
 use chrono_tz::Tz;
@@ -191,7 +192,7 @@ pub async fn list_schools(
         if !actor.is_admin() && actor.lead_teams.is_empty() {
             return Err(ApiError::forbidden(
                 "forbidden",
-                "only the office and team leads list schools",
+                Msg::new("problem-forbidden-only_office_team_leads"),
             ));
         }
         let rows = School::list(conn, &filter, after.as_ref(), limit + 1)?;
@@ -229,7 +230,7 @@ pub async fn get_school(
     let school = db::run(&state.db, move |conn| {
         let actor = Actor::load(conn, &user)?;
         let school = School::find(conn, &id)?.filter(|_| may_read(&actor, &id));
-        school.ok_or_else(|| ApiError::not_found("no such school"))
+        school.ok_or_else(|| ApiError::not_found(Msg::new("problem-not_found-no_such_school")))
     })
     .await?;
     Ok(with_etag(
@@ -258,11 +259,11 @@ pub async fn update_school(
     let own = user.role == Role::School && user.user.school_id.as_deref() == Some(id.as_str());
     if !is_admin && !own {
         return Err(if user.role == Role::School {
-            ApiError::not_found("no such school")
+            ApiError::not_found(Msg::new("problem-not_found-no_such_school"))
         } else {
             ApiError::forbidden(
                 "forbidden",
-                "only the office and the school itself edit a school",
+                Msg::new("problem-forbidden-only_office_school_itself"),
             )
         });
     }
@@ -273,7 +274,7 @@ pub async fn update_school(
     if !is_admin && admin_fields {
         return Err(ApiError::forbidden(
             "forbidden",
-            "a school edits its contact person and phone; the office edits the rest",
+            Msg::new("problem-forbidden-school_edits_contact_person"),
         ));
     }
     let mut errors = Vec::new();

@@ -1,5 +1,6 @@
 //! `/api/v1/teams`: the six sub-teams (分团) and their leads (团长, 副团长).
 
+use crate::i18n::Msg;
 use actix_web::{HttpResponse, web};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -86,8 +87,8 @@ pub async fn list_teams(state: web::Data<AppState>, _user: AuthUser) -> ApiResul
 }
 
 fn load_team(conn: &mut DbConnection, code: &str) -> ApiResult<TeamResponse> {
-    let team =
-        Team::find(conn, code)?.ok_or_else(|| ApiError::not_found("no sub-team has this code"))?;
+    let team = Team::find(conn, code)?
+        .ok_or_else(|| ApiError::not_found(Msg::new("problem-not_found-no_sub_team_has")))?;
     let leads = TeamLead::named_for_teams(conn, &[code.to_owned()])?;
     Ok(TeamResponse::new(team, &leads))
 }

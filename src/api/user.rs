@@ -1,5 +1,6 @@
 //! `/api/v1/users`: the office manages login accounts.
 
+use crate::i18n::Msg;
 use actix_web::{HttpResponse, web};
 use chrono::{DateTime, FixedOffset};
 use chrono_tz::Tz;
@@ -181,17 +182,17 @@ pub async fn create_user(
         (Role::Expert, _) => errors.push(FieldError::new(
             "role",
             "invalid_choice",
-            "expert accounts are created with their profile: POST /api/v1/experts",
+            Msg::new("field-invalid_choice-expert_accounts_created_their").arg("field", "role"),
         )),
         (Role::School, None) => errors.push(FieldError::new(
             "school_id",
             "required",
-            "a school account belongs to a school",
+            Msg::new("field-required-school_account_belongs_school").arg("field", "school_id"),
         )),
         (Role::Admin, Some(_)) => errors.push(FieldError::new(
             "school_id",
             "not_allowed",
-            "only school accounts belong to a school",
+            Msg::new("field-not_allowed-only_school_accounts_belong").arg("field", "school_id"),
         )),
         _ => {}
     }
@@ -283,7 +284,7 @@ pub async fn list_users(
 async fn load_user(state: &AppState, id: String) -> ApiResult<User> {
     db::run(&state.db, move |conn| Ok(User::find(conn, &id)?))
         .await?
-        .ok_or_else(|| ApiError::not_found("no such user"))
+        .ok_or_else(|| ApiError::not_found(Msg::new("problem-not_found-no_such_user")))
 }
 
 /// One login account (admin). The `ETag` carries its version.

@@ -3,6 +3,7 @@
 //! database call, so a change of lead or status counts at once.
 
 use crate::db::OnBackend;
+use crate::i18n::Msg;
 use diesel::QueryResult;
 
 use crate::auth::AuthUser;
@@ -79,7 +80,7 @@ impl Actor {
         if actor.expert_status == Some(ExpertStatus::Suspended) {
             return Err(ApiError::forbidden(
                 "membership_suspended",
-                "your membership is suspended: you can read, but not change anything",
+                Msg::new("problem-membership_suspended-your_membership_suspended_you"),
             ));
         }
         Ok(actor)

@@ -9,6 +9,7 @@ pub mod rate;
 pub mod session;
 pub mod token;
 
+use crate::i18n::Msg;
 use actix_web::dev::Payload;
 use actix_web::http::header;
 use actix_web::{FromRequest, HttpMessage as _, HttpRequest, web};
@@ -50,19 +51,25 @@ fn bearer_token(req: &HttpRequest) -> Result<String, ApiError> {
     let value = req.headers().get(header::AUTHORIZATION).ok_or_else(|| {
         ApiError::unauthorized(
             "missing_token",
-            "send an access token as `Authorization: Bearer …`",
+            Msg::new("problem-missing_token-send_access_token_authorization"),
         )
     })?;
-    let value = value
-        .to_str()
-        .map_err(|_| ApiError::unauthorized("invalid_token", "the access token is not valid"))?;
-    let (scheme, token) = value
-        .split_once(' ')
-        .ok_or_else(|| ApiError::unauthorized("invalid_token", "the access token is not valid"))?;
+    let value = value.to_str().map_err(|_| {
+        ApiError::unauthorized(
+            "invalid_token",
+            Msg::new("problem-invalid_token-access_token_not_valid"),
+        )
+    })?;
+    let (scheme, token) = value.split_once(' ').ok_or_else(|| {
+        ApiError::unauthorized(
+            "invalid_token",
+            Msg::new("problem-invalid_token-access_token_not_valid"),
+        )
+    })?;
     if !scheme.eq_ignore_ascii_case("bearer") || token.trim().is_empty() {
         return Err(ApiError::unauthorized(
             "invalid_token",
-            "the access token is not valid",
+            Msg::new("problem-invalid_token-access_token_not_valid"),
         ));
     }
     Ok(token.trim().to_owned())
@@ -80,18 +87,26 @@ async fn authenticate(req: &HttpRequest) -> Result<SessionUser, ApiError> {
         .jwt
         .verify(&token, state.clock.now())
         .map_err(|e| match e {
-            jwt::JwtError::Expired => {
-                ApiError::unauthorized("token_expired", "the access token has expired; refresh it")
-            }
-            _ => ApiError::unauthorized("invalid_token", "the access token is not valid"),
+            jwt::JwtError::Expired => ApiError::unauthorized(
+                "token_expired",
+                Msg::new("problem-token_expired-access_token_has_expired"),
+            ),
+            _ => ApiError::unauthorized(
+                "invalid_token",
+                Msg::new("problem-invalid_token-access_token_not_valid"),
+            ),
         })?;
     let Claims { sub, fam, ver, .. } = claims;
     let found = crate::db::run(&state.db, move |conn| {
         Ok(User::find_for_session(conn, &sub, fam.as_deref())?)
     })
     .await?;
-    let revoked =
-        || ApiError::unauthorized("token_revoked", "this session has ended; log in again");
+    let revoked = || {
+        ApiError::unauthorized(
+            "token_revoked",
+            Msg::new("problem-token_revoked-session_has_ended_log"),
+        )
+    };
     let (user, family_ended) = found.ok_or_else(revoked)?;
     if !user.active || user.token_version != ver || family_ended {
         return Err(revoked());
@@ -134,7 +149,7 @@ async fn auth_user(req: &HttpRequest) -> Result<AuthUser, ApiError> {
     if user.must_change_password {
         return Err(ApiError::forbidden(
             "password_change_required",
-            "set your own password first (POST /api/v1/me/password)",
+            Msg::new("problem-password_change_required-set_your_own_password"),
         ));
     }
     Ok(AuthUser { user, role })

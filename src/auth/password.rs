@@ -1,5 +1,6 @@
 //! Password hashing (argon2id) and the password policy.
 
+use crate::i18n::Msg;
 use std::sync::LazyLock;
 
 use argon2::password_hash::{Output, ParamsString, PasswordHash, Salt, SaltString};
@@ -195,7 +196,7 @@ pub fn check_policy(field: &str, password: &str, login: &str) -> Result<(), Fiel
         return Err(FieldError::new(
             field,
             "same_as_login",
-            "the password must not be the login name",
+            Msg::new("field-same_as_login-password_must_not_login").arg("field", field),
         ));
     }
     Ok(())

@@ -11,6 +11,7 @@
 //!   starts with the name by convention. Its unique message names the columns
 //!   (`UNIQUE constraint failed: t.a, t.b`), which a rule may list as an alias.
 
+use crate::i18n::Msg;
 use diesel::result::{DatabaseErrorKind, Error};
 
 use crate::error::ApiError;
@@ -209,11 +210,11 @@ pub fn problem_for(err: &Error, table: &[ConstraintRule]) -> Option<ApiError> {
         // Long-standing generic answers for the plain key constraints.
         RefusalKind::Unique => ApiError::conflict(
             "already_exists",
-            "a resource with these values already exists",
+            Msg::new("problem-already_exists-resource_these_values_already"),
         ),
         RefusalKind::ForeignKey => ApiError::conflict(
             "reference_conflict",
-            "a referenced resource does not exist or is still in use",
+            Msg::new("problem-reference_conflict-referenced_resource_does_not"),
         ),
         RefusalKind::Check | RefusalKind::Exclusion | RefusalKind::Trigger => {
             tracing::warn!(
@@ -223,7 +224,7 @@ pub fn problem_for(err: &Error, table: &[ConstraintRule]) -> Option<ApiError> {
             );
             ApiError::conflict(
                 "constraint_violation",
-                "the change breaks a rule the data must keep",
+                Msg::new("problem-constraint_violation-change_breaks_rule_data"),
             )
         }
     })

@@ -5,6 +5,7 @@ use crate::domain::roster::{Audience, CourseStatus, GradeBand, Mode};
 use crate::domain::text;
 use crate::domain::transition::Machine;
 use crate::error::FieldError;
+use crate::i18n::Msg;
 
 coded_enum!(
     /// A step of a course's review (课程审核).
@@ -108,7 +109,7 @@ impl CourseDraft {
             errors.push(FieldError::new(
                 "team",
                 "invalid_choice",
-                "team must be one of the six sub-team codes",
+                Msg::new("field-invalid_choice-team_must_six_sub").arg("field", "team"),
             ));
         }
         let mut text = |field: &str, value: &str, max: usize, required: bool| {
@@ -133,7 +134,7 @@ impl CourseDraft {
             errors.push(FieldError::new(
                 "audiences",
                 "required",
-                "name at least one audience",
+                Msg::new("field-required-name_least_audience").arg("field", "audiences"),
             ));
         }
         let for_students = self.audiences.contains(&Audience::Students);
@@ -141,35 +142,36 @@ impl CourseDraft {
             errors.push(FieldError::new(
                 "grade_bands",
                 "required",
-                "a course for students names its grade bands",
+                Msg::new("field-required-course_students_names_grade").arg("field", "grade_bands"),
             ));
         }
         if !for_students && !self.grade_bands.is_empty() {
             errors.push(FieldError::new(
                 "grade_bands",
                 "not_allowed",
-                "grade bands apply to student audiences only",
+                Msg::new("field-not_allowed-grade_bands_apply_student").arg("field", "grade_bands"),
             ));
         }
         if self.modes.is_empty() {
             errors.push(FieldError::new(
                 "modes",
                 "required",
-                "name at least one mode",
+                Msg::new("field-required-name_least_mode").arg("field", "modes"),
             ));
         }
         if self.modes.contains(&Mode::OneOnOne) {
             errors.push(FieldError::new(
                 "modes",
                 "invalid_choice",
-                "a course is given online or offline; one-on-one work is a case",
+                Msg::new("field-invalid_choice-course_given_online_offline").arg("field", "modes"),
             ));
         }
         if !(30..=240).contains(&self.duration_minutes) {
             errors.push(FieldError::new(
                 "duration_minutes",
                 "out_of_range",
-                "duration_minutes must be between 30 and 240",
+                Msg::new("field-out_of_range-duration_minutes_must_between")
+                    .arg("field", "duration_minutes"),
             ));
         }
         if self
@@ -179,7 +181,8 @@ impl CourseDraft {
             errors.push(FieldError::new(
                 "max_audience",
                 "out_of_range",
-                "max_audience must be between 1 and 100000",
+                Msg::new("field-out_of_range-max_audience_must_between")
+                    .arg("field", "max_audience"),
             ));
         }
         if errors.is_empty() {

@@ -4,6 +4,7 @@
 use crate::domain::roster::{Category, Gender, Mode};
 use crate::domain::text;
 use crate::error::FieldError;
+use crate::i18n::Msg;
 
 /// The six fixed sub-team codes (seeded by migration, never changed at run time).
 pub const TEAM_CODES: [&str; 6] = [
@@ -164,13 +165,13 @@ impl Profile {
             errors.push(FieldError::new(
                 "name",
                 "required",
-                "name must not be empty",
+                Msg::new("field-required-name_must_not_empty").arg("field", "name"),
             ));
         } else if self.name.chars().count() > 50 {
             errors.push(FieldError::new(
                 "name",
                 "too_long",
-                "name has at most 50 characters",
+                Msg::new("field-too_long-name_has_most_50").arg("field", "name"),
             ));
         }
         if let Some(year) = self.birth_year
@@ -190,34 +191,34 @@ impl Profile {
             errors.push(FieldError::new(
                 "bio",
                 "too_long",
-                "bio has at most 2000 characters",
+                Msg::new("field-too_long-bio_has_most_2000").arg("field", "bio"),
             ));
         }
         if !(0..=20).contains(&self.max_per_week) {
             errors.push(FieldError::new(
                 "max_per_week",
                 "out_of_range",
-                "max_per_week must be between 0 and 20",
+                Msg::new("field-out_of_range-max_per_week_must").arg("field", "max_per_week"),
             ));
         }
         if !(0..=80).contains(&self.max_per_month) {
             errors.push(FieldError::new(
                 "max_per_month",
                 "out_of_range",
-                "max_per_month must be between 0 and 80",
+                Msg::new("field-out_of_range-max_per_month_must").arg("field", "max_per_month"),
             ));
         } else if (0..=20).contains(&self.max_per_week) && self.max_per_week > self.max_per_month {
             errors.push(FieldError::new(
                 "max_per_month",
                 "out_of_range",
-                "max_per_month must not be below max_per_week",
+                Msg::new("field-out_of_range-max_per_month_must_2").arg("field", "max_per_month"),
             ));
         }
         if self.rest_weekdays.iter().any(|d| !(1..=7).contains(d)) {
             errors.push(FieldError::new(
                 "rest_weekdays",
                 "out_of_range",
-                "weekdays are ISO numbers 1 (Monday) to 7 (Sunday)",
+                Msg::new("field-out_of_range-weekdays_iso_numbers_1").arg("field", "rest_weekdays"),
             ));
         }
         if !TEAM_CODES.contains(&self.primary_team.as_str()) {

@@ -9,6 +9,7 @@ use crate::domain::roster::{Category, ExpertStatus, Gender, Mode};
 use crate::domain::text;
 use crate::domain::validate;
 use crate::error::FieldError;
+use crate::i18n::Msg;
 
 /// (English header, Chinese header). The export writes the English ones.
 pub const COLUMNS: [(&str, &str); 19] = [
@@ -85,14 +86,14 @@ pub fn parse(bytes: &[u8], current_year: i32) -> Result<Vec<ImportRow>, Vec<Fiel
         vec![FieldError::new(
             "file",
             "invalid_encoding",
-            "the file is neither UTF-8 nor GB18030 (GBK) text",
+            Msg::new("field-invalid_encoding-file_neither_utf_8").arg("field", "file"),
         )]
     })?;
     if text.trim().is_empty() {
         return Err(vec![FieldError::new(
             "file",
             "empty",
-            "the file is empty: it needs a header row and at least one data row",
+            Msg::new("field-empty-file_empty_needs_header").arg("field", "file"),
         )]);
     }
     let mut reader = csv::ReaderBuilder::new()
@@ -206,7 +207,7 @@ pub fn parse(bytes: &[u8], current_year: i32) -> Result<Vec<ImportRow>, Vec<Fiel
         errors.push(FieldError::new(
             "file",
             "empty",
-            "the file has no data rows",
+            Msg::new("field-empty-file_has_no_data").arg("field", "file"),
         ));
     }
     if errors.is_empty() {

@@ -2,6 +2,7 @@
 
 use crate::domain::text;
 use crate::error::FieldError;
+use crate::i18n::Msg;
 
 /// A login name: 3-64 characters of letters, digits, `.`, `_`, `-`, `@`; compared without case.
 /// A login name: NFKC-normalized and lower-cased (`ＡＤＭＩＮ` is `admin`), 3-64 letters,
@@ -13,7 +14,7 @@ pub fn login(field: &str, raw: &str) -> Result<String, FieldError> {
         return Err(FieldError::new(
             field,
             "invalid_length",
-            "a login name has 3 to 64 characters",
+            Msg::new("field-invalid_length-login_name_has_3").arg("field", field),
         ));
     }
     if !value
@@ -23,7 +24,7 @@ pub fn login(field: &str, raw: &str) -> Result<String, FieldError> {
         return Err(FieldError::new(
             field,
             "invalid_format",
-            "a login name uses letters, digits and . _ - @ only",
+            Msg::new("field-invalid_format-login_name_uses_letters").arg("field", field),
         ));
     }
     Ok(value)
@@ -85,7 +86,7 @@ pub fn email(field: &str, raw: Option<&str>) -> Result<Option<String>, FieldErro
         return Err(FieldError::new(
             field,
             "invalid_format",
-            "not an email address",
+            Msg::new("field-invalid_format-not_email_address").arg("field", field),
         ));
     }
     Ok(Some(value.to_owned()))
@@ -106,7 +107,7 @@ pub fn phone(field: &str, raw: Option<&str>) -> Result<Option<String>, FieldErro
         return Err(FieldError::new(
             field,
             "invalid_format",
-            "not a phone number",
+            Msg::new("field-invalid_format-not_phone_number").arg("field", field),
         ));
     }
     Ok(Some(value.to_owned()))

@@ -1,6 +1,7 @@
 //! When experts can give lectures (weekly windows, dated exceptions) and the school
 //! calendar's closed periods (blackouts: exam weeks, holidays, term breaks).
 
+use crate::i18n::Msg;
 use chrono::NaiveDate;
 use serde_json::json;
 
@@ -22,8 +23,8 @@ fn expert_for(
     expert_id: &str,
     change: bool,
 ) -> ApiResult<Expert> {
-    let expert =
-        Expert::find(conn, expert_id)?.ok_or_else(|| ApiError::not_found("no such expert"))?;
+    let expert = Expert::find(conn, expert_id)?
+        .ok_or_else(|| ApiError::not_found(Msg::new("problem-not_found-no_such_expert")))?;
     if actor.is_admin() || actor.is_expert(&expert.id) {
         return Ok(expert);
     }
@@ -146,14 +147,14 @@ pub fn add_blackout(uow: &mut Uow<'_>, actor: &Actor, new: NewBlackout) -> ApiRe
         let Some(own) = &actor.school_id else {
             return Err(ApiError::forbidden(
                 "forbidden",
-                "blackouts are set by the office and by schools for themselves",
+                Msg::new("problem-forbidden-blackouts_set_office_schools"),
             ));
         };
         if new.scope != BlackoutScope::School || new.school_id.as_ref().is_some_and(|id| id != own)
         {
             return Err(ApiError::forbidden(
                 "forbidden",
-                "a school sets blackouts for itself only (scope school); the office sets city and district ones",
+                Msg::new("problem-forbidden-school_sets_blackouts_itself"),
             ));
         }
         new.school_id = Some(own.clone());
@@ -164,7 +165,7 @@ pub fn add_blackout(uow: &mut Uow<'_>, actor: &Actor, new: NewBlackout) -> ApiRe
         return Err(ApiError::invalid(
             "school_id",
             "not_found",
-            "no school has this id",
+            Msg::new("field-not_found-no_school_has_id").arg("field", "school_id"),
         ));
     }
     let row = BlackoutRow {
@@ -193,12 +194,12 @@ pub fn remove_blackout(uow: &mut Uow<'_>, actor: &Actor, id: &str) -> ApiResult<
     let school = school_of(uow.conn, actor)?;
     let row = BlackoutRow::find(uow.conn, id)?
         .filter(|b| visible(b, school.as_ref()))
-        .ok_or_else(|| ApiError::not_found("no such blackout"))?;
+        .ok_or_else(|| ApiError::not_found(Msg::new("problem-not_found-no_such_blackout")))?;
     let own = actor.school_id.is_some() && actor.school_id == row.school_id;
     if !actor.is_admin() && !own {
         return Err(ApiError::forbidden(
             "forbidden",
-            "a blackout is removed by the office, or by the school it is for",
+            Msg::new("problem-forbidden-blackout_removed_office_school"),
         ));
     }
     BlackoutRow::delete(uow.conn, id)?;

@@ -1,6 +1,7 @@
 //! The course menu (课程菜单): proposing, editing, reviewing and retiring courses, each
 //! state change through the review machine with its ordered history.
 
+use crate::i18n::Msg;
 use serde_json::json;
 
 use crate::auth::actor::Actor;
@@ -42,7 +43,7 @@ impl CourseRecord {
     pub fn load_visible(conn: &mut DbConnection, actor: &Actor, id: &str) -> ApiResult<Self> {
         Self::load(conn, id)?
             .filter(|r| r.visible_to(actor))
-            .ok_or_else(|| ApiError::not_found("no such course"))
+            .ok_or_else(|| ApiError::not_found(Msg::new("problem-not_found-no_such_course")))
     }
 
     pub fn visible_to(&self, actor: &Actor) -> bool {
@@ -113,7 +114,7 @@ fn check_team_served(conn: &mut DbConnection, expert: &ExpertBrief, team: &str) 
         Err(ApiError::invalid(
             "team",
             "not_member",
-            "the expert does not serve this sub-team",
+            Msg::new("field-not_member-expert_does_not_serve").arg("field", "team"),
         ))
     }
 }
@@ -132,7 +133,7 @@ pub fn propose(
             return Err(ApiError::invalid(
                 "expert_id",
                 "required",
-                "name the expert whose course this is",
+                Msg::new("field-required-name_expert_whose_course").arg("field", "expert_id"),
             ));
         }
         (false, Some(own), None) => own.clone(),
@@ -140,16 +141,21 @@ pub fn propose(
         _ => {
             return Err(ApiError::forbidden(
                 "forbidden",
-                "experts propose their own courses; the office may propose for any expert",
+                Msg::new("problem-forbidden-experts_propose_their_own"),
             ));
         }
     };
-    let expert = ExpertBrief::find(uow.conn, &expert_id)?
-        .ok_or_else(|| ApiError::invalid("expert_id", "not_found", "no expert has this id"))?;
+    let expert = ExpertBrief::find(uow.conn, &expert_id)?.ok_or_else(|| {
+        ApiError::invalid(
+            "expert_id",
+            "not_found",
+            Msg::new("field-not_found-no_expert_has_id").arg("field", "expert_id"),
+        )
+    })?;
     if expert.status == ExpertStatus::Exited {
         return Err(ApiError::conflict(
             "expert_exited",
-            "an expert who has left cannot propose courses",
+            Msg::new("problem-expert_exited-expert_who_has_left"),
         ));
     }
     check_team_served(uow.conn, &expert, &draft.team)?;

@@ -3,6 +3,7 @@
 //! until then the old address stays, and it is told of the request. The office sets
 //! addresses directly.
 
+use crate::i18n::Msg;
 use chrono::Duration;
 use serde_json::json;
 
@@ -46,7 +47,8 @@ pub fn change(
     user_id: &str,
     new_email: Option<&str>,
 ) -> ApiResult<EmailOutcome> {
-    let user = User::find(uow.conn, user_id)?.ok_or_else(|| ApiError::not_found("no such user"))?;
+    let user = User::find(uow.conn, user_id)?
+        .ok_or_else(|| ApiError::not_found(Msg::new("problem-not_found-no_such_user")))?;
     let now = uow.now();
     if user.email.as_deref() == new_email {
         EmailChange::end_open(uow.conn, user_id, now)?;

@@ -2,6 +2,7 @@
 //! membership entry, for the API, the CSV import, the demo seeder and the tests alike) and
 //! editing their profiles.
 
+use crate::i18n::Msg;
 use serde_json::json;
 
 use crate::auth::account::{IssuedToken, provision};
@@ -330,17 +331,19 @@ pub fn update_profile(
     (email, phone): Contact,
     current_year: i32,
 ) -> ApiResult<ExpertRecord> {
-    let record =
-        ExpertRecord::load(uow.conn, id)?.ok_or_else(|| ApiError::not_found("no such expert"))?;
+    let record = ExpertRecord::load(uow.conn, id)?
+        .ok_or_else(|| ApiError::not_found(Msg::new("problem-not_found-no_such_expert")))?;
     if record.view_for(actor).is_none() {
-        return Err(ApiError::not_found("no such expert"));
+        return Err(ApiError::not_found(Msg::new(
+            "problem-not_found-no_such_expert",
+        )));
     }
     let admin_fields = patch.admin_fields();
     if !actor.is_admin() {
         if !actor.is_expert(id) {
             return Err(ApiError::forbidden(
                 "forbidden",
-                "only the expert and the office edit a profile",
+                Msg::new("problem-forbidden-only_expert_office_edit"),
             ));
         }
         if !admin_fields.is_empty() {

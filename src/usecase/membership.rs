@@ -1,5 +1,6 @@
 //! Membership (有出有进、进出有序): moving an expert along the charter, with its history.
 
+use crate::i18n::Msg;
 use serde_json::json;
 
 use crate::domain::roster::{ExpertStatus, Membership, MembershipAction, MembershipWho};
@@ -25,8 +26,8 @@ pub fn change(
     // Offers and acceptances take the expert's lock and read the expert after it: taken
     // here first, no offer lands on an expert this change suspends.
     crate::usecase::lecture::lock_expert(uow.conn, id)?;
-    let expert =
-        Expert::find(uow.conn, id)?.ok_or_else(|| ApiError::not_found("no such expert"))?;
+    let expert = Expert::find(uow.conn, id)?
+        .ok_or_else(|| ApiError::not_found(Msg::new("problem-not_found-no_such_expert")))?;
     let from = expert.status;
     // The API names the target; the step that leads there is the action.
     let action = MembershipAction::towards(from, to).ok_or_else(|| Refusal::Illegal {

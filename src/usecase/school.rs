@@ -1,5 +1,6 @@
 //! Schools (学校): registering them and keeping their details.
 
+use crate::i18n::Msg;
 use serde_json::json;
 
 use crate::domain::roster::SchoolType;
@@ -63,8 +64,8 @@ pub fn update(
     if_match: Option<i32>,
     mut changes: SchoolChanges,
 ) -> ApiResult<School> {
-    let current =
-        School::find(uow.conn, id)?.ok_or_else(|| ApiError::not_found("no such school"))?;
+    let current = School::find(uow.conn, id)?
+        .ok_or_else(|| ApiError::not_found(Msg::new("problem-not_found-no_such_school")))?;
     // Only what differs is a change; an edit that changes nothing keeps the version.
     changes.name = changes.name.filter(|v| *v != current.name);
     changes.school_type = changes.school_type.filter(|v| *v != current.school_type);

@@ -1,5 +1,6 @@
 //! The six sub-teams' leads (团长 and 副团长).
 
+use crate::i18n::Msg;
 use serde_json::json;
 
 use crate::db::DbConnection;
@@ -18,24 +19,24 @@ fn lead_problem(
 ) -> ApiResult<Option<FieldError>> {
     let Some(expert) = Expert::find(conn, expert_id)? else {
         return Ok(Some(FieldError::new(
-            field,
+            field.clone(),
             "not_found",
-            "no expert has this id",
+            Msg::new("field-not_found-no_expert_has_id").arg("field", field),
         )));
     };
     if expert.status != ExpertStatus::Active {
         return Ok(Some(FieldError::new(
-            field,
+            field.clone(),
             "not_active",
-            "only an active expert can lead",
+            Msg::new("field-not_active-only_active_expert_can").arg("field", field),
         )));
     }
     let teams = Expert::sets(conn, expert_id)?.all_teams(&expert.primary_team);
     if !teams.iter().any(|t| t == team) {
         return Ok(Some(FieldError::new(
-            field,
+            field.clone(),
             "not_member",
-            "the expert does not serve this sub-team",
+            Msg::new("field-not_member-expert_does_not_serve").arg("field", field),
         )));
     }
     Ok(None)
@@ -63,7 +64,7 @@ pub fn set_leads(
             errors.push(FieldError::new(
                 "deputies",
                 "duplicate",
-                "the 团长 cannot also be a 副团长",
+                Msg::new("field-duplicate-cannot_also").arg("field", "deputies"),
             ));
         }
     }

@@ -1,6 +1,7 @@
 //! Login accounts (the office's side): creating them, editing and (de)activating them, and
 //! issuing set-password links.
 
+use crate::i18n::Msg;
 use chrono::NaiveDateTime;
 use serde_json::json;
 
@@ -32,7 +33,7 @@ pub fn create(uow: &mut Uow<'_>, new: NewUser) -> ApiResult<(User, Option<Issued
         return Err(ApiError::invalid(
             "school_id",
             "not_found",
-            "no school has this id",
+            Msg::new("field-not_found-no_school_has_id").arg("field", "school_id"),
         ));
     }
     let issued = provision(uow.conn, &new)?;
@@ -75,17 +76,18 @@ pub fn update(
     if changes.active == Some(false) && uow.actor_id() == Some(id) {
         return Err(ApiError::conflict(
             "cannot_deactivate_self",
-            "an admin cannot deactivate their own account",
+            Msg::new("problem-cannot_deactivate_self-admin_cannot_deactivate_their"),
         ));
     }
-    let current = User::find(uow.conn, id)?.ok_or_else(|| ApiError::not_found("no such user"))?;
+    let current = User::find(uow.conn, id)?
+        .ok_or_else(|| ApiError::not_found(Msg::new("problem-not_found-no_such_user")))?;
     if changes.active == Some(true)
         && !current.active
         && Expert::find_by_user(uow.conn, id)?.is_some_and(|e| e.status == ExpertStatus::Exited)
     {
         return Err(ApiError::conflict(
             "expert_exited",
-            "this expert has left the team; readmitting them (exited → candidate) turns the login on again",
+            Msg::new("problem-expert_exited-expert_has_left_team"),
         ));
     }
     let expected = if_match.unwrap_or(current.version);
@@ -145,11 +147,12 @@ pub fn update(
 /// Issues a new one-time set-password link for an active account and mails it; earlier
 /// unused links stop working.
 pub fn reset_password(uow: &mut Uow<'_>, id: &str) -> ApiResult<IssuedToken> {
-    let user = User::find(uow.conn, id)?.ok_or_else(|| ApiError::not_found("no such user"))?;
+    let user = User::find(uow.conn, id)?
+        .ok_or_else(|| ApiError::not_found(Msg::new("problem-not_found-no_such_user")))?;
     if !user.active {
         return Err(ApiError::conflict(
             "user_inactive",
-            "reactivate the account before resetting its password",
+            Msg::new("problem-user_inactive-reactivate_account_before_resetting"),
         ));
     }
     let issued = issue_set_password_token(uow.conn, &user.id, uow.now())?;
@@ -206,8 +209,8 @@ pub fn update_own(
     if_match: Option<i32>,
     changes: &OwnChanges,
 ) -> ApiResult<OwnAccount> {
-    let current =
-        User::find(uow.conn, user_id)?.ok_or_else(|| ApiError::not_found("no such user"))?;
+    let current = User::find(uow.conn, user_id)?
+        .ok_or_else(|| ApiError::not_found(Msg::new("problem-not_found-no_such_user")))?;
     if let Some(expected) = if_match
         && expected != current.version
     {

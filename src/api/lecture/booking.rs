@@ -2,6 +2,7 @@
 //! leaving a city-wide online lecture.
 
 use super::*;
+use crate::i18n::Msg;
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -84,7 +85,7 @@ pub(super) fn check_link(errors: &mut Vec<FieldError>, link: &Option<String>) {
         errors.push(FieldError::new(
             "link",
             "invalid_format",
-            "the link is an http:// or https:// address, without spaces; a meeting number goes in meeting_id",
+            Msg::new("field-invalid_format-link_http_https_address").arg("field", "link"),
         ));
     }
 }
@@ -107,7 +108,7 @@ pub(super) fn check_meeting(
             errors.push(FieldError::new(
                 "meeting_id",
                 "invalid_format",
-                "a meeting number is 6 to 20 digits, with spaces or dashes between them (e.g. 123 456 789)",
+                Msg::new("field-invalid_format-meeting_number_6_20").arg("field", "meeting_id"),
             ));
         }
     }
@@ -117,7 +118,7 @@ pub(super) fn check_meeting(
         errors.push(FieldError::new(
             "passcode",
             "invalid_format",
-            "a passcode is 1 to 32 letters or digits",
+            Msg::new("field-invalid_format-passcode_1_32_letters").arg("field", "passcode"),
         ));
     }
 }
@@ -175,7 +176,7 @@ pub async fn create_lecture(
         errors.push(FieldError::new(
             "audiences",
             "required",
-            "name at least one audience",
+            Msg::new("field-required-name_least_audience").arg("field", "audiences"),
         ));
     }
     let students = audiences.contains(&Audience::Students);
@@ -183,28 +184,28 @@ pub async fn create_lecture(
         errors.push(FieldError::new(
             "grade_bands",
             "required",
-            "name the grade bands of the students",
+            Msg::new("field-required-name_grade_bands_students").arg("field", "grade_bands"),
         ));
     }
     if !students && !grade_bands.is_empty() {
         errors.push(FieldError::new(
             "grade_bands",
             "not_allowed",
-            "grade bands are for student audiences",
+            Msg::new("field-not_allowed-grade_bands_student_audiences").arg("field", "grade_bands"),
         ));
     }
     if !(1..=100_000).contains(&body.expected_size) {
         errors.push(FieldError::new(
             "expected_size",
             "out_of_range",
-            "expected_size is 1 to 100000",
+            Msg::new("field-out_of_range-expected_size_1_100000").arg("field", "expected_size"),
         ));
     }
     if body.slots.len() > 3 {
         errors.push(FieldError::new(
             "slots",
             "too_many",
-            "propose one to three times",
+            Msg::new("field-too_many-propose_three_times").arg("field", "slots"),
         ));
     }
     if !errors.is_empty() {
@@ -333,7 +334,7 @@ pub async fn update_lecture(
         errors.push(FieldError::new(
             "expected_size",
             "out_of_range",
-            "expected_size is 1 to 100000",
+            Msg::new("field-out_of_range-expected_size_1_100000").arg("field", "expected_size"),
         ));
     }
     if !errors.is_empty() {
@@ -383,7 +384,7 @@ pub async fn join_lecture(
         return Err(ApiError::invalid(
             "expected_size",
             "out_of_range",
-            "expected_size is 1 to 100000",
+            Msg::new("field-out_of_range-expected_size_1_100000").arg("field", "expected_size"),
         ));
     }
     let (id, size) = (id.into_inner(), body.expected_size);

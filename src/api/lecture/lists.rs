@@ -2,6 +2,7 @@
 //! (派课建议).
 
 use super::*;
+use crate::i18n::Msg;
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
@@ -171,7 +172,7 @@ pub async fn lecture_queue(
         } else {
             return Err(ApiError::forbidden(
                 "forbidden",
-                "the dispatch queue is for the office and team leads",
+                Msg::new("problem-forbidden-dispatch_queue_office_team"),
             ));
         };
         let mut rows = Vec::new();

@@ -1,6 +1,7 @@
 //! An expert's calendar feed of their lectures (iCalendar) and its token.
 
 use super::*;
+use crate::i18n::Msg;
 
 /// Issues a new calendar feed token for an expert (the expert or an admin); the old one
 /// stops working. Returns the token (shown once, stored hashed).
@@ -9,12 +10,12 @@ pub fn rotate_calendar_token(
     actor: &Actor,
     expert_id: &str,
 ) -> ApiResult<String> {
-    let expert =
-        Expert::find(uow.conn, expert_id)?.ok_or_else(|| ApiError::not_found("no such expert"))?;
+    let expert = Expert::find(uow.conn, expert_id)?
+        .ok_or_else(|| ApiError::not_found(Msg::new("problem-not_found-no_such_expert")))?;
     if !actor.is_admin() && !actor.is_expert(&expert.id) {
         return Err(ApiError::forbidden(
             "forbidden",
-            "an expert's calendar link is made by the expert or the office",
+            Msg::new("problem-forbidden-expert_s_calendar_link"),
         ));
     }
     let token = crate::auth::token::random_token();
@@ -51,7 +52,9 @@ pub fn calendar_feed(
     use icalendar::{Component as _, EventStatus};
     let hash = crate::auth::token::hash_token(token);
     if !crate::models::calendar::CalendarToken::matches(conn, expert_id, &hash)? {
-        return Err(ApiError::not_found("no such calendar"));
+        return Err(ApiError::not_found(Msg::new(
+            "problem-not_found-no_such_calendar",
+        )));
     }
     let host = uid_host(&settings.public_url);
     let mut calendar = icalendar::Calendar::empty();

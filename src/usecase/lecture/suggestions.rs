@@ -1,6 +1,7 @@
 //! 派课建议: experts ranked for a lecture, with the reasons as data.
 
 use super::*;
+use crate::i18n::Msg;
 
 /// One candidate for a lecture (派课建议), with the reasons as data.
 #[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
@@ -53,7 +54,7 @@ pub fn suggestions(
     if !(who.admin || who.team_lead) {
         return Err(ApiError::forbidden(
             "forbidden",
-            "dispatch suggestions are for the office and the lecture's team leads",
+            Msg::new("problem-forbidden-dispatch_suggestions_office_lecture"),
         ));
     }
     let lecture = &record.lecture;
