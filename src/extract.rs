@@ -429,7 +429,7 @@ impl FromRequest for IfMatch {
             Some(version) => Ok(IfMatch(Some(version))),
             None => Err(ApiError::bad_request(
                 "invalid_if_match",
-                "If-Match must carry the resource's version, e.g. \"3\"",
+                Msg::new("problem-invalid_if_match"),
             )),
         })
     }

@@ -157,7 +157,7 @@ pub async fn put_availability(
             errors.push(FieldError::new(
                 format!("rules[{i}].weekday"),
                 "out_of_range",
-                "weekday is 1 (Monday) to 7 (Sunday)",
+                Msg::new("field-out_of_range-weekday").arg("field", format!("rules[{i}].weekday")),
             ));
         }
         let start = parse_time(&mut errors, &format!("rules[{i}].start"), &rule.start);
@@ -167,7 +167,7 @@ pub async fn put_availability(
                 errors.push(FieldError::new(
                     format!("rules[{i}].end"),
                     "end_before_start",
-                    "end must be after start",
+                    Msg::new("field-end_before_start").arg("field", format!("rules[{i}].end")),
                 ));
             } else if rules
                 .iter()
@@ -176,7 +176,7 @@ pub async fn put_availability(
                 errors.push(FieldError::new(
                     format!("rules[{i}]"),
                     "duplicate",
-                    "another rule starts on the same day at the same time",
+                    Msg::new("field-duplicate-rule").arg("field", format!("rules[{i}]")),
                 ));
             } else {
                 rules.push(AvailabilityRule {
@@ -212,7 +212,7 @@ pub async fn put_availability(
                 errors.push(FieldError::new(
                     format!("exceptions[{i}]"),
                     "incomplete",
-                    "give both start and end, or neither for the whole day",
+                    Msg::new("field-incomplete").arg("field", format!("exceptions[{i}]")),
                 ));
                 None
             }

@@ -282,7 +282,7 @@ pub async fn create_expert_handler(
         if User::login_exists(uow.conn, &login)? {
             return Err(ApiError::conflict(
                 "login_taken",
-                format!("the login name `{login}` is taken"),
+                Msg::new("problem-login_taken").arg("login", &login),
             ));
         }
         let account = NewUser {

@@ -1,6 +1,7 @@
 //! List pages: `limit` 1-100 (default 20), an opaque keyset cursor bound to the list that
 //! issued it, and the one page shape every list answers.
 
+use crate::i18n::Msg;
 use actix_web::HttpResponse;
 use actix_web::http::header::ContentType;
 use base64::Engine as _;
@@ -23,7 +24,9 @@ pub fn limit(raw: Option<i64>) -> ApiResult<i64> {
         Some(_) => Err(ApiError::invalid(
             "limit",
             "out_of_range",
-            format!("limit must be between 1 and {MAX_LIMIT}"),
+            Msg::new("field-out_of_range-limit")
+                .arg("field", "limit")
+                .arg("max", MAX_LIMIT),
         )),
     }
 }
@@ -95,7 +98,7 @@ pub fn decode_cursor(list: &str, raw: Option<&str>) -> ApiResult<Option<Keyset>>
     let invalid = || {
         ApiError::bad_request(
             "invalid_cursor",
-            format!("the cursor is not one this list ({list}) issued"),
+            Msg::new("problem-invalid_cursor").arg("list", list),
         )
     };
     let bytes = URL_SAFE_NO_PAD.decode(raw).map_err(|_| invalid())?;

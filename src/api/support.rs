@@ -1,6 +1,7 @@
 //! Small helpers shared by the handlers: optional-nullable fields, collecting field
 //! errors, version headers.
 
+use crate::i18n::Msg;
 use actix_web::HttpResponse;
 use actix_web::http::header;
 use serde::{Deserialize, Deserializer};
@@ -102,7 +103,9 @@ pub fn check_team_filter(team: Option<&str>) -> ApiResult<()> {
         Some(team) if !TEAM_CODES.contains(&team) => Err(ApiError::invalid(
             "team",
             "invalid_choice",
-            format!("team must be one of {}", TEAM_CODES.join(", ")),
+            Msg::new("field-invalid_choice-teams")
+                .arg("field", "team")
+                .arg("allowed", TEAM_CODES.join(", ")),
         )),
         _ => Ok(()),
     }
@@ -119,11 +122,12 @@ pub fn time_param(field: &str, raw: Option<&str>) -> ApiResult<Option<chrono::Na
             ApiError::invalid(
                 field,
                 "invalid_datetime",
-                if plus_as_space {
-                    "the offset's + arrived as a space: in a URL, write + as %2B (e.g. 2026-03-05T14:00:00%2B08:00)"
+                Msg::new(if plus_as_space {
+                    "field-invalid_datetime-plus"
                 } else {
-                    "give an RFC 3339 time with offset, e.g. 2026-03-05T14:00:00+08:00"
-                },
+                    "field-invalid_datetime"
+                })
+                .arg("field", field),
             )
         })
     })

@@ -182,14 +182,18 @@ pub fn check_policy(field: &str, password: &str, login: &str) -> Result<(), Fiel
         return Err(FieldError::new(
             field,
             "too_short",
-            format!("a password needs at least {MIN_LENGTH} characters"),
+            Msg::new("field-too_short-password")
+                .arg("field", field)
+                .arg("min", MIN_LENGTH),
         ));
     }
     if length > MAX_LENGTH {
         return Err(FieldError::new(
             field,
             "too_long",
-            format!("a password has at most {MAX_LENGTH} characters"),
+            Msg::new("field-too_long-password")
+                .arg("field", field)
+                .arg("max", MAX_LENGTH),
         ));
     }
     if password.trim().to_lowercase() == login.trim().to_lowercase() {

@@ -117,13 +117,15 @@ impl CourseDraft {
                 errors.push(FieldError::new(
                     field,
                     "required",
-                    format!("{field} must not be empty"),
+                    Msg::new("field-required-empty").arg("field", field),
                 ));
             } else if value.chars().count() > max {
                 errors.push(FieldError::new(
                     field,
                     "too_long",
-                    format!("{field} has at most {max} characters"),
+                    Msg::new("field-too_long-max")
+                        .arg("field", field)
+                        .arg("max", max),
                 ));
             }
         };

@@ -98,14 +98,18 @@ fn check_list(
         errors.push(FieldError::new(
             field,
             "too_many",
-            format!("at most {max_items} entries"),
+            Msg::new("field-too_many-entries")
+                .arg("field", field)
+                .arg("max", max_items),
         ));
     }
     if values.iter().any(|v| v.chars().count() > max_len) {
         errors.push(FieldError::new(
             field,
             "too_long",
-            format!("each entry has at most {max_len} characters"),
+            Msg::new("field-too_long-entry")
+                .arg("field", field)
+                .arg("max", max_len),
         ));
     }
 }
@@ -120,7 +124,9 @@ fn check_optional_text(
         errors.push(FieldError::new(
             field,
             "too_long",
-            format!("{field} has at most {max} characters"),
+            Msg::new("field-too_long-max")
+                .arg("field", field)
+                .arg("max", max),
         ));
     }
 }
@@ -180,7 +186,9 @@ impl Profile {
             errors.push(FieldError::new(
                 "birth_year",
                 "out_of_range",
-                format!("birth_year must be between 1900 and {}", current_year - 18),
+                Msg::new("field-out_of_range-birth_year")
+                    .arg("field", "birth_year")
+                    .arg("latest", current_year - 18),
             ));
         }
         check_optional_text(&mut errors, "former_post", &self.former_post, 100);
@@ -225,7 +233,9 @@ impl Profile {
             errors.push(FieldError::new(
                 "primary_team",
                 "invalid_choice",
-                format!("primary_team must be one of {}", TEAM_CODES.join(", ")),
+                Msg::new("field-invalid_choice-teams")
+                    .arg("field", "primary_team")
+                    .arg("allowed", TEAM_CODES.join(", ")),
             ));
         }
         if self
@@ -236,7 +246,9 @@ impl Profile {
             errors.push(FieldError::new(
                 "extra_teams",
                 "invalid_choice",
-                format!("extra_teams must be among {}", TEAM_CODES.join(", ")),
+                Msg::new("field-invalid_choice-teams")
+                    .arg("field", "extra_teams")
+                    .arg("allowed", TEAM_CODES.join(", ")),
             ));
         }
         if errors.is_empty() {

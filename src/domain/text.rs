@@ -4,6 +4,7 @@
 //! zero-width characters and bidirectional controls, which make two different strings look
 //! the same or make a string display as something else.
 
+use crate::i18n::Msg;
 use std::borrow::Cow;
 
 use icu_normalizer::ComposingNormalizerBorrowed;
@@ -95,16 +96,9 @@ pub fn check(field: &str, value: &str, multiline: bool) -> Result<(), FieldError
         Some(c) => Err(FieldError::new(
             field,
             "invalid_characters",
-            format!(
-                "{field} holds the character U+{:04X}; control{} characters, zero-width \
-                 characters and direction overrides are not allowed",
-                u32::from(c),
-                if multiline {
-                    " (other than line breaks and tabs)"
-                } else {
-                    " and line-break"
-                },
-            ),
+            Msg::new("field-invalid_characters")
+                .arg("field", field)
+                .arg("char", format!("U+{:04X}", u32::from(c))),
         )),
     }
 }

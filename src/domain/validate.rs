@@ -35,7 +35,13 @@ pub fn login(field: &str, raw: &str) -> Result<String, FieldError> {
 pub fn id(field: &str, raw: &str) -> Result<String, FieldError> {
     uuid::Uuid::parse_str(raw.trim())
         .map(|id| id.to_string())
-        .map_err(|_| FieldError::new(field, "invalid_format", format!("{field} is not an id")))
+        .map_err(|_| {
+            FieldError::new(
+                field,
+                "invalid_format",
+                Msg::new("field-invalid_format-id").arg("field", field),
+            )
+        })
 }
 
 /// Required single-line text with a length limit: NFC, trimmed, no control, zero-width or
@@ -55,14 +61,16 @@ fn required(field: &str, value: String, max: usize) -> Result<String, FieldError
         return Err(FieldError::new(
             field,
             "required",
-            format!("{field} must not be empty"),
+            Msg::new("field-required-empty").arg("field", field),
         ));
     }
     if value.chars().count() > max {
         return Err(FieldError::new(
             field,
             "too_long",
-            format!("{field} has at most {max} characters"),
+            Msg::new("field-too_long-max")
+                .arg("field", field)
+                .arg("max", max),
         ));
     }
     Ok(value)

@@ -212,3 +212,26 @@ field-required-name_least_mode = { $field }: name at least one mode
 field-invalid_choice-course_given_online_offline = { $field }: a course is given online or offline; one-on-one work is a case
 field-out_of_range-duration_minutes_must_between = { $field }: duration_minutes must be between 30 and 240
 field-out_of_range-max_audience_must_between = { $field }: max_audience must be between 1 and 100000
+
+## Validators and readers
+field-required-empty = { $field }: must not be empty
+field-too_long-max = { $field }: at most { $max } characters
+field-invalid_format-id = { $field }: not an id
+field-too_many-entries = { $field }: at most { $max } entries
+field-too_long-entry = { $field }: each entry has at most { $max } characters
+field-out_of_range-birth_year = { $field }: between 1900 and { $latest }
+field-invalid_choice-teams = { $field }: one of { $allowed }
+field-too_short-password = { $field }: a password needs at least { $min } characters
+field-too_long-password = { $field }: a password has at most { $max } characters
+field-invalid_characters = { $field }: holds the character { $char }; control characters, zero-width characters and direction overrides are not allowed
+field-out_of_range-weekday = { $field }: weekday is 1 (Monday) to 7 (Sunday)
+field-duplicate-rule = { $field }: another rule starts on the same day at the same time
+field-incomplete = { $field }: give both start and end, or neither for the whole day
+field-invalid_datetime-plus = { $field }: the offset's + arrived as a space: in a URL, write + as %2B (e.g. 2026-03-05T14:00:00%2B08:00)
+field-out_of_range-limit = { $field }: between 1 and { $max }
+problem-invalid_cursor = the cursor is not one this list ({ $list }) issued
+field-required-address = { $field }: must not be empty; send null to remove it
+problem-login_taken = the login name `{ $login }` is taken
+problem-school_name_taken = a school named `{ $name }` exists
+problem-forbidden-admin_fields = only the office changes { $fields }
+problem-invalid_if_match = If-Match must carry the resource's version, e.g. "3"

@@ -212,3 +212,26 @@ field-required-name_least_mode = { $field }：请至少指定一种授课方式
 field-invalid_choice-course_given_online_offline = { $field }：课程为线上或线下授课；一对一辅导是个案
 field-out_of_range-duration_minutes_must_between = { $field }：课程时长应在 30 到 240 分钟之间
 field-out_of_range-max_audience_must_between = { $field }：最多听众应在 1 到 100000 之间
+
+## Validators and readers
+field-required-empty = { $field }：不能为空
+field-too_long-max = { $field }：最多 { $max } 个字
+field-invalid_format-id = { $field }：不是有效的编号
+field-too_many-entries = { $field }：最多 { $max } 项
+field-too_long-entry = { $field }：每项最多 { $max } 个字
+field-out_of_range-birth_year = { $field }：出生年份应在 1900 到 { $latest } 之间
+field-invalid_choice-teams = { $field }：应为以下分团代码：{ $allowed }
+field-too_short-password = { $field }：密码至少 { $min } 个字符
+field-too_long-password = { $field }：密码最多 { $max } 个字符
+field-invalid_characters = { $field }：含有字符 { $char }；不允许控制字符、零宽字符和方向控制字符
+field-out_of_range-weekday = { $field }：星期为 1（周一）到 7（周日）
+field-duplicate-rule = { $field }：另一条规则在同一天同一时间开始
+field-incomplete = { $field }：开始和结束时间都填，或都不填（表示全天）
+field-invalid_datetime-plus = { $field }：时区的 + 在网址里变成了空格：请把 + 写成 %2B（例如 2026-03-05T14:00:00%2B08:00）
+field-out_of_range-limit = { $field }：应在 1 到 { $max } 之间
+problem-invalid_cursor = 这个 cursor 不是这个列表（{ $list }）给出的
+field-required-address = { $field }：不能为空；要删除请发送 null
+problem-login_taken = 登录名“{ $login }”已被使用
+problem-school_name_taken = 已有名为“{ $name }”的学校
+problem-forbidden-admin_fields = 只有办公室可以修改 { $fields }
+problem-invalid_if_match = If-Match 应写这项内容的版本号，例如 "3"

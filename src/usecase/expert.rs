@@ -349,7 +349,7 @@ pub fn update_profile(
         if !admin_fields.is_empty() {
             return Err(ApiError::forbidden(
                 "forbidden",
-                format!("only the office changes {}", admin_fields.join(", ")),
+                Msg::new("problem-forbidden-admin_fields").arg("fields", admin_fields.join(", ")),
             ));
         }
     }

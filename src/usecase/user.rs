@@ -24,7 +24,7 @@ pub fn create(uow: &mut Uow<'_>, new: NewUser) -> ApiResult<(User, Option<Issued
     if User::login_exists(uow.conn, &new.login)? {
         return Err(ApiError::conflict(
             "login_taken",
-            format!("the login name `{}` is taken", new.login),
+            Msg::new("problem-login_taken").arg("login", &new.login),
         ));
     }
     if let Some(school) = &new.school_id

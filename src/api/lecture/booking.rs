@@ -308,7 +308,7 @@ pub async fn update_lecture(
             errors.push(FieldError::new(
                 field,
                 "required",
-                format!("{field} must not be empty; send null to remove it"),
+                Msg::new("field-required-address").arg("field", field),
             ));
             return None;
         }
