@@ -101,11 +101,11 @@ pub fn parse(bytes: &[u8], current_year: i32) -> Result<Vec<ImportRow>, Vec<Fiel
         .from_reader(text.as_bytes());
     let headers = reader
         .headers()
-        .map_err(|e| {
+        .map_err(|_| {
             vec![FieldError::new(
                 "file",
                 "malformed_csv",
-                format!("the header row cannot be read: {e}"),
+                Msg::new("csv-header_unreadable"),
             )]
         })?
         .clone();
@@ -123,7 +123,7 @@ pub fn parse(bytes: &[u8], current_year: i32) -> Result<Vec<ImportRow>, Vec<Fiel
                     1,
                     en,
                     "duplicate",
-                    format!("the column `{cell}` appears twice"),
+                    Msg::new("csv-column_twice").arg("column", cell),
                 ));
             }
             Some((en, _)) => columns.push(en),
@@ -131,7 +131,7 @@ pub fn parse(bytes: &[u8], current_year: i32) -> Result<Vec<ImportRow>, Vec<Fiel
                 1,
                 cell,
                 "unknown_column",
-                format!("`{cell}` is not a roster column"),
+                Msg::new("csv-unknown_column").arg("column", cell),
             )),
         }
     }
@@ -141,7 +141,7 @@ pub fn parse(bytes: &[u8], current_year: i32) -> Result<Vec<ImportRow>, Vec<Fiel
                 1,
                 required,
                 "required",
-                format!("the column `{required}` is missing"),
+                Msg::new("csv-column_missing").arg("column", required),
             ));
         }
     }
@@ -160,7 +160,7 @@ pub fn parse(bytes: &[u8], current_year: i32) -> Result<Vec<ImportRow>, Vec<Fiel
                     line,
                     "row",
                     "malformed_csv",
-                    format!("the row cannot be read: {e}"),
+                    Msg::new("csv-row_unreadable"),
                 ));
                 continue;
             }
@@ -193,7 +193,7 @@ pub fn parse(bytes: &[u8], current_year: i32) -> Result<Vec<ImportRow>, Vec<Fiel
                         line,
                         "login",
                         "duplicate",
-                        format!("the login also appears on line {first}"),
+                        Msg::new("csv-login_twice").arg("line", first),
                     ));
                 } else {
                     logins.push((row.login.clone(), line));
@@ -251,7 +251,9 @@ fn choice<T: std::str::FromStr>(
                 line,
                 column,
                 "invalid_choice",
-                format!("`{raw}` is not one of: {allowed}"),
+                Msg::new("csv-not_one_of")
+                    .arg("value", raw)
+                    .arg("allowed", &allowed),
             ))
         })
         .ok()
@@ -288,7 +290,7 @@ fn parse_row(
                 line,
                 "primary_team",
                 "invalid_choice",
-                format!("`{}` is not a sub-team", cells.get("primary_team")),
+                Msg::new("csv-not_a_team").arg("value", cells.get("primary_team")),
             ));
             String::new()
         }
@@ -301,7 +303,7 @@ fn parse_row(
                 line,
                 "extra_teams",
                 "invalid_choice",
-                format!("`{team}` is not a sub-team"),
+                Msg::new("csv-not_a_team").arg("value", team),
             )),
         }
     }
@@ -316,7 +318,7 @@ fn parse_row(
                     line,
                     column,
                     "invalid_type",
-                    format!("`{raw}` is not a whole number"),
+                    Msg::new("csv-not_a_number").arg("value", raw),
                 ))
             })
             .ok()
@@ -334,7 +336,7 @@ fn parse_row(
                 line,
                 "rest_weekdays",
                 "invalid_format",
-                format!("`{day}` is not a weekday (1-7 or 周一…周日)"),
+                Msg::new("csv-not_a_weekday").arg("value", day),
             )),
         }
     }

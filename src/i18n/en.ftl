@@ -235,3 +235,17 @@ problem-login_taken = the login name `{ $login }` is taken
 problem-school_name_taken = a school named `{ $name }` exists
 problem-forbidden-admin_fields = only the office changes { $fields }
 problem-invalid_if_match = If-Match must carry the resource's version, e.g. "3"
+
+## Roster import (CSV)
+csv-header_unreadable = the header row cannot be read
+csv-column_twice = the column `{ $column }` appears twice
+csv-unknown_column = `{ $column }` is not a roster column
+csv-column_missing = the column `{ $column }` is missing
+csv-row_unreadable = the row cannot be read
+csv-login_twice = the login also appears on line { $line }
+csv-not_one_of = `{ $value }` is not one of: { $allowed }
+csv-not_a_team = `{ $value }` is not a sub-team
+csv-not_a_number = `{ $value }` is not a whole number
+csv-not_a_weekday = `{ $value }` is not a weekday (1-7 or 周一…周日)
+csv-login_not_expert = the login name `{ $login }` belongs to an account that is not an expert
+csv-possible_duplicate = `{ $login }` ({ $name }) looks like { $twin } already on the roster under the login `{ $twin_login }`; send confirm_duplicates=true if they are different people

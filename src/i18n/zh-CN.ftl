@@ -235,3 +235,17 @@ problem-login_taken = 登录名“{ $login }”已被使用
 problem-school_name_taken = 已有名为“{ $name }”的学校
 problem-forbidden-admin_fields = 只有办公室可以修改 { $fields }
 problem-invalid_if_match = If-Match 应写这项内容的版本号，例如 "3"
+
+## 名册导入（CSV）
+csv-header_unreadable = 表头无法读取
+csv-column_twice = 列“{ $column }”出现了两次
+csv-unknown_column = “{ $column }”不是名册的列
+csv-column_missing = 缺少列“{ $column }”
+csv-row_unreadable = 这一行无法读取
+csv-login_twice = 这个登录名在第 { $line } 行也出现了
+csv-not_one_of = “{ $value }”不是以下之一：{ $allowed }
+csv-not_a_team = “{ $value }”不是分团
+csv-not_a_number = “{ $value }”不是整数
+csv-not_a_weekday = “{ $value }”不是星期（1-7 或 周一…周日）
+csv-login_not_expert = 登录名“{ $login }”属于一个非专家账号
+csv-possible_duplicate = “{ $login }”（{ $name }）看起来就是名册上登录名为“{ $twin_login }”的{ $twin }；如确是不同的人，请加 confirm_duplicates=true

@@ -1,5 +1,6 @@
 //! Importing the roster from CSV: the whole file or nothing, for the API and the CLI.
 
+use crate::i18n::Msg;
 use chrono::{DateTime, FixedOffset, NaiveDateTime};
 use serde::Serialize;
 use serde_json::json;
@@ -103,10 +104,7 @@ pub fn import(
                         row.line,
                         "login",
                         "taken",
-                        format!(
-                            "the login name `{}` belongs to an account that is not an expert",
-                            row.login
-                        ),
+                        Msg::new("csv-login_not_expert").arg("login", &row.login),
                     ));
                     continue;
                 };
@@ -127,11 +125,11 @@ pub fn import(
                         row.line,
                         "login",
                         "possible_duplicate",
-                        format!(
-                            "`{}` ({}) looks like {} already on the roster under the login `{}`; \
-                             send confirm_duplicates=true if they are different people",
-                            row.login, row.profile.name, twin.0, twin.1
-                        ),
+                        Msg::new("csv-possible_duplicate")
+                            .arg("login", &row.login)
+                            .arg("name", &row.profile.name)
+                            .arg("twin", &twin.0)
+                            .arg("twin_login", &twin.1),
                     ));
                 }
                 plans.push(Plan::Create(row));

@@ -23,7 +23,7 @@ fn name_free(uow: &mut Uow<'_>, name: &str, except: Option<&str>) -> ApiResult<(
     if School::name_taken(uow.conn, name, except)? {
         return Err(ApiError::conflict(
             "school_name_taken",
-            Msg::new("problem-school_name_taken").arg("name", &name),
+            Msg::new("problem-school_name_taken").arg("name", name),
         ));
     }
     Ok(())
