@@ -140,7 +140,10 @@ impl ApiError {
     pub fn version_mismatch(what: &str, current: i32, expected: i32) -> Self {
         Self::PreconditionFailed {
             code: "version_mismatch",
-            detail: format!("the {what} is at version {current}, not {expected}; read it again")
+            detail: Msg::new("problem-version_mismatch")
+                .arg("what", what)
+                .arg("current", current)
+                .arg("expected", expected)
                 .into(),
         }
     }
@@ -148,7 +151,7 @@ impl ApiError {
     pub fn changed_meanwhile(what: &str) -> Self {
         Self::conflict(
             "status_changed",
-            format!("the {what} changed meanwhile; read it again"),
+            Msg::new("problem-status_changed").arg("what", what),
         )
     }
     pub fn busy() -> Self {
@@ -174,6 +177,23 @@ impl ApiError {
             Self::Validation(_) => "validation_failed",
             Self::RateLimited { .. } => "rate_limited",
             Self::Internal(_) => "internal_error",
+        }
+    }
+
+    /// What the problem's `detail` says, to be written out in the reader's language.
+    pub fn text(&self) -> Text {
+        match self {
+            Self::BadRequest { detail, .. }
+            | Self::Unauthorized { detail, .. }
+            | Self::Forbidden { detail, .. }
+            | Self::NotFound { detail }
+            | Self::Conflict { detail, .. }
+            | Self::PreconditionFailed { detail, .. }
+            | Self::UnsupportedMediaType { detail }
+            | Self::RateLimited { detail, .. }
+            | Self::Unavailable { detail, .. } => detail.clone(),
+            Self::Validation(errors) if errors.len() == 1 => errors[0].message.clone(),
+            _ => Text::Plain(self.detail()),
         }
     }
 
@@ -302,7 +322,9 @@ impl From<diesel::result::Error> for ApiError {
             return problem;
         }
         match err {
-            diesel::result::Error::NotFound => Self::not_found("no such resource"),
+            diesel::result::Error::NotFound => {
+                Self::not_found(Msg::new("problem-not_found-no_such_resource"))
+            }
             other => Self::internal(other),
         }
     }
@@ -313,7 +335,7 @@ impl From<diesel::r2d2::PoolError> for ApiError {
         tracing::warn!(error = %err, "no database connection available");
         Self::Unavailable {
             code: "database_unavailable",
-            detail: "the database cannot be reached right now; try again".into(),
+            detail: Msg::new("problem-database_unavailable").into(),
         }
     }
 }
@@ -337,26 +359,46 @@ mod tests {
     #[test]
     fn statuses_follow_the_design() {
         let cases: Vec<(ApiError, u16)> = vec![
-            (ApiError::bad_request("malformed_json", "x"), 400),
-            (ApiError::unauthorized("invalid_token", "x"), 401),
-            (ApiError::forbidden("forbidden", "x"), 403),
-            (ApiError::not_found("x"), 404),
+            (
+                ApiError::bad_request("malformed_json", Text::Plain("x".into())),
+                400,
+            ),
+            (
+                ApiError::unauthorized("invalid_token", Text::Plain("x".into())),
+                401,
+            ),
+            (
+                ApiError::forbidden("forbidden", Text::Plain("x".into())),
+                403,
+            ),
+            (ApiError::not_found(Text::Plain("x".into())), 404),
             (ApiError::MethodNotAllowed, 405),
-            (ApiError::conflict("login_taken", "x"), 409),
+            (
+                ApiError::conflict("login_taken", Text::Plain("x".into())),
+                409,
+            ),
             (
                 ApiError::PreconditionFailed {
                     code: "version_mismatch",
-                    detail: "x".into(),
+                    detail: Text::Plain("x".into()),
                 },
                 412,
             ),
             (ApiError::PayloadTooLarge { limit: 10 }, 413),
-            (ApiError::UnsupportedMediaType { detail: "x".into() }, 415),
-            (ApiError::invalid("login", "required", "x"), 422),
+            (
+                ApiError::UnsupportedMediaType {
+                    detail: Text::Plain("x".into()),
+                },
+                415,
+            ),
+            (
+                ApiError::invalid("login", "required", Text::Plain("x".into())),
+                422,
+            ),
             (
                 ApiError::RateLimited {
                     retry_after_secs: 5,
-                    detail: "x".into(),
+                    detail: Text::Plain("x".into()),
                 },
                 429,
             ),
@@ -364,7 +406,7 @@ mod tests {
             (
                 ApiError::Unavailable {
                     code: "database_busy",
-                    detail: "x".into(),
+                    detail: Text::Plain("x".into()),
                 },
                 503,
             ),
@@ -419,8 +461,12 @@ mod tests {
     #[test]
     fn validation_errors_list_each_field() {
         let err = ApiError::Validation(vec![
-            FieldError::new("login", "required", "login is required"),
-            FieldError::new("password", "too_short", "at least 10 characters"),
+            FieldError::new("login", "required", Text::Plain("login is required".into())),
+            FieldError::new(
+                "password",
+                "too_short",
+                Text::Plain("at least 10 characters".into()),
+            ),
         ]);
         let body = body_of(&err);
         assert_eq!(body["errors"][1]["field"], "password");
@@ -431,7 +477,7 @@ mod tests {
     fn rate_limit_says_when_to_come_back() {
         let response = ApiError::RateLimited {
             retry_after_secs: 42,
-            detail: "x".into(),
+            detail: Text::Plain("x".into()),
         }
         .error_response();
         assert_eq!(response.headers().get(header::RETRY_AFTER).unwrap(), "42");

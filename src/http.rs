@@ -181,7 +181,7 @@ fn ensure_problem(response: ServiceResponse<BoxBody>) -> ServiceResponse<BoxBody
             limit: crate::extract::JSON_LIMIT,
         },
         StatusCode::UNSUPPORTED_MEDIA_TYPE => ApiError::UnsupportedMediaType {
-            detail: "unsupported content type".into(),
+            detail: crate::i18n::Msg::new("problem-unsupported_media_type-any").into(),
         },
         s if s.is_server_error() => ApiError::internal(format!("unhandled {s} response")),
         _ => ApiError::bad_request(

@@ -329,7 +329,6 @@ pub async fn request_password_reset(
     })
     .await?;
     Ok(HttpResponse::Accepted().json(AcceptedResponse {
-        detail: "if an account with this login has an email address, a link to set a new password is on its way"
-            .to_owned(),
+        detail: crate::i18n::Msg::new("answer-password_reset").text(crate::i18n::current()),
     }))
 }

@@ -201,7 +201,8 @@ pub async fn put_availability(
                         errors.push(FieldError::new(
                             format!("exceptions[{i}].end"),
                             "end_before_start",
-                            "end must be after start",
+                            Msg::new("field-end_before_start")
+                                .arg("field", format!("exceptions[{i}].end")),
                         ));
                         None
                     }

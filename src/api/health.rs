@@ -32,7 +32,7 @@ pub async fn readyz(state: web::Data<AppState>) -> ApiResult<HttpResponse> {
             tracing::warn!(error = %e, "readiness check failed");
             ApiError::Unavailable {
                 code: "database_unavailable",
-                detail: "the database does not answer".into(),
+                detail: crate::i18n::Msg::new("problem-database_unavailable-ready").into(),
             }
         })
     })

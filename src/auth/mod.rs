@@ -176,7 +176,7 @@ macro_rules! role_extractor {
                 gated(req, |req| async move {
                     let user = auth_user(&req).await?;
                     if !matches!(user.role, $(Role::$role)|+) {
-                        return Err(ApiError::forbidden("forbidden", $refusal));
+                        return Err(ApiError::forbidden("forbidden", crate::i18n::Msg::new($refusal)));
                     }
                     Ok($name(user))
                 })
@@ -185,34 +185,26 @@ macro_rules! role_extractor {
     };
 }
 
-role_extractor!(AdminUser, [Admin], "only the office (admin) may do this");
+role_extractor!(AdminUser, [Admin], "problem-forbidden-role_admin");
 
 /// A logged-in admin or expert: every role but a school (the course menu's and the
 /// roster's writers).
 #[derive(Debug, Clone)]
 pub struct StaffUser(pub AuthUser);
 
-role_extractor!(
-    StaffUser,
-    [Admin, Expert],
-    "a school account may not do this"
-);
+role_extractor!(StaffUser, [Admin, Expert], "problem-forbidden-role_staff");
 
 /// A logged-in expert: the answers to an offer are theirs alone.
 #[derive(Debug, Clone)]
 pub struct ExpertUser(pub AuthUser);
 
-role_extractor!(
-    ExpertUser,
-    [Expert],
-    "only the expert an offer is made to answers it"
-);
+role_extractor!(ExpertUser, [Expert], "problem-forbidden-role_expert");
 
 /// A logged-in school account: joining city-wide lectures is a school's.
 #[derive(Debug, Clone)]
 pub struct SchoolUser(pub AuthUser);
 
-role_extractor!(SchoolUser, [School], "only a school account may do this");
+role_extractor!(SchoolUser, [School], "problem-forbidden-role_school");
 
 /// A logged-in admin or school account (a school's own record).
 #[derive(Debug, Clone)]
@@ -221,7 +213,7 @@ pub struct OfficeOrSchool(pub AuthUser);
 role_extractor!(
     OfficeOrSchool,
     [Admin, School],
-    "only the office and the school itself may do this"
+    "problem-forbidden-role_office_or_school"
 );
 
 /// Who may call a route is decided before its body is read: actix runs a handler's

@@ -39,7 +39,7 @@ pub fn take(
     if let Some(seconds) = wait {
         return Err(ApiError::RateLimited {
             retry_after_secs: u64::try_from(seconds).unwrap_or(1),
-            detail: "too many requests; try again later".into(),
+            detail: crate::i18n::Msg::new("problem-rate_limited").into(),
         });
     }
     for (limit, subject) in limits {

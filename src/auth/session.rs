@@ -91,7 +91,7 @@ impl LoginRefusal {
     pub fn into_error(self) -> ApiError {
         ApiError::RateLimited {
             retry_after_secs: self.retry_after_secs,
-            detail: "too many failed logins; try again later".into(),
+            detail: crate::i18n::Msg::new("problem-rate_limited-logins").into(),
         }
     }
 }

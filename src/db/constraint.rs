@@ -11,10 +11,10 @@
 //!   starts with the name by convention. Its unique message names the columns
 //!   (`UNIQUE constraint failed: t.a, t.b`), which a rule may list as an alias.
 
-use crate::i18n::Msg;
 use diesel::result::{DatabaseErrorKind, Error};
 
 use crate::error::ApiError;
+use crate::i18n::{Msg, Text};
 
 /// What a refused write told about itself.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -45,7 +45,7 @@ pub struct ConstraintRule {
     pub status: u16,
     pub code: &'static str,
     /// The problem's detail, from the refusal (for the conflicting values).
-    pub detail: fn(&Refusal) -> String,
+    pub detail: fn(&Refusal) -> Text,
 }
 
 /// Every constraint whose refusal a client can meet, and what they are told. A constraint
@@ -59,7 +59,7 @@ pub static CONSTRAINTS: &[ConstraintRule] = &[
         ],
         status: 409,
         code: "status_changed",
-        detail: |_| "the object changed meanwhile; read it again".to_owned(),
+        detail: |_| Msg::new("problem-status_changed-history").into(),
     },
     // An expert's commitments overlap (travel buffer included): PostgreSQL's exclusion
     // constraint, SQLite's trigger. The use cases check first; this is the database's word
@@ -69,10 +69,11 @@ pub static CONSTRAINTS: &[ConstraintRule] = &[
         status: 409,
         code: "expert_busy",
         detail: |refusal| match refusal.details.as_deref().and_then(conflicting_interval) {
-            Some((start, end)) => format!(
-                "the expert is already committed from {start}Z to {end}Z (UTC, travel time included)"
-            ),
-            None => "the expert is already committed at this time".to_owned(),
+            Some((start, end)) => Msg::new("problem-expert_busy-utc")
+                .arg("start", start)
+                .arg("end", end)
+                .into(),
+            None => Msg::new("problem-expert_busy-now").into(),
         },
     },
     // A lecture's hold on its expert's time written, moved or freed against its lecture
@@ -81,10 +82,7 @@ pub static CONSTRAINTS: &[ConstraintRule] = &[
         names: &["lecture_hold_in_step"],
         status: 409,
         code: "hold_out_of_step",
-        detail: |_| {
-            "a lecture's hold on its expert's time follows the lecture; change the lecture instead"
-                .to_owned()
-        },
+        detail: |_| Msg::new("problem-hold_out_of_step").into(),
     },
     // SQLite: a time the rules compare, not in the one form in which text order is time
     // order (`YYYY-MM-DD HH:MM:SS`, UTC, an optional fraction).
@@ -93,10 +91,10 @@ pub static CONSTRAINTS: &[ConstraintRule] = &[
         status: 422,
         code: "time_not_canonical",
         detail: |refusal| {
-            format!(
-                "a time of {} is not in the form YYYY-MM-DD HH:MM:SS (UTC)",
-                refusal.details.as_deref().unwrap_or("the row").trim()
-            )
+            Msg::new("field-time_not_canonical")
+                .arg("field", "body")
+                .arg("table", refusal.details.as_deref().unwrap_or("?").trim())
+                .into()
         },
     },
 ];
@@ -305,7 +303,7 @@ mod tests {
             names: &["probe_positive"],
             status: 422,
             code: PROBE_CODE,
-            detail: |_| "n must be positive".to_owned(),
+            detail: |_| Text::Plain("n must be positive".to_owned()),
         }];
         let mapped = problem_for(
             &sqlite_error(

@@ -286,13 +286,17 @@ where
     U: Send + 'static,
 {
     let pool = pool.clone();
+    // Messages written on the blocking thread read in the request's language too.
+    let lang = crate::i18n::current();
     actix_web::web::block(move || {
-        let value = {
-            let mut conn = pool.get().map_err(ApiError::from)?;
-            let _lent = LentWriter::lend(pool.writer.clone());
-            f(&mut conn)?
-        };
-        then(value)
+        crate::i18n::LANG.sync_scope(lang, || {
+            let value = {
+                let mut conn = pool.get().map_err(ApiError::from)?;
+                let _lent = LentWriter::lend(pool.writer.clone());
+                f(&mut conn)?
+            };
+            then(value)
+        })
     })
     .await
     .map_err(ApiError::internal)?

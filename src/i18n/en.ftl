@@ -249,3 +249,40 @@ csv-not_a_number = `{ $value }` is not a whole number
 csv-not_a_weekday = `{ $value }` is not a weekday (1-7 or 周一…周日)
 csv-login_not_expert = the login name `{ $login }` belongs to an account that is not an expert
 csv-possible_duplicate = `{ $login }` ({ $name }) looks like { $twin } already on the roster under the login `{ $twin_login }`; send confirm_duplicates=true if they are different people
+
+## Roles, states and the system
+problem-forbidden-role_admin = only the office (admin) may do this
+problem-forbidden-role_staff = a school account may not do this
+problem-forbidden-role_expert = only the expert an offer is made to answers it
+problem-forbidden-role_school = only a school account may do this
+problem-forbidden-role_office_or_school = only the office and the school itself may do this
+problem-forbidden-availability_change = an expert's availability is kept by the expert and the office
+problem-forbidden-availability_read = an expert's availability is read by the expert, their team leads and the office
+problem-outside_availability-blocked = the expert is not available on { $day }
+problem-outside_availability-windows = { $day } { $start }-{ $end } is outside the expert's weekly availability
+problem-expert_not_active-course = the course's expert is { $status }; only an active expert's course can be approved
+problem-not_dead = the message is { $status }; only dead messages are retried by hand
+problem-version_mismatch = the { $what } is at version { $current }, not { $expected }; read it again
+problem-status_changed = the { $what } changed meanwhile; read it again
+problem-database_unavailable = the database cannot be reached right now; try again
+problem-database_unavailable-ready = the database does not answer
+problem-rate_limited = too many requests; try again later
+problem-rate_limited-logins = too many failed logins; try again later
+problem-unsupported_media_type-any = unsupported content type
+
+## The database's refusals
+problem-status_changed-history = the object changed meanwhile; read it again
+problem-expert_busy-utc = the expert is already committed from { $start }Z to { $end }Z (UTC, travel time included)
+problem-expert_busy-now = the expert is already committed at this time
+problem-hold_out_of_step = a lecture's hold on its expert's time follows the lecture; change the lecture instead
+field-time_not_canonical = { $field }: a time of { $table } is not in the form YYYY-MM-DD HH:MM:SS (UTC)
+
+## Answers
+answer-password_reset = if an account with this login has an email address, a link to set a new password is on its way
+
+## Dispatch suggestions
+suggest-expert_not_active = the expert is { $status }
+suggest-team_not_served = the expert does not serve { $team }
+suggest-outside_availability = the time is outside the expert's availability
+suggest-weekly_limit_reached = { $count } of { $limit } lectures that week
+suggest-monthly_limit_reached = { $count } of { $limit } lectures that month

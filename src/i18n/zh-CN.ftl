@@ -249,3 +249,40 @@ csv-not_a_number = “{ $value }”不是整数
 csv-not_a_weekday = “{ $value }”不是星期（1-7 或 周一…周日）
 csv-login_not_expert = 登录名“{ $login }”属于一个非专家账号
 csv-possible_duplicate = “{ $login }”（{ $name }）看起来就是名册上登录名为“{ $twin_login }”的{ $twin }；如确是不同的人，请加 confirm_duplicates=true
+
+## 角色、状态与系统
+problem-forbidden-role_admin = 只有办公室（管理员）可以这样做
+problem-forbidden-role_staff = 学校账号不能这样做
+problem-forbidden-role_expert = 只有被邀约的专家可以答复
+problem-forbidden-role_school = 只有学校账号可以这样做
+problem-forbidden-role_office_or_school = 只有办公室和学校本身可以这样做
+problem-forbidden-availability_change = 专家的可约时间由专家本人和办公室维护
+problem-forbidden-availability_read = 专家的可约时间只给专家本人、其团长和办公室查看
+problem-outside_availability-blocked = 该专家 { $day } 不方便
+problem-outside_availability-windows = { $day } { $start }-{ $end } 不在该专家每周的可约时间内
+problem-expert_not_active-course = 课程的专家目前为“{ $status_zh }”，只有在团专家的课程可以通过审核
+problem-not_dead = 这条消息目前是 { $status }；只有投递失败的消息可以手动重发
+problem-version_mismatch = 这项内容已是第 { $current } 版，不是第 { $expected } 版；请重新读取
+problem-status_changed = 这项内容刚被修改过；请重新读取
+problem-database_unavailable = 暂时连不上数据库，请稍后重试
+problem-database_unavailable-ready = 数据库没有响应
+problem-rate_limited = 请求太多，请稍后再试
+problem-rate_limited-logins = 登录失败次数太多，请稍后再试
+problem-unsupported_media_type-any = 不支持这种内容类型
+
+## 数据库的拒绝
+problem-status_changed-history = 这项内容刚被修改过；请重新读取
+problem-expert_busy-utc = 该专家在 { $start }Z 至 { $end }Z（UTC，含路途时间）已有安排
+problem-expert_busy-now = 该专家这个时间已有安排
+problem-hold_out_of_step = 讲座占用专家时间的记录跟随讲座；请修改讲座本身
+field-time_not_canonical = { $field }：{ $table } 的时间不是 YYYY-MM-DD HH:MM:SS（UTC）格式
+
+## 应答
+answer-password_reset = 如果这个登录名的账号有电子邮箱，设置新密码的链接已经发出
+
+## 派课建议
+suggest-expert_not_active = 该专家目前为“{ $status_zh }”
+suggest-team_not_served = 该专家不属于也不兼任“{ $team_zh }”分团
+suggest-outside_availability = 这个时间不在该专家的可约时间内
+suggest-weekly_limit_reached = 那一周已有 { $count } 场，每周最多 { $limit } 场
+suggest-monthly_limit_reached = 那个月已有 { $count } 场，每月最多 { $limit } 场

@@ -34,11 +34,11 @@ fn expert_for(
     }
     Err(ApiError::forbidden(
         "forbidden",
-        if change {
-            "an expert's availability is kept by the expert and the office"
+        Msg::new(if change {
+            "problem-forbidden-availability_change"
         } else {
-            "an expert's availability is read by the expert, their team leads and the office"
-        },
+            "problem-forbidden-availability_read"
+        }),
     ))
 }
 
@@ -100,14 +100,14 @@ pub fn check(
             "outside_availability",
             match why {
                 crate::domain::availability::Unavailable::Blocked(day) => {
-                    format!("the expert is not available on {day}")
+                    Msg::new("problem-outside_availability-blocked").arg("day", day)
                 }
-                crate::domain::availability::Unavailable::OutsideWindows => format!(
-                    "{} {}-{} is outside the expert's weekly availability",
-                    local.day,
-                    local.start.format("%H:%M"),
-                    end.time().format("%H:%M")
-                ),
+                crate::domain::availability::Unavailable::OutsideWindows => {
+                    Msg::new("problem-outside_availability-windows")
+                        .arg("day", local.day)
+                        .arg("start", local.start.format("%H:%M"))
+                        .arg("end", end.time().format("%H:%M"))
+                }
             },
         )
     })

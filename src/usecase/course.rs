@@ -359,10 +359,9 @@ pub fn review(
         // could not be booked, so it is not approved (it can wait or be rejected).
         return Err(ApiError::conflict(
             "expert_not_active",
-            format!(
-                "the course's expert is {}; only an active expert's course can be approved",
-                record.expert.status
-            ),
+            Msg::new("problem-expert_not_active-course")
+                .arg("status", record.expert.status)
+                .arg("status_zh", record.expert.status.label_zh()),
         ));
     }
     let (version, now, reviewer) = (record.course.version, uow.now(), actor.user_id.clone());

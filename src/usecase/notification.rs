@@ -33,10 +33,7 @@ pub fn retry(uow: &mut Uow<'_>, id: &str) -> ApiResult<Notification> {
     if !Notification::requeue_dead(uow.conn, id, now)? {
         return Err(ApiError::conflict(
             "not_dead",
-            format!(
-                "the message is {}; only dead messages are retried by hand",
-                current.status
-            ),
+            Msg::new("problem-not_dead").arg("status", current.status),
         ));
     }
     uow.record(

@@ -147,7 +147,9 @@ async fn an_audit_row_rolls_back_with_the_change_it_records() {
             )?;
             Err(ApiError::conflict(
                 "test_rollback",
-                "the change fails after the audit row was written",
+                guanai::i18n::Text::Plain(
+                    "the change fails after the audit row was written".to_owned(),
+                ),
             ))
         })
     });

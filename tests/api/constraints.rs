@@ -9,6 +9,7 @@ use diesel::RunQueryDsl as _;
 use guanai::db::constraint::{ConstraintRule, RefusalKind, problem_for, refusal_of};
 use guanai::db::{self, DbConnection};
 use guanai::error::ApiError;
+use guanai::i18n::Text;
 
 use crate::common::TestApp;
 
@@ -18,19 +19,19 @@ static PROBE_RULES: &[ConstraintRule] = &[
         names: &["probe_positive"],
         status: 422,
         code: "must_be_positive",
-        detail: |_| "n must be positive".to_owned(),
+        detail: |_| Text::Plain("n must be positive".to_owned()),
     },
     ConstraintRule {
         names: &["probe_unlucky"],
         status: 409,
         code: "unlucky_number",
-        detail: |r| format!("refused: {}", r.details.as_deref().unwrap_or("?")),
+        detail: |r| Text::Plain(format!("refused: {}", r.details.as_deref().unwrap_or("?"))),
     },
     ConstraintRule {
         names: &["probe_no_overlap"],
         status: 409,
         code: "probe_overlap",
-        detail: |r| format!("overlaps: {}", r.details.as_deref().unwrap_or("?")),
+        detail: |r| Text::Plain(format!("overlaps: {}", r.details.as_deref().unwrap_or("?"))),
     },
 ];
 

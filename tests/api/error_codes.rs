@@ -199,7 +199,7 @@ fn every_message_the_code_names_is_in_both_catalogs() {
         .iter()
         .flat_map(|source| {
             source.split('"').skip(1).step_by(2).filter_map(|literal| {
-                let named = ["problem-", "field-", "type-", "csv-"]
+                let named = ["problem-", "field-", "type-", "csv-", "answer-", "suggest-"]
                     .iter()
                     .any(|p| literal.starts_with(p))
                     && literal

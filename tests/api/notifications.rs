@@ -298,7 +298,7 @@ async fn a_rolled_back_change_leaves_no_notification() {
             )?;
             Err(guanai::error::ApiError::conflict(
                 "test_rollback",
-                "the change fails after the notification",
+                guanai::i18n::Text::Plain("the change fails after the notification".to_owned()),
             ))
         })
     });

@@ -34,7 +34,9 @@ pub struct SlotRefusal {
     pub slot: usize,
     /// The problem code an offer at this slot would have met (`expert_busy`, `rest_day`, …).
     pub code: String,
-    pub detail: String,
+    /// In the reader's language.
+    #[schema(value_type = String)]
+    pub detail: crate::i18n::Text,
 }
 
 /// A lecture just made, and why any proposed slot was not offered.
@@ -396,7 +398,7 @@ pub fn create(uow: &mut Uow<'_>, actor: &Actor, input: LectureInput) -> ApiResul
                     Err(e) => not_offered.push(SlotRefusal {
                         slot: index,
                         code: e.code().to_owned(),
-                        detail: e.problem().detail,
+                        detail: e.text(),
                     }),
                 }
             }

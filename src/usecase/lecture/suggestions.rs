@@ -145,65 +145,78 @@ pub fn suggestions(
             .map(crate::models::availability::AvailabilityException::exception)
             .collect();
         let mut why = Vec::new();
-        let mut no = |code: &str, detail: String| {
+        let mut no = |code: &str, detail: Msg| {
             why.push(SlotRefusal {
                 slot: 0,
                 code: code.to_owned(),
-                detail,
+                detail: detail.into(),
             })
         };
         if expert.status != ExpertStatus::Active {
             no(
                 "expert_not_active",
-                format!("the expert is {}", expert.status),
+                Msg::new("suggest-expert_not_active")
+                    .arg("status", expert.status)
+                    .arg("status_zh", expert.status.label_zh()),
             );
         }
         if team == "none" {
             no(
                 "team_not_served",
-                format!("the expert does not serve {}", lecture.team_code),
+                Msg::new("suggest-team_not_served")
+                    .arg("team", &lecture.team_code)
+                    .arg(
+                        "team_zh",
+                        crate::domain::profile::team_label(&lecture.team_code),
+                    ),
             );
         }
         if !serves_mode {
             no(
                 "mode_not_served",
-                format!("the expert does not give {} lectures", lecture.mode),
+                Msg::new("problem-mode_not_served")
+                    .arg("mode", lecture.mode)
+                    .arg("mode_zh", lecture.mode.label_zh()),
             );
         }
         if sets.rest_weekdays.contains(&weekday) {
             no(
                 "rest_day",
-                format!("{local_day} is one of the expert's rest days"),
+                Msg::new("problem-rest_day").arg("date", local_day),
             );
         }
         if crate::domain::availability::check(&windows, &dated, local).is_err() {
             no(
                 "outside_availability",
-                "the time is outside the expert's availability".to_owned(),
+                Msg::new("suggest-outside_availability"),
             );
         }
         if !free {
-            no(
-                "expert_busy",
-                "the expert is already committed at this time".to_owned(),
-            );
+            no("expert_busy", Msg::new("problem-expert_busy-now"));
         }
         if in_week >= i64::from(expert.max_per_week) {
             no(
                 "weekly_limit_reached",
-                format!("{in_week} of {} lectures that week", expert.max_per_week),
+                Msg::new("suggest-weekly_limit_reached")
+                    .arg("count", in_week)
+                    .arg("limit", expert.max_per_week),
             );
         }
         if in_month >= i64::from(expert.max_per_month) {
             no(
                 "monthly_limit_reached",
-                format!("{in_month} of {} lectures that month", expert.max_per_month),
+                Msg::new("suggest-monthly_limit_reached")
+                    .arg("count", in_month)
+                    .arg("limit", expert.max_per_month),
             );
         }
         if let Some((_, kind)) = refusals.iter().find(|(e, _)| *e == expert.id) {
             no(
                 "previously_refused",
-                format!("the expert {kind} this lecture before"),
+                Msg::new(match kind {
+                    RefusalKind::Declined => "problem-previously_refused-declined",
+                    RefusalKind::Lapsed => "problem-previously_refused-lapsed",
+                }),
             );
         }
         let eligible = why.is_empty();
