@@ -76,6 +76,9 @@ macro_rules! coded_enum {
             fn code(self) -> &'static str {
                 self.as_str()
             }
+            fn label_zh(self) -> &'static str {
+                $name::label_zh(self)
+            }
         }
 
         impl std::fmt::Display for $name {
@@ -127,4 +130,6 @@ pub(crate) use coded_enum;
 /// A value with a stable snake_case code (every `coded_enum!`).
 pub trait Coded: Copy {
     fn code(self) -> &'static str;
+    /// Its Chinese name, as a person reads it (`待派课`).
+    fn label_zh(self) -> &'static str;
 }

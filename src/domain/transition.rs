@@ -26,6 +26,10 @@ pub trait Machine {
 
     /// Where `action` taken by `who` leads from `current`: 403 for a caller who may not
     /// take it, 409 `illegal_transition` when it leads nowhere from here.
+    #[expect(
+        clippy::result_large_err,
+        reason = "a refusal is the rare path and says everything a person reads about it"
+    )]
     fn next(
         current: Self::State,
         action: Self::Action,
@@ -37,7 +41,20 @@ pub trait Machine {
             from: current.code(),
             action: action.code().to_owned(),
             allowed: Self::allowed_from(current),
+            from_zh: current.label_zh(),
+            action_zh: action.label_zh().to_owned(),
+            allowed_zh: Self::allowed_from_zh(current),
         })
+    }
+
+    /// The steps out of `current` as a person reads them: `派单（→待接受）`.
+    fn allowed_from_zh(current: Self::State) -> Vec<String> {
+        Self::ACTIONS
+            .iter()
+            .filter_map(|a| {
+                Self::step(current, *a).map(|to| format!("{}（→{}）", a.label_zh(), to.label_zh()))
+            })
+            .collect()
     }
 
     /// The steps out of `current`, as `action → state`.
@@ -60,6 +77,10 @@ pub enum Refusal {
         from: &'static str,
         action: String,
         allowed: Vec<String>,
+        /// The same in Chinese, as a person reads them.
+        from_zh: &'static str,
+        action_zh: String,
+        allowed_zh: Vec<String>,
     },
     /// The action exists, but not for this caller: 403 `forbidden`, its reason a catalog key
     /// (`problem-forbidden-…`).
@@ -74,6 +95,9 @@ impl From<Refusal> for ApiError {
                 from,
                 action,
                 allowed,
+                from_zh,
+                action_zh,
+                allowed_zh,
             } => {
                 let msg = crate::i18n::Msg::new(if allowed.is_empty() {
                     "problem-illegal_transition-final"
@@ -92,7 +116,10 @@ impl From<Refusal> for ApiError {
                 )
                 .arg("from", from)
                 .arg("action", action)
-                .arg("allowed", allowed.join(", "));
+                .arg("allowed", allowed.join(", "))
+                .arg("from_zh", from_zh)
+                .arg("action_zh", action_zh)
+                .arg("allowed_zh", allowed_zh.join("、"));
                 ApiError::conflict("illegal_transition", msg)
             }
             // The machine names its reason by its catalog key.

@@ -73,8 +73,8 @@ problem-forbidden-lecture_reschedule = 讲座由本校或办公室改期
 problem-forbidden-service_step = 这一步由系统自动完成
 
 ## 状态（409）
-problem-illegal_transition = 这个{ $object_zh }目前是 { $from }，不能 { $action }；此状态下可以：{ $allowed }
-problem-illegal_transition-final = 这个{ $object_zh }目前是 { $from }，已不能再变动
+problem-illegal_transition = 这个{ $object_zh }目前是“{ $from_zh }”，不能{ $action_zh }；此状态下可以：{ $allowed_zh }
+problem-illegal_transition-final = 这个{ $object_zh }目前是“{ $from_zh }”，已不能再变动
 
 ## 约课与派课
 problem-forbidden-lecture_create = 学校约课，办公室和团长派课

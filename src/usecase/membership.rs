@@ -35,6 +35,9 @@ pub fn change(
         from: from.as_str(),
         action: format!("become {to}"),
         allowed: Membership::allowed_from(from),
+        from_zh: from.label_zh(),
+        action_zh: format!("改为“{}”", to.label_zh()),
+        allowed_zh: Membership::allowed_from_zh(from),
     })?;
     Membership::next(from, action, &who)?;
     let (version, now) = (expert.version, uow.now());

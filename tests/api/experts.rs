@@ -176,8 +176,12 @@ async fn every_illegal_membership_step_is_409_naming_the_allowed_ones() {
             response.assert_problem(409, "illegal_transition");
             let detail = response.body["detail"].as_str().unwrap();
             for target in allowed {
+                let label = target
+                    .parse::<ExpertStatus>()
+                    .map(|s| s.label_zh())
+                    .unwrap_or_default();
                 assert!(
-                    detail.contains(&format!("→ {target}")),
+                    detail.contains(&format!("→{label}")),
                     "{from} → {to}: {detail}"
                 );
             }

@@ -228,3 +228,27 @@ async fn the_scheduling_rules_speak_both_languages() {
         "承担讲座的专家不取消讲座：请提交请假，由办公室改派"
     );
 }
+
+#[actix_web::test]
+async fn a_step_that_leads_nowhere_names_states_and_steps_in_chinese() {
+    let w = crate::lectures::world().await;
+    let waiting = crate::lectures::id_of(
+        &w.dispatch("online", crate::lectures::slot(4, 10, 0, 60), None)
+            .await,
+    );
+    let reschedule = w
+        .act(
+            &waiting,
+            "reschedule",
+            &w.admin,
+            crate::lectures::slot(5, 10, 0, 60),
+        )
+        .await;
+    reschedule.assert_problem(409, "illegal_transition");
+    let detail = reschedule.body["detail"].as_str().unwrap();
+    assert!(
+        detail.starts_with("这个讲座目前是“待派课”，不能改期；此状态下可以："),
+        "{detail}"
+    );
+    assert!(detail.contains("派单（→待接受）"), "{detail}");
+}

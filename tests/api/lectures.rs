@@ -250,7 +250,7 @@ async fn a_booked_course_is_offered_to_its_expert_who_confirms_it() {
     // A second accept is an illegal step, naming the state.
     let again = w.act(&id, "accept", &w.lin, json!({})).await;
     again.assert_problem(409, "illegal_transition");
-    assert!(again.body["detail"].as_str().unwrap().contains("confirmed"));
+    assert!(again.body["detail"].as_str().unwrap().contains("已确认"));
 }
 
 #[actix_web::test]
