@@ -516,3 +516,45 @@ fn a_suspension_racing_cancels_releases_only_what_is_still_the_expert_s() {
         assert_eq!(world.busy_rows(), 0);
     }
 }
+
+#[test]
+fn reschedules_racing_a_suspension_neither_wait_on_each_other_nor_leave_a_hold() {
+    let world = LectureWorld::new(50);
+    // Days at least the booking lead time (48 hours) ahead of the clock's Monday morning.
+    let days: Vec<u32> = WEEKDAYS.iter().copied().filter(|d| *d >= 4).collect();
+    let lectures: Vec<String> = days
+        .iter()
+        .map(|day| world.lecture(*day, 2, true))
+        .collect();
+    let (admin, school) = (world.token("office"), world.token("school.a"));
+    let expert = world.expert_id.clone();
+    let results = world.race(lectures.len() + 1, move |i| match i {
+        0 => (
+            format!("/api/v1/experts/{expert}/status"),
+            admin.clone(),
+            json!({ "to": "suspended", "reason": "住院" }),
+        ),
+        // Each to 14:00 (06:00Z) of the same day: free for the expert.
+        _ => {
+            let day = days[i - 1];
+            (
+                format!("/api/v1/lectures/{}/reschedule", lectures[i - 1]),
+                school.clone(),
+                json!({ "start": format!("2026-03-{day:02}T14:00:00+08:00"),
+                        "end": format!("2026-03-{day:02}T15:00:00+08:00") }),
+            )
+        }
+    });
+    let outcome = codes(&results);
+    assert_eq!(outcome[0].0, 200, "{outcome:?}");
+    // A reschedule before the suspension moved its lecture (which the suspension then
+    // released); one after it found the lecture no longer the expert's to move.
+    assert!(
+        outcome[1..]
+            .iter()
+            .all(|(s, c)| *s == 200 || (*s == 409 && c == "illegal_transition")),
+        "{outcome:?}"
+    );
+    assert_eq!(world.held(), Vec::<String>::new());
+    assert_eq!(world.busy_rows(), 0);
+}

@@ -361,6 +361,13 @@ pub fn cancel(uow: &mut Uow<'_>, actor: &Actor, id: &str, reason: &str) -> ApiRe
 /// The office, or the school for its own lecture, moves it to a new time: it goes back to
 /// its expert as a new offer, and the old time is released at once.
 pub fn reschedule(uow: &mut Uow<'_>, actor: &Actor, id: &str, span: Span) -> ApiResult<()> {
+    // The expert's lock before the lecture's, in the order a change of membership takes
+    // them (read once unlocked to learn whose it is; a lecture that changed hands meanwhile
+    // is refused below as the step it no longer is, or locked again).
+    let holder = Lecture::find_row(uow.conn, id)?.and_then(|(l, _, _)| l.expert_id);
+    if let Some(expert_id) = &holder {
+        lock_expert(uow.conn, expert_id)?;
+    }
     let record = LectureRecord::load_for_change(uow.conn, actor, id)?;
     let to = LectureFlow::next(
         record.lecture.state,
@@ -388,7 +395,9 @@ pub fn reschedule(uow: &mut Uow<'_>, actor: &Actor, id: &str, span: Span) -> Api
         return Err(ApiError::Validation(errors));
     }
     let expert_id = lecture.expert_id.clone().unwrap_or_default();
-    lock_expert(uow.conn, &expert_id)?;
+    if holder.as_deref() != Some(expert_id.as_str()) {
+        lock_expert(uow.conn, &expert_id)?;
+    }
     let expert = find_expert(uow.conn, &expert_id, "expert_id")?;
     fit(uow, &expert, lecture, span, Overrides::none())?;
     let expires = (now + Duration::hours(uow.settings.offer_hours)).min(span.start);
