@@ -192,42 +192,28 @@ impl ApiError {
             | Self::UnsupportedMediaType { detail }
             | Self::RateLimited { detail, .. }
             | Self::Unavailable { detail, .. } => detail.clone(),
-            Self::Validation(errors) if errors.len() == 1 => errors[0].message.clone(),
-            _ => Text::Plain(self.detail()),
+            Self::MethodNotAllowed => Msg::new("problem-method_not_allowed").into(),
+            Self::Retry => Msg::new("problem-database_busy").into(),
+            Self::PayloadTooLarge { limit } => Msg::new("problem-payload_too_large")
+                .arg("limit", limit)
+                .into(),
+            Self::Validation(errors) => match errors.as_slice() {
+                // A catalog's field message names its field itself.
+                [one] if matches!(one.message, Text::Catalog(_)) => one.message.clone(),
+                [one] => Msg::new("problem-validation_one")
+                    .arg("field", &one.field)
+                    .arg("message", one.message.render())
+                    .into(),
+                _ => Msg::new("problem-validation_many")
+                    .arg("count", errors.len())
+                    .into(),
+            },
+            Self::Internal(_) => Msg::new("problem-internal_error").into(),
         }
     }
 
     fn detail(&self) -> String {
-        match self {
-            Self::BadRequest { detail, .. }
-            | Self::Unauthorized { detail, .. }
-            | Self::Forbidden { detail, .. }
-            | Self::NotFound { detail }
-            | Self::Conflict { detail, .. }
-            | Self::PreconditionFailed { detail, .. }
-            | Self::UnsupportedMediaType { detail }
-            | Self::RateLimited { detail, .. }
-            | Self::Unavailable { detail, .. } => detail.render(),
-            Self::MethodNotAllowed => {
-                Msg::new("problem-method_not_allowed").text(crate::i18n::current())
-            }
-            Self::Retry => Msg::new("problem-database_busy").text(crate::i18n::current()),
-            Self::PayloadTooLarge { limit } => Msg::new("problem-payload_too_large")
-                .arg("limit", limit)
-                .text(crate::i18n::current()),
-            Self::Validation(errors) => match errors.as_slice() {
-                // A catalog's field message names its field itself.
-                [one] if matches!(one.message, Text::Catalog(_)) => one.message.render(),
-                [one] => Msg::new("problem-validation_one")
-                    .arg("field", &one.field)
-                    .arg("message", one.message.render())
-                    .text(crate::i18n::current()),
-                _ => Msg::new("problem-validation_many")
-                    .arg("count", errors.len())
-                    .text(crate::i18n::current()),
-            },
-            Self::Internal(_) => Msg::new("problem-internal_error").text(crate::i18n::current()),
-        }
+        self.text().render()
     }
 
     pub fn problem(&self) -> Problem {
