@@ -32,6 +32,7 @@ macro_rules! load_after {
 
 pub mod audit_event;
 pub mod availability;
+pub mod busy_interval;
 pub mod calendar;
 pub mod course;
 pub mod email_change;

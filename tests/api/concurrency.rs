@@ -11,7 +11,7 @@ use guanai::clock::Clock as _;
 use guanai::domain::lecture::{LectureMode, Span};
 use guanai::domain::role::Role;
 use guanai::domain::roster::{Audience, ExpertStatus};
-use guanai::models::lecture::BusyInterval;
+use guanai::models::busy_interval::BusyInterval;
 use guanai::usecase::Uow;
 use guanai::usecase::lecture::{LectureInput, create};
 use serde_json::{Value, json};

@@ -27,7 +27,7 @@ fn by_hand(conn: &mut DbConnection, sql: &str) -> Option<String> {
 /// The lecture's hold as (expert, start, end) in UTC, `YYYY-MM-DD HH:MM`.
 fn hold_of(w: &crate::lectures::World, lecture: &str) -> Option<(String, String, String)> {
     w.app.with_conn(|conn| {
-        guanai::models::lecture::BusyInterval::of_expert(conn, &w.lin_id)
+        guanai::models::busy_interval::BusyInterval::of_expert(conn, &w.lin_id)
             .unwrap()
             .into_iter()
             .find(|b| b.source_id == lecture)

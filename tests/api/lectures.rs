@@ -68,8 +68,13 @@ impl World {
                 start,
                 end: start + Duration::hours(hours),
             };
-            guanai::models::lecture::BusyInterval::hold(conn, &self.lin_id, ("leave", "x"), span)
-                .unwrap_err()
+            guanai::models::busy_interval::BusyInterval::hold(
+                conn,
+                &self.lin_id,
+                ("leave", "x"),
+                span,
+            )
+            .unwrap_err()
         });
         let problem =
             guanai::db::constraint::problem_for(&refused, guanai::db::constraint::CONSTRAINTS)
@@ -185,7 +190,7 @@ impl World {
 
     pub(crate) fn busy_rows(&self, expert_id: &str) -> usize {
         self.app.with_conn(|conn| {
-            guanai::models::lecture::BusyInterval::of_expert(conn, expert_id)
+            guanai::models::busy_interval::BusyInterval::of_expert(conn, expert_id)
                 .unwrap()
                 .len()
         })

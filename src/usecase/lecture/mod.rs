@@ -21,10 +21,11 @@ use crate::domain::transition::Machine as _;
 use crate::error::{ApiError, ApiResult, FieldError};
 use crate::i18n::Msg;
 use crate::mail::outbox::{LectureNotice, Notice};
+use crate::models::busy_interval::{BusyInterval, SOURCE_LECTURE};
 use crate::models::expert::{Expert, ExpertSets};
 use crate::models::lecture::{
-    BusyInterval, Lecture, LectureChanges, LectureRefusal, LectureSlot, LectureSummary, NewLecture,
-    Placement, SOURCE_LECTURE, SummaryRow,
+    Lecture, LectureChanges, LectureRefusal, LectureSlot, LectureSummary, NewLecture, Placement,
+    SummaryRow,
 };
 use crate::models::school::School;
 use crate::models::team_lead::TeamLead;
