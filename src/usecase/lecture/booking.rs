@@ -1,6 +1,5 @@
-//! A school's request (约课) and the office's dispatch (派课): creating a lecture, checking
-//! its proposed times, editing its practical details, and schools joining or leaving a
-//! city-wide online lecture.
+//! A school's request (约课) and the office's dispatch (派课): creating a lecture, with the
+//! rules of its course, its proposed times and the school calendar, and its first offer.
 
 use super::*;
 
@@ -139,6 +138,100 @@ pub fn create(uow: &mut Uow<'_>, actor: &Actor, input: LectureInput) -> ApiResul
         None => None,
     };
     // The course decides team, topic, expert, length, modes and audiences.
+    let (course, team, topic) = course_terms(uow, &input, &mut errors)?;
+    let length = course
+        .as_ref()
+        .map(|c| i64::from(c.course.duration_minutes));
+    let rules = slot_rules(uow, actor);
+    check_slots(
+        &input.slots,
+        length,
+        &rules,
+        &|i| format!("slots[{i}]"),
+        &mut errors,
+    );
+    check_blackouts(uow, school.as_ref(), origin, &input, &mut errors)?;
+    check_joining(
+        input.mode,
+        (input.link.as_deref(), input.meeting_id.as_deref()),
+        input.passcode.as_deref(),
+        &mut errors,
+    );
+    if !errors.is_empty() {
+        return Err(ApiError::Validation(errors));
+    }
+    if origin == Origin::Dispatch && !actor.is_admin() && !actor.leads(&team) {
+        return Err(ApiError::forbidden(
+            "forbidden",
+            Msg::new("problem-forbidden-lead_own_team"),
+        ));
+    }
+
+    let id = crate::db::new_id();
+    let address = match input.mode {
+        LectureMode::Offline => input
+            .address
+            .clone()
+            .or_else(|| school.as_ref().map(|s| s.address.clone())),
+        LectureMode::Online => input.address.clone(),
+    };
+    let sort_at = input.slots.iter().map(|s| s.start).min().unwrap_or(now);
+    let joined = |codes: Vec<&str>| codes.join(value_set::SEPARATOR);
+    let grade_bands = joined(input.grade_bands.iter().map(|g| g.as_str()).collect());
+    let new = NewLecture {
+        id: id.clone(),
+        origin,
+        state: LectureState::Requested,
+        team_code: team.clone(),
+        course_id: course.as_ref().map(|c| c.course.id.clone()),
+        topic: topic.clone(),
+        mode: input.mode,
+        audiences: joined(input.audiences.iter().map(|a| a.as_str()).collect()),
+        grade_bands: Some(grade_bands).filter(|g| !g.is_empty()),
+        expected_size: input.expected_size,
+        school_id: school_id.clone(),
+        sort_at,
+        address,
+        platform: input.platform.clone(),
+        link: input.link.clone(),
+        meeting_id: input.meeting_id.clone(),
+        passcode: input.passcode.clone(),
+        note: input.note.clone(),
+        created_by: Some(actor.user_id.clone()),
+        version: 1,
+        created_at: now,
+        updated_at: now,
+    };
+    uow.transition::<LectureFlow>(
+        Transition {
+            object_id: &id,
+            from: None,
+            to: LectureState::Requested,
+            action: LECTURE_CREATED,
+            reason: None,
+            audit_action: "lecture.created",
+            audit_detail: json!({
+                "origin": origin,
+                "course_id": new.course_id,
+                "school_id": school_id,
+                "mode": input.mode,
+            }),
+        },
+        |conn| Lecture::insert(conn, &new, &input.slots).map(|()| true),
+    )?;
+
+    let not_offered = offer_at_once(uow, actor, &id, &input, course.as_ref(), origin)?;
+    Ok(Created { id, not_offered })
+}
+
+/// The course a request names, if any, and the team and topic it has: a named course must
+/// be approved and its expert active, and decides team, topic, modes, audiences and size;
+/// without one the request names a team and a topic.
+fn course_terms(
+    uow: &mut Uow<'_>,
+    input: &LectureInput,
+    errors: &mut Vec<FieldError>,
+) -> ApiResult<(Option<CourseRecord>, String, String)> {
     let course = match &input.course_id {
         Some(id) => {
             let record = CourseRecord::load(uow.conn, id)?;
@@ -259,28 +352,25 @@ pub fn create(uow: &mut Uow<'_>, actor: &Actor, input: LectureInput) -> ApiResul
             ));
         }
     }
-    let length = course
-        .as_ref()
-        .map(|c| i64::from(c.course.duration_minutes));
-    let rules = slot_rules(uow, actor);
-    check_slots(
-        &input.slots,
-        length,
-        &rules,
-        &|i| format!("slots[{i}]"),
-        &mut errors,
-    );
-    // The school calendar: a booking never lands in a closed period; a dispatch only with
-    // an admin's reason.
+    Ok((course, team, topic))
+}
+
+/// The school calendar: a booking never lands in a closed period; a dispatch only with an
+/// admin's reason.
+fn check_blackouts(
+    uow: &mut Uow<'_>,
+    school: Option<&School>,
+    origin: Origin,
+    input: &LectureInput,
+    errors: &mut Vec<FieldError>,
+) -> ApiResult<()> {
     let tz = uow.settings.timezone;
     let overridden = origin == Origin::Dispatch && input.override_reason.is_some();
     for (i, slot) in input.slots.iter().enumerate() {
         if overridden || slot.end <= slot.start {
             continue;
         }
-        if let Some(b) =
-            crate::usecase::availability::blackout_over(uow.conn, school.as_ref(), *slot, tz)?
-        {
+        if let Some(b) = crate::usecase::availability::blackout_over(uow.conn, school, *slot, tz)? {
             errors.push(invalid(
                 format!("slots[{i}]"),
                 "blackout",
@@ -296,84 +386,29 @@ pub fn create(uow: &mut Uow<'_>, actor: &Actor, input: LectureInput) -> ApiResul
             ));
         }
     }
-    check_joining(
-        input.mode,
-        (input.link.as_deref(), input.meeting_id.as_deref()),
-        input.passcode.as_deref(),
-        &mut errors,
-    );
-    if !errors.is_empty() {
-        return Err(ApiError::Validation(errors));
-    }
-    if origin == Origin::Dispatch && !actor.is_admin() && !actor.leads(&team) {
-        return Err(ApiError::forbidden(
-            "forbidden",
-            Msg::new("problem-forbidden-lead_own_team"),
-        ));
-    }
+    Ok(())
+}
 
-    let id = crate::db::new_id();
-    let address = match input.mode {
-        LectureMode::Offline => input
-            .address
-            .clone()
-            .or_else(|| school.as_ref().map(|s| s.address.clone())),
-        LectureMode::Online => input.address.clone(),
-    };
-    let sort_at = input.slots.iter().map(|s| s.start).min().unwrap_or(now);
-    let joined = |codes: Vec<&str>| codes.join(value_set::SEPARATOR);
-    let grade_bands = joined(input.grade_bands.iter().map(|g| g.as_str()).collect());
-    let new = NewLecture {
-        id: id.clone(),
-        origin,
-        state: LectureState::Requested,
-        team_code: team.clone(),
-        course_id: course.as_ref().map(|c| c.course.id.clone()),
-        topic: topic.clone(),
-        mode: input.mode,
-        audiences: joined(input.audiences.iter().map(|a| a.as_str()).collect()),
-        grade_bands: Some(grade_bands).filter(|g| !g.is_empty()),
-        expected_size: input.expected_size,
-        school_id: school_id.clone(),
-        sort_at,
-        address,
-        platform: input.platform.clone(),
-        link: input.link.clone(),
-        meeting_id: input.meeting_id.clone(),
-        passcode: input.passcode.clone(),
-        note: input.note.clone(),
-        created_by: Some(actor.user_id.clone()),
-        version: 1,
-        created_at: now,
-        updated_at: now,
-    };
-    uow.transition::<LectureFlow>(
-        Transition {
-            object_id: &id,
-            from: None,
-            to: LectureState::Requested,
-            action: LECTURE_CREATED,
-            reason: None,
-            audit_action: "lecture.created",
-            audit_detail: json!({
-                "origin": origin,
-                "course_id": new.course_id,
-                "school_id": school_id,
-                "mode": input.mode,
-            }),
-        },
-        |conn| Lecture::insert(conn, &new, &input.slots).map(|()| true),
-    )?;
-
+/// The offer a new lecture makes at once: a dispatch to the expert it names (a refusal is the
+/// whole request's), a booking of a course to the course's expert at the first slot free for
+/// them (why each other slot was not is answered); else the office is told of the request.
+fn offer_at_once(
+    uow: &mut Uow<'_>,
+    actor: &Actor,
+    id: &str,
+    input: &LectureInput,
+    course: Option<&CourseRecord>,
+    origin: Origin,
+) -> ApiResult<Vec<SlotRefusal>> {
     let mut not_offered = Vec::new();
-    let target = match (&input.expert_id, &course, origin) {
+    let target = match (&input.expert_id, course, origin) {
         (Some(expert), _, _) => Some((expert.clone(), true)),
         (None, Some(c), Origin::Booking) => Some((c.course.expert_id.clone(), false)),
         _ => None,
     };
     let mut offered = false;
     if let Some((expert_id, required)) = target {
-        let record = load(uow.conn, &id)?;
+        let record = load(uow.conn, id)?;
         if required {
             // A dispatch names its expert: the offer is part of the request.
             offer_at(
@@ -405,15 +440,15 @@ pub fn create(uow: &mut Uow<'_>, actor: &Actor, input: LectureInput) -> ApiResul
         }
     }
     if !offered {
-        let record = load(uow.conn, &id)?;
+        let record = load(uow.conn, id)?;
         tell_office(uow, &record, LectureNotice::Requested, None, Some(actor))?;
     }
-    Ok(Created { id, not_offered })
+    Ok(not_offered)
 }
 
 /// How an online lecture is joined: a meeting number only online, and a passcode only
 /// with a link or a meeting number.
-fn check_joining(
+pub(super) fn check_joining(
     mode: LectureMode,
     (link, meeting_id): (Option<&str>, Option<&str>),
     passcode: Option<&str>,
@@ -510,185 +545,4 @@ pub(super) fn check_slots(
             ));
         }
     }
-}
-
-/// An edit of the practical details (`PATCH`), until the lecture starts.
-pub fn edit(
-    uow: &mut Uow<'_>,
-    actor: &Actor,
-    id: &str,
-    if_match: Option<i32>,
-    changes: LectureChanges,
-) -> ApiResult<()> {
-    let record = LectureRecord::load_for_change(uow.conn, actor, id)?;
-    let who = record.who(actor);
-    // The office (or a lead of its team) edits, but never as the lecture's own expert.
-    if !(who.own_school || (who.admin || who.team_lead) && !who.its_expert) {
-        return Err(ApiError::forbidden(
-            "forbidden",
-            Msg::new("problem-forbidden-lecture_edit"),
-        ));
-    }
-    let lecture = &record.lecture;
-    if let Some(expected) = if_match
-        && expected != lecture.version
-    {
-        return Err(ApiError::version_mismatch(
-            "lecture",
-            lecture.version,
-            expected,
-        ));
-    }
-    let now = uow.now();
-    if lecture.state.is_final() || lecture.starts_at.is_some_and(|s| s <= now) {
-        return Err(ApiError::conflict(
-            "lecture_closed",
-            if lecture.state.is_final() {
-                Msg::new("problem-lecture_closed-edit").arg("state", lecture.state.label_zh())
-            } else {
-                Msg::new("problem-lecture_closed-edit_begun")
-            },
-        ));
-    }
-    if let (Some(size), Some(course)) = (changes.expected_size, &lecture.course_id)
-        && let Some(max) = CourseRecord::load(uow.conn, course)?.and_then(|c| c.course.max_audience)
-        && size > max
-    {
-        return Err(ApiError::invalid(
-            "expected_size",
-            "too_large",
-            Msg::new("field-too_large-course")
-                .arg("field", "expected_size")
-                .arg("max", max),
-        ));
-    }
-    // How to join, as the edit leaves it.
-    let after = |change: &Option<Option<String>>, now: &Option<String>| {
-        change.clone().unwrap_or_else(|| now.clone())
-    };
-    let mut errors = Vec::new();
-    check_joining(
-        lecture.mode,
-        (
-            after(&changes.link, &lecture.link).as_deref(),
-            after(&changes.meeting_id, &lecture.meeting_id).as_deref(),
-        ),
-        after(&changes.passcode, &lecture.passcode).as_deref(),
-        &mut errors,
-    );
-    if !errors.is_empty() {
-        return Err(ApiError::Validation(errors));
-    }
-    // Only what differs is written: an edit that changes nothing keeps the version.
-    let changes = LectureChanges {
-        link: changes.link.filter(|v| *v != lecture.link),
-        meeting_id: changes.meeting_id.filter(|v| *v != lecture.meeting_id),
-        passcode: changes.passcode.filter(|v| *v != lecture.passcode),
-        platform: changes.platform.filter(|v| *v != lecture.platform),
-        note: changes.note.filter(|v| *v != lecture.note),
-        address: changes.address.filter(|v| *v != lecture.address),
-        expected_size: changes
-            .expected_size
-            .filter(|v| *v != lecture.expected_size),
-    };
-    if changes.is_empty() {
-        return Ok(());
-    }
-    if !Lecture::update(uow.conn, id, lecture.version, &changes, now)? {
-        return Err(ApiError::changed_meanwhile("lecture"));
-    }
-    uow.record(
-        "lecture.edited",
-        "lecture",
-        Some(id),
-        json!({
-            "link": changes.link.is_some(),
-            "meeting_id": changes.meeting_id.is_some(),
-            "passcode": changes.passcode.is_some(),
-            "platform": changes.platform,
-            "note": changes.note.is_some(),
-            "address": changes.address,
-            "expected_size": changes.expected_size,
-        }),
-    )?;
-    let updated = load(uow.conn, id)?;
-    if let Some(expert_id) = &lecture.expert_id
-        && lecture.state.holds_time()
-    {
-        tell_expert(uow, &updated, expert_id, LectureNotice::Changed, None)?;
-    }
-    Ok(())
-}
-
-/// A school joins a city-wide online lecture (线上网课) with the audience it expects, or
-/// changes that number; until the lecture begins.
-pub fn join(uow: &mut Uow<'_>, actor: &Actor, id: &str, expected_size: i32) -> ApiResult<()> {
-    let school = actor
-        .school_id
-        .clone()
-        .ok_or_else(|| ApiError::forbidden("forbidden", Msg::new("problem-forbidden-join")))?;
-    let record = LectureRecord::load_for_change(uow.conn, actor, id)?;
-    let open = matches!(
-        record.lecture.state,
-        LectureState::Requested | LectureState::Offered | LectureState::Confirmed
-    );
-    let begins = record
-        .lecture
-        .starts_at
-        .unwrap_or_else(|| record.earliest_slot());
-    if !record.city_wide() {
-        return Err(ApiError::conflict(
-            "not_joinable",
-            Msg::new("problem-not_joinable-not_city_wide"),
-        ));
-    }
-    if !open || begins <= uow.now() {
-        return Err(ApiError::conflict(
-            "not_joinable",
-            if open {
-                Msg::new("problem-not_joinable-begun")
-            } else {
-                Msg::new("problem-not_joinable-state").arg("state", record.lecture.state.label_zh())
-            },
-        ));
-    }
-    Lecture::join(uow.conn, id, &school, expected_size, uow.now())?;
-    uow.record(
-        "lecture.joined",
-        "lecture",
-        Some(id),
-        json!({ "school_id": school, "expected_size": expected_size }),
-    )?;
-    Ok(())
-}
-
-/// A school withdraws from a city-wide online lecture it joined, until it begins.
-pub fn withdraw(uow: &mut Uow<'_>, actor: &Actor, id: &str) -> ApiResult<()> {
-    let school = actor
-        .school_id
-        .clone()
-        .ok_or_else(|| ApiError::forbidden("forbidden", Msg::new("problem-forbidden-withdraw")))?;
-    let record = LectureRecord::load_for_change(uow.conn, actor, id)?;
-    let begins = record
-        .lecture
-        .starts_at
-        .unwrap_or_else(|| record.earliest_slot());
-    if begins <= uow.now() {
-        return Err(ApiError::conflict(
-            "lecture_closed",
-            Msg::new("problem-lecture_closed-withdraw"),
-        ));
-    }
-    if !Lecture::withdraw(uow.conn, id, &school)? {
-        return Err(ApiError::not_found(Msg::new(
-            "problem-not_found-not_joined",
-        )));
-    }
-    uow.record(
-        "lecture.withdrawn",
-        "lecture",
-        Some(id),
-        json!({ "school_id": school }),
-    )?;
-    Ok(())
 }

@@ -37,19 +37,21 @@ use crate::usecase::{Transition, Uow};
 
 mod booking;
 mod calendar;
+mod details;
 mod dispatch;
 pub mod due;
 mod fit;
 mod notices;
 mod suggestions;
 
-pub use booking::{Created, LectureInput, SlotRefusal, create, edit, join, withdraw};
+pub use booking::{Created, LectureInput, SlotRefusal, create};
 pub use calendar::{calendar_feed, rotate_calendar_token};
+pub use details::{edit, join, withdraw};
 pub use dispatch::{accept, cancel, decline, offer, reject, release_expert, reschedule};
 pub use fit::{Overrides, expert_busy};
 pub use suggestions::{Suggestion, Suggestions, suggestions};
 
-use booking::{check_slots, slot_rules};
+use booking::{check_joining, check_slots, slot_rules};
 use dispatch::{OfferBy, give_back, offer_at};
 use fit::{fit, serves_team, travel};
 use notices::{tell_expert, tell_office, tell_schools};
