@@ -43,9 +43,12 @@ pub(super) fn offer_at(
     let to = LectureFlow::next(lecture.state, LectureAction::Offer, &who)?;
     lock_expert(uow.conn, expert_id)?;
     let expert = find_expert(uow.conn, expert_id, field)?;
+    let sets = Expert::sets(uow.conn, &expert.id)?;
     if let OfferBy::Office(..) = by
         && reason.is_none()
-        && !serves_team(uow.conn, &expert, &lecture.team_code)?
+        && !sets
+            .all_teams(&expert.primary_team)
+            .contains(&lecture.team_code)
     {
         return Err(ApiError::conflict(
             "team_not_served",
@@ -72,7 +75,7 @@ pub(super) fn offer_at(
         reason,
         as_offered: false,
     };
-    fit(uow, &expert, lecture, span, overrides)?;
+    fit_with(uow, (&expert, &sets), lecture, span, overrides)?;
     let now = uow.now();
     let expires = (now + Duration::hours(uow.settings.offer_hours)).min(span.start);
     let placement = Placement {

@@ -35,6 +35,18 @@ pub(super) fn fit(
     span: Span,
     overrides: Overrides<'_>,
 ) -> ApiResult<()> {
+    let sets = Expert::sets(uow.conn, &expert.id)?;
+    fit_with(uow, (expert, &sets), lecture, span, overrides)
+}
+
+/// As [`fit`], with the expert's sets (modes, rest days, teams) already read.
+pub(super) fn fit_with(
+    uow: &mut Uow<'_>,
+    (expert, sets): (&Expert, &ExpertSets),
+    lecture: &Lecture,
+    span: Span,
+    overrides: Overrides<'_>,
+) -> ApiResult<()> {
     if expert.status != ExpertStatus::Active {
         return Err(ApiError::conflict(
             "expert_not_active",
@@ -43,7 +55,6 @@ pub(super) fn fit(
                 .arg("status_zh", expert.status.label_zh()),
         ));
     }
-    let sets: ExpertSets = Expert::sets(uow.conn, &expert.id)?;
     if !sets.modes.iter().any(|m| m == lecture.mode.as_str()) {
         return Err(ApiError::conflict(
             "mode_not_served",
@@ -112,13 +123,4 @@ pub(super) fn travel(uow: &Uow<'_>, lecture: &Lecture) -> Option<i32> {
         .mode
         .travel_minutes(uow.settings.travel_buffer_minutes);
     i32::try_from(minutes).ok()
-}
-
-/// Whether `expert` serves `team`: their primary sub-team or one they serve besides.
-pub(super) fn serves_team(conn: &mut DbConnection, expert: &Expert, team: &str) -> ApiResult<bool> {
-    Ok(expert.primary_team == team
-        || Expert::sets(conn, &expert.id)?
-            .extra_teams
-            .iter()
-            .any(|t| t == team))
 }

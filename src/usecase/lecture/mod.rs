@@ -53,7 +53,7 @@ pub use suggestions::{Suggestion, Suggestions, suggestions};
 
 use booking::{check_joining, check_slots, slot_rules};
 use dispatch::{OfferBy, give_back, offer_at};
-use fit::{fit, serves_team, travel};
+use fit::{fit, fit_with, travel};
 use notices::{tell_expert, tell_office, tell_schools};
 
 /// A lecture as a page lists it.
