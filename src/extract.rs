@@ -31,6 +31,11 @@ fn media_type(req: &HttpRequest) -> Option<String> {
         .map(|v| v.trim().to_ascii_lowercase())
 }
 
+/// JSON, or a JSON-based media type (`application/problem+json`, …).
+fn is_json(media: &str) -> bool {
+    media == "application/json" || (media.starts_with("application/") && media.ends_with("+json"))
+}
+
 /// Reads the whole body, refusing a wrong media type (415) or more than `limit` bytes (413).
 fn read_body(
     req: &HttpRequest,
@@ -83,9 +88,7 @@ impl<T: DeserializeOwned + utoipa::ToSchema + 'static> FromRequest for ApiJson<T
     type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
-        let accepted = media_type(req).is_some_and(|v| {
-            v == "application/json" || (v.starts_with("application/") && v.ends_with("+json"))
-        });
+        let accepted = media_type(req).as_deref().is_some_and(is_json);
         let body = read_body(req, payload, JSON_LIMIT, accepted, "application/json");
         Box::pin(async move { parse_shaped(&body.await?).map(ApiJson) })
     }
@@ -103,9 +106,7 @@ impl<T: DeserializeOwned + utoipa::ToSchema + Default + 'static> FromRequest for
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
         let media = media_type(req);
-        let json = media.as_deref().is_some_and(|v| {
-            v == "application/json" || (v.starts_with("application/") && v.ends_with("+json"))
-        });
+        let json = media.as_deref().is_some_and(is_json);
         let bare = media.is_none();
         let body = read_body(req, payload, JSON_LIMIT, json || bare, "application/json");
         Box::pin(async move {
@@ -162,8 +163,6 @@ pub fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
 /// deserializes; a body that does not deserialize is held against the schema `shape` names
 /// (if any) for every problem of its shape.
 fn parse_checked<T: DeserializeOwned>(body: &[u8], shape: Option<&str>) -> Result<T, ApiError> {
-    let name = shape.unwrap_or_default();
-    let shape = shape.is_some();
     let mut value: serde_json::Value = serde_json::from_slice(body).map_err(|err| {
         if err.is_data() {
             ApiError::Validation(vec![field_error("", &err.to_string())])
@@ -197,13 +196,13 @@ fn parse_checked<T: DeserializeOwned>(body: &[u8], shape: Option<&str>) -> Resul
         return Err(ApiError::Validation(errors));
     }
     // serde stops at the first problem; when it finds one, the shape check names them all
-    // (the rules past the shape are the reader's, which collects its own).
-    let shaped = shape.then(|| value.clone());
-    serde_path_to_error::deserialize(value).map_err(|err| {
+    // (the rules past the shape are the reader's, which collects its own). Read from the
+    // value in place, so it is still there to check.
+    serde_path_to_error::deserialize(&value).map_err(|err| {
         let path = err.path().to_string();
         let first = field_error(&path, &err.into_inner().to_string());
-        let all = shaped
-            .map(|value| crate::api::shape::problems(name, &value))
+        let all = shape
+            .map(|name| crate::api::shape::problems(name, &value))
             .unwrap_or_default();
         ApiError::Validation(if all.is_empty() { vec![first] } else { all })
     })
