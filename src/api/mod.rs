@@ -408,8 +408,9 @@ fn shaped_field(schema: &str, field: &str) -> Option<String> {
     }
 }
 
-/// Text fields that must not be blank (they are required and trimmed before the check).
-const NON_BLANK_FIELDS: [&str; 9] = [
+/// Text fields that must not be blank (they are required and trimmed before the check);
+/// an edit refuses a blank one of these rather than reading it as "none".
+pub(crate) const NON_BLANK_FIELDS: [&str; 9] = [
     "display_name",
     "name",
     "district",

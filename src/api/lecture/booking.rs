@@ -298,12 +298,12 @@ pub async fn update_lecture(
     ApiJson(body): ApiJson<UpdateLectureRequest>,
 ) -> ApiResult<HttpResponse> {
     let mut errors = Vec::new();
-    // `null` (or, where the schema lets a field be blank, a blank text) removes a value; an
-    // address is never blank, as its schema says.
+    // `null` (or, where the schema lets a field be blank, a blank text) removes a value; a
+    // field the schema keeps from being blank (the address) refuses one.
     let mut nullable = |field: &str, value: Option<Option<String>>, max: usize, multi: bool| {
         if let Some(Some(text)) = &value
             && text.trim().is_empty()
-            && field == "address"
+            && crate::api::NON_BLANK_FIELDS.contains(&field)
         {
             errors.push(FieldError::new(
                 field,
