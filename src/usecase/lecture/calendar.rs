@@ -63,6 +63,17 @@ pub fn calendar_feed(
         .append_property(("PRODID", PRODID))
         .append_property(("CALSCALE", "GREGORIAN"));
     calendar.name("关爱专家团 授课安排");
+    // Each school read once, however many of the expert's lectures are at it.
+    let mut schools: std::collections::HashMap<String, Option<School>> = Default::default();
+    let mut school_of = |conn: &mut DbConnection, lecture: &Lecture| -> ApiResult<Option<School>> {
+        let Some(id) = &lecture.school_id else {
+            return Ok(None);
+        };
+        if !schools.contains_key(id) {
+            schools.insert(id.clone(), School::find(conn, id)?);
+        }
+        Ok(schools.get(id).cloned().flatten())
+    };
     for (lecture, school_name, _) in
         Lecture::calendar_of(conn, expert_id, now - Duration::days(90))?
     {
@@ -74,7 +85,8 @@ pub fn calendar_feed(
         } else {
             EventStatus::Confirmed
         };
-        let mut event = feed_event(conn, (&lecture, school_name), &host, span, status)?;
+        let school = school_of(conn, &lecture)?;
+        let mut event = feed_event((&lecture, school_name, school), &host, span, status);
         calendar.push(
             event
                 .sequence(u32::try_from(lecture.sequence).unwrap_or(0))
@@ -87,13 +99,13 @@ pub fn calendar_feed(
         let Some((lecture, school_name, _)) = Lecture::find_row(conn, &id)? else {
             continue;
         };
+        let school = school_of(conn, &lecture)?;
         let mut event = feed_event(
-            conn,
-            (&lecture, school_name),
+            (&lecture, school_name, school),
             &host,
             span,
             EventStatus::Cancelled,
-        )?;
+        );
         calendar.push(event.sequence(u32::try_from(sequence).unwrap_or(0)).done());
     }
     Ok(calendar.done().to_string())
@@ -116,12 +128,11 @@ fn uid_host(public_url: &str) -> String {
 /// One lecture as an event at `span` (UTC): its topic and way, its place, and in the
 /// description the school with its address and contact, the note and how to join.
 fn feed_event(
-    conn: &mut DbConnection,
-    (lecture, school_name): (&Lecture, Option<String>),
+    (lecture, school_name, school): (&Lecture, Option<String>, Option<School>),
     host: &str,
     span: Span,
     status: icalendar::EventStatus,
-) -> ApiResult<icalendar::Event> {
+) -> icalendar::Event {
     use icalendar::{Component as _, EventLike as _};
     let utc = |t: NaiveDateTime| {
         chrono::DateTime::<chrono::Utc>::from_naive_utc_and_offset(t, chrono::Utc)
@@ -141,10 +152,6 @@ fn feed_event(
     if let Some(place) = place {
         event.location(&place);
     }
-    let school = match &lecture.school_id {
-        Some(id) => School::find(conn, id)?,
-        None => None,
-    };
     let mut description = Vec::new();
     if status == icalendar::EventStatus::Cancelled {
         description.push("已取消或已不由您讲授".to_owned());
@@ -178,5 +185,5 @@ fn feed_event(
         description.push(format!("备注：{note}"));
     }
     event.description(&description.join("\n"));
-    Ok(event)
+    event
 }
