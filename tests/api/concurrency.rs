@@ -446,6 +446,27 @@ impl LectureWorld {
     }
 }
 
+impl LectureWorld {
+    /// The office suspends the expert while `n` other requests (`request(0..n)`) race it:
+    /// the suspension's answer first, then theirs in order.
+    fn race_a_suspension(
+        &self,
+        n: usize,
+        request: impl Fn(usize) -> (String, String, Value) + Send + Sync + 'static,
+    ) -> Vec<(u16, Value)> {
+        let admin = self.token("office");
+        let expert = self.expert_id.clone();
+        self.race(n + 1, move |i| match i {
+            0 => (
+                format!("/api/v1/experts/{expert}/status"),
+                admin.clone(),
+                json!({ "to": "suspended", "reason": "住院" }),
+            ),
+            _ => request(i - 1),
+        })
+    }
+}
+
 /// Days of March 2026 that are neither Sundays (the fixture expert's rest day) nor past.
 const WEEKDAYS: [u32; 8] = [3, 4, 5, 6, 9, 10, 11, 12];
 
@@ -459,17 +480,12 @@ fn offers_racing_a_suspension_leave_the_suspended_expert_nothing() {
             .collect();
         let admin = world.token("office");
         let expert = world.expert_id.clone();
-        let results = world.race(lectures.len() + 1, move |i| match i {
-            0 => (
-                format!("/api/v1/experts/{expert}/status"),
-                admin.clone(),
-                json!({ "to": "suspended", "reason": "住院" }),
-            ),
-            _ => (
-                format!("/api/v1/lectures/{}/offer", lectures[i - 1]),
+        let results = world.race_a_suspension(lectures.len(), move |i| {
+            (
+                format!("/api/v1/lectures/{}/offer", lectures[i]),
                 admin.clone(),
                 json!({ "expert_id": expert }),
-            ),
+            )
         });
         let outcome = codes(&results);
         assert_eq!(outcome[0].0, 200, "{outcome:?}");
@@ -494,19 +510,13 @@ fn a_suspension_racing_cancels_releases_only_what_is_still_the_expert_s() {
             .map(|day| world.lecture(*day, 2, true))
             .collect();
         assert_eq!(world.held().len(), lectures.len());
-        let (admin, school) = (world.token("office"), world.token("school.a"));
-        let expert = world.expert_id.clone();
-        let results = world.race(lectures.len() + 1, move |i| match i {
-            0 => (
-                format!("/api/v1/experts/{expert}/status"),
-                admin.clone(),
-                json!({ "to": "suspended", "reason": "住院" }),
-            ),
-            _ => (
-                format!("/api/v1/lectures/{}/cancel", lectures[i - 1]),
+        let school = world.token("school.a");
+        let results = world.race_a_suspension(lectures.len(), move |i| {
+            (
+                format!("/api/v1/lectures/{}/cancel", lectures[i]),
                 school.clone(),
                 json!({ "reason": "学校另有安排" }),
-            ),
+            )
         });
         // Each cancel ends its lecture, whether before or after the suspension released it;
         // the suspension skips what a cancel ended first.
@@ -526,24 +536,16 @@ fn reschedules_racing_a_suspension_neither_wait_on_each_other_nor_leave_a_hold()
         .iter()
         .map(|day| world.lecture(*day, 2, true))
         .collect();
-    let (admin, school) = (world.token("office"), world.token("school.a"));
-    let expert = world.expert_id.clone();
-    let results = world.race(lectures.len() + 1, move |i| match i {
-        0 => (
-            format!("/api/v1/experts/{expert}/status"),
-            admin.clone(),
-            json!({ "to": "suspended", "reason": "住院" }),
-        ),
-        // Each to 14:00 (06:00Z) of the same day: free for the expert.
-        _ => {
-            let day = days[i - 1];
-            (
-                format!("/api/v1/lectures/{}/reschedule", lectures[i - 1]),
-                school.clone(),
-                json!({ "start": format!("2026-03-{day:02}T14:00:00+08:00"),
-                        "end": format!("2026-03-{day:02}T15:00:00+08:00") }),
-            )
-        }
+    let school = world.token("school.a");
+    // Each to 14:00 (06:00Z) of the same day: free for the expert.
+    let results = world.race_a_suspension(lectures.len(), move |i| {
+        let day = days[i];
+        (
+            format!("/api/v1/lectures/{}/reschedule", lectures[i]),
+            school.clone(),
+            json!({ "start": format!("2026-03-{day:02}T14:00:00+08:00"),
+                    "end": format!("2026-03-{day:02}T15:00:00+08:00") }),
+        )
     });
     let outcome = codes(&results);
     assert_eq!(outcome[0].0, 200, "{outcome:?}");
