@@ -3,7 +3,6 @@
 //! outside any request, with a lease so that two workers never send one row twice.
 
 use chrono::{Duration, NaiveDateTime};
-use chrono_tz::Tz;
 use lettre::message::Mailbox;
 use rand::Rng as _;
 use serde_json::{Value, json};
@@ -18,6 +17,7 @@ use crate::mail::templates::{Channel, render};
 use crate::mail::{Mailer, OutgoingMail};
 use crate::models::notification::{NewNotification, Notification, NotificationStatus};
 use crate::models::user::User;
+use crate::time::chinese_time;
 
 /// How long a claimed message is reserved for the worker that claimed it.
 pub const LEASE_SECONDS: i64 = 120;
@@ -125,11 +125,6 @@ impl LectureNotice {
     }
 }
 
-/// A time as the mails show it: `2026年3月5日（周四）14:00 北京时间`.
-pub fn mail_time(at: NaiveDateTime, tz: Tz) -> String {
-    crate::time::chinese_time(at, tz)
-}
-
 impl Notice {
     fn kind(&self) -> &'static str {
         match self {
@@ -178,7 +173,7 @@ impl Notice {
                 if let Some(token) = password_link {
                     extend(
                         &mut public,
-                        json!({ "expires_at": mail_time(token.expires_at, tz) }),
+                        json!({ "expires_at": chinese_time(token.expires_at, tz) }),
                     );
                     secret = link(token);
                 }
@@ -186,17 +181,17 @@ impl Notice {
             Notice::PasswordReset { link: token } => {
                 extend(
                     &mut public,
-                    json!({ "has_link": true, "expires_at": mail_time(token.expires_at, tz) }),
+                    json!({ "has_link": true, "expires_at": chinese_time(token.expires_at, tz) }),
                 );
                 secret = link(token);
             }
             Notice::PasswordChanged { at } => {
-                extend(&mut public, json!({ "at": mail_time(*at, tz) }))
+                extend(&mut public, json!({ "at": chinese_time(*at, tz) }))
             }
             Notice::EmailConfirm { new_email, link } => {
                 extend(
                     &mut public,
-                    json!({ "new_email": new_email, "expires_at": mail_time(link.expires_at, tz) }),
+                    json!({ "new_email": new_email, "expires_at": chinese_time(link.expires_at, tz) }),
                 );
                 secret = json!({
                     "link": format!("{}/confirm-email?token={}", settings.public_url, link.token),
@@ -204,7 +199,7 @@ impl Notice {
             }
             Notice::EmailChangeRequested { new_email, at } => extend(
                 &mut public,
-                json!({ "new_email": new_email, "at": mail_time(*at, tz) }),
+                json!({ "new_email": new_email, "at": chinese_time(*at, tz) }),
             ),
             Notice::CourseAwaitingReview {
                 title,
@@ -219,7 +214,7 @@ impl Notice {
                     "expert_name": expert_name,
                     "team": crate::domain::profile::team_label(team),
                     "resubmitted": resubmitted,
-                    "at": mail_time(*at, tz),
+                    "at": chinese_time(*at, tz),
                 }),
             ),
             Notice::CourseReviewed {
@@ -227,7 +222,7 @@ impl Notice {
             } => {
                 extend(
                     &mut public,
-                    json!({ "title": title, "comment": comment, "at": mail_time(*at, tz) }),
+                    json!({ "title": title, "comment": comment, "at": chinese_time(*at, tz) }),
                 );
             }
             Notice::Lecture {
@@ -259,7 +254,7 @@ impl Notice {
                         "place": place,
                         "meeting_link": link,
                         "meeting": meeting,
-                        "offer_expires_at": offer_expires_at.map(|t| mail_time(t, tz)),
+                        "offer_expires_at": offer_expires_at.map(|t| chinese_time(t, tz)),
                         "reason": reason,
                     }),
                 );
