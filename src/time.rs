@@ -138,14 +138,15 @@ pub fn chinese_span(start: NaiveDateTime, end: NaiveDateTime, tz: Tz) -> String 
 
 /// `2026年12月17日（周四）14:00`.
 fn chinese_date_time(local: &NaiveDateTime) -> String {
+    format!("{}{}", chinese_date(local.date()), local.format("%H:%M"))
+}
+
+/// A day as a Chinese calendar reads it, for notices: `2026年12月17日（周四）`.
+pub fn chinese_date(day: chrono::NaiveDate) -> String {
     use chrono::Datelike as _;
     const WEEKDAYS: [&str; 7] = ["一", "二", "三", "四", "五", "六", "日"];
-    let weekday = WEEKDAYS[local.weekday().num_days_from_monday() as usize];
-    format!(
-        "{}（周{weekday}）{}",
-        local.format("%Y年%-m月%-d日"),
-        local.format("%H:%M")
-    )
+    let weekday = WEEKDAYS[day.weekday().num_days_from_monday() as usize];
+    format!("{}（周{weekday}）", day.format("%Y年%-m月%-d日"))
 }
 
 /// The zone's Chinese name where it has one (北京时间 for China's zones), else its offset

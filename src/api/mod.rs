@@ -8,6 +8,7 @@ pub mod course;
 pub mod expert;
 pub mod health;
 pub mod history;
+pub mod leave;
 pub mod lecture;
 pub mod me;
 pub mod notification;
@@ -241,6 +242,11 @@ route_table! {
         "/api/v1/lectures/{id}/reschedule" { post => lecture::reschedule_lecture }
         "/api/v1/lectures/{id}/suggestions" { get => lecture::lecture_suggestions }
         "/api/v1/lectures/{id}/participants" { create => lecture::join_lecture, delete => lecture::withdraw_from_lecture }
+        "/api/v1/leaves" { get => leave::list_leaves, create => leave::create_leave }
+        "/api/v1/leaves/{id}" { get => leave::get_leave }
+        "/api/v1/leaves/{id}/approve" { post => leave::approve_leave }
+        "/api/v1/leaves/{id}/reject" { post => leave::reject_leave }
+        "/api/v1/leaves/{id}/withdraw" { post => leave::withdraw_leave }
         "/api/v1/blackouts" { get => availability::list_blackouts, create => availability::create_blackout }
         "/api/v1/blackouts/{id}" { delete => availability::delete_blackout }
         "/api/v1/audit" { get => audit::list_audit }
@@ -267,6 +273,7 @@ route_table! {
             (name = "experts", description = "the roster (专家团名册): profiles, membership, import and export"),
             (name = "courses", description = "the course menu (课程菜单) and its review"),
             (name = "lectures", description = "lectures (授课场次): requests (约课), dispatch (派课), offers and their answers"),
+            (name = "leaves", description = "experts' leave (请假): asked for, approved or rejected, recorded by the office, withdrawn"),
             (name = "blackouts", description = "the school calendar's closed periods (exam weeks, holidays, term breaks)"),
             (name = "audit", description = "the append-only audit log"),
             (name = "admin", description = "mail delivery: the outbox"),

@@ -124,6 +124,13 @@ fn check(schema: &Value, value: &Value, path: &str, errors: &mut Vec<FieldError>
             let msg = Msg::new("field-invalid_datetime").arg("field", field);
             errors.push(FieldError::new(field, "invalid_datetime", msg));
         }
+        Value::String(text)
+            if schema.get("format") == Some(&Value::from("date"))
+                && chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d").is_err() =>
+        {
+            let msg = Msg::new("field-invalid_date").arg("field", field);
+            errors.push(FieldError::new(field, "invalid_date", msg));
+        }
         Value::Array(items) => {
             if let Some(item) = schema.get("items") {
                 for (i, element) in items.iter().enumerate() {

@@ -181,3 +181,17 @@ where
         ))),
     }
 }
+
+/// A reason, required (a decline, a rejection, a cancellation, …).
+#[derive(Debug, serde::Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReasonRequest {
+    #[schema(min_length = 1, max_length = 1000)]
+    pub reason: String,
+}
+
+/// The reason, checked as multi-line text of at most 1,000 characters.
+pub fn reason(body: ReasonRequest) -> crate::error::ApiResult<String> {
+    crate::domain::validate::multiline("reason", &body.reason, 1000)
+        .map_err(|e| crate::error::ApiError::Validation(vec![e]))
+}

@@ -84,6 +84,13 @@ pub static CONSTRAINTS: &[ConstraintRule] = &[
         code: "hold_out_of_step",
         detail: |_| Msg::new("problem-hold_out_of_step").into(),
     },
+    // The same for an approved leave's hold (written and freed by the leave's triggers).
+    ConstraintRule {
+        names: &["leave_hold_in_step"],
+        status: 409,
+        code: "hold_out_of_step",
+        detail: |_| Msg::new("problem-hold_out_of_step-leave").into(),
+    },
     // SQLite: a time the rules compare, not in the one form in which text order is time
     // order (`YYYY-MM-DD HH:MM:SS`, UTC, an optional fraction).
     ConstraintRule {

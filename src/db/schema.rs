@@ -418,6 +418,26 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    leaves (id) {
+        id -> Text,
+        expert_id -> Text,
+        state -> Text,
+        start_date -> Date,
+        end_date -> Date,
+        starts_at -> Timestamp,
+        ends_at -> Timestamp,
+        reason -> Text,
+        decided_by -> Nullable<Text>,
+        decided_at -> Nullable<Timestamp>,
+        decision_reason -> Nullable<Text>,
+        created_by -> Text,
+        version -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(audit_events -> users (actor_id));
 diesel::joinable!(course_audiences -> courses (course_id));
 diesel::joinable!(course_grades -> courses (course_id));
@@ -454,6 +474,8 @@ diesel::joinable!(availability_rules -> experts (expert_id));
 diesel::joinable!(availability_exceptions -> experts (expert_id));
 diesel::joinable!(blackouts -> schools (school_id));
 
+diesel::joinable!(leaves -> experts (expert_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
     audit_events,
     availability_exceptions,
@@ -489,4 +511,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     teams,
     users,
     lecture_feed_removals,
+    leaves,
 );

@@ -345,7 +345,7 @@ pub fn month_bounds(at: NaiveDateTime, tz: Tz) -> Span {
 }
 
 /// The UTC instant of local midnight on `date` (the earliest, should a zone skip or repeat it).
-fn local_midnight(date: NaiveDate, tz: Tz) -> NaiveDateTime {
+pub fn local_midnight(date: NaiveDate, tz: Tz) -> NaiveDateTime {
     let midnight = date.and_hms_opt(0, 0, 0).unwrap_or_default();
     tz.from_local_datetime(&midnight)
         .earliest()

@@ -5,6 +5,7 @@ pub mod backoff;
 pub mod coded;
 pub mod course;
 pub mod csv_safe;
+pub mod leave;
 pub mod lecture;
 pub mod profile;
 pub mod role;

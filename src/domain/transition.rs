@@ -111,6 +111,7 @@ impl From<Refusal> for ApiError {
                         "lecture" => "讲座",
                         "course" => "课程",
                         "expert" => "专家",
+                        "leave" => "请假",
                         other => other,
                     },
                 )

@@ -7,6 +7,7 @@ field-unknown_field = { $field }: there is no such field; leave it out
 field-invalid_type = { $field }: expected { $expected }
 field-invalid_choice = { $field }: expected one of { $allowed }
 field-invalid_datetime = { $field }: expected a time with its offset, e.g. 2026-03-05T14:00:00+08:00
+field-invalid_date = { $field }: expected a date, e.g. 2026-03-05
 field-body_object = the body is a JSON object
 
 ## Type names (field-invalid_type's $expected)
@@ -286,3 +287,21 @@ suggest-team_not_served = the expert does not serve { $team }
 suggest-outside_availability = the time is outside the expert's availability
 suggest-weekly_limit_reached = { $count } of { $limit } lectures that week
 suggest-monthly_limit_reached = { $count } of { $limit } lectures that month
+suggest-expert_on_leave = the expert is on leave that day
+
+## Leave (请假)
+problem-not_found-leave = no such leave
+problem-forbidden-leave_for_others = an expert asks for their own leave; the office records leave for others
+problem-forbidden-leave_decide = leave is approved by the office or a lead of the expert's team
+problem-forbidden-leave_decide_own = nobody approves their own leave: the office or another lead of the team does
+problem-forbidden-leave_withdraw = leave is withdrawn by the expert or the office
+problem-expert_exited-leave = the expert has left the team and takes no leave
+problem-leave_overlaps = these days meet the expert's leave from { $first } to { $last } ({ $state }): change or withdraw that one first
+problem-leave_started = the leave began on { $first }: an expert withdraws leave only before it begins; the office can end it
+problem-expert_on_leave = the expert is on leave from { $first } to { $last }
+problem-hold_out_of_step-leave = a leave's hold on its expert's time follows the leave; approve or withdraw the leave instead
+field-required-leave_expert = { $field }: name the expert whose leave this is
+field-in_the_past-leave = { $field }: leave starts today or later; the office records leave that has begun
+field-in_the_past-leave_record = { $field }: the office records leave that began at most { $days } days ago
+field-too_far_ahead-leave = { $field }: leave is asked for at most { $days } days ahead
+field-end_before_start-to_after_from = { $field }: to is on or after from

@@ -7,6 +7,7 @@ field-unknown_field = { $field }：没有这个字段，请删去
 field-invalid_type = { $field }：应为{ $expected }
 field-invalid_choice = { $field }：应为以下之一：{ $allowed }
 field-invalid_datetime = { $field }：应为带时区的时间，例如 2026-03-05T14:00:00+08:00
+field-invalid_date = { $field }：应为日期，例如 2026-03-05
 field-body_object = 请求体应为一个 JSON 对象
 
 ## 类型名（field-invalid_type 的 $expected）
@@ -286,3 +287,21 @@ suggest-team_not_served = 该专家不属于也不兼任“{ $team_zh }”分团
 suggest-outside_availability = 这个时间不在该专家的可约时间内
 suggest-weekly_limit_reached = 那一周已有 { $count } 场，每周最多 { $limit } 场
 suggest-monthly_limit_reached = 那个月已有 { $count } 场，每月最多 { $limit } 场
+suggest-expert_on_leave = 该专家这一天请假
+
+## Leave (请假)
+problem-not_found-leave = 没有这条请假记录
+problem-forbidden-leave_for_others = 专家只能为自己请假；替其他专家登记请假请联系办公室
+problem-forbidden-leave_decide = 请假由办公室或该专家所在分团的团长审批
+problem-forbidden-leave_decide_own = 自己的请假不能自己审批，请由办公室或本分团其他团长审批
+problem-forbidden-leave_withdraw = 请假只能由本人或办公室撤回
+problem-expert_exited-leave = 该专家已退出专家团，不能请假
+problem-leave_overlaps = 这段日子与该专家 { $first } 至 { $last } 的请假（{ $state_zh }）重叠，请修改那一条或先撤回
+problem-leave_started = 请假从 { $first } 开始，已经开始的请假不能自行撤回；如需提前销假请联系办公室
+problem-expert_on_leave = 该专家 { $first } 至 { $last } 请假，这段时间不能安排
+problem-hold_out_of_step-leave = 请假占用专家时间的记录跟随请假；请审批或撤回请假本身
+field-required-leave_expert = { $field }：请写明为哪位专家登记请假
+field-in_the_past-leave = { $field }：请假从今天或以后开始；已经开始的请假请联系办公室补记
+field-in_the_past-leave_record = { $field }：最多补记 { $days } 天内开始的请假
+field-too_far_ahead-leave = { $field }：请假最多提前 { $days } 天申请
+field-end_before_start-to_after_from = { $field }：截止日期不能早于起始日期

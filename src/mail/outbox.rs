@@ -76,6 +76,27 @@ pub enum Notice {
         offer_expires_at: Option<NaiveDateTime>,
         reason: Option<String>,
     },
+    /// Something happened to a leave (请假).
+    Leave {
+        kind: LeaveNotice,
+        expert_name: String,
+        days: crate::domain::leave::LeaveDays,
+        /// The expert's reason (asked for), or the rejection's.
+        reason: Option<String>,
+        /// Lectures given back to the office because the leave was approved over them.
+        released: usize,
+    },
+}
+
+/// What happened to a leave, and so which template tells it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LeaveNotice {
+    /// An expert asked for leave (its approvers: the office, the leads of their team).
+    Requested,
+    /// Approved (the expert).
+    Approved,
+    /// Not approved (the expert).
+    Rejected,
 }
 
 /// What happened to a lecture, and so which template tells it.
@@ -139,6 +160,11 @@ impl Notice {
                 approved: false, ..
             } => "course_rejected",
             Notice::Lecture { kind, .. } => kind.template(),
+            Notice::Leave { kind, .. } => match kind {
+                LeaveNotice::Requested => "leave_requested",
+                LeaveNotice::Approved => "leave_approved",
+                LeaveNotice::Rejected => "leave_rejected",
+            },
         }
     }
 
@@ -259,6 +285,23 @@ impl Notice {
                     }),
                 );
             }
+            Notice::Leave {
+                expert_name,
+                days,
+                reason,
+                released,
+                ..
+            } => extend(
+                &mut public,
+                json!({
+                    "expert_name": expert_name,
+                    "first": crate::time::chinese_date(days.first),
+                    "last": crate::time::chinese_date(days.last),
+                    "days": days.count(),
+                    "reason": reason,
+                    "released": released,
+                }),
+            ),
         }
         let mut full = public.clone();
         extend(&mut full, secret);

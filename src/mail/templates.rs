@@ -10,7 +10,7 @@ use serde_json::Value;
 
 use crate::mail::MailError;
 
-pub const KINDS: [(&str, &str); 20] = [
+pub const KINDS: [(&str, &str); 23] = [
     (
         "account_created",
         include_str!("../../templates/mail/account_created.txt"),
@@ -90,6 +90,18 @@ pub const KINDS: [(&str, &str); 20] = [
     (
         "lecture_reminder",
         include_str!("../../templates/mail/lecture_reminder.txt"),
+    ),
+    (
+        "leave_requested",
+        include_str!("../../templates/mail/leave_requested.txt"),
+    ),
+    (
+        "leave_approved",
+        include_str!("../../templates/mail/leave_approved.txt"),
+    ),
+    (
+        "leave_rejected",
+        include_str!("../../templates/mail/leave_rejected.txt"),
     ),
 ];
 

@@ -11,6 +11,7 @@ use crate::domain::lecture::Span;
 
 /// What an expert's time is held for.
 pub const SOURCE_LECTURE: &str = "lecture";
+pub const SOURCE_LEAVE: &str = "leave";
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = busy_intervals)]
@@ -108,6 +109,23 @@ impl BusyInterval {
                     .or(busy_intervals::source_id.ne(except.1)),
             )
             .select(BusyInterval::as_select())
+            .load(conn)
+    }
+
+    /// The sources of one type (`lecture`, …) whose hold on `expert_id`'s time meets `span`.
+    pub fn sources_meeting(
+        conn: &mut DbConnection,
+        expert_id: &str,
+        source_type: &str,
+        span: Span,
+    ) -> QueryResult<Vec<String>> {
+        busy_intervals::table
+            .filter(busy_intervals::expert_id.eq(expert_id))
+            .filter(busy_intervals::starts_at.lt(span.end))
+            .filter(busy_intervals::ends_at.gt(span.start))
+            .filter(busy_intervals::source_type.eq(source_type))
+            .order(busy_intervals::starts_at.asc())
+            .select(busy_intervals::source_id)
             .load(conn)
     }
 

@@ -39,6 +39,7 @@ pub mod email_change;
 pub mod expert;
 pub mod idempotency_key;
 pub mod job_run;
+pub mod leave;
 pub mod lecture;
 pub mod login_failure;
 pub mod notification;

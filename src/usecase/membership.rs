@@ -88,7 +88,7 @@ pub fn change(
         // Their open offers go back to the office, their confirmed lectures wait for
         // another expert; their time is released.
         let why = format!("the expert's membership is now {to}: {reason}");
-        crate::usecase::lecture::release_expert(uow, id, &why)?;
+        crate::usecase::lecture::release_held(uow, id, None, &why, json!({}))?;
     }
     Ok(())
 }

@@ -8,6 +8,7 @@ pub mod availability;
 pub mod course;
 pub mod email;
 pub mod expert;
+pub mod leave;
 pub mod lecture;
 pub mod membership;
 pub mod notification;

@@ -139,15 +139,15 @@ fn concurrent_failed_logins_cannot_exceed_the_account_limit() {
 
 /// The office, a school and an active expert (`lin`, reading) on a served app, and a
 /// function that makes lectures through the use case: (ids, tokens).
-struct LectureWorld {
-    server: Arc<TestServer>,
+pub(crate) struct LectureWorld {
+    pub(crate) server: Arc<TestServer>,
     office: Actor,
     school_id: String,
-    expert_id: String,
+    pub(crate) expert_id: String,
 }
 
 impl LectureWorld {
-    fn new(max_per_week: i32) -> LectureWorld {
+    pub(crate) fn new(max_per_week: i32) -> LectureWorld {
         let server = Arc::new(TestServer::start());
         let now = server.clock.now_naive();
         let admin = server.user(Role::Admin, "office");
@@ -174,7 +174,7 @@ impl LectureWorld {
         }
     }
 
-    fn token(&self, login: &str) -> String {
+    pub(crate) fn token(&self, login: &str) -> String {
         self.server.login(login)["access_token"]
             .as_str()
             .unwrap()
@@ -183,7 +183,7 @@ impl LectureWorld {
 
     /// A dispatched on-site lecture for the school on `day` of March 2026 at `hour` (UTC),
     /// one hour; offered to the expert when `offer` is set.
-    fn lecture(&self, day: u32, hour: u32, offer: bool) -> String {
+    pub(crate) fn lecture(&self, day: u32, hour: u32, offer: bool) -> String {
         let start = chrono::NaiveDate::from_ymd_opt(2026, 3, day)
             .and_then(|d| d.and_hms_opt(hour, 0, 0))
             .unwrap();
@@ -221,7 +221,7 @@ impl LectureWorld {
         .id
     }
 
-    fn busy_rows(&self) -> usize {
+    pub(crate) fn busy_rows(&self) -> usize {
         let mut conn = self.server.state.db.get().expect("connection");
         BusyInterval::of_expert(&mut conn, &self.expert_id)
             .unwrap()
@@ -229,7 +229,7 @@ impl LectureWorld {
     }
 
     /// `n` threads, each sending what `request(i)` gives; their answers in order.
-    fn race(
+    pub(crate) fn race(
         &self,
         n: usize,
         request: impl Fn(usize) -> (String, String, Value) + Send + Sync + 'static,
@@ -251,7 +251,7 @@ impl LectureWorld {
     }
 }
 
-fn codes(results: &[(u16, Value)]) -> Vec<(u16, String)> {
+pub(crate) fn codes(results: &[(u16, Value)]) -> Vec<(u16, String)> {
     results
         .iter()
         .map(|(s, b)| (*s, b["code"].as_str().unwrap_or("").to_owned()))

@@ -152,7 +152,7 @@ async fn on_sqlite_a_time_the_rules_compare_is_refused_unless_canonical() {
             conn,
             &format!(
                 "INSERT INTO busy_intervals (id, expert_id, source_type, source_id, starts_at, ends_at) \
-                 VALUES ('a', '{}', 'leave', 'a', '2026-12-16 05:30:00', '2026-12-16 08:00:00')",
+                 VALUES ('a', '{}', 'observation', 'a', '2026-12-16 05:30:00', '2026-12-16 08:00:00')",
                 w.lin_id
             ),
         )
@@ -165,17 +165,17 @@ async fn on_sqlite_a_time_the_rules_compare_is_refused_unless_canonical() {
         ("'2026-12-16 6:00:00'", "'2026-12-16 07:00:00'"),
         ("'2026-12-16 06:00:00Z'", "'2026-12-16 07:00:00'"),
     ] {
-        let leave = w.app.with_conn(|conn| {
+        let written = w.app.with_conn(|conn| {
             by_hand(
                 conn,
                 &format!(
                     "INSERT INTO busy_intervals (id, expert_id, source_type, source_id, starts_at, ends_at) \
-                     VALUES ('b', '{}', 'leave', 'b', {start}, {end})",
+                     VALUES ('b', '{}', 'observation', 'b', {start}, {end})",
                     w.lin_id
                 ),
             )
         });
-        assert_eq!(leave.as_deref(), Some("time_not_canonical"), "{start}");
+        assert_eq!(written.as_deref(), Some("time_not_canonical"), "{start}");
         for sql in [
             format!("UPDATE lectures SET sort_at = {start} WHERE id = '{lecture}'"),
             format!("UPDATE lecture_slots SET starts_at = {start} WHERE lecture_id = '{lecture}'"),

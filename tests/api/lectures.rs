@@ -71,7 +71,7 @@ impl World {
             guanai::models::busy_interval::BusyInterval::hold(
                 conn,
                 &self.lin_id,
-                ("leave", "x"),
+                ("observation", "x"),
                 span,
             )
             .unwrap_err()

@@ -18,6 +18,7 @@ mod hygiene;
 mod idempotency;
 mod jobs;
 mod languages;
+mod leaves;
 mod lecture_holds;
 mod lecture_notices;
 mod lecture_requests;

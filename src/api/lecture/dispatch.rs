@@ -1,6 +1,7 @@
 //! Offers and their answers, rejection, cancellation and rescheduling.
 
 use super::*;
+use crate::api::support::{ReasonRequest, reason};
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -21,7 +22,7 @@ pub struct OfferLectureRequest {
 #[utoipa::path(post, path = "/api/v1/lectures/{id}/offer", tag = "lectures", params(("id" = String, Path)),
     request_body = OfferLectureRequest, security(("bearer" = [])),
     responses((status = 200, body = LectureResponse), (status = 403, body = Problem), (status = 404, body = Problem),
-        (status = 409, body = Problem, description = "`illegal_transition`, `expert_busy`, `expert_not_active`, `team_not_served`, `mode_not_served`, `rest_day`, `weekly_limit_reached`, `monthly_limit_reached`, `previously_refused`"),
+        (status = 409, body = Problem, description = "`illegal_transition`, `expert_busy`, `expert_on_leave`, `expert_not_active`, `team_not_served`, `mode_not_served`, `rest_day`, `weekly_limit_reached`, `monthly_limit_reached`, `previously_refused`"),
         (status = 422, body = Problem)))]
 pub async fn offer_lecture(
     state: web::Data<AppState>,
@@ -78,18 +79,6 @@ pub async fn accept_lecture(
         usecase::lecture::accept(uow, actor, id, slot)
     })
     .await
-}
-
-/// A reason, required.
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct ReasonRequest {
-    #[schema(min_length = 1, max_length = 1000)]
-    pub reason: String,
-}
-
-pub(super) fn reason(body: ReasonRequest) -> ApiResult<String> {
-    validate::multiline("reason", &body.reason, 1000).map_err(|e| ApiError::Validation(vec![e]))
 }
 
 /// The offered expert declines; the lecture waits for the office again.

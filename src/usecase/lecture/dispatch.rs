@@ -433,35 +433,51 @@ pub fn reschedule(uow: &mut Uow<'_>, actor: &Actor, id: &str, span: Span) -> Api
     tell_schools(uow, &updated, LectureNotice::Rescheduled, None, Some(actor))
 }
 
-/// An expert can no longer give lectures (suspended or left): their open offers go back to
-/// the office, their confirmed lectures wait for reassignment; office, leads and schools
-/// are told. Runs inside the membership change's transaction, which holds the expert's lock.
-pub fn release_expert(uow: &mut Uow<'_>, expert_id: &str, why: &str) -> ApiResult<usize> {
-    let ids = Lecture::held_by(uow.conn, expert_id, &LectureState::HOLDING)?;
+/// An expert can no longer give the lectures they hold — suspended, left, or on approved
+/// leave over their time (`within`, the leave's span; `None`: all of them). Their open
+/// offers go back to the office, their confirmed lectures wait for reassignment; office,
+/// leads and schools are told. Runs inside the change's transaction, which holds the
+/// expert's lock, so no offer, accept or move of this expert's lectures runs beside it.
+/// `cause` goes into each audit row (`{"leave_id": …}`). Returns each released lecture
+/// with the state it went to.
+pub fn release_held(
+    uow: &mut Uow<'_>,
+    expert_id: &str,
+    within: Option<Span>,
+    why: &str,
+    cause: serde_json::Value,
+) -> ApiResult<Vec<(String, LectureState)>> {
+    let ids = match within {
+        None => Lecture::held_by(uow.conn, expert_id, &LectureState::HOLDING)?,
+        Some(span) => BusyInterval::sources_meeting(uow.conn, expert_id, SOURCE_LECTURE, span)?,
+    };
     let system = LectureWho {
         system: true,
         ..Default::default()
     };
-    let mut released = 0;
+    let mut released = Vec::new();
     for id in &ids {
         lock_lecture(uow.conn, id)?;
         let record = load(uow.conn, id)?;
-        // Listed before its lock: it may since have been declined, cancelled or moved on
-        // to another expert (PostgreSQL runs such changes side by side).
+        // Listed before its lock: it may since have been declined or cancelled (PostgreSQL
+        // runs such changes side by side).
         if record.lecture.expert_id.as_deref() != Some(expert_id)
             || !record.lecture.state.holds_time()
         {
             continue;
         }
-        released += 1;
         let to = LectureFlow::next(record.lecture.state, LectureAction::Release, &system)?;
+        let mut detail = json!({ "expert_id": expert_id });
+        if let (Some(map), serde_json::Value::Object(extra)) = (detail.as_object_mut(), &cause) {
+            map.extend(extra.clone());
+        }
         move_to(
             uow,
             &record,
             &unplaced(&record, to),
             LectureAction::Release,
             Some(why),
-            json!({ "expert_id": expert_id }),
+            detail,
         )?;
         leave_calendar(uow, &record.lecture)?;
         // Told as it was held: whose lecture it was, and its time.
@@ -469,6 +485,7 @@ pub fn release_expert(uow: &mut Uow<'_>, expert_id: &str, why: &str) -> ApiResul
         if to == LectureState::NeedsReassignment {
             tell_schools(uow, &record, LectureNotice::NeedsExpert, None, None)?;
         }
+        released.push((id.clone(), to));
     }
     Ok(released)
 }

@@ -79,7 +79,11 @@ pub(super) fn fit_with(
     if let Some(other) =
         BusyInterval::first_overlap(uow.conn, &expert.id, busy, (SOURCE_LECTURE, &lecture.id))?
     {
-        return Err(expert_busy(other.starts_at, other.ends_at, tz));
+        return Err(if other.source_type == SOURCE_LEAVE {
+            expert_on_leave(&other, tz)
+        } else {
+            expert_busy(other.starts_at, other.ends_at, tz)
+        });
     }
     let week = week_bounds(span.start, tz);
     let in_week = Lecture::load_count(uow.conn, &expert.id, week, &lecture.id)?;
@@ -113,6 +117,19 @@ pub fn expert_busy(start: NaiveDateTime, end: NaiveDateTime, tz: chrono_tz::Tz) 
         Msg::new("problem-expert_busy")
             .arg("start", to_local(start, tz).to_rfc3339())
             .arg("end", to_local(end, tz).to_rfc3339()),
+    )
+}
+
+/// 409 `expert_on_leave`, naming the approved leave in the way by its days.
+pub fn expert_on_leave(hold: &BusyInterval, tz: chrono_tz::Tz) -> ApiError {
+    let first = local_date(hold.starts_at, tz);
+    // The hold ends at local midnight after the last day.
+    let last = local_date(hold.ends_at - Duration::seconds(1), tz);
+    ApiError::conflict(
+        "expert_on_leave",
+        Msg::new("problem-expert_on_leave")
+            .arg("first", first)
+            .arg("last", last),
     )
 }
 

@@ -21,7 +21,7 @@ use crate::domain::transition::Machine as _;
 use crate::error::{ApiError, ApiResult, FieldError};
 use crate::i18n::Msg;
 use crate::mail::outbox::{LectureNotice, Notice};
-use crate::models::busy_interval::{BusyInterval, SOURCE_LECTURE};
+use crate::models::busy_interval::{BusyInterval, SOURCE_LEAVE, SOURCE_LECTURE};
 use crate::models::expert::{Expert, ExpertSets};
 use crate::models::lecture::{
     Lecture, LectureChanges, LectureRefusal, LectureSlot, LectureSummary, NewLecture, Placement,
@@ -47,7 +47,7 @@ mod suggestions;
 pub use booking::{Created, LectureInput, SlotRefusal, create};
 pub use calendar::{calendar_feed, rotate_calendar_token};
 pub use details::{edit, join, withdraw};
-pub use dispatch::{accept, cancel, decline, offer, reject, release_expert, reschedule};
+pub use dispatch::{accept, cancel, decline, offer, reject, release_held, reschedule};
 pub use fit::{Overrides, expert_busy};
 pub use suggestions::{Suggestion, Suggestions, suggestions};
 

@@ -90,11 +90,13 @@ pub fn suggestions(
         end: now,
     };
     let recent = count_map(Lecture::load_counts(conn, recent_span, &lecture.id)?);
-    let busy: Vec<String> =
-        BusyInterval::overlapping(conn, busy_span, (SOURCE_LECTURE, &lecture.id))?
-            .into_iter()
-            .map(|b| b.expert_id)
-            .collect();
+    let holds = BusyInterval::overlapping(conn, busy_span, (SOURCE_LECTURE, &lecture.id))?;
+    let busy: Vec<&str> = holds.iter().map(|b| b.expert_id.as_str()).collect();
+    let on_leave: Vec<&str> = holds
+        .iter()
+        .filter(|b| b.source_type == SOURCE_LEAVE)
+        .map(|b| b.expert_id.as_str())
+        .collect();
     let refusals = LectureRefusal::of_lecture(conn, &lecture.id)?;
     let courses = crate::models::course::approved_in_team(conn, &lecture.team_code)?;
     let local_day = local_date(at.start, tz);
@@ -126,7 +128,7 @@ pub fn suggestions(
                 *e == expert.id && modes.iter().any(|m| m == lecture.mode.as_str())
             })
             .map(|(c, _, _)| c.clone());
-        let free = !busy.contains(&expert.id);
+        let free = !busy.contains(&expert.id.as_str());
         let serves_mode = sets.modes.iter().any(|m| m == lecture.mode.as_str());
         let serves_district = match (lecture.mode, &school) {
             (LectureMode::Offline, Some(s)) => Some(sets.districts.contains(&s.district)),
@@ -191,7 +193,9 @@ pub fn suggestions(
                 Msg::new("suggest-outside_availability"),
             );
         }
-        if !free {
+        if on_leave.contains(&expert.id.as_str()) {
+            no("expert_on_leave", Msg::new("suggest-expert_on_leave"));
+        } else if !free {
             no("expert_busy", Msg::new("problem-expert_busy-now"));
         }
         if in_week >= i64::from(expert.max_per_week) {

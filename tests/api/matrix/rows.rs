@@ -107,6 +107,19 @@ pub(super) static ROWS: &[Row] = &[
     row("GET",   "/api/v1/experts/{outsider_expert}/availability", Empty,      [401, 200, 403, 403, 403]),
     row("PUT",   "/api/v1/experts/{plain_expert}/availability", Json(weekly),  [401, 200, 403, 200, 403]),
     row("PUT",   "/api/v1/experts/{outsider_expert}/availability", Json(weekly), [401, 200, 403, 403, 403]),
+    // Leave: an expert asks for their own; the office records any expert's; the office and
+    // the leads of the expert's team decide, never on their own; a school has none.
+    row("GET",   "/api/v1/leaves", Empty,                                      [401, 200, 200, 200, 403]),
+    row("POST",  "/api/v1/leaves", Json(plain_leave),                          [401, 201, 403, 201, 403]),
+    row("GET",   "/api/v1/leaves/{plain_leave}", Empty,                        [401, 200, 200, 200, 403]),
+    row("GET",   "/api/v1/leaves/{outsider_leave}", Empty,                     [401, 200, 404, 404, 403]),
+    row("POST",  "/api/v1/leaves/{plain_leave}/approve", Empty,                [401, 200, 200, 403, 403]),
+    row("POST",  "/api/v1/leaves/{lead_leave}/approve", Empty,                 [401, 200, 403, 404, 403]),
+    row("POST",  "/api/v1/leaves/{outsider_leave}/approve", Empty,             [401, 200, 404, 404, 403]),
+    row("POST",  "/api/v1/leaves/{plain_leave}/reject", Json(reason),          [401, 200, 200, 403, 403]),
+    row("POST",  "/api/v1/leaves/{outsider_leave}/reject", Json(reason),       [401, 200, 404, 404, 403]),
+    row("POST",  "/api/v1/leaves/{plain_leave}/withdraw", Empty,               [401, 200, 403, 200, 403]),
+    row("POST",  "/api/v1/leaves/{outsider_leave}/withdraw", Empty,            [401, 200, 404, 404, 403]),
     row("GET",   "/api/v1/blackouts", Empty,                                   [401, 200, 200, 200, 200]),
     row("POST",  "/api/v1/blackouts", Json(school_blackout),                   [401, 201, 403, 403, 201]),
     row("DELETE", "/api/v1/blackouts/{city_blackout}", Empty,                  [401, 204, 403, 403, 403]),
@@ -215,6 +228,9 @@ fn weekly() -> Value {
 }
 fn school_blackout() -> Value {
     json!({ "name": "运动会", "start_date": "2026-04-01", "end_date": "2026-04-02", "scope": "school", "school_id": "{school_a}" })
+}
+fn plain_leave() -> Value {
+    json!({ "expert_id": "{plain_expert}", "start_date": "2026-04-08", "end_date": "2026-04-09", "reason": "外出讲学" })
 }
 fn join() -> Value {
     json!({ "expected_size": 30 })

@@ -160,6 +160,36 @@ impl World {
             })
             .expect("lectures")
         });
+        // Pending leave of plain, of the lead (theirs to ask, not to approve) and of the
+        // outsider, each asked for by the expert themselves.
+        let leaves = app.with_conn(|conn| {
+            Uow::within(conn, settings, AuditContext::system(now), |uow| {
+                let mut ids = Vec::new();
+                for (expert, user_id, day) in [
+                    (&plain.id, &plain.user_id, 1),
+                    (&lead.id, &lead.user_id, 2),
+                    (&outsider.id, &outsider.user_id, 3),
+                ] {
+                    let actor = Actor {
+                        user_id: user_id.clone(),
+                        role: Role::Expert,
+                        expert_id: Some(expert.clone()),
+                        expert_status: Some(ExpertStatus::Active),
+                        school_id: None,
+                        lead_teams: vec![],
+                    };
+                    let day = chrono::NaiveDate::from_ymd_opt(2026, 4, day).expect("date");
+                    let days = guanai::domain::leave::LeaveDays {
+                        first: day,
+                        last: day,
+                    };
+                    let (id, _) = guanai::usecase::leave::request(uow, &actor, None, days, "探亲")?;
+                    ids.push(id);
+                }
+                Ok(ids)
+            })
+            .expect("leaves")
+        });
         let notice_of = |user_id: &str| {
             app.with_conn(|conn| {
                 Notification::inbox(conn, user_id, None, None, 10)
@@ -190,6 +220,9 @@ impl World {
             ("city_blackout", lectures[4].clone()),
             ("school_b_blackout", lectures[5].clone()),
             ("lead_lecture", lectures[6].clone()),
+            ("plain_leave", leaves[0].clone()),
+            ("lead_leave", leaves[1].clone()),
+            ("outsider_leave", leaves[2].clone()),
         ]);
         let token = |user_id: &str| {
             let user =
