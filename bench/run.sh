@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The benchmark: builds the release binary with the `bench-routes` feature, seeds a database
-# (1,000 experts, 3,000 courses, 500 schools, 100,000 past lectures) on SQLite and on
+# (1,000 experts, 3,000 courses, 500 schools, 100,000 past lectures, 3,000 past leaves) on SQLite and on
 # PostgreSQL, starts the server on loopback and loads each list and each ceiling with wrk
 # (2 threads, 64 connections; each load warmed up for BENCH_WARMUP_SECONDS, default 3, before
 # it is measured), then reports requests/s, p50 and p99 latency, each load's ratio to its
@@ -243,6 +243,7 @@ for backend in $BACKENDS; do
     done
     admin="$(login "$addr" bench.admin)"
     school="$(login "$addr" bench.school)"
+    expert="$(login "$addr" bench.expert1)"
     school_id="$(curl -fsS "http://$addr/api/v1/me" -H "Authorization: Bearer $school" |
         python3 -c 'import json,sys; print(json.load(sys.stdin)["school_id"])')"
     login_experts "$addr" "$FLOW_EXPERTS"
@@ -271,6 +272,8 @@ lectures, school, page 1|GET|/api/v1/lectures?limit=20|school
 lectures, school, page 500|GET|/api/v1/lectures?limit=20&cursor=$school_p500|school
 lectures, office, page 1|GET|/api/v1/lectures?limit=20|admin
 lectures, office, page 500|GET|/api/v1/lectures?limit=20&cursor=$office_p500|admin
+leaves, office|GET|/api/v1/leaves?limit=20|admin
+leaves, expert|GET|/api/v1/leaves?limit=20|expert
 lecture writes (create, offer, accept)|FLOW|/api/v1/lectures|admin
 LOADS
     done

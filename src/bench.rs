@@ -219,6 +219,7 @@ pub fn seed(
             crate::demo::enter_approved_course(uow, &new, &sets, "benchmark menu")?;
         }
         let lectures = seed_lectures(uow, &roster, &school_ids, lectures, now)?;
+        seed_leaves(uow, &roster, &admin.id, now)?;
         Ok(Seeded {
             experts: roster.len(),
             courses,
@@ -347,4 +348,54 @@ fn seed_lectures(
             .execute(uow.conn)?;
     }
     Ok(count)
+}
+
+/// Three past leaves per expert, two days each (rejected or withdrawn, so they hold nothing
+/// beside the past lectures), recorded by the office: what the leave lists page through after
+/// a few years.
+fn seed_leaves(
+    uow: &mut Uow<'_>,
+    roster: &[(String, &str)],
+    recorded_by: &str,
+    now: NaiveDateTime,
+) -> ApiResult<()> {
+    use crate::domain::leave::{LeaveDays, LeaveState};
+    use crate::models::leave::{Leave, NewLeave};
+
+    let tz = uow.settings.timezone;
+    let today = crate::domain::lecture::local_date(now, tz);
+    for (n, (expert_id, _)) in roster.iter().enumerate() {
+        for k in 0..3_i64 {
+            let back = 30 + 90 * k + i64::try_from(n % 60).unwrap_or(0);
+            let first = today - chrono::Duration::days(back);
+            let days = LeaveDays {
+                first,
+                last: first + chrono::Duration::days(1),
+            };
+            let span = days.span(tz);
+            let at = span.start - chrono::Duration::days(7);
+            Leave::insert(
+                uow.conn,
+                &NewLeave {
+                    id: crate::db::new_id(),
+                    expert_id: expert_id.clone(),
+                    state: if k == 1 {
+                        LeaveState::Withdrawn
+                    } else {
+                        LeaveState::Rejected
+                    },
+                    start_date: days.first,
+                    end_date: days.last,
+                    starts_at: span.start,
+                    ends_at: span.end,
+                    reason: "基准请假".to_owned(),
+                    created_by: recorded_by.to_owned(),
+                    version: 2,
+                    created_at: at,
+                    updated_at: at,
+                },
+            )?;
+        }
+    }
+    Ok(())
 }

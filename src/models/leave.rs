@@ -149,10 +149,32 @@ impl Leave {
     }
 
     /// A page in list order (first day, id): the office's from `leaves_start` (or
-    /// `leaves_state`, `leaves_expert` when filtered so), an expert's from `leaves_expert`.
+    /// `leaves_state`, `leaves_expert` when filtered so); an expert's own from
+    /// `leaves_expert`, and a lead's as the merge of that and their teams' (each cut at
+    /// `limit`), so neither reads past the page.
     pub fn list(
         conn: &mut DbConnection,
         scope: &LeaveScope,
+        filter: &LeaveFilter,
+        after: Option<(NaiveDate, &str)>,
+        limit: i64,
+    ) -> QueryResult<Vec<LeaveRow>> {
+        let LeaveScope::Expert { own, teams } = scope else {
+            return Self::page(conn, Whose::All, filter, after, limit);
+        };
+        let mut rows = Self::page(conn, Whose::Expert(own), filter, after, limit)?;
+        if !teams.is_empty() {
+            rows.extend(Self::page(conn, Whose::Teams(teams), filter, after, limit)?);
+            rows.sort_by(|(a, _, _), (b, _, _)| (a.start_date, &a.id).cmp(&(b.start_date, &b.id)));
+            rows.dedup_by(|(a, _, _), (b, _, _)| a.id == b.id);
+            rows.truncate(usize::try_from(limit).unwrap_or(0));
+        }
+        Ok(rows)
+    }
+
+    fn page(
+        conn: &mut DbConnection,
+        whose: Whose<'_>,
         filter: &LeaveFilter,
         after: Option<(NaiveDate, &str)>,
         limit: i64,
@@ -161,12 +183,12 @@ impl Leave {
             .inner_join(experts::table)
             .select((Leave::as_select(), experts::name, experts::primary_team))
             .into_boxed();
-        if let LeaveScope::Expert { own, teams } = scope {
-            query = query.filter(
-                leaves::expert_id
-                    .eq(own.clone())
-                    .or(experts::primary_team.eq_any(teams.clone())),
-            );
+        match whose {
+            Whose::All => {}
+            Whose::Expert(id) => query = query.filter(leaves::expert_id.eq(id.to_owned())),
+            Whose::Teams(teams) => {
+                query = query.filter(experts::primary_team.eq_any(teams.to_vec()));
+            }
         }
         if let Some(expert_id) = &filter.expert_id {
             query = query.filter(leaves::expert_id.eq(expert_id.clone()));
@@ -192,4 +214,13 @@ impl Leave {
             .limit(limit)
             .load(conn)
     }
+}
+
+/// Whose leaves one read of a list takes.
+#[derive(Debug, Clone, Copy)]
+enum Whose<'a> {
+    All,
+    Expert(&'a str),
+    /// Those of the experts whose primary team is one of these.
+    Teams(&'a [String]),
 }
