@@ -172,7 +172,9 @@ impl Job for IdempotencySweep {
 }
 
 /// The lectures' timers: offers not answered in time go back to the office, requests whose
-/// times have all begun expire, and confirmed lectures get their reminder the day before.
+/// times have all begun expire, confirmed lectures get their reminder the day before; an
+/// hour after the end a lecture nobody checked in to is a no-show and one still running is
+/// checked out at its planned end; 14 days after the end a delivered lecture closes.
 /// Each lecture is handled in a transaction of its own.
 pub struct LectureTimers {
     pub settings: Settings,
@@ -191,10 +193,17 @@ impl Job for LectureTimers {
         let now = clock.now_naive();
         let mut handled = 0;
         type Step = fn(&mut Uow<'_>, &str) -> ApiResult<bool>;
-        let steps: [(Vec<String>, Step); 3] = [
+        use crate::usecase::lecture::attendance as timers;
+        let steps: [(Vec<String>, Step); 6] = [
             (due::lapsed_offers(&mut conn, now)?, due::lapse),
             (due::expired_requests(&mut conn, now)?, due::expire),
             (due::reminders(&mut conn, now)?, due::remind),
+            (timers::no_shows(&mut conn, now)?, timers::no_show),
+            (
+                timers::overdue_check_outs(&mut conn, now)?,
+                timers::auto_check_out,
+            ),
+            (timers::closable(&mut conn, now)?, timers::close),
         ];
         for (ids, step) in steps {
             for id in ids {

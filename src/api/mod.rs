@@ -241,6 +241,10 @@ route_table! {
         "/api/v1/lectures/{id}/cancel" { post => lecture::cancel_lecture }
         "/api/v1/lectures/{id}/reschedule" { post => lecture::reschedule_lecture }
         "/api/v1/lectures/{id}/suggestions" { get => lecture::lecture_suggestions }
+        "/api/v1/lectures/{id}/check-in-code" { get => lecture::lecture_check_in_code }
+        "/api/v1/lectures/{id}/check-in" { post => lecture::check_in_lecture }
+        "/api/v1/lectures/{id}/check-out" { post => lecture::check_out_lecture }
+        "/api/v1/lectures/{id}/correct" { post => lecture::correct_lecture }
         "/api/v1/lectures/{id}/participants" { create => lecture::join_lecture, delete => lecture::withdraw_from_lecture }
         "/api/v1/leaves" { get => leave::list_leaves, create => leave::create_leave }
         "/api/v1/leaves/{id}" { get => leave::get_leave }

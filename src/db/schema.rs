@@ -438,6 +438,19 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    lecture_attendance (lecture_id) {
+        lecture_id -> Text,
+        code_secret -> Text,
+        checked_in_at -> Nullable<Timestamp>,
+        late -> Nullable<Bool>,
+        check_in_reason -> Nullable<Text>,
+        checked_out_at -> Nullable<Timestamp>,
+        delivered_minutes -> Nullable<Integer>,
+        auto_checked_out -> Bool,
+    }
+}
+
 diesel::joinable!(audit_events -> users (actor_id));
 diesel::joinable!(course_audiences -> courses (course_id));
 diesel::joinable!(course_grades -> courses (course_id));
@@ -475,6 +488,7 @@ diesel::joinable!(availability_exceptions -> experts (expert_id));
 diesel::joinable!(blackouts -> schools (school_id));
 
 diesel::joinable!(leaves -> experts (expert_id));
+diesel::joinable!(lecture_attendance -> lectures (lecture_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     audit_events,
@@ -512,4 +526,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     users,
     lecture_feed_removals,
     leaves,
+    lecture_attendance,
 );

@@ -42,6 +42,14 @@ coded_enum!(
         Cancelled = "cancelled" / "已取消",
         /// Its proposed times all passed before anyone confirmed it.
         Expired = "expired" / "已过期",
+        /// Its expert checked in (签到).
+        InProgress = "in_progress" / "进行中",
+        /// Given: checked out (签退), by the expert or the service.
+        Delivered = "delivered" / "已授课",
+        /// Still confirmed an hour after its end: nobody checked in.
+        NoShow = "no_show" / "未到场",
+        /// Evaluated by every school that may, or 14 days past its end.
+        Closed = "closed" / "已结课",
     }
 );
 
@@ -60,6 +68,16 @@ coded_enum!(
         Release = "release" / "释放",
         /// Every proposed time passed unconfirmed (job runner).
         Expire = "expire" / "过期",
+        /// 签到: the expert with the school's code (an admin without one, with a reason).
+        CheckIn = "check_in" / "签到",
+        /// 签退: the expert, or the service an hour after the end.
+        CheckOut = "check_out" / "签退",
+        /// Nobody checked in by an hour after the end (job runner).
+        NoShow = "no_show" / "记为未到场",
+        /// An admin records that a lecture marked no-show did take place.
+        Correct = "correct" / "更正为已授课",
+        /// Every school evaluated it, or 14 days passed (the service).
+        Close = "close" / "结课",
     }
 );
 
@@ -75,19 +93,43 @@ coded_enum!(
 pub const LECTURE_CREATED: &str = "create";
 
 impl LectureState {
-    /// The states in which a lecture holds its expert's time and counts against their load.
-    pub const HOLDING: [LectureState; 2] = [LectureState::Offered, LectureState::Confirmed];
+    /// The states in which a lecture holds its expert's time (the database's `lectures_hold`
+    /// triggers name the same three).
+    pub const HOLDING: [LectureState; 3] = [
+        LectureState::Offered,
+        LectureState::Confirmed,
+        LectureState::InProgress,
+    ];
+
+    /// The states in which a lecture counts against its expert's weekly and monthly load:
+    /// held, running or given; a no-show does not count.
+    pub const COUNTING: [LectureState; 5] = [
+        LectureState::Offered,
+        LectureState::Confirmed,
+        LectureState::InProgress,
+        LectureState::Delivered,
+        LectureState::Closed,
+    ];
 
     /// Whether the lecture holds its expert's time (one of [`LectureState::HOLDING`]).
     pub fn holds_time(self) -> bool {
         Self::HOLDING.contains(&self)
     }
 
+    /// Whether it can still be taken from its expert (suspension, exit, leave): offered or
+    /// confirmed; a lecture already running is not taken away.
+    pub fn releasable(self) -> bool {
+        matches!(self, LectureState::Offered | LectureState::Confirmed)
+    }
+
     /// States a lecture does not leave.
     pub fn is_final(self) -> bool {
         matches!(
             self,
-            LectureState::Rejected | LectureState::Cancelled | LectureState::Expired
+            LectureState::Rejected
+                | LectureState::Cancelled
+                | LectureState::Expired
+                | LectureState::Closed
         )
     }
 }
@@ -143,6 +185,11 @@ impl Machine for LectureFlow {
             (Offered, Release) => Some(Requested),
             (Confirmed, Release) => Some(NeedsReassignment),
             (Requested | NeedsReassignment, Expire) => Some(Expired),
+            (Confirmed, CheckIn) => Some(InProgress),
+            (InProgress, CheckOut) => Some(Delivered),
+            (Confirmed, LectureAction::NoShow) => Some(LectureState::NoShow),
+            (LectureState::NoShow, Correct) => Some(Delivered),
+            (Delivered, Close) => Some(Closed),
             _ => None,
         }
     }
@@ -163,8 +210,17 @@ impl Machine for LectureFlow {
             Cancel | Reschedule if who.office() || who.own_school => Ok(()),
             Cancel => Err("problem-forbidden-lecture_cancel"),
             Reschedule => Err("problem-forbidden-lecture_reschedule"),
-            Lapse | Release | Expire if who.system => Ok(()),
-            Lapse | Release | Expire => Err("problem-forbidden-service_step"),
+            // The expert checks in with the code; the office without one (with a reason).
+            CheckIn if who.its_expert || who.office() => Ok(()),
+            CheckIn => Err("problem-forbidden-lecture_check_in"),
+            CheckOut if who.its_expert || who.system => Ok(()),
+            CheckOut => Err("problem-forbidden-lecture_check_out"),
+            Correct if who.office() => Ok(()),
+            Correct => Err("problem-forbidden-lecture_correct"),
+            Lapse | Release | Expire | LectureAction::NoShow | Close if who.system => Ok(()),
+            Lapse | Release | Expire | LectureAction::NoShow | Close => {
+                Err("problem-forbidden-service_step")
+            }
         }
     }
 }
@@ -458,6 +514,7 @@ mod tests {
             LectureState::Rejected,
             LectureState::Cancelled,
             LectureState::Expired,
+            LectureState::Closed,
         ] {
             assert!(state.is_final());
             for action in LectureAction::ALL {
@@ -488,6 +545,70 @@ mod tests {
             LectureFlow::next(LectureState::Offered, LectureAction::Release, &system),
             Ok(LectureState::Requested)
         );
+    }
+
+    #[test]
+    fn a_confirmed_lecture_runs_is_given_and_closes_and_a_no_show_is_corrected() {
+        let system = LectureWho {
+            system: true,
+            ..Default::default()
+        };
+        let expert = LectureWho {
+            its_expert: true,
+            ..Default::default()
+        };
+        let admin = LectureWho {
+            admin: true,
+            ..Default::default()
+        };
+        use LectureAction as A;
+        use LectureState as S;
+        assert_eq!(
+            LectureFlow::next(S::Confirmed, A::CheckIn, &expert),
+            Ok(S::InProgress)
+        );
+        assert_eq!(
+            LectureFlow::next(S::Confirmed, A::CheckIn, &admin),
+            Ok(S::InProgress)
+        );
+        assert_eq!(
+            LectureFlow::next(S::InProgress, A::CheckOut, &expert),
+            Ok(S::Delivered)
+        );
+        assert_eq!(
+            LectureFlow::next(S::InProgress, A::CheckOut, &system),
+            Ok(S::Delivered)
+        );
+        assert_eq!(
+            LectureFlow::next(S::Delivered, A::Close, &system),
+            Ok(S::Closed)
+        );
+        assert_eq!(
+            LectureFlow::next(S::Confirmed, A::NoShow, &system),
+            Ok(S::NoShow)
+        );
+        assert_eq!(
+            LectureFlow::next(S::NoShow, A::Correct, &admin),
+            Ok(S::Delivered)
+        );
+        // A running lecture is not released, and only the office corrects a no-show.
+        assert!(matches!(
+            LectureFlow::next(S::InProgress, A::Release, &system),
+            Err(Refusal::Illegal { .. })
+        ));
+        assert!(!S::InProgress.releasable() && S::InProgress.holds_time());
+        assert!(matches!(
+            LectureFlow::next(S::NoShow, A::Correct, &expert),
+            Err(Refusal::NotYours(_))
+        ));
+        let lead = LectureWho {
+            team_lead: true,
+            ..Default::default()
+        };
+        assert!(matches!(
+            LectureFlow::next(S::Confirmed, A::CheckIn, &lead),
+            Err(Refusal::NotYours(_))
+        ));
     }
 
     #[test]

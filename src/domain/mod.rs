@@ -2,6 +2,7 @@
 
 pub mod availability;
 pub mod backoff;
+pub mod check_in;
 pub mod coded;
 pub mod course;
 pub mod csv_safe;

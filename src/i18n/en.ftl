@@ -305,3 +305,19 @@ field-in_the_past-leave = { $field }: leave starts today or later; the office re
 field-in_the_past-leave_record = { $field }: the office records leave that began at most { $days } days ago
 field-too_far_ahead-leave = { $field }: leave is asked for at most { $days } days ahead
 field-end_before_start-to_after_from = { $field }: to is on or after from
+
+## Attendance (签到 / 签退)
+problem-forbidden-lecture_check_in = the lecture's expert checks in with the code; the office may check them in with a reason
+problem-forbidden-lecture_check_out = the lecture's expert checks out
+problem-forbidden-lecture_correct = only the office corrects a no-show to delivered
+problem-forbidden-check_in_code_expert = the school shows the check-in code to the expert: no expert account reads it, a lead included
+problem-forbidden-check_in_code_school = only the lecture's school (for a city-wide lecture, a school that joined it) reads the check-in code
+problem-outside_check_in_window = the check-in code works from { $minutes } minutes before the start until the end
+problem-outside_check_in_window-state = the lecture is { $state }: only a confirmed lecture is checked in to
+problem-rate_limited-check_in = too many wrong check-in codes: this lecture's check-in is locked for a while
+field-invalid_code-check_in = { $field }: the check-in code is wrong or has expired; ask the school for the current one
+field-required-check_in_code = { $field }: give the code the school shows (the office gives a reason instead)
+field-not_allowed-code_or_reason = { $field }: give the code or the office's reason, not both
+field-not_allowed-check_in_code_office = { $field }: the office checks an expert in without a code: give a reason
+field-not_allowed-check_in_reason = { $field }: the expert checks in with the code the school shows
+field-in_the_future = { $field }: this time has not come yet

@@ -305,3 +305,19 @@ field-in_the_past-leave = { $field }：请假从今天或以后开始；已经�
 field-in_the_past-leave_record = { $field }：最多补记 { $days } 天内开始的请假
 field-too_far_ahead-leave = { $field }：请假最多提前 { $days } 天申请
 field-end_before_start-to_after_from = { $field }：截止日期不能早于起始日期
+
+## Attendance (签到 / 签退)
+problem-forbidden-lecture_check_in = 签到由讲座的专家本人凭签到码完成，或由办公室说明原因后代为签到
+problem-forbidden-lecture_check_out = 签退由讲座的专家本人完成
+problem-forbidden-lecture_correct = 只有办公室可以把“未到场”更正为“已授课”
+problem-forbidden-check_in_code_expert = 签到码由学校出示给专家，专家账号（包括团长）不能查看
+problem-forbidden-check_in_code_school = 只有讲座所在学校（全市网课为已报名参加的学校）可以查看签到码
+problem-outside_check_in_window = 签到码在讲座开始前 { $minutes } 分钟至讲座结束之间可用
+problem-outside_check_in_window-state = 讲座目前是“{ $state_zh }”，不能签到；只有已确认的讲座可以签到
+problem-rate_limited-check_in = 签到码输错次数过多，本场讲座的签到暂时锁定，请稍后再试
+field-invalid_code-check_in = { $field }：签到码不正确或已过期，请向学校索取当前的签到码
+field-required-check_in_code = { $field }：请填写学校出示的签到码（办公室代签到请填写 reason）
+field-not_allowed-code_or_reason = { $field }：签到码和代签到原因只填其一
+field-not_allowed-check_in_code_office = { $field }：办公室代为签到不用签到码，请填写原因 reason
+field-not_allowed-check_in_reason = { $field }：专家本人签到请填写学校出示的签到码
+field-in_the_future = { $field }：这个时间还没有到

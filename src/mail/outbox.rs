@@ -125,6 +125,8 @@ pub enum LectureNotice {
     Changed,
     /// The day before (expert and school).
     Reminder,
+    /// Nobody checked in by an hour after the end (office, team leads, school).
+    NoShow,
 }
 
 impl LectureNotice {
@@ -142,6 +144,7 @@ impl LectureNotice {
             LectureNotice::NeedsExpert => "lecture_needs_expert",
             LectureNotice::Changed => "lecture_changed",
             LectureNotice::Reminder => "lecture_reminder",
+            LectureNotice::NoShow => "lecture_no_show",
         }
     }
 }

@@ -10,7 +10,7 @@ use serde_json::Value;
 
 use crate::mail::MailError;
 
-pub const KINDS: [(&str, &str); 23] = [
+pub const KINDS: [(&str, &str); 24] = [
     (
         "account_created",
         include_str!("../../templates/mail/account_created.txt"),
@@ -102,6 +102,10 @@ pub const KINDS: [(&str, &str); 23] = [
     (
         "leave_rejected",
         include_str!("../../templates/mail/leave_rejected.txt"),
+    ),
+    (
+        "lecture_no_show",
+        include_str!("../../templates/mail/lecture_no_show.txt"),
     ),
 ];
 

@@ -91,7 +91,7 @@ impl FeedRemoval {
         let held_again = lectures::table
             .filter(lectures::id.eq(lecture_feed_removals::lecture_id))
             .filter(lectures::expert_id.eq(expert_id))
-            .filter(lectures::state.eq_any(LectureState::HOLDING));
+            .filter(lectures::state.eq_any(LectureState::COUNTING));
         lecture_feed_removals::table
             .filter(lecture_feed_removals::expert_id.eq(expert_id))
             .filter(lecture_feed_removals::removed_at.ge(since))

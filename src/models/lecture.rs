@@ -505,6 +505,21 @@ impl Lecture {
             .load_on(conn)
     }
 
+    /// The lectures in `state` that ended by `cutoff` (for the timers; `lectures_state`
+    /// reads the state's range).
+    pub fn ended_in_state(
+        conn: &mut DbConnection,
+        state: LectureState,
+        cutoff: NaiveDateTime,
+    ) -> QueryResult<Vec<String>> {
+        lectures::table
+            .filter(lectures::state.eq(state))
+            .filter(lectures::ends_at.le(cutoff))
+            .order((lectures::sort_at.asc(), lectures::id.asc()))
+            .select(lectures::id)
+            .load_on(conn)
+    }
+
     /// The lectures `expert_id` holds in these states (for a membership change).
     pub fn held_by(
         conn: &mut DbConnection,
@@ -677,8 +692,9 @@ impl Lecture {
     }
 }
 
-/// The lectures that count against their expert's load in `span`: holding their time and
-/// starting inside it, `except` aside (the one being placed). One definition for the offer's
+/// The lectures that count against their expert's load in `span`: offered, confirmed,
+/// running or given ([`LectureState::COUNTING`]; a no-show does not count) and starting
+/// inside it, `except` aside (the one being placed). One definition for the offer's
 /// check ([`Lecture::load_count`]) and the suggestions' roster ([`Lecture::load_counts`]).
 /// A lecture that holds time has its start chosen, and `sort_at` is then that start: the
 /// range is read on `sort_at`, which the indexes of the lists carry (`lectures_expert`
@@ -686,12 +702,18 @@ impl Lecture {
 /// list, which diesel prepares anew on every execution.
 #[diesel::dsl::auto_type]
 fn counts_against_load<'a>(span: Span, except: &'a str) -> _ {
-    let offered: LectureState = LectureState::HOLDING[0];
-    let confirmed: LectureState = LectureState::HOLDING[1];
+    let offered: LectureState = LectureState::COUNTING[0];
+    let confirmed: LectureState = LectureState::COUNTING[1];
+    let running: LectureState = LectureState::COUNTING[2];
+    let delivered: LectureState = LectureState::COUNTING[3];
+    let closed: LectureState = LectureState::COUNTING[4];
     let (start, end): (NaiveDateTime, NaiveDateTime) = (span.start, span.end);
     lectures::state
         .eq(offered)
         .or(lectures::state.eq(confirmed))
+        .or(lectures::state.eq(running))
+        .or(lectures::state.eq(delivered))
+        .or(lectures::state.eq(closed))
         .and(lectures::sort_at.ge(start))
         .and(lectures::sort_at.lt(end))
         .and(lectures::id.ne(except))
@@ -771,9 +793,6 @@ where
 
 impl<Conn> RunQueryDsl<Conn> for PlaceStatement<'_> {}
 
-// `counts_against_load` names each holding state: one more must be named there too.
-const _: () = assert!(LectureState::HOLDING.len() == 2);
-
 /// One index range of the lectures a list reads.
 #[derive(Debug, Clone, Copy)]
 enum Range<'a> {
@@ -836,8 +855,8 @@ impl LectureRefusal {
 }
 
 impl Lecture {
-    /// The lectures of an expert's calendar feed: offered to or held by them, starting
-    /// after `since`, by start.
+    /// The lectures of an expert's calendar feed: offered to, held or given by them,
+    /// starting after `since`, by start.
     pub fn calendar_of(
         conn: &mut DbConnection,
         expert_id: &str,
@@ -845,7 +864,7 @@ impl Lecture {
     ) -> QueryResult<Vec<LectureRow>> {
         with_names!(lectures::table)
             .filter(lectures::expert_id.eq(expert_id))
-            .filter(lectures::state.eq_any(LectureState::HOLDING))
+            .filter(lectures::state.eq_any(LectureState::COUNTING))
             .filter(lectures::sort_at.ge(since))
             .order((lectures::sort_at.asc(), lectures::id.asc()))
             .load(conn)

@@ -30,6 +30,7 @@ macro_rules! load_after {
     };
 }
 
+pub mod attendance;
 pub mod audit_event;
 pub mod availability;
 pub mod busy_interval;

@@ -1,6 +1,7 @@
 //! The black-box tests of the service: one binary, one module per resource or flow,
 //! all built on the harness in [`common`].
 
+mod attendance;
 mod audit;
 mod auth;
 mod calendar_feed;

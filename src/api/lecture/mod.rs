@@ -35,11 +35,13 @@ use crate::usecase::lecture::{
 };
 use crate::usecase::{self, Answer, Uow};
 
+mod attendance;
 mod booking;
 mod calendar;
 mod dispatch;
 mod lists;
 
+pub use attendance::*;
 pub use booking::*;
 pub use calendar::*;
 pub use dispatch::*;
@@ -118,6 +120,9 @@ pub struct LectureResponse {
     /// For a school reading a city-wide online lecture: whether it joined.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub joined: Option<bool>,
+    /// Only on a single lecture, once its expert checked in (签到 / 签退).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub attendance: Option<AttendanceResponse>,
     /// Only on a single lecture; a school sees the steps and their times, not who declined
     /// or why.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -126,6 +131,25 @@ pub struct LectureResponse {
     /// course's expert at once.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub not_offered: Vec<SlotRefusal>,
+}
+
+/// When the expert checked in and out, and the minutes given.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AttendanceResponse {
+    #[serde(serialize_with = "crate::time::serialize")]
+    #[schema(value_type = String, format = DateTime)]
+    pub checked_in_at: DateTime<FixedOffset>,
+    /// Checked in more than `GUANAI_LATE_MINUTES` after the start.
+    pub late: bool,
+    /// The office checked the expert in without a code (or corrected a no-show): why.
+    pub check_in_reason: Option<String>,
+    #[serde(serialize_with = "crate::time::serialize_opt")]
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub checked_out_at: Option<DateTime<FixedOffset>>,
+    /// Check-in to check-out, at most the planned length plus 30.
+    pub delivered_minutes: Option<i32>,
+    /// Checked out by the service an hour after the end, at the planned end.
+    pub auto_checked_out: bool,
 }
 
 /// A school's contact person, phone and address, for the expert going there.
@@ -264,6 +288,7 @@ fn response(record: LectureRecord, actor: &Actor, tz: Tz) -> ApiResult<LectureRe
         version: l.version,
         created_at: to_local(l.created_at, tz),
         updated_at: to_local(l.updated_at, tz),
+        attendance: None,
         history: None,
         not_offered: Vec::new(),
         joined,
@@ -324,7 +349,18 @@ fn with_history(
         (Some(school), true) => crate::models::school::School::find(conn, school)?,
         _ => None,
     };
+    let attendance = crate::models::attendance::Attendance::find(conn, &id)?.and_then(|a| {
+        Some(AttendanceResponse {
+            checked_in_at: to_local(a.checked_in_at?, tz),
+            late: a.late.unwrap_or(false),
+            check_in_reason: a.check_in_reason,
+            checked_out_at: a.checked_out_at.map(|t| to_local(t, tz)),
+            delivered_minutes: a.delivered_minutes,
+            auto_checked_out: a.auto_checked_out,
+        })
+    });
     let mut body = response(record, actor, tz)?;
+    body.attendance = attendance;
     body.history = Some(history_page(changes, tz).items);
     body.school_contact = contact.map(|s| SchoolContact {
         contact_person: s.contact_person,

@@ -233,6 +233,8 @@ pub fn accept(uow: &mut Uow<'_>, actor: &Actor, id: &str, slot: Option<usize>) -
         None,
         json!({ "expert_id": expert_id }),
     )?;
+    // Its check-in key, from which the school's codes come (kept when confirmed again).
+    crate::models::attendance::Attendance::open(uow.conn, id, &crate::domain::check_in::new_key())?;
     let mut updated = load(uow.conn, id)?;
     updated.previous = Some(current);
     tell_expert(uow, &updated, &expert_id, LectureNotice::Confirmed, None)?;
@@ -448,7 +450,11 @@ pub fn release_held(
     cause: serde_json::Value,
 ) -> ApiResult<Vec<(String, LectureState)>> {
     let ids = match within {
-        None => Lecture::held_by(uow.conn, expert_id, &LectureState::HOLDING)?,
+        None => Lecture::held_by(
+            uow.conn,
+            expert_id,
+            &[LectureState::Offered, LectureState::Confirmed],
+        )?,
         Some(span) => BusyInterval::sources_meeting(uow.conn, expert_id, SOURCE_LECTURE, span)?,
     };
     let system = LectureWho {
@@ -460,9 +466,9 @@ pub fn release_held(
         lock_lecture(uow.conn, id)?;
         let record = load(uow.conn, id)?;
         // Listed before its lock: it may since have been declined or cancelled (PostgreSQL
-        // runs such changes side by side).
+        // runs such changes side by side). A lecture already running is not taken away.
         if record.lecture.expert_id.as_deref() != Some(expert_id)
-            || !record.lecture.state.holds_time()
+            || !record.lecture.state.releasable()
         {
             continue;
         }

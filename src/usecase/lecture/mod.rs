@@ -35,6 +35,7 @@ use crate::time::to_local;
 use crate::usecase::course::CourseRecord;
 use crate::usecase::{Transition, Uow};
 
+pub mod attendance;
 mod booking;
 mod calendar;
 mod details;
@@ -44,6 +45,7 @@ mod fit;
 mod notices;
 mod suggestions;
 
+pub use attendance::{CheckInRefusal, Proof, check_in, check_in_code, check_out, correct};
 pub use booking::{Created, LectureInput, SlotRefusal, create};
 pub use calendar::{calendar_feed, rotate_calendar_token};
 pub use details::{edit, join, withdraw};
@@ -288,6 +290,11 @@ fn audit_action(action: LectureAction) -> &'static str {
         LectureAction::Reschedule => "lecture.rescheduled",
         LectureAction::Release => "lecture.released",
         LectureAction::Expire => "lecture.expired",
+        LectureAction::CheckIn => "lecture.checked_in",
+        LectureAction::CheckOut => "lecture.checked_out",
+        LectureAction::NoShow => "lecture.no_show",
+        LectureAction::Correct => "lecture.corrected",
+        LectureAction::Close => "lecture.closed",
     }
 }
 

@@ -96,6 +96,16 @@ pub(super) static ROWS: &[Row] = &[
     row("POST",  "/api/v1/lectures/{waiting_lecture}/offer", Json(offer_outsider_anyway), [401, 200, 422, 404, 403]),
     row("GET",   "/api/v1/lectures/{waiting_lecture}/suggestions", Empty,      [401, 200, 200, 404, 403]),
     row("GET",   "/api/v1/lectures/{outsider_lecture}/suggestions", Empty,     [401, 200, 404, 404, 403]),
+    // Attendance: the code is the school's and the office's to read, never an expert's; the
+    // fixture's lectures are not confirmed (409 past the rights) and not begun.
+    row("GET",   "/api/v1/lectures/{offered_lecture}/check-in-code", Empty,    [401, 409, 403, 403, 409]),
+    row("GET",   "/api/v1/lectures/{outsider_lecture}/check-in-code", Empty,   [401, 409, 404, 404, 404]),
+    row("POST",  "/api/v1/lectures/{offered_lecture}/check-in", Json(check_in_code), [401, 409, 403, 409, 403]),
+    row("POST",  "/api/v1/lectures/{outsider_lecture}/check-in", Json(check_in_code), [401, 409, 404, 404, 404]),
+    row("POST",  "/api/v1/lectures/{offered_lecture}/check-out", Empty,        [401, 403, 403, 409, 403]),
+    row("POST",  "/api/v1/lectures/{outsider_lecture}/check-out", Empty,       [401, 403, 404, 404, 404]),
+    row("POST",  "/api/v1/lectures/{offered_lecture}/correct", Json(correction), [401, 409, 403, 403, 403]),
+    row("POST",  "/api/v1/lectures/{outsider_lecture}/correct", Json(correction), [401, 409, 404, 404, 404]),
     row("POST",  "/api/v1/lectures/{citywide_lecture}/participants", Json(join), [401, 403, 403, 403, 201]),
     row("POST",  "/api/v1/lectures/{outsider_lecture}/participants", Json(join), [401, 403, 403, 403, 404]),
     row("DELETE", "/api/v1/lectures/{citywide_lecture}/participants", Empty,   [401, 403, 403, 403, 200]),
@@ -231,6 +241,12 @@ fn school_blackout() -> Value {
 }
 fn plain_leave() -> Value {
     json!({ "expert_id": "{plain_expert}", "start_date": "2026-04-08", "end_date": "2026-04-09", "reason": "外出讲学" })
+}
+fn check_in_code() -> Value {
+    json!({ "code": "123456" })
+}
+fn correction() -> Value {
+    json!({ "reason": "学校确认已举行", "start": "2026-03-04T10:00:00+08:00", "end": "2026-03-04T11:00:00+08:00" })
 }
 fn join() -> Value {
     json!({ "expected_size": 30 })
