@@ -111,7 +111,8 @@ impl<T: DeserializeOwned + utoipa::ToSchema + Default + 'static> FromRequest for
         let body = read_body(req, payload, JSON_LIMIT, json || bare, "application/json");
         Box::pin(async move {
             let body = body.await?;
-            if body.iter().all(u8::is_ascii_whitespace) {
+            // No body, or a JSON `null` (what a client sends for "nothing"): the defaults.
+            if body.iter().all(u8::is_ascii_whitespace) || body.trim_ascii() == b"null" {
                 return Ok(OptionalJson(T::default()));
             }
             if !json {

@@ -324,6 +324,18 @@ async fn an_expert_withdraws_only_before_the_leave_begins_and_the_office_any_tim
         )
         .await;
     assert_eq!(withdrawn.assert_status(200)["state"], "withdrawn");
+    // Nor does a JSON `null` for one.
+    let third = w.lin_asks(12, 12).await;
+    let withdrawn = w
+        .app
+        .send(
+            actix_web::http::Method::POST,
+            &format!("/api/v1/leaves/{third}/withdraw"),
+            Some(&w.lin),
+            Some(Value::Null),
+        )
+        .await;
+    assert_eq!(withdrawn.assert_status(200)["state"], "withdrawn");
 
     w.leave_step(&early, "approve", &w.admin, json!({}))
         .await
