@@ -18,6 +18,7 @@
 //! | `GUANAI_LECTURE_HOURS` | `07:00-21:30` | the local hours a lecture starts and ends within, one day (`HH:MM-HH:MM`) |
 //! | `GUANAI_DAYS_AHEAD` | `365` | how far ahead a lecture is arranged, 1-3650 days |
 //! | `GUANAI_LATE_MINUTES` | `10` | a check-in more than this many minutes after the start is late, 0-120 |
+//! | `GUANAI_REPORT_DAYS` | `3` | a delivery report filed more than this many days after the end is late, 0-60 |
 //! | `GUANAI_DEFAULT_LANGUAGE` | `zh-CN` | the language of messages when a request's `Accept-Language` names neither Chinese nor English (`zh-CN` or `en`) |
 //! | `GUANAI_PUBLIC_URL` | `http://127.0.0.1:8080` | base of links in mails (set-password links) |
 //! | `GUANAI_MAIL_TRANSPORT` | `file` | `file` (an `.eml` per message), `smtp`, or `log` |
@@ -125,6 +126,8 @@ pub struct Settings {
     pub days_ahead: i64,
     /// A check-in more than this many minutes after the start is late.
     pub late_minutes: i64,
+    /// A delivery report filed more than this many days after the end is late.
+    pub report_days: i64,
     /// The language of messages when a request names neither of the two.
     pub default_language: crate::i18n::Lang,
 }
@@ -234,6 +237,7 @@ impl Settings {
             booking_lead_hours: ranged(&lookup, "GUANAI_BOOKING_LEAD_HOURS", 48, 0..=720)?,
             days_ahead: ranged(&lookup, "GUANAI_DAYS_AHEAD", 365, 1..=3650)?,
             late_minutes: ranged(&lookup, "GUANAI_LATE_MINUTES", 10, 0..=120)?,
+            report_days: ranged(&lookup, "GUANAI_REPORT_DAYS", 3, 0..=60)?,
             default_language: match lookup("GUANAI_DEFAULT_LANGUAGE") {
                 None => crate::i18n::Lang::Zh,
                 Some(tag) => crate::i18n::Lang::parse(&tag).ok_or_else(|| {

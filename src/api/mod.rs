@@ -245,6 +245,8 @@ route_table! {
         "/api/v1/lectures/{id}/check-in" { post => lecture::check_in_lecture }
         "/api/v1/lectures/{id}/check-out" { post => lecture::check_out_lecture }
         "/api/v1/lectures/{id}/correct" { post => lecture::correct_lecture }
+        "/api/v1/lectures/{id}/report" { create => lecture::report_lecture }
+        "/api/v1/lectures/{id}/attendance" { create => lecture::confirm_lecture_audience }
         "/api/v1/lectures/{id}/participants" { create => lecture::join_lecture, delete => lecture::withdraw_from_lecture }
         "/api/v1/leaves" { get => leave::list_leaves, create => leave::create_leave }
         "/api/v1/leaves/{id}" { get => leave::get_leave }

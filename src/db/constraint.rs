@@ -91,6 +91,14 @@ pub static CONSTRAINTS: &[ConstraintRule] = &[
         code: "hold_out_of_step",
         detail: |_| Msg::new("problem-hold_out_of_step-leave").into(),
     },
+    // A second delivery report of one lecture (the use case looks first; this is the
+    // database's word for two racing).
+    ConstraintRule {
+        names: &["lecture_reports_pkey", "lecture_reports.lecture_id"],
+        status: 409,
+        code: "already_reported",
+        detail: |_| Msg::new("problem-already_reported").into(),
+    },
     // SQLite: a time the rules compare, not in the one form in which text order is time
     // order (`YYYY-MM-DD HH:MM:SS`, UTC, an optional fraction).
     ConstraintRule {

@@ -344,6 +344,8 @@ diesel::table! {
         school_id -> Text,
         expected_size -> Integer,
         joined_at -> Timestamp,
+        audience -> Nullable<Integer>,
+        audience_at -> Nullable<Timestamp>,
     }
 }
 
@@ -451,6 +453,17 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    lecture_reports (lecture_id) {
+        lecture_id -> Text,
+        audience -> Integer,
+        summary -> Text,
+        late -> Bool,
+        filed_by -> Text,
+        filed_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(audit_events -> users (actor_id));
 diesel::joinable!(course_audiences -> courses (course_id));
 diesel::joinable!(course_grades -> courses (course_id));
@@ -527,4 +540,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     lecture_feed_removals,
     leaves,
     lecture_attendance,
+    lecture_reports,
 );

@@ -321,3 +321,11 @@ field-not_allowed-code_or_reason = { $field }: give the code or the office's rea
 field-not_allowed-check_in_code_office = { $field }: the office checks an expert in without a code: give a reason
 field-not_allowed-check_in_reason = { $field }: the expert checks in with the code the school shows
 field-in_the_future = { $field }: this time has not come yet
+
+## Delivery report (授课记录)
+problem-lecture_not_delivered = the lecture is { $state }: it is reported once it has been given
+problem-already_reported = this lecture's report (or your school's count) has been filed already
+problem-not_city_wide = only a city-wide online lecture has its joined schools confirm their own counts
+problem-forbidden-lecture_report = the lecture's expert files its report
+problem-forbidden-lecture_audience = only a school that joined this city-wide lecture confirms its count
+field-out_of_range-audience = { $field }: a count from 0 to 1000000

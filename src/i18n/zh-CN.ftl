@@ -321,3 +321,11 @@ field-not_allowed-code_or_reason = { $field }：签到码和代签到原因只�
 field-not_allowed-check_in_code_office = { $field }：办公室代为签到不用签到码，请填写原因 reason
 field-not_allowed-check_in_reason = { $field }：专家本人签到请填写学校出示的签到码
 field-in_the_future = { $field }：这个时间还没有到
+
+## Delivery report (授课记录)
+problem-lecture_not_delivered = 讲座目前是“{ $state_zh }”，授课后才能填写授课记录
+problem-already_reported = 这场讲座的授课记录（或本校的参加人数）已经提交过
+problem-not_city_wide = 只有全市网课由参加的学校各自确认本校人数
+problem-forbidden-lecture_report = 授课记录由讲座的专家本人填写
+problem-forbidden-lecture_audience = 只有报名参加这场全市网课的学校可以确认本校人数
+field-out_of_range-audience = { $field }：人数应在 0 到 1000000 之间

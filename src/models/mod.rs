@@ -47,6 +47,7 @@ pub mod notification;
 pub mod password_token;
 pub mod rate_event;
 pub mod refresh_token;
+pub mod report;
 pub mod school;
 pub mod state_change;
 pub mod team;

@@ -22,6 +22,7 @@ mod languages;
 mod leaves;
 mod lecture_holds;
 mod lecture_notices;
+mod lecture_reports;
 mod lecture_requests;
 mod lecture_times;
 mod lectures;

@@ -40,12 +40,14 @@ mod booking;
 mod calendar;
 mod dispatch;
 mod lists;
+mod report;
 
 pub use attendance::*;
 pub use booking::*;
 pub use calendar::*;
 pub use dispatch::*;
 pub use lists::*;
+pub use report::*;
 
 /// One proposed or chosen time.
 #[derive(Debug, Clone, Deserialize, ToSchema)]
@@ -123,6 +125,13 @@ pub struct LectureResponse {
     /// Only on a single lecture, once its expert checked in (签到 / 签退).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub attendance: Option<AttendanceResponse>,
+    /// Only on a single lecture, once its expert reported it (授课记录).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub report: Option<ReportResponse>,
+    /// 受益人次, once reported: the expert's count, and for a city-wide online lecture the
+    /// joined schools' confirmed counts besides.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub beneficiaries: Option<i64>,
     /// Only on a single lecture; a school sees the steps and their times, not who declined
     /// or why.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -150,6 +159,18 @@ pub struct AttendanceResponse {
     pub delivered_minutes: Option<i32>,
     /// Checked out by the service an hour after the end, at the planned end.
     pub auto_checked_out: bool,
+}
+
+/// What the expert reported.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ReportResponse {
+    pub audience: i32,
+    pub summary: String,
+    /// Filed more than `GUANAI_REPORT_DAYS` after the end.
+    pub late: bool,
+    #[serde(serialize_with = "crate::time::serialize")]
+    #[schema(value_type = String, format = DateTime)]
+    pub filed_at: DateTime<FixedOffset>,
 }
 
 /// A school's contact person, phone and address, for the expert going there.
@@ -289,6 +310,8 @@ fn response(record: LectureRecord, actor: &Actor, tz: Tz) -> ApiResult<LectureRe
         created_at: to_local(l.created_at, tz),
         updated_at: to_local(l.updated_at, tz),
         attendance: None,
+        report: None,
+        beneficiaries: None,
         history: None,
         not_offered: Vec::new(),
         joined,
@@ -359,8 +382,17 @@ fn with_history(
             auto_checked_out: a.auto_checked_out,
         })
     });
+    let report = crate::models::report::LectureReport::find(conn, &id)?.map(|r| ReportResponse {
+        audience: r.audience,
+        summary: r.summary,
+        late: r.late,
+        filed_at: to_local(r.filed_at, tz),
+    });
+    let beneficiaries = usecase::lecture::beneficiaries(conn, &record)?;
     let mut body = response(record, actor, tz)?;
     body.attendance = attendance;
+    body.report = report;
+    body.beneficiaries = beneficiaries;
     body.history = Some(history_page(changes, tz).items);
     body.school_contact = contact.map(|s| SchoolContact {
         contact_person: s.contact_person,

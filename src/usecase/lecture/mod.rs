@@ -43,6 +43,7 @@ mod dispatch;
 pub mod due;
 mod fit;
 mod notices;
+mod report;
 mod suggestions;
 
 pub use attendance::{CheckInRefusal, Proof, check_in, check_in_code, check_out, correct};
@@ -51,6 +52,7 @@ pub use calendar::{calendar_feed, rotate_calendar_token};
 pub use details::{edit, join, withdraw};
 pub use dispatch::{accept, cancel, decline, offer, reject, release_held, reschedule};
 pub use fit::{Overrides, expert_busy};
+pub use report::{beneficiaries, confirm_audience, file_report};
 pub use suggestions::{Suggestion, Suggestions, suggestions};
 
 use booking::{check_joining, check_slots, slot_rules};

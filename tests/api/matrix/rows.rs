@@ -106,6 +106,12 @@ pub(super) static ROWS: &[Row] = &[
     row("POST",  "/api/v1/lectures/{outsider_lecture}/check-out", Empty,       [401, 403, 404, 404, 404]),
     row("POST",  "/api/v1/lectures/{offered_lecture}/correct", Json(correction), [401, 409, 403, 403, 403]),
     row("POST",  "/api/v1/lectures/{outsider_lecture}/correct", Json(correction), [401, 409, 404, 404, 404]),
+    // The delivery report: the expert's own, once given; a joined school's count of a
+    // city-wide lecture.
+    row("POST",  "/api/v1/lectures/{given_lecture}/report", Json(report),      [401, 403, 403, 201, 403]),
+    row("POST",  "/api/v1/lectures/{outsider_lecture}/report", Json(report),   [401, 403, 404, 404, 403]),
+    row("POST",  "/api/v1/lectures/{given_citywide}/attendance", Json(head_count), [401, 403, 403, 403, 201]),
+    row("POST",  "/api/v1/lectures/{offered_lecture}/attendance", Json(head_count), [401, 403, 403, 403, 409]),
     row("POST",  "/api/v1/lectures/{citywide_lecture}/participants", Json(join), [401, 403, 403, 403, 201]),
     row("POST",  "/api/v1/lectures/{outsider_lecture}/participants", Json(join), [401, 403, 403, 403, 404]),
     row("DELETE", "/api/v1/lectures/{citywide_lecture}/participants", Empty,   [401, 403, 403, 403, 200]),
@@ -247,6 +253,12 @@ fn check_in_code() -> Value {
 }
 fn correction() -> Value {
     json!({ "reason": "学校确认已举行", "start": "2026-03-04T10:00:00+08:00", "end": "2026-03-04T11:00:00+08:00" })
+}
+fn report() -> Value {
+    json!({ "audience": 120, "summary": "讲了亲子共读的方法，家长提问踊跃。" })
+}
+fn head_count() -> Value {
+    json!({ "audience": 86 })
 }
 fn join() -> Value {
     json!({ "expected_size": 30 })

@@ -160,6 +160,37 @@ impl World {
             })
             .expect("lectures")
         });
+        // Given lectures, to report: school A's booking of plain's course, and a city-wide
+        // one school A joined, given by the lead; each accepted, checked in by the office and
+        // checked out by its expert.
+        let expert_actor = |user_id: &str, expert_id: &str| Actor {
+            user_id: user_id.to_owned(),
+            role: Role::Expert,
+            expert_id: Some(expert_id.to_owned()),
+            expert_status: Some(ExpertStatus::Active),
+            school_id: None,
+            lead_teams: vec![],
+        };
+        let given = app.with_conn(|conn| {
+            Uow::within(conn, settings, AuditContext::system(now), |uow| {
+                use guanai::usecase::lecture::{Proof, accept, check_in, check_out, offer};
+                let a = school_actor(&school_a.id);
+                let plain_actor = expert_actor(&plain.user_id, &plain.id);
+                let lead_actor = expert_actor(&lead.user_id, &lead.id);
+                let own = create(uow, &a, lecture_input(Some(courses[0].clone()), None, 12))?;
+                let citywide = create(uow, &office, lecture_input(None, Some("reading"), 10))?;
+                guanai::usecase::lecture::join(uow, &a, &citywide.id, 40)?;
+                offer(uow, &office, &citywide.id, &lead.id, None, None)?;
+                for (id, expert) in [(&own.id, &plain_actor), (&citywide.id, &lead_actor)] {
+                    accept(uow, expert, id, None)?;
+                    let why = Proof::Reason("电话确认已到场".to_owned());
+                    check_in(uow, &office, id, &why)?.expect("checked in");
+                    check_out(uow, expert, id)?;
+                }
+                Ok([own.id, citywide.id])
+            })
+            .expect("given lectures")
+        });
         // Pending leave of plain, of the lead (theirs to ask, not to approve) and of the
         // outsider, each asked for by the expert themselves.
         let leaves = app.with_conn(|conn| {
@@ -220,6 +251,8 @@ impl World {
             ("city_blackout", lectures[4].clone()),
             ("school_b_blackout", lectures[5].clone()),
             ("lead_lecture", lectures[6].clone()),
+            ("given_lecture", given[0].clone()),
+            ("given_citywide", given[1].clone()),
             ("plain_leave", leaves[0].clone()),
             ("lead_leave", leaves[1].clone()),
             ("outsider_leave", leaves[2].clone()),
