@@ -9,7 +9,9 @@
 # writes ≥ 0.5× the bare insert, p99 < 50 ms, peak RSS ≤ 64 MB.
 #
 # The lecture lists are read on page 1 and on page 500 (the cursor found by walking there):
-# the two must cost the same. "lecture writes" is 派课 as the office does it, each step one
+# the two must cost the same. "check-ins" (bench/check_ins.py, once per backend) checks in
+# to 1,000 lectures starting together: for each the school reads the code and the expert
+# checks in with it, on 64 connections. "lecture writes" is 派课 as the office does it, each step one
 # request and one counted write: create a lecture for the benchmark school, offer it to an
 # expert (BENCH_FLOW_EXPERTS of them, default 256, each logged in), the expert accepts it;
 # every lecture at its own free time (two a week per expert, inside the load limits), so
@@ -277,6 +279,11 @@ leaves, expert|GET|/api/v1/leaves?limit=20|expert
 lecture writes (create, offer, accept)|FLOW|/api/v1/lectures|admin
 LOADS
     done
+    # The check-ins can be made once: their lectures are checked in afterwards.
+    if [[ -z "${BENCH_ONLY:-}" || "check-ins" =~ $BENCH_ONLY ]]; then
+        read -r rps p50 p99 bad rest <<<"$(python3 bench/check_ins.py "$addr" "$school" "$admin")"
+        echo "check-ins (code read, check-in)|$rps|$p50|$p99|$bad${rest:+ $rest}" >>"$work/results"
+    fi
     # One row per load: the median of the rounds (requests/s, p50, p99), its ratio to its
     # ceiling's median (a write's to the bare insert, the rest to the bare read), and the
     # non-2xx answers of every round added up.
@@ -297,7 +304,7 @@ for name, runs in rows.items():
     p99 = statistics.median(r[2] for r in runs)
     bad = sum(int(r[3].split()[0]) for r in runs)
     extra = " ".join(" ".join(r[3].split()[1:]) for r in runs).strip()
-    ceiling = insert if name.startswith(("lecture writes", "bare insert")) else bare
+    ceiling = insert if name.startswith(("lecture writes", "bare insert", "check-ins")) else bare
     print(f"| {name} | {rps:.0f} | {p50:.2f} | {p99:.2f} | {rps / ceiling:.2f} | {bad}{' ' + extra if extra else ''} |")
 PY
     rss="$(awk '/VmHWM/ {print $2}' "/proc/$pid/status")"
