@@ -246,7 +246,8 @@ fn seed_lectures(
     now: NaiveDateTime,
 ) -> ApiResult<usize> {
     use crate::db::schema::{lecture_participants, lectures, state_changes};
-    use crate::domain::lecture::{LectureMode, LectureState, Origin, Span};
+    use crate::domain::lecture::{LectureMode, LectureState, Origin};
+    use crate::domain::schedule::Span;
     use crate::models::lecture::{Lecture, NewLecture};
 
     let (Some(bench_school), Some(others)) = (school_ids.first(), school_ids.get(1..)) else {
@@ -366,7 +367,7 @@ fn seed_leaves(
     use crate::models::leave::{Leave, NewLeave};
 
     let tz = uow.settings.timezone;
-    let today = crate::domain::lecture::local_date(now, tz);
+    let today = crate::domain::schedule::local_date(now, tz);
     for (n, (expert_id, _)) in roster.iter().enumerate() {
         for k in 0..3_i64 {
             let back = 30 + 90 * k + i64::try_from(n % 60).unwrap_or(0);
@@ -424,7 +425,7 @@ fn seed_check_ins(
         .and_then(|t| t.with_nanosecond(0))
         .unwrap_or(now)
         + chrono::Duration::minutes(20);
-    let span = crate::domain::lecture::Span {
+    let span = crate::domain::schedule::Span {
         start,
         end: start + chrono::Duration::minutes(60),
     };

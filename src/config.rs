@@ -121,7 +121,7 @@ pub struct Settings {
     /// How far ahead a school books or moves a lecture.
     pub booking_lead_hours: i64,
     /// The local hours a lecture lies within.
-    pub lecture_hours: crate::domain::lecture::LectureHours,
+    pub lecture_hours: crate::domain::schedule::LectureHours,
     /// How far ahead a lecture is arranged, in days.
     pub days_ahead: i64,
     /// A check-in more than this many minutes after the start is late.
@@ -248,7 +248,7 @@ impl Settings {
                 })?,
             },
             lecture_hours: match lookup("GUANAI_LECTURE_HOURS") {
-                None => crate::domain::lecture::LectureHours::default(),
+                None => crate::domain::schedule::LectureHours::default(),
                 Some(raw) => raw.parse().map_err(|problem: &str| {
                     invalid("GUANAI_LECTURE_HOURS", format!("`{raw}`: {problem}"))
                 })?,

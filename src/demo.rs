@@ -733,7 +733,8 @@ fn seed_lectures(
     now: NaiveDateTime,
 ) -> ApiResult<()> {
     use crate::auth::actor::Actor;
-    use crate::domain::lecture::{LectureMode, Span};
+    use crate::domain::lecture::LectureMode;
+    use crate::domain::schedule::Span;
     use crate::usecase::lecture::{LectureInput, create};
     use chrono::{Datelike as _, TimeZone as _};
 

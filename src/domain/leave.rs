@@ -5,7 +5,7 @@ use chrono::{Duration, NaiveDate};
 use chrono_tz::Tz;
 
 use crate::domain::coded::coded_enum;
-use crate::domain::lecture::{Span, local_midnight};
+use crate::domain::schedule::{Span, local_midnight};
 use crate::domain::transition::Machine;
 use crate::error::FieldError;
 use crate::i18n::Msg;

@@ -12,6 +12,7 @@ pub mod profile;
 pub mod role;
 pub mod roster;
 pub mod roster_csv;
+pub mod schedule;
 pub mod text;
 pub mod transition;
 pub mod validate;

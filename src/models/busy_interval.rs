@@ -7,7 +7,7 @@ use diesel::prelude::*;
 
 use crate::db::schema::busy_intervals;
 use crate::db::{DbConnection, Time};
-use crate::domain::lecture::Span;
+use crate::domain::schedule::Span;
 
 /// What an expert's time is held for.
 pub const SOURCE_LECTURE: &str = "lecture";

@@ -8,7 +8,8 @@ use diesel::prelude::*;
 
 use crate::db::DbConnection;
 use crate::db::schema::{calendar_tokens, lecture_feed_removals, lectures};
-use crate::domain::lecture::{LectureState, Span};
+use crate::domain::lecture::LectureState;
+use crate::domain::schedule::Span;
 
 /// An expert's calendar feed token, stored hashed.
 pub struct CalendarToken;

@@ -11,7 +11,8 @@ use crate::db::schema::{
     schools,
 };
 use crate::db::{DbConnection, MaybeTime, Time};
-use crate::domain::lecture::{LectureMode, LectureState, Origin, RefusalKind, Span};
+use crate::domain::lecture::{LectureMode, LectureState, Origin, RefusalKind};
+use crate::domain::schedule::Span;
 use crate::models::Keyset;
 
 #[derive(Debug, Clone, Queryable, Selectable)]

@@ -8,7 +8,7 @@ use serde_json::json;
 use crate::auth::actor::Actor;
 use crate::db::DbConnection;
 use crate::domain::availability::{BlackoutScope, LocalSpan};
-use crate::domain::lecture::Span;
+use crate::domain::schedule::Span;
 use crate::error::{ApiError, ApiResult};
 use crate::models::availability::{self, AvailabilityException, AvailabilityRule, BlackoutRow};
 use crate::models::expert::{Expert, ExpertSets};
@@ -121,8 +121,8 @@ pub fn blackout_over(
     span: Span,
     tz: chrono_tz::Tz,
 ) -> ApiResult<Option<BlackoutRow>> {
-    let first = crate::domain::lecture::local_date(span.start, tz);
-    let last = crate::domain::lecture::local_date(span.end, tz);
+    let first = crate::domain::schedule::local_date(span.start, tz);
+    let last = crate::domain::schedule::local_date(span.end, tz);
     let key = school.map(|s| (s.id.as_str(), s.district.as_str()));
     Ok(BlackoutRow::meeting(conn, first, last)?
         .into_iter()

@@ -12,8 +12,9 @@ use crate::db::DbConnection;
 use crate::domain::leave::{
     LEAVE_REQUESTED, LeaveAction, LeaveDays, LeaveFlow, LeaveState, LeaveWho,
 };
-use crate::domain::lecture::{LectureState, local_date};
+use crate::domain::lecture::LectureState;
 use crate::domain::roster::ExpertStatus;
+use crate::domain::schedule::local_date;
 use crate::domain::transition::Machine as _;
 use crate::error::{ApiError, ApiResult};
 use crate::i18n::Msg;

@@ -64,7 +64,7 @@ impl World {
                 .unwrap()
                 .and_hms_opt(start.0, start.1, 0)
                 .unwrap();
-            let span = guanai::domain::lecture::Span {
+            let span = guanai::domain::schedule::Span {
                 start,
                 end: start + Duration::hours(hours),
             };

@@ -13,10 +13,12 @@ use crate::auth::actor::Actor;
 use crate::db::{self, DbConnection};
 use crate::domain::lecture::{
     LECTURE_CREATED, LectureAction, LectureFlow, LectureMode, LectureState, LectureWho,
-    MAX_MINUTES, MIN_MINUTES, Origin, RefusalKind, SlotRules, Span, local_date, month_bounds,
-    slot_problem, week_bounds,
+    MAX_MINUTES, MIN_MINUTES, Origin, RefusalKind,
 };
 use crate::domain::roster::{Audience, CourseStatus, ExpertStatus, GradeBand};
+use crate::domain::schedule::{
+    SlotRules, Span, local_date, month_bounds, slot_problem, week_bounds,
+};
 use crate::domain::transition::Machine as _;
 use crate::error::{ApiError, ApiResult, FieldError};
 use crate::i18n::Msg;
