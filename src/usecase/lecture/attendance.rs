@@ -123,14 +123,10 @@ pub fn check_in(
     };
     let start = record.lecture.starts_at.unwrap_or(span.start);
     let late = now > start + Duration::minutes(uow.settings.late_minutes);
-    let placement = Placement {
-        state: to,
-        ..record.lecture.placement()
-    };
-    move_to(
+    step_to(
         uow,
         &record,
-        &placement,
+        to,
         LectureAction::CheckIn,
         reason,
         json!({ "late": late, "without_code": reason.is_some() }),
@@ -164,14 +160,10 @@ fn finish(
     let attendance = attendance_of(uow.conn, &id)?;
     let checked_in = attendance.checked_in_at.unwrap_or(at);
     let minutes = given_minutes(record, checked_in, at);
-    let placement = Placement {
-        state: to,
-        ..record.lecture.placement()
-    };
-    move_to(
+    step_to(
         uow,
         record,
-        &placement,
+        to,
         LectureAction::CheckOut,
         None,
         json!({ "delivered_minutes": minutes, "auto": auto }),
@@ -213,14 +205,10 @@ pub fn correct(
         ));
     }
     let minutes = given_minutes(&record, ran.start, ran.end);
-    let placement = Placement {
-        state: to,
-        ..record.lecture.placement()
-    };
-    move_to(
+    step_to(
         uow,
         &record,
-        &placement,
+        to,
         LectureAction::Correct,
         Some(reason),
         json!({ "start": ran.start, "end": ran.end, "delivered_minutes": minutes }),
@@ -311,37 +299,34 @@ pub fn closable(conn: &mut DbConnection, now: NaiveDateTime) -> ApiResult<Vec<St
     )?)
 }
 
-fn system() -> LectureWho {
-    LectureWho {
-        system: true,
-        ..Default::default()
+/// The timer's step on one lecture, under its lock: the lecture and where `action` takes it,
+/// if it is still in `state` and ended `after` ago or more (it may have moved on since it was
+/// listed).
+fn ended_step(
+    uow: &mut Uow<'_>,
+    id: &str,
+    (state, after): (LectureState, Duration),
+    action: LectureAction,
+) -> ApiResult<Option<(LectureRecord, LectureState)>> {
+    lock_lecture(uow.conn, id)?;
+    let record = load(uow.conn, id)?;
+    let cutoff = uow.now() - after;
+    if record.lecture.state != state || record.lecture.ends_at.is_none_or(|end| end > cutoff) {
+        return Ok(None);
     }
+    let to = LectureFlow::next(state, action, &super::due::system())?;
+    Ok(Some((record, to)))
 }
 
 /// Marks a confirmed lecture an hour past its end a no-show (if it still is one); the
 /// office, the team's leads and the school are told.
 pub fn no_show(uow: &mut Uow<'_>, id: &str) -> ApiResult<bool> {
-    lock_lecture(uow.conn, id)?;
-    let record = load(uow.conn, id)?;
-    let cutoff = uow.now() - Duration::hours(GRACE_AFTER_END_HOURS);
-    if record.lecture.state != LectureState::Confirmed
-        || record.lecture.ends_at.is_none_or(|end| end > cutoff)
-    {
+    let grace = Duration::hours(GRACE_AFTER_END_HOURS);
+    let action = LectureAction::NoShow;
+    let Some((record, to)) = ended_step(uow, id, (LectureState::Confirmed, grace), action)? else {
         return Ok(false);
-    }
-    let to = LectureFlow::next(record.lecture.state, LectureAction::NoShow, &system())?;
-    let placement = Placement {
-        state: to,
-        ..record.lecture.placement()
     };
-    move_to(
-        uow,
-        &record,
-        &placement,
-        LectureAction::NoShow,
-        None,
-        json!({}),
-    )?;
+    step_to(uow, &record, to, action, None, json!({}))?;
     let updated = load(uow.conn, id)?;
     tell_office(uow, &updated, LectureNotice::NoShow, None, None)?;
     tell_schools(uow, &updated, LectureNotice::NoShow, None, None)?;
@@ -350,42 +335,23 @@ pub fn no_show(uow: &mut Uow<'_>, id: &str) -> ApiResult<bool> {
 
 /// Checks out a lecture still running an hour past its end, at its planned end.
 pub fn auto_check_out(uow: &mut Uow<'_>, id: &str) -> ApiResult<bool> {
-    lock_lecture(uow.conn, id)?;
-    let record = load(uow.conn, id)?;
-    let cutoff = uow.now() - Duration::hours(GRACE_AFTER_END_HOURS);
-    let Some(end) = record.lecture.ends_at.filter(|end| *end <= cutoff) else {
+    let grace = Duration::hours(GRACE_AFTER_END_HOURS);
+    let action = LectureAction::CheckOut;
+    let Some((record, to)) = ended_step(uow, id, (LectureState::InProgress, grace), action)? else {
         return Ok(false);
     };
-    if record.lecture.state != LectureState::InProgress {
-        return Ok(false);
-    }
-    let to = LectureFlow::next(record.lecture.state, LectureAction::CheckOut, &system())?;
+    let end = record.lecture.ends_at.unwrap_or_else(|| uow.now());
     finish(uow, &record, to, end, true)?;
     Ok(true)
 }
 
 /// Closes a delivered lecture 14 days past its end.
 pub fn close(uow: &mut Uow<'_>, id: &str) -> ApiResult<bool> {
-    lock_lecture(uow.conn, id)?;
-    let record = load(uow.conn, id)?;
-    let cutoff = uow.now() - Duration::days(CLOSES_AFTER_DAYS);
-    if record.lecture.state != LectureState::Delivered
-        || record.lecture.ends_at.is_none_or(|end| end > cutoff)
-    {
+    let after = Duration::days(CLOSES_AFTER_DAYS);
+    let action = LectureAction::Close;
+    let Some((record, to)) = ended_step(uow, id, (LectureState::Delivered, after), action)? else {
         return Ok(false);
-    }
-    let to = LectureFlow::next(record.lecture.state, LectureAction::Close, &system())?;
-    let placement = Placement {
-        state: to,
-        ..record.lecture.placement()
     };
-    move_to(
-        uow,
-        &record,
-        &placement,
-        LectureAction::Close,
-        None,
-        json!({}),
-    )?;
+    step_to(uow, &record, to, action, None, json!({}))?;
     Ok(true)
 }

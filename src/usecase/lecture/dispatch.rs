@@ -298,14 +298,10 @@ pub fn reject(uow: &mut Uow<'_>, actor: &Actor, id: &str, reason: &str) -> ApiRe
         LectureAction::Reject,
         &record.who(actor),
     )?;
-    let placement = Placement {
-        state: to,
-        ..record.lecture.placement()
-    };
-    move_to(
+    step_to(
         uow,
         &record,
-        &placement,
+        to,
         LectureAction::Reject,
         Some(reason),
         json!({}),

@@ -47,7 +47,7 @@ pub fn reminders(conn: &mut DbConnection, now: NaiveDateTime) -> ApiResult<Vec<S
         .load_on(conn)?)
 }
 
-fn system() -> LectureWho {
+pub(super) fn system() -> LectureWho {
     LectureWho {
         system: true,
         ..Default::default()
@@ -87,18 +87,7 @@ pub fn expire(uow: &mut Uow<'_>, id: &str) -> ApiResult<bool> {
         return Ok(false);
     }
     let to = LectureFlow::next(record.lecture.state, LectureAction::Expire, &system())?;
-    let placement = Placement {
-        state: to,
-        ..record.lecture.placement()
-    };
-    move_to(
-        uow,
-        &record,
-        &placement,
-        LectureAction::Expire,
-        None,
-        json!({}),
-    )?;
+    step_to(uow, &record, to, LectureAction::Expire, None, json!({}))?;
     let updated = load(uow.conn, id)?;
     tell_schools(uow, &updated, LectureNotice::Expired, None, None)?;
     tell_office(uow, &updated, LectureNotice::Expired, None, None)?;

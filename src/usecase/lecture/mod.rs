@@ -283,6 +283,23 @@ fn move_to(
     Ok(())
 }
 
+/// A step that changes only the lecture's state (its expert and time stay): the placement as
+/// it is, in `to`, with its history and audit rows.
+fn step_to(
+    uow: &mut Uow<'_>,
+    record: &LectureRecord,
+    to: LectureState,
+    action: LectureAction,
+    reason: Option<&str>,
+    detail: serde_json::Value,
+) -> ApiResult<()> {
+    let placement = Placement {
+        state: to,
+        ..record.lecture.placement()
+    };
+    move_to(uow, record, &placement, action, reason, detail)
+}
+
 fn audit_action(action: LectureAction) -> &'static str {
     match action {
         LectureAction::Offer => "lecture.offered",
