@@ -303,7 +303,7 @@ pub async fn update_lecture(
     let mut nullable = |field: &str, value: Option<Option<String>>, max: usize, multi: bool| {
         if let Some(Some(text)) = &value
             && text.trim().is_empty()
-            && crate::api::NON_BLANK_FIELDS.contains(&field)
+            && crate::api::openapi::NON_BLANK_FIELDS.contains(&field)
         {
             errors.push(FieldError::new(
                 field,
