@@ -21,7 +21,8 @@ use crate::usecase;
 #[derive(Debug, Serialize, ToSchema)]
 pub struct NotificationResponse {
     pub id: String,
-    /// `account_created`, `password_reset`, `password_changed`, `course_approved`, `course_rejected`.
+    /// The notice it is: `account_created`, `lecture_offered`, `leave_requested`, … (the
+    /// API guide, "Notifications", lists every kind).
     pub kind: String,
     pub subject: String,
     pub body: String,

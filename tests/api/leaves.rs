@@ -92,6 +92,21 @@ async fn an_expert_asks_and_a_lead_of_their_team_approves_with_the_days_held() {
         .collect();
     assert_eq!(steps, ["request", "approve"]);
     assert!(w.kinds(&w.lin).await.contains(&"leave_approved".to_owned()));
+    // The notices read the days as a Chinese calendar does.
+    let inbox = w.app.get("/api/v1/me/notifications", &zhao).await;
+    let asked = inbox.assert_status(200)["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|n| n["kind"] == "leave_requested")
+        .unwrap()
+        .clone();
+    let body = asked["body"].as_str().unwrap();
+    assert!(
+        body.contains("2026年3月4日（周三） 至 2026年3月5日（周四），共 2 天"),
+        "{body}"
+    );
+    assert!(body.contains("事由：回老家探亲"), "{body}");
     // Whole local days: 4 March 00:00 to 6 March 00:00 (+08:00) is 3 March 16:00 to 5 March
     // 16:00 UTC.
     let hold = w.app.with_conn(|conn| {
