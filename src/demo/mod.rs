@@ -1,8 +1,8 @@
 //! Demo data for trying the API at once (`guanai seed-demo`, `guanai serve --demo`): an
 //! office account, a roster of 20 experts across the six sub-teams and five 五老 categories
-//! with their leads, ten schools with one account each, 30 approved courses, and three
+//! with their leads, ten schools with one account each, 30 approved courses, three
 //! lectures of the coming week (a booking offered to its expert, a request waiting for the
-//! office, a city-wide online lecture to join).
+//! office, a city-wide online lecture to join) and a leave waiting for approval.
 //! Every demo account has the same published password: never use them on a real deployment.
 
 use chrono::NaiveDateTime;
@@ -319,5 +319,22 @@ fn seed_lectures(
         )
     };
     create(uow, &actor(admin_id, Role::Admin, None), citywide)?;
+    // A leave waiting for the office and 陈's team leads: the Monday and Tuesday after.
+    let chen = User::find_by_login(uow.conn, "expert.chen")?
+        .map(|u| crate::models::expert::Expert::find_by_user(uow.conn, &u.id).map(|e| (u, e)))
+        .transpose()?;
+    if let Some((user, Some(expert))) = chen {
+        let asking = Actor {
+            role: Role::Expert,
+            expert_id: Some(expert.id.clone()),
+            expert_status: Some(expert.status),
+            ..actor(&user.id, Role::Expert, None)
+        };
+        let days = crate::domain::leave::LeaveDays {
+            first: day + chrono::Duration::days(5),
+            last: day + chrono::Duration::days(6),
+        };
+        crate::usecase::leave::request(uow, &asking, None, days, "回乡探亲，已提前与学校沟通")?;
+    }
     Ok(())
 }

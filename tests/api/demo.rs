@@ -93,7 +93,7 @@ async fn the_demo_has_leads_experts_schools_and_a_menu() {
 }
 
 #[actix_web::test]
-async fn the_demo_has_lectures_of_the_coming_week_to_try_the_flows_on() {
+async fn the_demo_has_lectures_of_the_coming_week_and_a_leave_to_try_the_flows_on() {
     let app = TestApp::new().await;
     let hash = guanai::auth::password::hash_password(DEMO_PASSWORD).unwrap();
     let now = app.clock.now_naive();
@@ -141,4 +141,16 @@ async fn the_demo_has_lectures_of_the_coming_week_to_try_the_flows_on() {
             .len(),
         1
     );
+    // 陈's leave waits for the office, which approves it.
+    let pending = app.get("/api/v1/leaves?state=pending", &admin).await;
+    let leave = pending.assert_status(200)["items"][0].clone();
+    assert_eq!(leave["days"], 2, "{leave}");
+    let approved = app
+        .post(
+            &format!("/api/v1/leaves/{}/approve", leave["id"].as_str().unwrap()),
+            Some(&admin),
+            serde_json::json!({}),
+        )
+        .await;
+    assert_eq!(approved.assert_status(200)["state"], "approved");
 }
