@@ -14,7 +14,6 @@ use crate::error::{ApiError, ApiResult};
 use crate::mail::outbox::Notice;
 use crate::models::course::{Course, CourseChanges, CourseRow, CourseSets, NewCourse, search_text};
 use crate::models::expert::{Expert, ExpertBrief};
-use crate::models::team_lead::TeamLead;
 use crate::models::user::User;
 use crate::usecase::{Transition, Uow};
 
@@ -204,12 +203,7 @@ fn notify_reviewers(
     title: &str,
     resubmitted: bool,
 ) -> ApiResult<()> {
-    let mut reviewers = User::active_admins(uow.conn)?;
-    for user_id in TeamLead::reviewer_users(uow.conn, team)? {
-        if let Some(user) = User::find(uow.conn, &user_id)?.filter(|u| u.active) {
-            reviewers.push(user);
-        }
-    }
+    let reviewers = crate::usecase::team::office_and_leads(uow.conn, team)?;
     let mut told: Vec<String> = vec![expert.user_id.clone(), actor.user_id.clone()];
     let now = uow.now();
     for reviewer in reviewers {

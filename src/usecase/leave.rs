@@ -21,7 +21,6 @@ use crate::i18n::Msg;
 use crate::mail::outbox::{LeaveNotice, Notice};
 use crate::models::expert::Expert;
 use crate::models::leave::{Leave, LeaveRow, NewLeave};
-use crate::models::team_lead::TeamLead;
 use crate::models::user::User;
 use crate::usecase::lecture::{lock_expert, release_held};
 use crate::usecase::{Transition, Uow};
@@ -300,12 +299,7 @@ fn tell_approvers(
     record: &LeaveRecord,
     expert_user: &str,
 ) -> ApiResult<()> {
-    let mut approvers = User::active_admins(uow.conn)?;
-    for user_id in TeamLead::reviewer_users(uow.conn, &record.team)? {
-        if let Some(user) = User::find(uow.conn, &user_id)?.filter(|u| u.active) {
-            approvers.push(user);
-        }
-    }
+    let approvers = crate::usecase::team::office_and_leads(uow.conn, &record.team)?;
     let mut told: Vec<String> = vec![expert_user.to_owned(), actor.user_id.clone()];
     for approver in approvers {
         if told.contains(&approver.id) {

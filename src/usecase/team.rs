@@ -8,7 +8,21 @@ use crate::domain::roster::{ExpertStatus, LeadRole};
 use crate::error::{ApiError, ApiResult, FieldError};
 use crate::models::expert::Expert;
 use crate::models::team_lead::TeamLead;
+use crate::models::user::User;
 use crate::usecase::Uow;
+
+/// Whom a team's business goes to: the office (every active admin) and the active leads of
+/// `team` — a course's reviewers, a leave's approvers, a lecture's dispatchers. Oldest
+/// admin first, then the leads; an account may appear twice (callers tell each once).
+pub fn office_and_leads(conn: &mut DbConnection, team: &str) -> ApiResult<Vec<User>> {
+    let mut users = User::active_admins(conn)?;
+    for user_id in TeamLead::reviewer_users(conn, team)? {
+        if let Some(user) = User::find(conn, &user_id)?.filter(|u| u.active) {
+            users.push(user);
+        }
+    }
+    Ok(users)
+}
 
 /// Why `expert_id` cannot lead `team`, if it cannot: it must be an active expert serving the team.
 fn lead_problem(

@@ -30,7 +30,6 @@ use crate::models::lecture::{
     SummaryRow,
 };
 use crate::models::school::School;
-use crate::models::team_lead::TeamLead;
 use crate::models::user::User;
 use crate::models::value_set;
 use crate::time::to_local;

@@ -88,12 +88,7 @@ pub(super) fn tell_office(
     reason: Option<&str>,
     actor: Option<&Actor>,
 ) -> ApiResult<()> {
-    let mut users = User::active_admins(uow.conn)?;
-    for user_id in TeamLead::reviewer_users(uow.conn, &record.lecture.team_code)? {
-        if let Some(user) = User::find(uow.conn, &user_id)?.filter(|u| u.active) {
-            users.push(user);
-        }
-    }
+    let users = crate::usecase::team::office_and_leads(uow.conn, &record.lecture.team_code)?;
     tell_users(uow, users, record, kind, reason, actor)
 }
 
