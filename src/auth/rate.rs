@@ -27,6 +27,24 @@ pub fn take(
         .map(|(limit, subject)| format!("rate:{}:{subject}", limit.kind))
         .collect();
     db::lock_keys(conn, &keys)?;
+    refuse_if_used_up(
+        conn,
+        limits,
+        now,
+        crate::i18n::Msg::new("problem-rate_limited"),
+    )?;
+    count(conn, limits, now)
+}
+
+/// 429 with `detail` and when to come back if any limit is used up; counts nothing (for
+/// limits on failures, which are counted only when they happen). The caller serializes
+/// the check with the count (a lock of its own, or [`take`]'s).
+pub fn refuse_if_used_up(
+    conn: &mut DbConnection,
+    limits: &[(Limit, &str)],
+    now: NaiveDateTime,
+    detail: crate::i18n::Msg,
+) -> ApiResult<()> {
     let mut wait: Option<i64> = None;
     for (limit, subject) in limits {
         let since = now - limit.window;
@@ -36,12 +54,21 @@ pub fn take(
             wait = Some(wait.map_or(seconds, |w| w.max(seconds)));
         }
     }
-    if let Some(seconds) = wait {
-        return Err(ApiError::RateLimited {
+    match wait {
+        Some(seconds) => Err(ApiError::RateLimited {
             retry_after_secs: u64::try_from(seconds).unwrap_or(1),
-            detail: crate::i18n::Msg::new("problem-rate_limited").into(),
-        });
+            detail: detail.into(),
+        }),
+        None => Ok(()),
     }
+}
+
+/// Counts one event against each limit, and forgets events older than any window needs.
+pub fn count(
+    conn: &mut DbConnection,
+    limits: &[(Limit, &str)],
+    now: NaiveDateTime,
+) -> ApiResult<()> {
     for (limit, subject) in limits {
         RateEvent::record(conn, limit.kind, subject, now)?;
     }

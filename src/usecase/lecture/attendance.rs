@@ -4,14 +4,16 @@
 //! automatic check-out) and 14 days after it (close).
 
 use super::*;
+use crate::auth::rate::{self, Limit};
 use crate::domain::check_in::{self, OPENS_MINUTES_BEFORE};
 use crate::models::attendance::Attendance;
-use crate::models::rate_event::RateEvent;
 
 /// What is counted against a lecture's check-in: five wrong codes in ten minutes lock it.
-const WRONG_CODES: &str = "check_in_wrong_code";
-const WRONG_CODE_LIMIT: i64 = 5;
-const WRONG_CODE_WINDOW_MINUTES: i64 = 10;
+const WRONG_CODES: Limit = Limit {
+    kind: "check_in_wrong_code",
+    limit: 5,
+    window: Duration::minutes(10),
+};
 
 /// How long past its end a confirmed lecture becomes a no-show, and a running one is
 /// checked out by the service.
@@ -84,6 +86,8 @@ pub fn check_in(
     let to = LectureFlow::next(record.lecture.state, LectureAction::CheckIn, &who)?;
     let now = uow.now();
     let span = open_span(&record)?;
+    // A confirmed lecture has its row (and key) from its acceptance.
+    let attendance = attendance_of(uow.conn, id)?;
     let reason = match proof {
         Proof::Code(code) => {
             if !who.its_expert {
@@ -96,10 +100,15 @@ pub fn check_in(
             if now < span.start || now >= span.end {
                 return Err(outside_window());
             }
-            refuse_if_locked(uow.conn, id, now)?;
-            let attendance = attendance_of(uow.conn, id)?;
+            // Under the lecture's lock: the check and the count of a wrong code are serial.
+            rate::refuse_if_used_up(
+                uow.conn,
+                &[(WRONG_CODES, id)],
+                now,
+                Msg::new("problem-rate_limited-check_in"),
+            )?;
             if !check_in::accepts(&check_in::key_bytes(&attendance.code_secret), code, now) {
-                RateEvent::record(uow.conn, WRONG_CODES, id, now)?;
+                rate::count(uow.conn, &[(WRONG_CODES, id)], now)?;
                 uow.record(
                     "lecture.check_in_failed",
                     "lecture",
@@ -121,7 +130,7 @@ pub fn check_in(
             Some(reason.as_str())
         }
     };
-    let start = record.lecture.starts_at.unwrap_or(span.start);
+    let start = span.start + Duration::minutes(OPENS_MINUTES_BEFORE);
     let late = now > start + Duration::minutes(uow.settings.late_minutes);
     step_to(
         uow,
@@ -131,8 +140,7 @@ pub fn check_in(
         reason,
         json!({ "late": late, "without_code": reason.is_some() }),
     )?;
-    attendance_of(uow.conn, id)?;
-    Attendance::check_in(uow.conn, id, now, late, reason)?;
+    Attendance::check_in(uow.conn, &attendance.lecture_id, now, late, reason)?;
     Ok(Ok(()))
 }
 
@@ -250,21 +258,6 @@ fn outside_window() -> ApiError {
         "outside_check_in_window",
         Msg::new("problem-outside_check_in_window").arg("minutes", OPENS_MINUTES_BEFORE),
     )
-}
-
-/// 429 while five wrong codes of the last ten minutes stand against the lecture.
-fn refuse_if_locked(conn: &mut DbConnection, id: &str, now: NaiveDateTime) -> ApiResult<()> {
-    let window = Duration::minutes(WRONG_CODE_WINDOW_MINUTES);
-    let since = now - window;
-    if RateEvent::count_since(conn, WRONG_CODES, id, since)? < WRONG_CODE_LIMIT {
-        return Ok(());
-    }
-    let oldest = RateEvent::oldest_since(conn, WRONG_CODES, id, since)?.unwrap_or(now);
-    let seconds = (oldest + window - now).num_seconds().max(1);
-    Err(ApiError::RateLimited {
-        retry_after_secs: u64::try_from(seconds).unwrap_or(1),
-        detail: Msg::new("problem-rate_limited-check_in").into(),
-    })
 }
 
 fn attendance_of(conn: &mut DbConnection, id: &str) -> ApiResult<Attendance> {
