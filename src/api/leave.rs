@@ -99,12 +99,12 @@ pub struct LeaveBrief {
 }
 
 fn leave_response(
-    uow_conn: &mut crate::db::DbConnection,
+    conn: &mut crate::db::DbConnection,
     record: LeaveRecord,
     released: Option<Released>,
     tz: Tz,
 ) -> ApiResult<LeaveResponse> {
-    let history = StateChange::history(uow_conn, "leave", &record.leave.id)?;
+    let history = StateChange::history(conn, "leave", &record.leave.id)?;
     let l = record.leave;
     let days = l.days().count();
     Ok(LeaveResponse {

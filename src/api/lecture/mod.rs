@@ -383,13 +383,14 @@ fn with_history(
             auto_checked_out: a.auto_checked_out,
         })
     });
-    let report = crate::models::report::LectureReport::find(conn, &id)?.map(|r| ReportResponse {
+    let filed = crate::models::report::LectureReport::find(conn, &id)?;
+    let beneficiaries = usecase::lecture::beneficiaries(conn, &record, filed.as_ref())?;
+    let report = filed.map(|r| ReportResponse {
         audience: r.audience,
         summary: r.summary,
         late: r.late,
         filed_at: to_local(r.filed_at, tz),
     });
-    let beneficiaries = usecase::lecture::beneficiaries(conn, &record)?;
     let mut body = response(record, actor, tz)?;
     body.attendance = attendance;
     body.report = report;

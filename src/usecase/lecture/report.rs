@@ -111,8 +111,12 @@ fn already_reported() -> ApiError {
 
 /// 受益人次: for a city-wide online lecture the joined schools' counts and the expert's (those
 /// on the platform besides), otherwise the expert's; `None` until the expert reports.
-pub fn beneficiaries(conn: &mut DbConnection, record: &LectureRecord) -> ApiResult<Option<i64>> {
-    let Some(report) = LectureReport::find(conn, &record.lecture.id)? else {
+pub fn beneficiaries(
+    conn: &mut DbConnection,
+    record: &LectureRecord,
+    report: Option<&LectureReport>,
+) -> ApiResult<Option<i64>> {
+    let Some(report) = report else {
         return Ok(None);
     };
     let schools = if record.city_wide() {
