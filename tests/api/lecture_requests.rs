@@ -99,6 +99,13 @@ async fn an_online_lecture_takes_a_meeting_number_and_passcode_shown_as_the_link
             "link",
             "invalid_format",
         ),
+        // An address no browser opens: a host cut off inside its brackets, or none at all.
+        (
+            json!({ "link": "https://[腾讯会议" }),
+            "link",
+            "invalid_format",
+        ),
+        (json!({ "link": "https://" }), "link", "invalid_format"),
         (
             json!({ "meeting_id": "12 34" }),
             "meeting_id",

@@ -73,11 +73,12 @@ pub(super) fn optional_text(
 }
 
 pub(super) fn check_link(errors: &mut Vec<FieldError>, link: &Option<String>) {
+    // An address a browser opens: http or https with a host, read by the url crate (WHATWG
+    // URL parsing), and no whitespace anywhere (a meeting number typed in is not a link).
     let is_address = |link: &str| {
-        let rest = link
-            .strip_prefix("https://")
-            .or_else(|| link.strip_prefix("http://"));
-        rest.is_some_and(|r| !r.is_empty() && !r.chars().any(char::is_whitespace))
+        !link.chars().any(char::is_whitespace)
+            && url::Url::parse(link)
+                .is_ok_and(|u| matches!(u.scheme(), "http" | "https") && u.host().is_some())
     };
     if let Some(link) = link
         && !is_address(link)
