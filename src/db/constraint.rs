@@ -99,6 +99,33 @@ pub static CONSTRAINTS: &[ConstraintRule] = &[
         code: "already_reported",
         detail: |_| Msg::new("problem-already_reported").into(),
     },
+    // The same for an observer's hold (written and freed by the assignment's triggers).
+    ConstraintRule {
+        names: &["observer_hold_in_step"],
+        status: 409,
+        code: "hold_out_of_step",
+        detail: |_| Msg::new("problem-hold_out_of_step-observer").into(),
+    },
+    // One expert assigned twice to observe one lecture, or filing twice (the use case looks
+    // first; these are the database's word for two racing).
+    ConstraintRule {
+        names: &[
+            "lecture_observers_once",
+            "lecture_observers.lecture_id, lecture_observers.expert_id",
+        ],
+        status: 409,
+        code: "already_observer",
+        detail: |_| Msg::new("problem-already_observer").into(),
+    },
+    ConstraintRule {
+        names: &[
+            "lecture_observations_once",
+            "lecture_observations.lecture_id, lecture_observations.observer_id",
+        ],
+        status: 409,
+        code: "already_observed",
+        detail: |_| Msg::new("problem-already_observed").into(),
+    },
     // SQLite: a time the rules compare, not in the one form in which text order is time
     // order (`YYYY-MM-DD HH:MM:SS`, UTC, an optional fraction).
     ConstraintRule {

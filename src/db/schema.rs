@@ -464,6 +464,31 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    lecture_observers (id) {
+        id -> Text,
+        lecture_id -> Text,
+        expert_id -> Text,
+        assigned_by -> Text,
+        assigned_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    lecture_observations (id) {
+        id -> Text,
+        lecture_id -> Text,
+        observer_id -> Text,
+        content -> Integer,
+        delivery -> Integer,
+        interaction -> Integer,
+        effect -> Integer,
+        comment -> Text,
+        filed_by -> Text,
+        filed_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(audit_events -> users (actor_id));
 diesel::joinable!(course_audiences -> courses (course_id));
 diesel::joinable!(course_grades -> courses (course_id));
@@ -502,6 +527,8 @@ diesel::joinable!(blackouts -> schools (school_id));
 
 diesel::joinable!(leaves -> experts (expert_id));
 diesel::joinable!(lecture_attendance -> lectures (lecture_id));
+diesel::joinable!(lecture_observers -> lectures (lecture_id));
+diesel::joinable!(lecture_observers -> experts (expert_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     audit_events,
@@ -541,4 +568,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     leaves,
     lecture_attendance,
     lecture_reports,
+    lecture_observers,
+    lecture_observations,
 );

@@ -118,6 +118,13 @@ impl LectureState {
         matches!(self, LectureState::Offered | LectureState::Confirmed)
     }
 
+    /// Whether its observers (听课) stay assigned: while it is held, and once it ran or was
+    /// missed (a correction may make a no-show given). Back with the office, cancelled or
+    /// refused, it lets them go.
+    pub fn keeps_observers(self) -> bool {
+        Self::COUNTING.contains(&self) || self == LectureState::NoShow
+    }
+
     /// States a lecture does not leave.
     pub fn is_final(self) -> bool {
         matches!(

@@ -329,3 +329,17 @@ problem-not_city_wide = only a city-wide online lecture has its joined schools c
 problem-forbidden-lecture_report = the lecture's expert files its report
 problem-forbidden-lecture_audience = only a school that joined this city-wide lecture confirms its count
 field-out_of_range-audience = { $field }: a count from 0 to 1000000
+
+## Observation (听课)
+problem-forbidden-observers = observers are assigned by the office or a lead of the lecture's team
+problem-not_observable-begun = the lecture has begun: its observers can no longer change
+problem-not_observable-state = the lecture is { $state }: observers are assigned to a lecture offered or confirmed to an expert, before it begins
+field-own_lecture = { $field }: an expert does not observe their own lecture
+problem-already_observer = this expert is already assigned to observe the lecture
+problem-not_found-observer = this expert is not assigned to observe the lecture
+problem-forbidden-observation = only an expert assigned to observe the lecture files an observation of it
+problem-lecture_not_begun = the lecture is { $state }: an observation is filed once its expert has checked in
+problem-already_observed = you have filed your observation of this lecture already
+problem-forbidden-observations = observations are read by the office, the team's leads, the lecture's expert and each observer (their own)
+field-out_of_range-score = { $field }: a whole number from 1 to 5
+problem-hold_out_of_step-observer = an observer's hold on their time follows the lecture and the assignment; change the assignment instead

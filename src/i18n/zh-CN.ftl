@@ -329,3 +329,17 @@ problem-not_city_wide = 只有全市网课由参加的学校各自确认本校�
 problem-forbidden-lecture_report = 授课记录由讲座的专家本人填写
 problem-forbidden-lecture_audience = 只有报名参加这场全市网课的学校可以确认本校人数
 field-out_of_range-audience = { $field }：人数应在 0 到 1000000 之间
+
+## Observation (听课)
+problem-forbidden-observers = 听课人员由办公室或本团团长、副团长安排
+problem-not_observable-begun = 讲座已经开始，不能再安排或撤换听课人员
+problem-not_observable-state = 讲座目前是“{ $state_zh }”：只有已派给专家、尚未开始的讲座可以安排听课
+field-own_lecture = { $field }：专家不能听自己的讲座
+problem-already_observer = 这位专家已经被安排听这场讲座
+problem-not_found-observer = 这位专家没有被安排听这场讲座
+problem-forbidden-observation = 只有被安排听课的专家可以提交这场讲座的听课记录
+problem-lecture_not_begun = 讲座目前是“{ $state_zh }”：专家签到开讲后才能提交听课记录
+problem-already_observed = 您已经提交过这场讲座的听课记录
+problem-forbidden-observations = 听课记录只给办公室、本团团长、副团长、授课专家和听课专家本人查看
+field-out_of_range-score = { $field }：评分应为 1 到 5 的整数
+problem-hold_out_of_step-observer = 听课占用专家时间的记录跟随讲座和听课安排；请修改听课安排本身

@@ -127,6 +127,10 @@ pub enum LectureNotice {
     Reminder,
     /// Nobody checked in by an hour after the end (office, team leads, school).
     NoShow,
+    /// An expert is to observe it (听课), or the lecture they observe moved (the observer).
+    ObserverAssigned,
+    /// An observer is no longer to observe it (the observer).
+    ObserverRemoved,
 }
 
 impl LectureNotice {
@@ -145,6 +149,8 @@ impl LectureNotice {
             LectureNotice::Changed => "lecture_changed",
             LectureNotice::Reminder => "lecture_reminder",
             LectureNotice::NoShow => "lecture_no_show",
+            LectureNotice::ObserverAssigned => "lecture_observer_assigned",
+            LectureNotice::ObserverRemoved => "lecture_observer_removed",
         }
     }
 }

@@ -10,7 +10,7 @@ use serde_json::Value;
 
 use crate::mail::MailError;
 
-pub const KINDS: [(&str, &str); 24] = [
+pub const KINDS: [(&str, &str); 26] = [
     (
         "account_created",
         include_str!("../../templates/mail/account_created.txt"),
@@ -106,6 +106,14 @@ pub const KINDS: [(&str, &str); 24] = [
     (
         "lecture_no_show",
         include_str!("../../templates/mail/lecture_no_show.txt"),
+    ),
+    (
+        "lecture_observer_assigned",
+        include_str!("../../templates/mail/lecture_observer_assigned.txt"),
+    ),
+    (
+        "lecture_observer_removed",
+        include_str!("../../templates/mail/lecture_observer_removed.txt"),
     ),
 ];
 

@@ -12,6 +12,7 @@ use crate::domain::schedule::Span;
 /// What an expert's time is held for.
 pub const SOURCE_LECTURE: &str = "lecture";
 pub const SOURCE_LEAVE: &str = "leave";
+pub const SOURCE_OBSERVATION: &str = "observation";
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = busy_intervals)]

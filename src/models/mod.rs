@@ -44,6 +44,7 @@ pub mod leave;
 pub mod lecture;
 pub mod login_failure;
 pub mod notification;
+pub mod observation;
 pub mod password_token;
 pub mod rate_event;
 pub mod refresh_token;

@@ -333,6 +333,18 @@ impl TestResponse {
         assert_eq!(self.body["request_id"], request_id);
     }
 
+    /// Asserts a 422 that names `field` with `code` among its field errors.
+    #[track_caller]
+    pub fn assert_field_error(&self, field: &str, code: &str) {
+        self.assert_problem(422, "validation_failed");
+        let named = self.body["errors"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .any(|e| e["field"] == field && e["code"] == code);
+        assert!(named, "no {field} {code}: {}", self.body);
+    }
+
     #[track_caller]
     pub fn assert_status(&self, status: u16) -> &Value {
         assert_eq!(self.status.as_u16(), status, "body: {}", self.body);
@@ -450,6 +462,10 @@ impl TestApp {
 
     pub async fn get(&self, path: &str, token: &str) -> TestResponse {
         self.send(Method::GET, path, Some(token), None).await
+    }
+
+    pub async fn delete(&self, path: &str, token: &str) -> TestResponse {
+        self.send(Method::DELETE, path, Some(token), None).await
     }
 
     pub async fn post(&self, path: &str, token: Option<&str>, body: Value) -> TestResponse {

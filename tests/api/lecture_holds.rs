@@ -152,7 +152,7 @@ async fn on_sqlite_a_time_the_rules_compare_is_refused_unless_canonical() {
             conn,
             &format!(
                 "INSERT INTO busy_intervals (id, expert_id, source_type, source_id, starts_at, ends_at) \
-                 VALUES ('a', '{}', 'observation', 'a', '2026-12-16 05:30:00', '2026-12-16 08:00:00')",
+                 VALUES ('a', '{}', 'case_session', 'a', '2026-12-16 05:30:00', '2026-12-16 08:00:00')",
                 w.lin_id
             ),
         )
@@ -170,7 +170,7 @@ async fn on_sqlite_a_time_the_rules_compare_is_refused_unless_canonical() {
                 conn,
                 &format!(
                     "INSERT INTO busy_intervals (id, expert_id, source_type, source_id, starts_at, ends_at) \
-                     VALUES ('b', '{}', 'observation', 'b', {start}, {end})",
+                     VALUES ('b', '{}', 'case_session', 'b', {start}, {end})",
                     w.lin_id
                 ),
             )

@@ -71,7 +71,7 @@ impl World {
             guanai::models::busy_interval::BusyInterval::hold(
                 conn,
                 &self.lin_id,
-                ("observation", "x"),
+                ("case_session", "x"),
                 span,
             )
             .unwrap_err()

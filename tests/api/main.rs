@@ -29,6 +29,7 @@ mod lectures;
 mod matrix;
 mod me;
 mod notifications;
+mod observations;
 mod openapi;
 mod pages;
 mod roster_import;

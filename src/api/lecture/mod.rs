@@ -41,6 +41,7 @@ mod booking;
 mod calendar;
 mod dispatch;
 mod lists;
+mod observation;
 mod report;
 
 pub use attendance::*;
@@ -48,6 +49,7 @@ pub use booking::*;
 pub use calendar::*;
 pub use dispatch::*;
 pub use lists::*;
+pub use observation::*;
 pub use report::*;
 
 /// One proposed or chosen time.
@@ -133,6 +135,10 @@ pub struct LectureResponse {
     /// joined schools' confirmed counts besides.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub beneficiaries: Option<i64>,
+    /// Only on a single lecture, to those who work on it and to its observers: who is
+    /// assigned to observe it (听课) and whether each has filed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub observers: Option<Vec<ObserverResponse>>,
     /// Only on a single lecture; a school sees the steps and their times, not who declined
     /// or why.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -252,6 +258,7 @@ impl LectureSummaryResponse {
 /// The lecture as `actor` may see it.
 fn response(record: LectureRecord, actor: &Actor, tz: Tz) -> ApiResult<LectureResponse> {
     let show_link = record.staff_view(actor)
+        || record.observing
         || record.is_own_school(actor)
         || (record.city_wide()
             && record.lecture.state == LectureState::Confirmed
@@ -313,6 +320,7 @@ fn response(record: LectureRecord, actor: &Actor, tz: Tz) -> ApiResult<LectureRe
         attendance: None,
         report: None,
         beneficiaries: None,
+        observers: None,
         history: None,
         not_offered: Vec::new(),
         joined,
@@ -391,7 +399,9 @@ fn with_history(
         late: r.late,
         filed_at: to_local(r.filed_at, tz),
     });
+    let observers = observation::observers(conn, &record, actor, tz)?;
     let mut body = response(record, actor, tz)?;
+    body.observers = observers;
     body.attendance = attendance;
     body.report = report;
     body.beneficiaries = beneficiaries;
@@ -445,4 +455,32 @@ where
     .await?;
     let version = body.version;
     Ok(with_etag(HttpResponse::Ok().json(body), version))
+}
+
+/// Runs a creating step of one lecture (honouring `Idempotency-Key`) and answers `201` with
+/// the lecture as it is afterwards.
+async fn created<F>(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    meta: RequestMeta,
+    idem: Idempotency,
+    id: String,
+    mut step: F,
+) -> ApiResult<HttpResponse>
+where
+    F: FnMut(&mut Uow<'_>, &Actor, &str) -> ApiResult<()> + Send + 'static,
+{
+    let audit = AuditContext::from_request(&meta, Some(user.id()), state.clock.now_naive());
+    let tz = state.settings.timezone;
+    usecase::answer(&state, audit, idem, move |uow| {
+        let actor = Actor::load_for_change(uow.conn, &user)?;
+        step(uow, &actor, &id)?;
+        let body = reload(uow, &actor, &id, tz)?;
+        Ok(Answer::created(
+            format!("/api/v1/lectures/{id}"),
+            Some(body.version),
+            body,
+        ))
+    })
+    .await
 }

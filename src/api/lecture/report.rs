@@ -97,31 +97,3 @@ fn check_audience(audience: i32, errors: &mut Vec<FieldError>) {
         ));
     }
 }
-
-/// Runs a creating step of one lecture (honouring `Idempotency-Key`) and answers `201` with
-/// the lecture as it is afterwards.
-async fn created<F>(
-    state: web::Data<AppState>,
-    user: AuthUser,
-    meta: RequestMeta,
-    idem: Idempotency,
-    id: String,
-    mut step: F,
-) -> ApiResult<HttpResponse>
-where
-    F: FnMut(&mut Uow<'_>, &Actor, &str) -> ApiResult<()> + Send + 'static,
-{
-    let audit = AuditContext::from_request(&meta, Some(user.id()), state.clock.now_naive());
-    let tz = state.settings.timezone;
-    usecase::answer(&state, audit, idem, move |uow| {
-        let actor = Actor::load_for_change(uow.conn, &user)?;
-        step(uow, &actor, &id)?;
-        let body = reload(uow, &actor, &id, tz)?;
-        Ok(Answer::created(
-            format!("/api/v1/lectures/{id}"),
-            Some(body.version),
-            body,
-        ))
-    })
-    .await
-}

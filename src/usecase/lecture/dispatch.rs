@@ -434,7 +434,8 @@ pub fn reschedule(uow: &mut Uow<'_>, actor: &Actor, id: &str, span: Span) -> Api
 /// An expert can no longer give the lectures they hold — suspended, left, or on approved
 /// leave over their time (`within`, the leave's span; `None`: all of them). Their open
 /// offers go back to the office, their confirmed lectures wait for reassignment; office,
-/// leads and schools are told. Runs inside the change's transaction, which holds the
+/// leads and schools are told. Their assignments to observe lectures not yet begun are let
+/// go too. Runs inside the change's transaction, which holds the
 /// expert's lock, so no offer, accept or move of this expert's lectures runs beside it.
 /// `cause` goes into each audit row (`{"leave_id": …}`). Returns each released lecture
 /// with the state it went to.
@@ -489,5 +490,7 @@ pub fn release_held(
         }
         released.push((id.clone(), to));
     }
+    // What they were to observe goes the same way.
+    observation::release_observing(uow, expert_id, within, why)?;
     Ok(released)
 }

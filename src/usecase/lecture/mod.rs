@@ -23,7 +23,9 @@ use crate::domain::transition::Machine as _;
 use crate::error::{ApiError, ApiResult, FieldError};
 use crate::i18n::Msg;
 use crate::mail::outbox::{LectureNotice, Notice};
-use crate::models::busy_interval::{BusyInterval, SOURCE_LEAVE, SOURCE_LECTURE};
+use crate::models::busy_interval::{
+    BusyInterval, SOURCE_LEAVE, SOURCE_LECTURE, SOURCE_OBSERVATION,
+};
 use crate::models::expert::{Expert, ExpertSets};
 use crate::models::lecture::{
     Lecture, LectureChanges, LectureRefusal, LectureSlot, LectureSummary, NewLecture, Placement,
@@ -44,6 +46,7 @@ mod dispatch;
 pub mod due;
 mod fit;
 mod notices;
+mod observation;
 mod report;
 mod suggestions;
 
@@ -53,6 +56,9 @@ pub use calendar::{calendar_feed, rotate_calendar_token};
 pub use details::{edit, join, withdraw};
 pub use dispatch::{accept, cancel, decline, offer, reject, release_held, reschedule};
 pub use fit::{Overrides, expert_busy};
+pub use observation::{
+    ObservationScores, assign_observer, file_observation, observations_reader, remove_observer,
+};
 pub use report::{beneficiaries, confirm_audience, file_report};
 pub use suggestions::{Suggestion, Suggestions, suggestions};
 
@@ -110,6 +116,9 @@ pub struct LectureRecord {
     pub participant: bool,
     /// The time it had before the change being told, for a notice of a move.
     pub previous: Option<Span>,
+    /// Whether the reader is assigned to observe it (听课); false until
+    /// [`LectureRecord::load_visible`] looks.
+    pub observing: bool,
 }
 
 impl LectureRecord {
@@ -125,14 +134,24 @@ impl LectureRecord {
             slots,
             participant: false,
             previous: None,
+            observing: false,
         }))
     }
 
     /// The lecture, if `actor` may see it; else 404 (its existence is not told).
     pub fn load_visible(conn: &mut DbConnection, actor: &Actor, id: &str) -> ApiResult<Self> {
-        let mut record = Self::load(conn, id)?
-            .filter(|r| r.visible_to(actor))
-            .ok_or_else(|| ApiError::not_found(Msg::new("problem-not_found-lecture")))?;
+        let not_found = || ApiError::not_found(Msg::new("problem-not_found-lecture"));
+        let mut record = Self::load(conn, id)?.ok_or_else(not_found)?;
+        // An expert assigned to observe it sees it too (asked only of one who sees it not).
+        if let Some(expert) = &actor.expert_id
+            && !record.visible_to(actor)
+        {
+            record.observing =
+                crate::models::observation::LectureObserver::is_observer(conn, id, expert)?;
+        }
+        if !record.visible_to(actor) {
+            return Err(not_found());
+        }
         if let Some(school) = &actor.school_id
             && record.city_wide()
         {
@@ -149,11 +168,12 @@ impl LectureRecord {
         Self::load_visible(conn, actor, id)
     }
 
-    /// Admins, the team's leads, the expert it is offered to or held by, and its school see
-    /// it; every school sees the city-wide online lectures (to join them).
+    /// Admins, the team's leads, the expert it is offered to or held by, its observers and
+    /// its school see it; every school sees the city-wide online lectures (to join them).
     pub fn visible_to(&self, actor: &Actor) -> bool {
         let l = &self.lecture;
-        actor.is_admin()
+        self.observing
+            || actor.is_admin()
             || actor.leads(&l.team_code)
             || l.expert_id.as_deref().is_some_and(|e| actor.is_expert(e))
             || self.is_own_school(actor)
@@ -260,6 +280,7 @@ fn move_to(
     reason: Option<&str>,
     detail: serde_json::Value,
 ) -> ApiResult<()> {
+    let follow = observation::before_move(uow, record, placement)?;
     let lecture = &record.lecture;
     let (id, from, version, now) = (
         lecture.id.clone(),
@@ -279,6 +300,20 @@ fn move_to(
         },
         |conn| Lecture::place(conn, &id, from, version, placement, now),
     )?;
+    if !follow.is_empty() {
+        // The observers who follow a move are told its new time beside the old.
+        let mut updated = load(uow.conn, &id)?;
+        updated.previous = lecture.span();
+        for expert_id in &follow {
+            tell_expert(
+                uow,
+                &updated,
+                expert_id,
+                LectureNotice::ObserverAssigned,
+                None,
+            )?;
+        }
+    }
     Ok(())
 }
 

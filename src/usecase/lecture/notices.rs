@@ -14,9 +14,13 @@ pub(super) fn notice(record: &LectureRecord, kind: LectureNotice, reason: Option
             | LectureNotice::Lapsed
             | LectureNotice::NeedsExpert
             | LectureNotice::Reminder
+            | LectureNotice::ObserverAssigned
     );
     let joinable = lecture.mode == LectureMode::Online
-        && matches!(kind, LectureNotice::Confirmed | LectureNotice::Reminder);
+        && matches!(
+            kind,
+            LectureNotice::Confirmed | LectureNotice::Reminder | LectureNotice::ObserverAssigned
+        );
     Notice::Lecture {
         kind,
         topic: lecture.topic.clone(),

@@ -112,6 +112,18 @@ pub(super) static ROWS: &[Row] = &[
     row("POST",  "/api/v1/lectures/{outsider_lecture}/report", Json(report),   [401, 403, 404, 404, 403]),
     row("POST",  "/api/v1/lectures/{given_citywide}/attendance", Json(head_count), [401, 403, 403, 403, 201]),
     row("POST",  "/api/v1/lectures/{offered_lecture}/attendance", Json(head_count), [401, 403, 403, 403, 409]),
+    // 听课: the office or a lead of the team assigns (the lead observes plain's offered lecture
+    // and given lecture, plain the lead's given city-wide one); observers file, the office,
+    // leads and the observed expert read; never a school.
+    row("POST",  "/api/v1/lectures/{offered_lecture}/observers", Json(watcher), [401, 201, 201, 403, 403]),
+    row("POST",  "/api/v1/lectures/{outsider_lecture}/observers", Json(watcher), [401, 201, 404, 404, 403]),
+    row("DELETE", "/api/v1/lectures/{offered_lecture}/observers/{lead_expert}", Empty, [401, 200, 200, 403, 403]),
+    row("DELETE", "/api/v1/lectures/{outsider_lecture}/observers/{lead_expert}", Empty, [401, 404, 404, 404, 403]),
+    row("POST",  "/api/v1/lectures/{given_lecture}/observations", Json(observation), [401, 403, 201, 403, 403]),
+    row("POST",  "/api/v1/lectures/{given_citywide}/observations", Json(observation), [401, 403, 403, 201, 403]),
+    row("POST",  "/api/v1/lectures/{outsider_lecture}/observations", Json(observation), [401, 403, 404, 404, 403]),
+    row("GET",   "/api/v1/lectures/{given_lecture}/observations", Empty,       [401, 200, 200, 200, 403]),
+    row("GET",   "/api/v1/lectures/{outsider_lecture}/observations", Empty,    [401, 200, 404, 404, 403]),
     row("POST",  "/api/v1/lectures/{citywide_lecture}/participants", Json(join), [401, 403, 403, 403, 201]),
     row("POST",  "/api/v1/lectures/{outsider_lecture}/participants", Json(join), [401, 403, 403, 403, 404]),
     row("DELETE", "/api/v1/lectures/{citywide_lecture}/participants", Empty,   [401, 403, 403, 403, 200]),
@@ -254,6 +266,14 @@ fn check_in_code() -> Value {
 fn correction() -> Value {
     json!({ "reason": "学校确认已举行", "start": "2026-03-04T10:00:00+08:00", "end": "2026-03-04T11:00:00+08:00" })
 }
+fn watcher() -> Value {
+    json!({ "expert_id": "{watcher_expert}" })
+}
+
+fn observation() -> Value {
+    json!({ "content": 4, "delivery": 4, "interaction": 3, "effect": 4, "comment": "条理清楚" })
+}
+
 fn report() -> Value {
     json!({ "audience": 120, "summary": "讲了亲子共读的方法，家长提问踊跃。" })
 }

@@ -83,6 +83,8 @@ impl World {
         app.make_lead("reading", &lead.id);
         let plain = app.expert("plain", "reading", ExpertStatus::Active);
         let outsider = app.expert("outsider", "ideology", ExpertStatus::Active);
+        // Free to observe anything.
+        let watcher = app.expert("watcher", "reading", ExpertStatus::Active);
         let (school_a, school_user) = app.school_account("school.a");
         let (school_b, _) = app.school_account("school.b");
 
@@ -138,6 +140,8 @@ impl World {
                 // A city-wide online lecture of the office, which school A has joined.
                 let citywide = create(uow, &office, lecture_input(None, Some("reading"), 8))?;
                 guanai::usecase::lecture::join(uow, &a, &citywide.id, 40)?;
+                // The lead observes plain's offered lecture.
+                guanai::usecase::lecture::assign_observer(uow, &office, &offered.id, &lead.id)?;
                 // Blackouts: one for the city, one of school B's own.
                 let period = |name: &str, scope, school_id: Option<String>| NewBlackout {
                     name: name.to_owned(),
@@ -163,7 +167,7 @@ impl World {
         });
         // Given lectures, to report: school A's booking of plain's course, and a city-wide
         // one school A joined, given by the lead; each accepted, checked in by the office and
-        // checked out by its expert.
+        // checked out by its expert. The lead observes plain's, plain the lead's.
         let expert_actor = |user_id: &str, expert_id: &str| Actor {
             user_id: user_id.to_owned(),
             role: Role::Expert,
@@ -182,8 +186,12 @@ impl World {
                 let citywide = create(uow, &office, lecture_input(None, Some("reading"), 10))?;
                 guanai::usecase::lecture::join(uow, &a, &citywide.id, 40)?;
                 offer(uow, &office, &citywide.id, &lead.id, None, None)?;
-                for (id, expert) in [(&own.id, &plain_actor), (&citywide.id, &lead_actor)] {
+                for (id, expert, observer) in [
+                    (&own.id, &plain_actor, &lead.id),
+                    (&citywide.id, &lead_actor, &plain.id),
+                ] {
                     accept(uow, expert, id, None)?;
+                    guanai::usecase::lecture::assign_observer(uow, &office, id, observer)?;
                     let why = Proof::Reason("电话确认已到场".to_owned());
                     check_in(uow, &office, id, &why)?.expect("checked in");
                     check_out(uow, expert, id)?;
@@ -235,6 +243,7 @@ impl World {
             ("plain_expert", plain.id.clone()),
             ("outsider_expert", outsider.id.clone()),
             ("lead_expert", lead.id.clone()),
+            ("watcher_expert", watcher.id.clone()),
             ("team", "reading".to_owned()),
             ("plain_user", plain.user_id.clone()),
             ("school_a", school_a.id.clone()),
