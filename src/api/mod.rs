@@ -251,6 +251,8 @@ route_table! {
         "/api/v1/lectures/{id}/observers" { create => lecture::assign_lecture_observer }
         "/api/v1/lectures/{id}/observers/{expert_id}" { delete => lecture::remove_lecture_observer }
         "/api/v1/lectures/{id}/observations" { get => lecture::list_lecture_observations, create => lecture::file_lecture_observation }
+        "/api/v1/lectures/{id}/evaluations" { get => lecture::list_lecture_evaluations, create => lecture::evaluate_lecture }
+        "/api/v1/lectures/{id}/evaluations/{evaluation_id}" { patch => lecture::update_lecture_evaluation }
         "/api/v1/lectures/{id}/participants" { create => lecture::join_lecture, delete => lecture::withdraw_from_lecture }
         "/api/v1/leaves" { get => leave::list_leaves, create => leave::create_leave }
         "/api/v1/leaves/{id}" { get => leave::get_leave }

@@ -126,6 +126,15 @@ pub static CONSTRAINTS: &[ConstraintRule] = &[
         code: "already_observed",
         detail: |_| Msg::new("problem-already_observed").into(),
     },
+    ConstraintRule {
+        names: &[
+            "lecture_evaluations_once",
+            "lecture_evaluations.lecture_id, lecture_evaluations.school_id",
+        ],
+        status: 409,
+        code: "already_evaluated",
+        detail: |_| Msg::new("problem-already_evaluated").into(),
+    },
     // SQLite: a time the rules compare, not in the one form in which text order is time
     // order (`YYYY-MM-DD HH:MM:SS`, UTC, an optional fraction).
     ConstraintRule {

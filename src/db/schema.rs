@@ -489,6 +489,24 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    lecture_evaluations (id) {
+        id -> Text,
+        lecture_id -> Text,
+        school_id -> Text,
+        content -> Integer,
+        delivery -> Integer,
+        interaction -> Integer,
+        effect -> Integer,
+        relevance -> Integer,
+        comment -> Text,
+        filed_by -> Text,
+        version -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(audit_events -> users (actor_id));
 diesel::joinable!(course_audiences -> courses (course_id));
 diesel::joinable!(course_grades -> courses (course_id));
@@ -529,6 +547,8 @@ diesel::joinable!(leaves -> experts (expert_id));
 diesel::joinable!(lecture_attendance -> lectures (lecture_id));
 diesel::joinable!(lecture_observers -> lectures (lecture_id));
 diesel::joinable!(lecture_observers -> experts (expert_id));
+diesel::joinable!(lecture_evaluations -> lectures (lecture_id));
+diesel::joinable!(lecture_evaluations -> schools (school_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     audit_events,
@@ -570,4 +590,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     lecture_reports,
     lecture_observers,
     lecture_observations,
+    lecture_evaluations,
 );

@@ -343,3 +343,11 @@ problem-already_observed = you have filed your observation of this lecture alrea
 problem-forbidden-observations = observations are read by the office, the team's leads, the lecture's expert and each observer (their own)
 field-out_of_range-score = { $field }: a whole number from 1 to 5
 problem-hold_out_of_step-observer = an observer's hold on their time follows the lecture and the assignment; change the assignment instead
+
+## Evaluation (评课)
+problem-forbidden-evaluation = a lecture is evaluated by its school (a city-wide online lecture by each school that joined it)
+problem-not_evaluable = the lecture is { $state }: it is evaluated once it has been given
+problem-not_evaluable-closed = the lecture is closed: its evaluation is over
+problem-already_evaluated = your school has evaluated this lecture already; edit that evaluation within 7 days instead
+problem-evaluation_locked = an evaluation can no longer be edited { $days } days after it was filed
+problem-not_found-evaluation = no such evaluation

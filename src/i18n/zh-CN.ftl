@@ -343,3 +343,11 @@ problem-already_observed = 您已经提交过这场讲座的听课记录
 problem-forbidden-observations = 听课记录只给办公室、本团团长、副团长、授课专家和听课专家本人查看
 field-out_of_range-score = { $field }：评分应为 1 到 5 的整数
 problem-hold_out_of_step-observer = 听课占用专家时间的记录跟随讲座和听课安排；请修改听课安排本身
+
+## Evaluation (评课)
+problem-forbidden-evaluation = 评课由讲座的学校（全市网课为报名参加的学校）进行
+problem-not_evaluable = 讲座目前是“{ $state_zh }”：授课结束后才能评课
+problem-not_evaluable-closed = 这场讲座已经结课，评课已截止
+problem-already_evaluated = 本校已经评过这场讲座；如需修改，请在 7 天内修改原来的评课
+problem-evaluation_locked = 评课提交 { $days } 天后不能再修改
+problem-not_found-evaluation = 没有这条评课记录

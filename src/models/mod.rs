@@ -37,6 +37,7 @@ pub mod busy_interval;
 pub mod calendar;
 pub mod course;
 pub mod email_change;
+pub mod evaluation;
 pub mod expert;
 pub mod idempotency_key;
 pub mod job_run;

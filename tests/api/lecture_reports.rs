@@ -10,7 +10,7 @@ use chrono::{DateTime, Duration, Utc};
 use serde_json::json;
 
 /// The world with the clock at `at` and fresh tokens.
-async fn at(w: World, at: DateTime<Utc>) -> World {
+pub(crate) async fn at(w: World, at: DateTime<Utc>) -> World {
     w.app.clock.set(at);
     World {
         admin: w.app.tokens(&w.admin_login).await.0,
@@ -20,7 +20,7 @@ async fn at(w: World, at: DateTime<Utc>) -> World {
     }
 }
 
-fn on_the_day(time: &str) -> DateTime<Utc> {
+pub(crate) fn on_the_day(time: &str) -> DateTime<Utc> {
     DateTime::parse_from_rfc3339(&format!("2026-03-04T{time}+08:00"))
         .unwrap()
         .with_timezone(&Utc)
@@ -28,7 +28,7 @@ fn on_the_day(time: &str) -> DateTime<Utc> {
 
 /// Confirms `id` for 林, then (at 14:00 and 15:00 on the day) the office checks 林 in and 林
 /// checks out: the lecture is delivered. The world comes back at 15:00.
-async fn give(w: World, id: &str) -> World {
+pub(crate) async fn give(w: World, id: &str) -> World {
     w.act(id, "accept", &w.lin, json!({}))
         .await
         .assert_status(200);

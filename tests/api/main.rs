@@ -14,6 +14,7 @@ mod demo;
 mod dispatch_rules;
 mod error_codes;
 mod errors;
+mod evaluations;
 mod experts;
 mod hygiene;
 mod idempotency;

@@ -44,6 +44,7 @@ mod calendar;
 mod details;
 mod dispatch;
 pub mod due;
+mod evaluation;
 mod fit;
 mod notices;
 mod observation;
@@ -55,6 +56,9 @@ pub use booking::{Created, LectureInput, SlotRefusal, create};
 pub use calendar::{calendar_feed, rotate_calendar_token};
 pub use details::{edit, join, withdraw};
 pub use dispatch::{accept, cancel, decline, offer, reject, release_held, reschedule};
+pub use evaluation::{
+    EDITABLE_DAYS, EvaluationScores, edit_evaluation, evaluate, evaluations_reader,
+};
 pub use fit::{Overrides, expert_busy};
 pub use observation::{
     ObservationScores, assign_observer, file_observation, observations_reader, remove_observer,

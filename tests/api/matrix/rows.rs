@@ -124,6 +124,14 @@ pub(super) static ROWS: &[Row] = &[
     row("POST",  "/api/v1/lectures/{outsider_lecture}/observations", Json(observation), [401, 403, 404, 404, 403]),
     row("GET",   "/api/v1/lectures/{given_lecture}/observations", Empty,       [401, 200, 200, 200, 403]),
     row("GET",   "/api/v1/lectures/{outsider_lecture}/observations", Empty,    [401, 200, 404, 404, 403]),
+    // 评课: a school of the given lecture (school A evaluated its own; it joined the city-wide
+    // one) evaluates and edits its own; the office, leads and the expert read them all.
+    row("POST",  "/api/v1/lectures/{given_citywide}/evaluations", Json(evaluation), [401, 403, 403, 403, 201]),
+    row("POST",  "/api/v1/lectures/{outsider_lecture}/evaluations", Json(evaluation), [401, 403, 403, 403, 404]),
+    row("PATCH", "/api/v1/lectures/{given_lecture}/evaluations/{school_a_evaluation}", Json(evaluation_edit), [401, 403, 403, 403, 200]),
+    row("PATCH", "/api/v1/lectures/{outsider_lecture}/evaluations/{school_a_evaluation}", Json(evaluation_edit), [401, 403, 403, 403, 404]),
+    row("GET",   "/api/v1/lectures/{given_lecture}/evaluations", Empty,        [401, 200, 200, 200, 200]),
+    row("GET",   "/api/v1/lectures/{outsider_lecture}/evaluations", Empty,     [401, 200, 404, 404, 404]),
     row("POST",  "/api/v1/lectures/{citywide_lecture}/participants", Json(join), [401, 403, 403, 403, 201]),
     row("POST",  "/api/v1/lectures/{outsider_lecture}/participants", Json(join), [401, 403, 403, 403, 404]),
     row("DELETE", "/api/v1/lectures/{citywide_lecture}/participants", Empty,   [401, 403, 403, 403, 200]),
@@ -272,6 +280,15 @@ fn watcher() -> Value {
 
 fn observation() -> Value {
     json!({ "content": 4, "delivery": 4, "interaction": 3, "effect": 4, "comment": "条理清楚" })
+}
+
+fn evaluation() -> Value {
+    json!({ "content": 4, "delivery": 5, "interaction": 4, "effect": 4, "relevance": 5,
+            "comment": "贴合需要" })
+}
+
+fn evaluation_edit() -> Value {
+    json!({ "effect": 5 })
 }
 
 fn report() -> Value {

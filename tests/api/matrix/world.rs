@@ -196,7 +196,17 @@ impl World {
                     check_in(uow, &office, id, &why)?.expect("checked in");
                     check_out(uow, expert, id)?;
                 }
-                Ok([own.id, citywide.id])
+                // School A evaluates its own given lecture (which closes it).
+                let scores = guanai::usecase::lecture::EvaluationScores {
+                    content: 4,
+                    delivery: 4,
+                    interaction: 4,
+                    effect: 4,
+                    relevance: 4,
+                };
+                let evaluation =
+                    guanai::usecase::lecture::evaluate(uow, &a, &own.id, scores, "很实用")?;
+                Ok([own.id, citywide.id, evaluation])
             })
             .expect("given lectures")
         });
@@ -263,6 +273,7 @@ impl World {
             ("lead_lecture", lectures[6].clone()),
             ("given_lecture", given[0].clone()),
             ("given_citywide", given[1].clone()),
+            ("school_a_evaluation", given[2].clone()),
             ("plain_leave", leaves[0].clone()),
             ("lead_leave", leaves[1].clone()),
             ("outsider_leave", leaves[2].clone()),

@@ -1,0 +1,2 @@
+DROP TABLE lecture_evaluations;
+DROP FUNCTION lecture_evaluations_fixed();

@@ -1,0 +1,1 @@
+DROP TABLE lecture_evaluations;
