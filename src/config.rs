@@ -20,7 +20,8 @@
 //! | `GUANAI_LATE_MINUTES` | `10` | a check-in more than this many minutes after the start is late, 0-120 |
 //! | `GUANAI_REPORT_DAYS` | `3` | a delivery report filed more than this many days after the end is late, 0-60 |
 //! | `GUANAI_DEFAULT_LANGUAGE` | `zh-CN` | the language of messages when a request's `Accept-Language` names neither Chinese nor English (`zh-CN` or `en`) |
-//! | `GUANAI_PUBLIC_URL` | `http://127.0.0.1:8080` | base of links in mails (set-password links) |
+//! | `GUANAI_PUBLIC_URL` | `http://127.0.0.1:8080` | base of links in mails (set-password links) and of a certificate's verification address |
+//! | `GUANAI_BUREAU_NAME` | `市教育局关心下一代工作委员会` | the issuing body printed on service records and certificates |
 //! | `GUANAI_MAIL_TRANSPORT` | `file` | `file` (an `.eml` per message), `smtp`, or `log` |
 //! | `GUANAI_MAIL_DIR` | `mail` | folder for the `file` transport |
 //! | `GUANAI_MAIL_FROM` | `关爱专家团 <noreply@guanai.invalid>` | sender of every mail |
@@ -130,6 +131,8 @@ pub struct Settings {
     pub report_days: i64,
     /// The language of messages when a request names neither of the two.
     pub default_language: crate::i18n::Lang,
+    /// The issuing body printed on service records and certificates.
+    pub bureau_name: String,
 }
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -238,6 +241,10 @@ impl Settings {
             days_ahead: ranged(&lookup, "GUANAI_DAYS_AHEAD", 365, 1..=3650)?,
             late_minutes: ranged(&lookup, "GUANAI_LATE_MINUTES", 10, 0..=120)?,
             report_days: ranged(&lookup, "GUANAI_REPORT_DAYS", 3, 0..=60)?,
+            bureau_name: lookup("GUANAI_BUREAU_NAME")
+                .map(|name| name.trim().to_owned())
+                .filter(|name| !name.is_empty())
+                .unwrap_or_else(|| "市教育局关心下一代工作委员会".to_owned()),
             default_language: match lookup("GUANAI_DEFAULT_LANGUAGE") {
                 None => crate::i18n::Lang::Zh,
                 Some(tag) => crate::i18n::Lang::parse(&tag).ok_or_else(|| {

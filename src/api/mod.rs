@@ -16,6 +16,7 @@ pub(crate) mod openapi;
 pub mod pagination;
 pub mod roster_csv;
 pub mod school;
+pub mod service_record;
 pub mod shape;
 pub mod support;
 pub mod team;
@@ -165,15 +166,17 @@ impl Scopes {
     }
 }
 
-/// A route's group prefix (its first three segments, or the whole of a shorter path) and
-/// the rest: `/api/v1/lectures/{id}/offer` → (`/api/v1/lectures`, `/{id}/offer`).
+/// A route's group prefix (its first three segments, those before a pattern, or the whole
+/// of a shorter path) and the rest: `/api/v1/lectures/{id}/offer` → (`/api/v1/lectures`,
+/// `/{id}/offer`); `/verify/{serial}` → (`/verify`, `/{serial}`).
 const fn split_route(path: &'static str) -> (&'static str, &'static str) {
     let bytes = path.as_bytes();
     let (mut i, mut slashes) = (0, 0);
     while i < bytes.len() {
         if bytes[i] == b'/' {
             slashes += 1;
-            if slashes == 4 {
+            let pattern_next = i > 0 && i + 1 < bytes.len() && bytes[i + 1] == b'{';
+            if slashes == 4 || pattern_next {
                 return path.split_at(i);
             }
         }
@@ -227,6 +230,10 @@ route_table! {
         "/api/v1/experts/{id}/calendar-token" { create => lecture::rotate_calendar_token }
         "/api/v1/experts/{id}/calendar.ics" { get => lecture::calendar_feed }
         "/api/v1/experts/{id}/availability" { get => availability::get_availability, put => availability::put_availability }
+        "/api/v1/experts/{id}/service-record" { get => service_record::get_service_record }
+        "/api/v1/experts/{id}/service-record.csv" { get => service_record::get_service_record_csv }
+        "/api/v1/experts/{id}/service-record.html" { get => service_record::get_service_record_html }
+        "/api/v1/experts/{id}/certificates" { create => service_record::issue_certificate }
         "/api/v1/courses" { get => course::list_courses, create => course::create_course }
         "/api/v1/courses/{id}" { get => course::get_course, patch => course::update_course }
         "/api/v1/courses/{id}/review" { post => course::review_course }
@@ -266,6 +273,7 @@ route_table! {
     pages: [
         "/set-password" { get => crate::pages::set_password::show, post => crate::pages::set_password::submit }
         "/confirm-email" { get => crate::pages::confirm_email::show, post => crate::pages::confirm_email::submit }
+        "/verify/{serial}" { get => crate::pages::verify::show }
     ]
     openapi: {
         info(
@@ -310,6 +318,7 @@ mod tests {
             ("/api/v1/me", "/password")
         );
         assert_eq!(split_route("/healthz"), ("/healthz", ""));
+        assert_eq!(split_route("/verify/{serial}"), ("/verify", "/{serial}"));
     }
 
     #[test]

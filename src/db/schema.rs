@@ -507,6 +507,22 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    service_certificates (serial) {
+        serial -> Text,
+        expert_id -> Text,
+        expert_name -> Text,
+        from_date -> Date,
+        to_date -> Date,
+        lectures -> Integer,
+        minutes -> Integer,
+        beneficiaries -> BigInt,
+        observations -> Integer,
+        issued_by -> Text,
+        issued_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(audit_events -> users (actor_id));
 diesel::joinable!(course_audiences -> courses (course_id));
 diesel::joinable!(course_grades -> courses (course_id));
@@ -545,10 +561,12 @@ diesel::joinable!(blackouts -> schools (school_id));
 
 diesel::joinable!(leaves -> experts (expert_id));
 diesel::joinable!(lecture_attendance -> lectures (lecture_id));
+diesel::joinable!(lecture_reports -> lectures (lecture_id));
 diesel::joinable!(lecture_observers -> lectures (lecture_id));
 diesel::joinable!(lecture_observers -> experts (expert_id));
 diesel::joinable!(lecture_evaluations -> lectures (lecture_id));
 diesel::joinable!(lecture_evaluations -> schools (school_id));
+diesel::joinable!(service_certificates -> experts (expert_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     audit_events,
@@ -591,4 +609,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     lecture_observers,
     lecture_observations,
     lecture_evaluations,
+    service_certificates,
 );

@@ -248,6 +248,12 @@ pub fn city_wide(school_id: Option<&str>, mode: LectureMode) -> bool {
     school_id.is_none() && mode == LectureMode::Online
 }
 
+/// 受益人次 of a lecture: the expert's reported count and the joined schools' confirmed
+/// counts (`schools`, 0 but for a city-wide online lecture); `None` until the expert reports.
+pub fn beneficiaries(reported: Option<i32>, schools: i64) -> Option<i64> {
+    reported.map(|n| i64::from(n) + schools)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -351,3 +351,7 @@ problem-not_evaluable-closed = the lecture is closed: its evaluation is over
 problem-already_evaluated = your school has evaluated this lecture already; edit that evaluation within 7 days instead
 problem-evaluation_locked = an evaluation can no longer be edited { $days } days after it was filed
 problem-not_found-evaluation = no such evaluation
+
+## Service record (志愿服务记录)
+problem-forbidden-service_record = a service record is read by the expert themselves and the office
+field-out_of_range-service_period = { $field }: one record covers at most { $days } days (three years)

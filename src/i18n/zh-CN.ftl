@@ -351,3 +351,7 @@ problem-not_evaluable-closed = 这场讲座已经结课，评课已截止
 problem-already_evaluated = 本校已经评过这场讲座；如需修改，请在 7 天内修改原来的评课
 problem-evaluation_locked = 评课提交 { $days } 天后不能再修改
 problem-not_found-evaluation = 没有这条评课记录
+
+## Service record (志愿服务记录)
+problem-forbidden-service_record = 志愿服务记录只给专家本人和办公室查看
+field-out_of_range-service_period = { $field }：一份记录最长 { $days } 天（三年）

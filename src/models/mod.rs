@@ -35,6 +35,7 @@ pub mod audit_event;
 pub mod availability;
 pub mod busy_interval;
 pub mod calendar;
+pub mod certificate;
 pub mod course;
 pub mod email_change;
 pub mod evaluation;

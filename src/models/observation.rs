@@ -6,7 +6,8 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use crate::db::schema::{experts, lecture_observations, lecture_observers, lectures};
-use crate::db::{DbConnection, OnBackend as _, Time};
+use crate::db::{DbConnection, MaybeTime, OnBackend as _, Time};
+use crate::domain::schedule::Span;
 use crate::models::Keyset;
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
@@ -179,4 +180,38 @@ impl Observation {
             .limit(limit)
             .load(conn)
     }
+
+    /// What `observer_id` observed of lectures that started inside `span`: each lecture's
+    /// id, topic, start and the observed expert's name, in time order.
+    pub fn filed_by(
+        conn: &mut DbConnection,
+        observer_id: &str,
+        span: Span,
+    ) -> QueryResult<Vec<ObservedLecture>> {
+        lecture_observations::table
+            .inner_join(lectures::table.on(lectures::id.eq(lecture_observations::lecture_id)))
+            .inner_join(experts::table.on(lectures::expert_id.eq(experts::id.nullable())))
+            .filter(lecture_observations::observer_id.eq(observer_id))
+            .filter(lectures::sort_at.ge(span.start))
+            .filter(lectures::sort_at.lt(span.end))
+            .order((lectures::sort_at.asc(), lectures::id.asc()))
+            .select((
+                lectures::id,
+                lectures::topic,
+                lectures::starts_at,
+                experts::name,
+            ))
+            .load(conn)
+    }
+}
+
+/// A lecture an expert observed, for their service record.
+#[derive(Debug, Clone, Queryable)]
+pub struct ObservedLecture {
+    pub lecture_id: String,
+    pub topic: String,
+    #[diesel(deserialize_as = MaybeTime)]
+    pub starts_at: Option<NaiveDateTime>,
+    /// The expert who gave it.
+    pub expert_name: String,
 }

@@ -1,11 +1,12 @@
 //! Small HTML pages served from the binary for people who follow a link in a mail (setting a
-//! password, confirming an email address): Chinese, large type, no script, no external
-//! assets. Every page is sent with `Cache-Control: no-store`, `Referrer-Policy: no-referrer`
+//! password, confirming an email address) or check a certificate, and the printable service
+//! record: Chinese, large type, no script, no external assets. Every page is sent with `Cache-Control: no-store`, `Referrer-Policy: no-referrer`
 //! (their URLs carry one-time tokens) and a strict Content-Security-Policy that allows only
 //! the page's own stylesheet (by its hash) and forms posted back to this service.
 
 pub mod confirm_email;
 pub mod set_password;
+pub mod verify;
 
 use std::sync::LazyLock;
 
@@ -21,7 +22,7 @@ use crate::error::ApiError;
 
 const STYLE: &str = include_str!("../../templates/pages/page.css");
 
-const TEMPLATES: [(&str, &str); 4] = [
+const TEMPLATES: [(&str, &str); 6] = [
     (
         "layout.html",
         include_str!("../../templates/pages/layout.html"),
@@ -37,6 +38,14 @@ const TEMPLATES: [(&str, &str); 4] = [
     (
         "set_password.html",
         include_str!("../../templates/pages/set_password.html"),
+    ),
+    (
+        "service_record.html",
+        include_str!("../../templates/pages/service_record.html"),
+    ),
+    (
+        "verify.html",
+        include_str!("../../templates/pages/verify.html"),
     ),
 ];
 

@@ -36,6 +36,7 @@ mod pages;
 mod roster_import;
 mod schema;
 mod schools;
+mod service_records;
 mod smtp;
 mod teams;
 mod users;

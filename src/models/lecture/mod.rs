@@ -255,9 +255,12 @@ macro_rules! with_names {
 }
 
 // The rooms below use `with_names!`, so they are declared after it.
+mod given;
 mod list;
 mod load;
 mod place;
+
+pub use given::GivenLecture;
 
 pub use list::{LectureFilter, LectureScope};
 

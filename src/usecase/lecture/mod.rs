@@ -49,6 +49,7 @@ mod fit;
 mod notices;
 mod observation;
 mod report;
+mod service_record;
 mod suggestions;
 
 pub use attendance::{CheckInRefusal, Proof, check_in, check_in_code, check_out, correct};
@@ -64,6 +65,10 @@ pub use observation::{
     ObservationScores, assign_observer, file_observation, observations_reader, remove_observer,
 };
 pub use report::{beneficiaries, confirm_audience, file_report};
+pub use service_record::{
+    LONGEST_PERIOD_DAYS, Period, ServiceLecture, ServiceRecord, ServiceTotals, issue_certificate,
+    service_record,
+};
 pub use suggestions::{Suggestion, Suggestions, suggestions};
 
 use booking::{check_joining, check_slots, slot_rules};

@@ -124,5 +124,8 @@ pub fn beneficiaries(
     } else {
         0
     };
-    Ok(Some(i64::from(report.audience) + schools))
+    Ok(crate::domain::lecture::beneficiaries(
+        Some(report.audience),
+        schools,
+    ))
 }

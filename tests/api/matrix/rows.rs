@@ -136,6 +136,14 @@ pub(super) static ROWS: &[Row] = &[
     row("POST",  "/api/v1/lectures/{outsider_lecture}/participants", Json(join), [401, 403, 403, 403, 404]),
     row("DELETE", "/api/v1/lectures/{citywide_lecture}/participants", Empty,   [401, 403, 403, 403, 200]),
     row("DELETE", "/api/v1/lectures/{outsider_lecture}/participants", Empty,   [401, 403, 403, 403, 404]),
+    // 志愿服务记录: the expert themselves and the office; certificates by the office.
+    row("GET",   "/api/v1/experts/{plain_expert}/service-record", Empty,       [401, 200, 403, 200, 403]),
+    row("GET",   "/api/v1/experts/{outsider_expert}/service-record", Empty,    [401, 200, 403, 403, 403]),
+    row("GET",   "/api/v1/experts/{plain_expert}/service-record.csv", Empty,   [401, 200, 403, 200, 403]),
+    row("GET",   "/api/v1/experts/{outsider_expert}/service-record.csv", Empty, [401, 200, 403, 403, 403]),
+    row("GET",   "/api/v1/experts/{plain_expert}/service-record.html", Empty,  [401, 200, 403, 200, 403]),
+    row("GET",   "/api/v1/experts/{outsider_expert}/service-record.html", Empty, [401, 200, 403, 403, 403]),
+    row("POST",  "/api/v1/experts/{plain_expert}/certificates", Json(certificate_period), [401, 201, 403, 403, 403]),
     row("POST",  "/api/v1/experts/{plain_expert}/calendar-token", Empty,       [401, 201, 403, 201, 403]),
     row("POST",  "/api/v1/experts/{outsider_expert}/calendar-token", Empty,    [401, 201, 403, 403, 403]),
     own("GET",   "/api/v1/experts/{plain_expert}/calendar.ics?token=not-a-token", Empty, [404, 404, 404, 404, 404]),
@@ -163,6 +171,8 @@ pub(super) static ROWS: &[Row] = &[
     row("GET",   "/api/v1/audit", Empty,                                       [401, 200, 403, 403, 403]),
     // Pages: whoever holds the link's token may use it; a bearer token changes nothing.
     own("GET",   "/set-password?token=not-a-token", Empty,                     [404, 404, 404, 404, 404]),
+    own("GET",   "/verify/{certificate}", Empty,                               [200, 200, 200, 200, 200]),
+    own("GET",   "/verify/{unknown_serial}", Empty,                            [404, 404, 404, 404, 404]),
     own("POST",  "/set-password", Form(BOGUS_SET_PASSWORD_FORM),               [404, 404, 404, 404, 404]),
     own("GET",   "/confirm-email?token=not-a-token", Empty,                    [404, 404, 404, 404, 404]),
     own("POST",  "/confirm-email", Form("token=not-a-token"),                  [404, 404, 404, 404, 404]),
@@ -289,6 +299,10 @@ fn evaluation() -> Value {
 
 fn evaluation_edit() -> Value {
     json!({ "effect": 5 })
+}
+
+fn certificate_period() -> Value {
+    json!({ "from": "2026-03-01", "to": "2026-03-31" })
 }
 
 fn report() -> Value {

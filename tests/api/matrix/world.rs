@@ -206,7 +206,14 @@ impl World {
                 };
                 let evaluation =
                     guanai::usecase::lecture::evaluate(uow, &a, &own.id, scores, "很实用")?;
-                Ok([own.id, citywide.id, evaluation])
+                // A certificate of plain's service in March.
+                let march = guanai::usecase::lecture::Period {
+                    from: chrono::NaiveDate::from_ymd_opt(2026, 3, 1).expect("date"),
+                    to: chrono::NaiveDate::from_ymd_opt(2026, 3, 31).expect("date"),
+                };
+                let certificate =
+                    guanai::usecase::lecture::issue_certificate(uow, &office, &plain.id, march)?;
+                Ok([own.id, citywide.id, evaluation, certificate.serial])
             })
             .expect("given lectures")
         });
@@ -274,6 +281,8 @@ impl World {
             ("given_lecture", given[0].clone()),
             ("given_citywide", given[1].clone()),
             ("school_a_evaluation", given[2].clone()),
+            ("certificate", given[3].clone()),
+            ("unknown_serial", "GA2026-000000000000".to_owned()),
             ("plain_leave", leaves[0].clone()),
             ("lead_leave", leaves[1].clone()),
             ("outsider_leave", leaves[2].clone()),

@@ -1,0 +1,2 @@
+DROP TABLE service_certificates;
+DROP FUNCTION service_certificates_frozen();
