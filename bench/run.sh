@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The benchmark: builds the release binary with the `bench-routes` feature, seeds a database
-# (1,000 experts, 3,000 courses, 500 schools, 100,000 past lectures, 3,000 past leaves) on SQLite and on
+# (1,000 experts, 3,000 courses, 500 schools, 100,000 past lectures, 3,000 past leaves, an
+# expert's year of 200 given lectures, a lecture with 200 evaluations and 30 observations) on SQLite and on
 # PostgreSQL, starts the server on loopback and loads each list and each ceiling with wrk
 # (2 threads, 64 connections; each load warmed up for BENCH_WARMUP_SECONDS, default 3, before
 # it is measured), then reports requests/s, p50 and p99 latency, each load's ratio to its
@@ -9,7 +10,8 @@
 # writes ≥ 0.5× the bare insert, p99 < 50 ms, peak RSS ≤ 64 MB.
 #
 # The lecture lists are read on page 1 and on page 500 (the cursor found by walking there):
-# the two must cost the same. "check-ins" (bench/check_ins.py, once per backend) checks in
+# the two must cost the same. "service record" reads an expert's year of 200 given lectures
+# (issue 22's benchmark (b)); "evaluations" and "observations" a lecture's first page of each. "check-ins" (bench/check_ins.py, once per backend) checks in
 # to 1,000 lectures starting together: for each the school reads the code and the expert
 # checks in with it, on 64 connections. "lecture writes" is 派课 as the office does it, each step one
 # request and one counted write: create a lecture for the benchmark school, offer it to an
@@ -228,7 +230,8 @@ for backend in $BACKENDS; do
     export GUANAI_LOG=warn
     # The lecture writes place each run's lectures weeks after the last run's: years ahead.
     export GUANAI_DAYS_AHEAD=3650
-    "$bin" seed-bench --experts 1000 --courses 3000 --schools 500 --lectures "$LECTURES" >/dev/null
+    "$bin" seed-bench --experts 1000 --courses 3000 --schools 500 --lectures "$LECTURES" >"$work/seeded"
+    evaluated="$(sed -n 's/^evaluated lecture: //p' "$work/seeded")"
     # A database in use has planner statistics and a visibility map (autovacuum keeps them);
     # a freshly loaded one gets them now.
     if [ "$backend" = postgres ]; then psql "$url" -qc "VACUUM ANALYZE" >/dev/null; fi
@@ -246,6 +249,11 @@ for backend in $BACKENDS; do
     admin="$(login "$addr" bench.admin)"
     school="$(login "$addr" bench.school)"
     expert="$(login "$addr" bench.expert1)"
+    record="$(login "$addr" bench.record)"
+    record_id="$(curl -fsS "http://$addr/api/v1/me" -H "Authorization: Bearer $record" |
+        python3 -c 'import json,sys; print(json.load(sys.stdin)["expert_id"])')"
+    year_from="$(date -u +%F -d '364 days ago')"
+    year_to="$(date -u +%F)"
     school_id="$(curl -fsS "http://$addr/api/v1/me" -H "Authorization: Bearer $school" |
         python3 -c 'import json,sys; print(json.load(sys.stdin)["school_id"])')"
     login_experts "$addr" "$FLOW_EXPERTS"
@@ -276,6 +284,9 @@ lectures, office, page 1|GET|/api/v1/lectures?limit=20|admin
 lectures, office, page 500|GET|/api/v1/lectures?limit=20&cursor=$office_p500|admin
 leaves, office|GET|/api/v1/leaves?limit=20|admin
 leaves, expert|GET|/api/v1/leaves?limit=20|expert
+evaluations, office|GET|/api/v1/lectures/$evaluated/evaluations?limit=20|admin
+observations, office|GET|/api/v1/lectures/$evaluated/observations?limit=20|admin
+service record, a year of 200 lectures|GET|/api/v1/experts/$record_id/service-record?from=$year_from&to=$year_to|record
 lecture writes (create, offer, accept)|FLOW|/api/v1/lectures|admin
 LOADS
     done

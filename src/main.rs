@@ -158,6 +158,9 @@ fn main() -> anyhow::Result<()> {
                 "seeded {} experts, {} courses, {} schools, {} lectures",
                 seeded.experts, seeded.courses, seeded.schools, seeded.lectures
             );
+            if let Some(id) = seeded.evaluated_lecture {
+                println!("evaluated lecture: {id}");
+            }
             Ok(())
         }
     }

@@ -31,12 +31,14 @@ use crate::usecase::{self, Uow};
 
 mod attendance;
 
-use attendance::seed_check_ins;
+use attendance::{seed_check_ins, seed_given};
 
 /// The benchmark's logins; their password is [`BENCH_PASSWORD`].
 pub const BENCH_ADMIN: &str = "bench.admin";
 pub const BENCH_SCHOOL: &str = "bench.school";
 pub const BENCH_PASSWORD: &str = "bench-password-2026";
+/// The expert whose service record is read: [`attendance::GIVEN_IN_A_YEAR`] given lectures.
+pub const BENCH_RECORD_EXPERT: &str = "bench.record";
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/bench/plain", web::get().to(plain))
@@ -89,6 +91,8 @@ pub struct Seeded {
     pub courses: usize,
     pub schools: usize,
     pub lectures: usize,
+    /// The given city-wide lecture whose evaluations and observations the lists read.
+    pub evaluated_lecture: Option<String>,
 }
 
 /// How much `seed` makes.
@@ -162,11 +166,10 @@ pub fn seed(
             Category::VeteranModel,
         ];
         let mut roster = Vec::with_capacity(experts);
-        for n in 0..experts {
+        let enroll = |uow: &mut Uow<'_>, login: &str, n: usize, name: &str| {
             let team = TEAM_CODES[n % TEAM_CODES.len()];
-            let name = format!("基准专家{n}");
             let profile = Profile {
-                name: name.clone(),
+                name: name.to_owned(),
                 gender: None,
                 birth_year: Some(1940 + i32::try_from(n % 20).unwrap_or(0)),
                 category: categories[n % categories.len()],
@@ -183,15 +186,24 @@ pub fn seed(
                 extra_teams: Vec::new(),
             };
             let input = NewExpertInput {
-                account: ready(&format!("bench.expert{n}"), &name, Role::Expert),
+                account: ready(login, name, Role::Expert),
                 profile,
                 status: ExpertStatus::Active,
                 reason: "benchmark roster".to_owned(),
                 notify: false,
             };
-            let (id, _) = usecase::expert::create(uow, input)?;
-            roster.push((id, team));
+            usecase::expert::create(uow, input).map(|(id, _)| (id, team))
+        };
+        for n in 0..experts {
+            roster.push(enroll(
+                uow,
+                &format!("bench.expert{n}"),
+                n,
+                &format!("基准专家{n}"),
+            )?);
         }
+        // Outside the roster's rotation: only the given lectures of its record are theirs.
+        let record_expert = enroll(uow, BENCH_RECORD_EXPERT, 0, "基准记录专家")?;
         for n in 0..courses {
             let Some((expert_id, team)) = roster.get(n % roster.len().max(1)) else {
                 break;
@@ -227,19 +239,23 @@ pub fn seed(
         if let Some(school) = school_ids.first() {
             seed_check_ins(uow, &roster, school, now)?;
         }
+        let evaluated_lecture =
+            seed_given(uow, &record_expert, &roster, &school_ids, &admin.id, now)?;
         Ok(Seeded {
             experts: roster.len(),
             courses,
             schools,
             lectures,
+            evaluated_lecture,
         })
     })
 }
 
 /// `count` lectures of the past, as the office's history will hold them after a few years:
 /// each expert gives one a day (09:00-10:30 in the service zone, going back one day per
-/// round of the roster), nine in ten `confirmed` with their busy interval, one in ten
-/// `cancelled`. One in eight belongs to the benchmark school (so its list runs 500 pages and
+/// round of the roster), nine in ten given — `closed`, or `delivered` in the last 14 days
+/// (what the timers leave them as: none is due for a timer, so no job works beside the
+/// loads) — one in ten `cancelled`. One in eight belongs to the benchmark school (so its list runs 500 pages and
 /// more), one in 500 is a city-wide online lecture that it joined; the rest are spread over
 /// the other schools. Each has its proposed slot and the history row of its last change.
 fn seed_lectures(
@@ -285,8 +301,10 @@ fn seed_lectures(
         };
         let state = if n % 10 == 3 {
             LectureState::Cancelled
+        } else if days_back > 14 {
+            LectureState::Closed
         } else {
-            LectureState::Confirmed
+            LectureState::Delivered
         };
         let created = start - chrono::Duration::days(14);
         let new = NewLecture {
@@ -323,7 +341,6 @@ fn seed_lectures(
                 lectures::expert_id.eq(expert_id),
                 lectures::starts_at.eq(span.start),
                 lectures::ends_at.eq(span.end),
-                // A confirmed lecture's hold is written by the database (lectures_hold).
                 lectures::travel_minutes
                     .eq(i32::try_from(mode.travel_minutes(travel)).unwrap_or(0)),
             ))
@@ -344,12 +361,16 @@ fn seed_lectures(
                 state_changes::object_type.eq("lecture"),
                 state_changes::object_id.eq(&new.id),
                 state_changes::seq.eq(3),
-                state_changes::action.eq(if state == LectureState::Cancelled {
-                    "cancel"
-                } else {
-                    "accept"
+                state_changes::action.eq(match state {
+                    LectureState::Cancelled => "cancel",
+                    LectureState::Closed => "close",
+                    _ => "check_out",
                 }),
-                state_changes::from_state.eq("offered"),
+                state_changes::from_state.eq(match state {
+                    LectureState::Cancelled => "confirmed",
+                    LectureState::Closed => "delivered",
+                    _ => "in_progress",
+                }),
                 state_changes::to_state.eq(state.as_str()),
                 state_changes::at.eq(new.updated_at),
             ))

@@ -2,7 +2,8 @@
 //! office account, a roster of 20 experts across the six sub-teams and five 五老 categories
 //! with their leads, ten schools with one account each, 30 approved courses, three
 //! lectures of the coming week (a booking offered to its expert, a request waiting for the
-//! office, a city-wide online lecture to join) and a leave waiting for approval.
+//! office, a city-wide online lecture to join), a leave waiting for approval, and a lecture
+//! given last week (reported, evaluated by its school, observed by another expert).
 //! Every demo account has the same published password: never use them on a real deployment.
 
 use chrono::NaiveDateTime;
@@ -18,14 +19,17 @@ use crate::domain::roster::CourseStatus;
 use crate::domain::roster::{Audience, ExpertStatus, GradeBand, Mode};
 use crate::error::ApiResult;
 use crate::models::course::{Course, CourseSets, NewCourse};
+use crate::models::expert::Expert;
 use crate::models::school::{NewSchool, School};
 use crate::models::team_lead::TeamLead;
 use crate::models::user::{NewUser, User};
 use crate::usecase::expert::NewExpertInput;
 use crate::usecase::{self, Transition, Uow};
 
+mod given;
 mod roster;
 
+pub use given::GivenLecture;
 use roster::{COURSES, EXPERTS, LEADS, SCHOOLS};
 
 /// The password of every demo account. Public: it is printed and documented.
@@ -336,5 +340,69 @@ fn seed_lectures(
         };
         crate::usecase::leave::request(uow, &asking, None, days, "回乡探亲，已提前与学校沟通")?;
     }
+    // Last week's Wednesday: 王's lecture at 市实验小学, given, reported, evaluated by the school
+    // and observed by 李, so the service record and the lists of a lecture show something.
+    let expert_of = |uow: &mut Uow<'_>, login: &str| -> ApiResult<Option<(User, Expert)>> {
+        let Some(user) = User::find_by_login(uow.conn, login)? else {
+            return Ok(None);
+        };
+        Ok(Expert::find_by_user(uow.conn, &user.id)?.map(|e| (user, e)))
+    };
+    let (Some((wang_user, wang)), Some((_, li)), Some((school_user, school))) = (
+        expert_of(uow, "expert.wang")?,
+        expert_of(uow, "expert.li")?,
+        schools.get("school.shiyan"),
+    ) else {
+        return Ok(());
+    };
+    let given = crate::demo::GivenLecture {
+        expert_id: &wang.id,
+        team: &wang.primary_team,
+        school_id: Some(school.as_str()),
+        topic: "如何与青春期的孩子沟通".to_owned(),
+        mode: LectureMode::Offline,
+        span: at(-14, 14, 90),
+    };
+    let id = given.enter_reported(uow, now, 260, &wang_user.id)?;
+    let observed = given.span.end + chrono::Duration::hours(1);
+    crate::models::observation::LectureObserver::insert(
+        uow.conn,
+        &crate::models::observation::LectureObserver {
+            id: crate::db::new_id(),
+            lecture_id: id.clone(),
+            expert_id: li.id.clone(),
+            assigned_by: admin_id.to_owned(),
+            assigned_at: given.span.start - chrono::Duration::days(3),
+        },
+    )?;
+    crate::models::observation::Observation::insert(
+        uow.conn,
+        &crate::models::observation::Observation {
+            id: crate::db::new_id(),
+            lecture_id: id.clone(),
+            observer_id: li.id.clone(),
+            content: 5,
+            delivery: 4,
+            interaction: 5,
+            effect: 4,
+            comment: "案例贴近家长，互动充分；结尾可再留些提问时间。".to_owned(),
+            filed_by: li.user_id.clone(),
+            filed_at: observed,
+        },
+    )?;
+    let scores = crate::usecase::lecture::EvaluationScores {
+        content: 5,
+        delivery: 5,
+        interaction: 4,
+        effect: 5,
+        relevance: 5,
+    };
+    crate::usecase::lecture::evaluate(
+        uow,
+        &actor(school_user, Role::School, Some(school)),
+        &id,
+        scores,
+        "家长反响很好，希望下学期再请王老师来。",
+    )?;
     Ok(())
 }

@@ -116,7 +116,7 @@ async fn the_demo_has_lectures_of_the_coming_week_and_a_leave_to_try_the_flows_o
         .iter()
         .map(|l| l["state"].as_str().unwrap().to_owned())
         .collect();
-    assert_eq!(states, ["offered", "requested", "requested"]);
+    assert_eq!(states, ["closed", "offered", "requested", "requested"]);
     // The booking waits for 王秀兰's answer; schools can join the city-wide one.
     let wang = token("expert.wang").await;
     let offered = app.get("/api/v1/lectures?state=offered", &wang).await;
@@ -153,4 +153,30 @@ async fn the_demo_has_lectures_of_the_coming_week_and_a_leave_to_try_the_flows_o
         )
         .await;
     assert_eq!(approved.assert_status(200)["state"], "approved");
+
+    // Last week's lecture of 王秀兰 is in her service record, evaluated and observed.
+    let me = app.get("/api/v1/me", &wang).await;
+    let wang_id = me.assert_status(200)["expert_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let record = app
+        .get(&format!("/api/v1/experts/{wang_id}/service-record"), &wang)
+        .await;
+    let record = record.assert_status(200).clone();
+    // (The test clock's 2 March: the lecture of two weeks before is this year's.)
+    assert_eq!(record["totals"]["lectures"], 1, "{record}");
+    assert_eq!(record["totals"]["minutes"], 90);
+    assert_eq!(record["totals"]["beneficiaries"], 260);
+    let given = all.body["items"][0]["id"].as_str().unwrap().to_owned();
+    for list in ["evaluations", "observations"] {
+        let page = app
+            .get(&format!("/api/v1/lectures/{given}/{list}"), &admin)
+            .await;
+        assert_eq!(
+            page.assert_status(200)["items"].as_array().unwrap().len(),
+            1,
+            "{list}"
+        );
+    }
 }
