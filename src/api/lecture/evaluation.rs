@@ -2,7 +2,7 @@
 //! list of a lecture's evaluations.
 
 use super::*;
-use crate::api::lecture::observation::check_scores;
+use crate::api::lecture::observation::{check_scores, scored_comment};
 use crate::api::support::not_null;
 use crate::models::evaluation::{Evaluation, EvaluationChanges, EvaluationRow};
 use crate::usecase::lecture::{EDITABLE_DAYS, EvaluationScores};
@@ -125,12 +125,8 @@ pub async fn evaluate_lecture(
     id: web::Path<String>,
     ApiJson(body): ApiJson<EvaluationRequest>,
 ) -> ApiResult<HttpResponse> {
-    let mut errors = Vec::new();
-    let comment = keep(
-        &mut errors,
-        validate::multiline("comment", &body.comment, 5000),
-    );
-    check_scores(
+    let comment = scored_comment(
+        &body.comment,
         &[
             ("content", body.content),
             ("delivery", body.delivery),
@@ -138,11 +134,7 @@ pub async fn evaluate_lecture(
             ("effect", body.effect),
             ("relevance", body.relevance),
         ],
-        &mut errors,
-    );
-    let (Some(comment), true) = (comment, errors.is_empty()) else {
-        return Err(ApiError::Validation(errors));
-    };
+    )?;
     let scores = EvaluationScores {
         content: body.content,
         delivery: body.delivery,

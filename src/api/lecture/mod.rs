@@ -383,7 +383,20 @@ fn with_history(
         (Some(school), true) => crate::models::school::School::find(conn, school)?,
         _ => None,
     };
-    let attendance = crate::models::attendance::Attendance::find(conn, &id)?.and_then(|a| {
+    // What a lecture cannot have in its state is not looked for: a check-in once it ran, a
+    // report once it was given.
+    let state = record.lecture.state;
+    let ran = matches!(
+        state,
+        LectureState::InProgress | LectureState::Delivered | LectureState::Closed
+    );
+    let given = matches!(state, LectureState::Delivered | LectureState::Closed);
+    let attendance = if ran {
+        crate::models::attendance::Attendance::find(conn, &id)?
+    } else {
+        None
+    };
+    let attendance = attendance.and_then(|a| {
         Some(AttendanceResponse {
             checked_in_at: to_local(a.checked_in_at?, tz),
             late: a.late.unwrap_or(false),
@@ -393,7 +406,11 @@ fn with_history(
             auto_checked_out: a.auto_checked_out,
         })
     });
-    let filed = crate::models::report::LectureReport::find(conn, &id)?;
+    let filed = if given {
+        crate::models::report::LectureReport::find(conn, &id)?
+    } else {
+        None
+    };
     let beneficiaries = usecase::lecture::beneficiaries(conn, &record, filed.as_ref())?;
     let report = filed.map(|r| ReportResponse {
         audience: r.audience,

@@ -34,6 +34,9 @@ pub(super) fn observers(
     if !(record.staff_view(actor) || record.observing) {
         return Ok(None);
     }
+    if !record.lecture.state.keeps_observers() {
+        return Ok(Some(Vec::new()));
+    }
     let rows = LectureObserver::of_lecture(conn, &record.lecture.id)?;
     rows.into_iter()
         .map(|(o, name)| {
@@ -151,6 +154,18 @@ impl ObservationResponse {
     }
 }
 
+/// A scored comment (an observation's, an evaluation's): the comment checked as multi-line
+/// text and every score of 1-5, each refusal named; the comment.
+pub(super) fn scored_comment(comment: &str, scores: &[(&str, i32)]) -> ApiResult<String> {
+    let mut errors = Vec::new();
+    let comment = keep(&mut errors, validate::multiline("comment", comment, 5000));
+    check_scores(scores, &mut errors);
+    match (comment, errors.is_empty()) {
+        (Some(comment), true) => Ok(comment),
+        _ => Err(ApiError::Validation(errors)),
+    }
+}
+
 /// Scores of 1-5, each named when out of range.
 pub(super) fn check_scores(scores: &[(&str, i32)], errors: &mut Vec<FieldError>) {
     for (field, score) in scores {
@@ -178,23 +193,15 @@ pub async fn file_lecture_observation(
     id: web::Path<String>,
     ApiJson(body): ApiJson<ObservationRequest>,
 ) -> ApiResult<HttpResponse> {
-    let mut errors = Vec::new();
-    let comment = keep(
-        &mut errors,
-        validate::multiline("comment", &body.comment, 5000),
-    );
-    check_scores(
+    let comment = scored_comment(
+        &body.comment,
         &[
             ("content", body.content),
             ("delivery", body.delivery),
             ("interaction", body.interaction),
             ("effect", body.effect),
         ],
-        &mut errors,
-    );
-    let (Some(comment), true) = (comment, errors.is_empty()) else {
-        return Err(ApiError::Validation(errors));
-    };
+    )?;
     let scores = ObservationScores {
         content: body.content,
         delivery: body.delivery,

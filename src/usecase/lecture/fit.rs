@@ -47,14 +47,7 @@ pub(super) fn fit_with(
     span: Span,
     overrides: Overrides<'_>,
 ) -> ApiResult<()> {
-    if expert.status != ExpertStatus::Active {
-        return Err(ApiError::conflict(
-            "expert_not_active",
-            Msg::new("problem-expert_not_active")
-                .arg("status", expert.status)
-                .arg("status_zh", expert.status.label_zh()),
-        ));
-    }
+    active(expert)?;
     if !sets.modes.iter().any(|m| m == lecture.mode.as_str()) {
         return Err(ApiError::conflict(
             "mode_not_served",
@@ -108,6 +101,20 @@ pub(super) fn fit_with(
         ));
     }
     Ok(())
+}
+
+/// 409 `expert_not_active` unless the expert is active (suspended or left: no new
+/// commitments).
+pub(super) fn active(expert: &Expert) -> ApiResult<()> {
+    if expert.status == ExpertStatus::Active {
+        return Ok(());
+    }
+    Err(ApiError::conflict(
+        "expert_not_active",
+        Msg::new("problem-expert_not_active")
+            .arg("status", expert.status)
+            .arg("status_zh", expert.status.label_zh()),
+    ))
 }
 
 /// 409 `expert_busy`, naming the commitment in the way (travel buffer included).

@@ -55,14 +55,7 @@ fn observer_fit(
     span: Span,
     except: &str,
 ) -> ApiResult<()> {
-    if expert.status != ExpertStatus::Active {
-        return Err(ApiError::conflict(
-            "expert_not_active",
-            Msg::new("problem-expert_not_active")
-                .arg("status", expert.status)
-                .arg("status_zh", expert.status.label_zh()),
-        ));
-    }
+    fit::active(expert)?;
     let tz = uow.settings.timezone;
     let busy = span.busy(lecture.mode, uow.settings.travel_buffer_minutes);
     match BusyInterval::first_overlap(uow.conn, &expert.id, busy, (SOURCE_OBSERVATION, except))? {
@@ -177,23 +170,30 @@ pub(super) fn before_move(
     placement: &Placement,
 ) -> ApiResult<Vec<String>> {
     let lecture = &record.lecture;
+    let to = match (placement.starts_at, placement.ends_at) {
+        (Some(start), Some(end)) => Some(Span { start, end }),
+        _ => None,
+    };
+    let lets_go = !placement.state.keeps_observers();
+    let moves = to.is_some() && to != lecture.span() && placement.state.holds_time();
+    // Only a lecture that can have observers, and a step that lets them go or moves them,
+    // asks who they are (most steps do neither).
+    if !lecture.state.keeps_observers() || !(lets_go || moves) {
+        return Ok(Vec::new());
+    }
     let observers = LectureObserver::of_lecture(uow.conn, &lecture.id)?;
     if observers.is_empty() {
         return Ok(Vec::new());
     }
-    if !placement.state.keeps_observers() {
+    if lets_go {
         for (observer, _) in &observers {
             let_go(uow, record, observer, None)?;
         }
         return Ok(Vec::new());
     }
-    let to = match (placement.starts_at, placement.ends_at) {
-        (Some(start), Some(end)) => Span { start, end },
-        _ => return Ok(Vec::new()),
-    };
-    if Some(to) == lecture.span() || !placement.state.holds_time() {
+    let Some(to) = to else {
         return Ok(Vec::new());
-    }
+    };
     let mut follow = Vec::new();
     for (observer, _) in &observers {
         let Some(expert) = Expert::find(uow.conn, &observer.expert_id)? else {
