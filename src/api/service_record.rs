@@ -74,19 +74,26 @@ fn queried(state: &AppState, query: ServiceRecordQuery) -> ApiResult<Period> {
     period(from, to)
 }
 
-async fn read(
+/// The record the query asks for, and `then` with it on the thread that read it (what it
+/// writes from the rows, it frees there too: see `db::run_then`).
+async fn read_then<U, G>(
     state: &web::Data<AppState>,
     user: crate::auth::AuthUser,
     id: String,
     query: ServiceRecordQuery,
-) -> ApiResult<ServiceRecord> {
+    then: G,
+) -> ApiResult<U>
+where
+    U: Send + 'static,
+    G: FnOnce(ServiceRecord) -> ApiResult<U> + Send + 'static,
+{
     let period = queried(state, query)?;
     let tz = state.settings.timezone;
-    db::run(&state.db, move |conn| {
+    let read = move |conn: &mut crate::db::DbConnection| {
         let actor = Actor::load(conn, &user)?;
         usecase::lecture::service_record(conn, &actor, &id, period, tz)
-    })
-    .await
+    };
+    db::run_then(&state.db, read, then).await
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -213,9 +220,20 @@ pub async fn get_service_record(
     id: web::Path<String>,
     query: ApiQuery<ServiceRecordQuery>,
 ) -> ApiResult<HttpResponse> {
-    let record = read(&state, user, id.into_inner(), query.into_inner()).await?;
     let tz = state.settings.timezone;
-    Ok(HttpResponse::Ok().json(ServiceRecordResponse::new(record, tz)))
+    let body = read_then(
+        &state,
+        user,
+        id.into_inner(),
+        query.into_inner(),
+        move |record| {
+            serde_json::to_vec(&ServiceRecordResponse::new(record, tz)).map_err(ApiError::internal)
+        },
+    )
+    .await?;
+    Ok(HttpResponse::Ok()
+        .content_type(header::ContentType::json())
+        .body(body))
 }
 
 /// Where a lecture was given, as the CSV and the page print it.
@@ -235,8 +253,26 @@ pub async fn get_service_record_csv(
     id: web::Path<String>,
     query: ApiQuery<ServiceRecordQuery>,
 ) -> ApiResult<HttpResponse> {
-    let record = read(&state, user, id.into_inner(), query.into_inner()).await?;
     let tz = state.settings.timezone;
+    let (bytes, filename) = read_then(
+        &state,
+        user,
+        id.into_inner(),
+        query.into_inner(),
+        move |record| csv_of(&record, tz),
+    )
+    .await?;
+    Ok(HttpResponse::Ok()
+        .insert_header((header::CONTENT_TYPE, "text/csv; charset=utf-8"))
+        .insert_header((
+            header::CONTENT_DISPOSITION,
+            format!("attachment; filename=\"{filename}\""),
+        ))
+        .body(bytes))
+}
+
+/// The record's CSV and its file name.
+fn csv_of(record: &ServiceRecord, tz: Tz) -> ApiResult<(Vec<u8>, String)> {
     let header = [
         "日期",
         "讲座",
@@ -275,13 +311,7 @@ pub async fn get_service_record_csv(
         "service-record-{}-{}.csv",
         record.period.from, record.period.to
     );
-    Ok(HttpResponse::Ok()
-        .insert_header((header::CONTENT_TYPE, "text/csv; charset=utf-8"))
-        .insert_header((
-            header::CONTENT_DISPOSITION,
-            format!("attachment; filename=\"{filename}\""),
-        ))
-        .body(bytes))
+    Ok((bytes, filename))
 }
 
 /// The service record as a printable Chinese page (a print stylesheet, the bureau's name,
@@ -296,7 +326,7 @@ pub async fn get_service_record_html(
     id: web::Path<String>,
     query: ApiQuery<ServiceRecordQuery>,
 ) -> ApiResult<HttpResponse> {
-    let record = read(&state, user, id.into_inner(), query.into_inner()).await?;
+    let record = read_then(&state, user, id.into_inner(), query.into_inner(), Ok).await?;
     let tz = state.settings.timezone;
     let lectures: Vec<_> = record
         .lectures

@@ -94,7 +94,8 @@ impl Evaluation {
     }
 
     /// A page of a lecture's evaluations in the order filed (`lecture_evaluations_page`);
-    /// only `school_id`'s when given.
+    /// only `school_id`'s when given. Unboxed, so each shape is prepared once and found by
+    /// its type (`load_after`).
     pub fn page(
         conn: &mut DbConnection,
         lecture_id: &str,
@@ -102,28 +103,31 @@ impl Evaluation {
         after: Option<&Keyset>,
         limit: i64,
     ) -> QueryResult<Vec<EvaluationRow>> {
-        let mut query = lecture_evaluations::table
-            .inner_join(schools::table)
-            .filter(lecture_evaluations::lecture_id.eq(lecture_id))
-            .select((Evaluation::as_select(), schools::name))
-            .into_boxed();
-        if let Some(school) = school_id {
-            query = query.filter(lecture_evaluations::school_id.eq(school.to_owned()));
-        }
-        if let Some(k) = after {
-            keyset_after!(
-                query,
-                k,
-                lecture_evaluations::created_at,
-                lecture_evaluations::id
-            );
-        }
-        query
-            .order((
-                lecture_evaluations::created_at.asc(),
-                lecture_evaluations::id.asc(),
-            ))
-            .limit(limit)
-            .load(conn)
+        crate::on_backend!(conn, |c| {
+            macro_rules! page {
+                () => {
+                    lecture_evaluations::table
+                        .inner_join(schools::table)
+                        .filter(lecture_evaluations::lecture_id.eq(lecture_id))
+                        .select((Evaluation::as_select(), schools::name))
+                        .order((
+                            lecture_evaluations::created_at.asc(),
+                            lecture_evaluations::id.asc(),
+                        ))
+                        .limit(limit)
+                };
+            }
+            let (at, id) = (lecture_evaluations::created_at, lecture_evaluations::id);
+            match school_id {
+                None => load_after!(page!(), after, at, id, c),
+                Some(school) => load_after!(
+                    page!().filter(lecture_evaluations::school_id.eq(school)),
+                    after,
+                    at,
+                    id,
+                    c
+                ),
+            }
+        })
     }
 }

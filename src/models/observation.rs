@@ -148,7 +148,8 @@ impl Observation {
     }
 
     /// A page of a lecture's observations in the order filed (`lecture_observations_page`);
-    /// only `observer_id`'s when given.
+    /// only `observer_id`'s when given. Unboxed, so each shape is prepared once and found by
+    /// its type (`load_after`).
     pub fn page(
         conn: &mut DbConnection,
         lecture_id: &str,
@@ -156,29 +157,34 @@ impl Observation {
         after: Option<&Keyset>,
         limit: i64,
     ) -> QueryResult<Vec<ObservationRow>> {
-        let mut query = lecture_observations::table
-            .inner_join(experts::table.on(experts::id.eq(lecture_observations::observer_id)))
-            .filter(lecture_observations::lecture_id.eq(lecture_id))
-            .select((Observation::as_select(), experts::name))
-            .into_boxed();
-        if let Some(observer) = observer_id {
-            query = query.filter(lecture_observations::observer_id.eq(observer.to_owned()));
-        }
-        if let Some(k) = after {
-            keyset_after!(
-                query,
-                k,
-                lecture_observations::filed_at,
-                lecture_observations::id
-            );
-        }
-        query
-            .order((
-                lecture_observations::filed_at.asc(),
-                lecture_observations::id.asc(),
-            ))
-            .limit(limit)
-            .load(conn)
+        crate::on_backend!(conn, |c| {
+            macro_rules! page {
+                () => {
+                    lecture_observations::table
+                        .inner_join(
+                            experts::table.on(experts::id.eq(lecture_observations::observer_id)),
+                        )
+                        .filter(lecture_observations::lecture_id.eq(lecture_id))
+                        .select((Observation::as_select(), experts::name))
+                        .order((
+                            lecture_observations::filed_at.asc(),
+                            lecture_observations::id.asc(),
+                        ))
+                        .limit(limit)
+                };
+            }
+            let (at, id) = (lecture_observations::filed_at, lecture_observations::id);
+            match observer_id {
+                None => load_after!(page!(), after, at, id, c),
+                Some(observer) => load_after!(
+                    page!().filter(lecture_observations::observer_id.eq(observer)),
+                    after,
+                    at,
+                    id,
+                    c
+                ),
+            }
+        })
     }
 
     /// What `observer_id` observed of lectures that started inside `span`: each lecture's
