@@ -175,9 +175,25 @@ impl Job for IdempotencySweep {
 /// times have all begun expire, confirmed lectures get their reminder the day before; an
 /// hour after the end a lecture nobody checked in to is a no-show and one still running is
 /// checked out at its planned end; 14 days after the end a delivered lecture closes.
-/// Each lecture is handled in a transaction of its own.
+/// Each lecture is handled in a transaction of its own; each step takes at most `batch`
+/// lectures a run and asks to run again at once while it found that many, so a backlog (a
+/// database whose past was never checked in) is worked off in turns rather than in one
+/// run that holds the runner.
 pub struct LectureTimers {
     pub settings: Settings,
+    pub batch: i64,
+}
+
+impl LectureTimers {
+    /// The lectures of a step a run takes by default.
+    pub const BATCH: i64 = 200;
+
+    pub fn new(settings: Settings) -> Self {
+        LectureTimers {
+            settings,
+            batch: Self::BATCH,
+        }
+    }
 }
 
 impl Job for LectureTimers {
@@ -194,17 +210,22 @@ impl Job for LectureTimers {
         let mut handled = 0;
         type Step = fn(&mut Uow<'_>, &str) -> ApiResult<bool>;
         use crate::usecase::lecture::attendance as timers;
+        let batch = self.batch;
         let steps: [(Vec<String>, Step); 6] = [
-            (due::lapsed_offers(&mut conn, now)?, due::lapse),
-            (due::expired_requests(&mut conn, now)?, due::expire),
-            (due::reminders(&mut conn, now)?, due::remind),
-            (timers::no_shows(&mut conn, now)?, timers::no_show),
+            (due::lapsed_offers(&mut conn, now, batch)?, due::lapse),
+            (due::expired_requests(&mut conn, now, batch)?, due::expire),
+            (due::reminders(&mut conn, now, batch)?, due::remind),
+            (timers::no_shows(&mut conn, now, batch)?, timers::no_show),
             (
-                timers::overdue_check_outs(&mut conn, now)?,
+                timers::overdue_check_outs(&mut conn, now, batch)?,
                 timers::auto_check_out,
             ),
-            (timers::closable(&mut conn, now)?, timers::close),
+            (timers::closable(&mut conn, now, batch)?, timers::close),
         ];
+        // A step that found a full batch may have more waiting.
+        let more = steps
+            .iter()
+            .any(|(ids, _)| i64::try_from(ids.len()).unwrap_or(i64::MAX) >= batch);
         for (ids, step) in steps {
             for id in ids {
                 let audit = AuditContext::system(now);
@@ -213,10 +234,7 @@ impl Job for LectureTimers {
                 }
             }
         }
-        Ok(Outcome {
-            handled,
-            more: false,
-        })
+        Ok(Outcome { handled, more })
     }
 }
 
@@ -235,7 +253,7 @@ pub fn standard_jobs(
             batch: 20,
         }),
         Box::new(IdempotencySweep),
-        Box::new(LectureTimers { settings }),
+        Box::new(LectureTimers::new(settings)),
     ]
 }
 

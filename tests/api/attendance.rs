@@ -10,7 +10,7 @@ use crate::lectures::{World, id_of, slot, world};
 
 use chrono::{DateTime, Utc};
 use guanai::domain::roster::ExpertStatus;
-use guanai::jobs::{Job, LectureTimers, run_due};
+use guanai::jobs::{Job, LectureTimers, Outcome, Ran, run_due};
 use serde_json::{Value, json};
 
 /// 4 March 2026 at `hh:mm:ss` in the service zone.
@@ -62,9 +62,7 @@ fn wrong(code: &str) -> String {
 }
 
 fn timers(w: &World) -> Vec<Box<dyn Job>> {
-    vec![Box::new(LectureTimers {
-        settings: w.app.state.settings.clone(),
-    })]
+    vec![Box::new(LectureTimers::new(w.app.state.settings.clone()))]
 }
 
 #[actix_web::test]
@@ -387,4 +385,51 @@ async fn a_city_wide_lecture_shows_its_code_to_the_schools_that_joined() {
     let (other, _) = w.app.tokens("school.b").await;
     code(&w, &id, &w.school).await.assert_status(200);
     code(&w, &id, &other).await.assert_problem(403, "forbidden");
+}
+
+#[actix_web::test]
+async fn the_timers_work_off_a_backlog_a_batch_at_a_time() {
+    let w = world().await;
+    let mut ids = Vec::new();
+    for hour in [9, 11, 13] {
+        let lecture = w
+            .dispatch("online", slot(4, hour, 0, 60), Some(&w.lin_id))
+            .await;
+        let id = id_of(&lecture);
+        w.act(&id, "accept", &w.lin, json!({}))
+            .await
+            .assert_status(200);
+        ids.push(id);
+    }
+    let w = at(w, "17:00:00").await;
+    let timers: Vec<Box<dyn Job>> = vec![Box::new(LectureTimers {
+        batch: 2,
+        ..LectureTimers::new(w.app.state.settings.clone())
+    })];
+    // Three missed lectures, two a run: the first run asks to run again at once.
+    let first = run_due(w.app.pool(), &w.app.clock, &timers);
+    assert!(
+        matches!(
+            first[0].1,
+            Ran::Done(Outcome {
+                handled: 2,
+                more: true
+            })
+        ),
+        "{first:?}"
+    );
+    let second = run_due(w.app.pool(), &w.app.clock, &timers);
+    assert!(
+        matches!(
+            second[0].1,
+            Ran::Done(Outcome {
+                handled: 1,
+                more: false
+            })
+        ),
+        "{second:?}"
+    );
+    for id in &ids {
+        assert_eq!(w.state(&json!({ "id": id })).await, "no_show");
+    }
 }

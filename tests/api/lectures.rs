@@ -713,9 +713,8 @@ async fn a_suspended_expert_s_lectures_go_back_to_the_office() {
 #[actix_web::test]
 async fn timers_return_lapsed_offers_expire_old_requests_and_remind_once() {
     let w = world().await;
-    let timers: Vec<Box<dyn Job>> = vec![Box::new(LectureTimers {
-        settings: w.app.state.settings.clone(),
-    })];
+    let timers: Vec<Box<dyn Job>> =
+        vec![Box::new(LectureTimers::new(w.app.state.settings.clone()))];
     // Offered on Monday for Friday: the offer lapses after 48 hours.
     let lapsing = w
         .dispatch("online", slot(6, 10, 0, 60), Some(&w.lin_id))

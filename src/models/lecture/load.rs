@@ -42,11 +42,13 @@ impl Lecture {
         conn: &mut DbConnection,
         state: LectureState,
         cutoff: NaiveDateTime,
+        limit: i64,
     ) -> QueryResult<Vec<String>> {
         lectures::table
             .filter(lectures::state.eq(state))
             .filter(lectures::ends_at.le(cutoff))
             .order((lectures::sort_at.asc(), lectures::id.asc()))
+            .limit(limit)
             .select(lectures::id)
             .load_on(conn)
     }

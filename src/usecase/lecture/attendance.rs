@@ -266,29 +266,36 @@ fn attendance_of(conn: &mut DbConnection, id: &str) -> ApiResult<Attendance> {
 }
 
 /// Confirmed lectures an hour past their end: nobody checked in.
-pub fn no_shows(conn: &mut DbConnection, now: NaiveDateTime) -> ApiResult<Vec<String>> {
+pub fn no_shows(conn: &mut DbConnection, now: NaiveDateTime, limit: i64) -> ApiResult<Vec<String>> {
     Ok(Lecture::ended_in_state(
         conn,
         LectureState::Confirmed,
         now - Duration::hours(GRACE_AFTER_END_HOURS),
+        limit,
     )?)
 }
 
 /// Running lectures an hour past their end: their expert did not check out.
-pub fn overdue_check_outs(conn: &mut DbConnection, now: NaiveDateTime) -> ApiResult<Vec<String>> {
+pub fn overdue_check_outs(
+    conn: &mut DbConnection,
+    now: NaiveDateTime,
+    limit: i64,
+) -> ApiResult<Vec<String>> {
     Ok(Lecture::ended_in_state(
         conn,
         LectureState::InProgress,
         now - Duration::hours(GRACE_AFTER_END_HOURS),
+        limit,
     )?)
 }
 
 /// Delivered lectures 14 days past their end.
-pub fn closable(conn: &mut DbConnection, now: NaiveDateTime) -> ApiResult<Vec<String>> {
+pub fn closable(conn: &mut DbConnection, now: NaiveDateTime, limit: i64) -> ApiResult<Vec<String>> {
     Ok(Lecture::ended_in_state(
         conn,
         LectureState::Delivered,
         now - Duration::days(CLOSES_AFTER_DAYS),
+        limit,
     )?)
 }
 

@@ -6,17 +6,27 @@ use crate::db::schema::{lecture_slots, lectures};
 use diesel::prelude::*;
 
 /// Offers whose answer time has passed.
-pub fn lapsed_offers(conn: &mut DbConnection, now: NaiveDateTime) -> ApiResult<Vec<String>> {
+pub fn lapsed_offers(
+    conn: &mut DbConnection,
+    now: NaiveDateTime,
+    limit: i64,
+) -> ApiResult<Vec<String>> {
     Ok(lectures::table
         .filter(lectures::state.eq(LectureState::Offered))
         .filter(lectures::offer_expires_at.le(now))
+        .order((lectures::sort_at.asc(), lectures::id.asc()))
+        .limit(limit)
         .select(lectures::id)
         .load_on(conn)?)
 }
 
 /// Waiting lectures none of whose times can still be given: a request whose every
 /// proposed slot has begun, a lecture waiting for reassignment whose time has begun.
-pub fn expired_requests(conn: &mut DbConnection, now: NaiveDateTime) -> ApiResult<Vec<String>> {
+pub fn expired_requests(
+    conn: &mut DbConnection,
+    now: NaiveDateTime,
+    limit: i64,
+) -> ApiResult<Vec<String>> {
     let mut ids: Vec<String> = lectures::table
         .filter(lectures::state.eq(LectureState::Requested))
         .filter(diesel::dsl::not(diesel::dsl::exists(
@@ -24,12 +34,16 @@ pub fn expired_requests(conn: &mut DbConnection, now: NaiveDateTime) -> ApiResul
                 .filter(lecture_slots::lecture_id.eq(lectures::id))
                 .filter(lecture_slots::starts_at.gt(now)),
         )))
+        .order((lectures::sort_at.asc(), lectures::id.asc()))
+        .limit(limit)
         .select(lectures::id)
         .load_on(conn)?;
     ids.extend(
         lectures::table
             .filter(lectures::state.eq(LectureState::NeedsReassignment))
             .filter(lectures::starts_at.le(now))
+            .order((lectures::sort_at.asc(), lectures::id.asc()))
+            .limit(limit)
             .select(lectures::id)
             .load::<String>(conn)?,
     );
@@ -37,12 +51,18 @@ pub fn expired_requests(conn: &mut DbConnection, now: NaiveDateTime) -> ApiResul
 }
 
 /// Confirmed lectures starting within a day that have had no reminder.
-pub fn reminders(conn: &mut DbConnection, now: NaiveDateTime) -> ApiResult<Vec<String>> {
+pub fn reminders(
+    conn: &mut DbConnection,
+    now: NaiveDateTime,
+    limit: i64,
+) -> ApiResult<Vec<String>> {
     Ok(lectures::table
         .filter(lectures::state.eq(LectureState::Confirmed))
         .filter(lectures::starts_at.gt(now))
         .filter(lectures::starts_at.le(now + Duration::hours(24)))
         .filter(lectures::reminded_at.is_null())
+        .order((lectures::sort_at.asc(), lectures::id.asc()))
+        .limit(limit)
         .select(lectures::id)
         .load_on(conn)?)
 }
