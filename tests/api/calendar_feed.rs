@@ -167,3 +167,53 @@ async fn a_lecture_that_leaves_the_expert_stays_cancelled_for_thirty_days() {
     let later = feed(&w, &token).await;
     assert!(event(&later, &cancelled).is_none());
 }
+
+#[actix_web::test]
+async fn an_observer_finds_what_they_observe_in_their_feed_under_a_uid_of_its_own() {
+    let w = world().await;
+    let zhou = w.app.expert(
+        "zhou",
+        "reading",
+        guanai::domain::roster::ExpertStatus::Active,
+    );
+    let (zhou_token, _) = w.app.tokens("zhou").await;
+    let theirs = id_of(
+        &w.dispatch("offline", slot(5, 14, 0, 90), Some(&zhou.id))
+            .await,
+    );
+    w.act(&theirs, "accept", &zhou_token, json!({}))
+        .await
+        .assert_status(200);
+    w.act(
+        &theirs,
+        "observers",
+        &w.admin,
+        json!({ "expert_id": w.lin_id }),
+    )
+    .await
+    .assert_status(201);
+    let token = token(&w).await;
+    let calendar = feed(&w, &token).await;
+    let observed = event(&calendar, &theirs).expect("the observed lecture");
+    assert_eq!(
+        observed.get_uid(),
+        Some(format!("observation-{theirs}@127.0.0.1").as_str())
+    );
+    let summary = observed.get_summary().unwrap();
+    assert!(summary.starts_with("听课：亲子共读"), "{summary}");
+    assert!(summary.contains(&zhou.name), "{summary}");
+    let description = observed.get_description().unwrap();
+    assert!(description.contains("听课记录"), "{description}");
+    assert!(!description.contains("待您接受"), "{description}");
+
+    // Taken off, it leaves the feed.
+    w.app
+        .delete(
+            &format!("/api/v1/lectures/{theirs}/observers/{}", w.lin_id),
+            &w.admin,
+        )
+        .await
+        .assert_status(200);
+    let calendar = feed(&w, &token).await;
+    assert!(event(&calendar, &theirs).is_none());
+}

@@ -461,4 +461,26 @@ impl Lecture {
             .order((lectures::sort_at.asc(), lectures::id.asc()))
             .load(conn)
     }
+
+    /// The lectures `expert_id` is assigned to observe (听课), held or given, that start at
+    /// `since` or later, in time order.
+    pub fn observed_by(
+        conn: &mut DbConnection,
+        expert_id: &str,
+        since: NaiveDateTime,
+    ) -> QueryResult<Vec<LectureRow>> {
+        use crate::db::schema::lecture_observers;
+        with_names!(lectures::table)
+            .filter(
+                lectures::id.eq_any(
+                    lecture_observers::table
+                        .filter(lecture_observers::expert_id.eq(expert_id))
+                        .select(lecture_observers::lecture_id),
+                ),
+            )
+            .filter(lectures::state.eq_any(LectureState::COUNTING))
+            .filter(lectures::sort_at.ge(since))
+            .order((lectures::sort_at.asc(), lectures::id.asc()))
+            .load(conn)
+    }
 }

@@ -36,8 +36,8 @@ const PRODID: &str = "-//guanai//关爱专家团 授课安排//ZH";
 /// How long a lecture that left the expert's calendar stays in the feed, cancelled.
 const REMOVED_DAYS: i64 = 30;
 
-/// The RFC 5545 feed of an expert's offered and confirmed lectures (from 90 days back), for
-/// the holder of their calendar token; times in UTC, one stable UID per lecture and its
+/// The RFC 5545 feed of an expert's offered and confirmed lectures and of those they are to
+/// observe (from 90 days back), for the holder of their calendar token; times in UTC, one stable UID per lecture and its
 /// SEQUENCE, so a rescheduled lecture moves instead of doubling. A lecture that left the
 /// expert (declined, let lapse, released, cancelled) stays 30 days as `STATUS:CANCELLED`
 /// with a raised SEQUENCE, so calendars that imported it remove it. 404 for a wrong token.
@@ -86,12 +86,37 @@ pub fn calendar_feed(
             EventStatus::Confirmed
         };
         let school = school_of(conn, &lecture)?;
-        let mut event = feed_event((&lecture, school_name, school), &host, span, status);
+        let mut event = event_for((&lecture, school_name, school), &host, span, status, false);
         calendar.push(
             event
                 .sequence(u32::try_from(lecture.sequence).unwrap_or(0))
                 .done(),
         );
+    }
+    // What they observe (听课), under UIDs of their own: the same lecture may be another
+    // expert's event in another feed.
+    for (lecture, school_name, expert_name) in
+        Lecture::observed_by(conn, expert_id, now - Duration::days(90))?
+    {
+        let Some(span) = lecture.span() else {
+            continue;
+        };
+        let school = school_of(conn, &lecture)?;
+        let mut event = event_for(
+            (&lecture, school_name, school),
+            &host,
+            span,
+            EventStatus::Confirmed,
+            true,
+        );
+        let given_by = expert_name
+            .map(|name| format!("（授课专家：{name}）"))
+            .unwrap_or_default();
+        event
+            .uid(&format!("observation-{}@{host}", lecture.id))
+            .summary(&format!("听课：{}{given_by}", lecture.topic))
+            .sequence(u32::try_from(lecture.sequence).unwrap_or(0));
+        calendar.push(event.done());
     }
     for (id, sequence, span) in
         FeedRemoval::since(conn, expert_id, now - Duration::days(REMOVED_DAYS))?
@@ -100,11 +125,12 @@ pub fn calendar_feed(
             continue;
         };
         let school = school_of(conn, &lecture)?;
-        let mut event = feed_event(
+        let mut event = event_for(
             (&lecture, school_name, school),
             &host,
             span,
             EventStatus::Cancelled,
+            false,
         );
         calendar.push(event.sequence(u32::try_from(sequence).unwrap_or(0)).done());
     }
@@ -126,12 +152,14 @@ fn uid_host(public_url: &str) -> String {
 }
 
 /// One lecture as an event at `span` (UTC): its topic and way, its place, and in the
-/// description the school with its address and contact, the note and how to join.
-fn feed_event(
+/// description the school with its address and contact, the note and how to join;
+/// `observing`: for an expert who is to observe it rather than give it.
+fn event_for(
     (lecture, school_name, school): (&Lecture, Option<String>, Option<School>),
     host: &str,
     span: Span,
     status: icalendar::EventStatus,
+    observing: bool,
 ) -> icalendar::Event {
     use icalendar::{Component as _, EventLike as _};
     let utc = |t: NaiveDateTime| {
@@ -153,7 +181,9 @@ fn feed_event(
         event.location(&place);
     }
     let mut description = Vec::new();
-    if status == icalendar::EventStatus::Cancelled {
+    if observing {
+        description.push("您去听课，听课后请在平台上提交听课记录".to_owned());
+    } else if status == icalendar::EventStatus::Cancelled {
         description.push("已取消或已不由您讲授".to_owned());
     } else if lecture.state == LectureState::Offered {
         description.push("待您接受".to_owned());
