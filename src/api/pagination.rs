@@ -7,8 +7,8 @@ use actix_web::http::header::ContentType;
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::NaiveDateTime;
-use serde::Serialize;
-use utoipa::ToSchema;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
 
 use crate::db::{self, DbConnection, DbPool};
 use crate::error::{ApiError, ApiResult};
@@ -29,6 +29,17 @@ pub fn limit(raw: Option<i64>) -> ApiResult<i64> {
                 .arg("max", MAX_LIMIT),
         )),
     }
+}
+
+/// The query of a list with no filters of its own: where to go on, and how many.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct PageQuery {
+    pub cursor: Option<String>,
+    /// 1-100, default 20.
+    #[param(minimum = 1, maximum = 100)]
+    pub limit: Option<i64>,
 }
 
 /// One page of a list: `{"items": [...], "next_cursor": …}`.

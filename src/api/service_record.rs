@@ -431,11 +431,7 @@ pub async fn issue_certificate(
     usecase::answer(&state, audit, idem, move |uow| {
         let actor = Actor::load_for_change(uow.conn, &user)?;
         let c = usecase::lecture::issue_certificate(uow, &actor, &id, period)?;
-        let hours = ServiceTotals {
-            minutes: i64::from(c.minutes),
-            ..Default::default()
-        }
-        .hours();
+        let hours = usecase::lecture::hours(i64::from(c.minutes));
         let body = CertificateResponse {
             verify_url: format!("{base}/verify/{}", c.serial),
             serial: c.serial,

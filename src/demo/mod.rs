@@ -228,6 +228,14 @@ pub fn seed(
     })
 }
 
+/// A demo expert's account and roster entry, by login.
+fn expert_of(uow: &mut Uow<'_>, login: &str) -> ApiResult<Option<(User, Expert)>> {
+    let Some(user) = User::find_by_login(uow.conn, login)? else {
+        return Ok(None);
+    };
+    Ok(Expert::find_by_user(uow.conn, &user.id)?.map(|e| (user, e)))
+}
+
 /// A few lectures, so the booking flows can be tried at once (next week, in the service
 /// zone): 市实验小学's booking of the first course (offered to its expert), 市第一中学's request
 /// to the reading team (waiting for the office), and a city-wide online lecture that schools
@@ -324,10 +332,7 @@ fn seed_lectures(
     };
     create(uow, &actor(admin_id, Role::Admin, None), citywide)?;
     // A leave waiting for the office and 陈's team leads: the Monday and Tuesday after.
-    let chen = User::find_by_login(uow.conn, "expert.chen")?
-        .map(|u| crate::models::expert::Expert::find_by_user(uow.conn, &u.id).map(|e| (u, e)))
-        .transpose()?;
-    if let Some((user, Some(expert))) = chen {
+    if let Some((user, expert)) = expert_of(uow, "expert.chen")? {
         let asking = Actor {
             role: Role::Expert,
             expert_id: Some(expert.id.clone()),
@@ -342,12 +347,6 @@ fn seed_lectures(
     }
     // Last week's Wednesday: 王's lecture at 市实验小学, given, reported, evaluated by the school
     // and observed by 李, so the service record and the lists of a lecture show something.
-    let expert_of = |uow: &mut Uow<'_>, login: &str| -> ApiResult<Option<(User, Expert)>> {
-        let Some(user) = User::find_by_login(uow.conn, login)? else {
-            return Ok(None);
-        };
-        Ok(Expert::find_by_user(uow.conn, &user.id)?.map(|e| (user, e)))
-    };
     let (Some((wang_user, wang)), Some((_, li)), Some((school_user, school))) = (
         expert_of(uow, "expert.wang")?,
         expert_of(uow, "expert.li")?,

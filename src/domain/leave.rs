@@ -5,7 +5,7 @@ use chrono::{Duration, NaiveDate};
 use chrono_tz::Tz;
 
 use crate::domain::coded::coded_enum;
-use crate::domain::schedule::{Span, local_midnight};
+use crate::domain::schedule::{Span, days_span};
 use crate::domain::transition::Machine;
 use crate::error::FieldError;
 use crate::i18n::Msg;
@@ -93,10 +93,7 @@ impl LeaveDays {
     /// What the leave holds: local midnight of the first day to local midnight after the
     /// last, in UTC.
     pub fn span(&self, tz: Tz) -> Span {
-        Span {
-            start: local_midnight(self.first, tz),
-            end: local_midnight(self.last + Duration::days(1), tz),
-        }
+        days_span(self.first, self.last, tz)
     }
 
     /// How many days away, both ends counted.

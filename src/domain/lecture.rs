@@ -118,6 +118,20 @@ impl LectureState {
         matches!(self, LectureState::Offered | LectureState::Confirmed)
     }
 
+    /// Whether it has begun with its expert there: in progress, or given since (its
+    /// check-in is recorded; an observation may be filed).
+    pub fn has_run(self) -> bool {
+        matches!(
+            self,
+            LectureState::InProgress | LectureState::Delivered | LectureState::Closed
+        )
+    }
+
+    /// Whether it was given: delivered, or closed since (its report may be filed).
+    pub fn was_given(self) -> bool {
+        matches!(self, LectureState::Delivered | LectureState::Closed)
+    }
+
     /// Whether its observers (听课) stay assigned: while it is held, and once it ran or was
     /// missed (a correction may make a no-show given). Back with the office, cancelled or
     /// refused, it lets them go.

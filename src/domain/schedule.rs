@@ -141,9 +141,15 @@ pub fn local_date(at: NaiveDateTime, tz: Tz) -> NaiveDate {
 pub fn week_bounds(at: NaiveDateTime, tz: Tz) -> Span {
     let date = local_date(at, tz);
     let monday = date - Duration::days(i64::from(date.weekday().num_days_from_monday()));
+    days_span(monday, monday + Duration::days(6), tz)
+}
+
+/// Whole local days `first..=last` (in the service zone) in UTC: local midnight of the first
+/// day to local midnight after the last.
+pub fn days_span(first: NaiveDate, last: NaiveDate, tz: Tz) -> Span {
     Span {
-        start: local_midnight(monday, tz),
-        end: local_midnight(monday + Duration::days(7), tz),
+        start: local_midnight(first, tz),
+        end: local_midnight(last + Duration::days(1), tz),
     }
 }
 

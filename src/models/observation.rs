@@ -134,6 +134,14 @@ impl Observation {
         Ok(())
     }
 
+    /// The observers of `lecture_id` who have filed theirs.
+    pub fn observers_of(conn: &mut DbConnection, lecture_id: &str) -> QueryResult<Vec<String>> {
+        lecture_observations::table
+            .filter(lecture_observations::lecture_id.eq(lecture_id))
+            .select(lecture_observations::observer_id)
+            .load(conn)
+    }
+
     pub fn exists(
         conn: &mut DbConnection,
         lecture_id: &str,

@@ -24,11 +24,7 @@ pub async fn show(state: web::Data<AppState>, serial: web::Path<String>) -> Http
         Ok(Some(c)) => {
             let tz = state.settings.timezone;
             let issued = crate::domain::schedule::local_date(c.issued_at, tz);
-            let hours = crate::usecase::lecture::ServiceTotals {
-                minutes: i64::from(c.minutes),
-                ..Default::default()
-            }
-            .hours();
+            let hours = crate::usecase::lecture::hours(i64::from(c.minutes));
             pages::render(
                 StatusCode::OK,
                 "verify.html",

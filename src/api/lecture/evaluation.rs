@@ -221,28 +221,18 @@ pub async fn update_lecture_evaluation(
     Ok(with_etag(HttpResponse::Ok().json(body), version))
 }
 
-#[derive(Debug, Deserialize, IntoParams)]
-#[serde(deny_unknown_fields)]
-#[into_params(parameter_in = Query)]
-pub struct ListEvaluationsQuery {
-    pub cursor: Option<String>,
-    /// 1-100, default 20.
-    #[param(minimum = 1, maximum = 100)]
-    pub limit: Option<i64>,
-}
-
 /// A lecture's evaluations in the order filed: the office, the team's leads and the
 /// lecture's expert read all; a school its own. A school that did not join a city-wide
 /// lecture gets 403; another school's own lecture stays 404.
 #[utoipa::path(get, path = "/api/v1/lectures/{id}/evaluations", tag = "lectures",
-    params(("id" = String, Path), ListEvaluationsQuery), security(("bearer" = [])),
+    params(("id" = String, Path), pagination::PageQuery), security(("bearer" = [])),
     responses((status = 200, body = Page<EvaluationResponse>), (status = 403, body = Problem), (status = 404, body = Problem),
         (status = 422, body = Problem)))]
 pub async fn list_lecture_evaluations(
     state: web::Data<AppState>,
     user: AuthUser,
     id: web::Path<String>,
-    query: ApiQuery<ListEvaluationsQuery>,
+    query: ApiQuery<pagination::PageQuery>,
 ) -> ApiResult<HttpResponse> {
     let query = query.into_inner();
     let limit = pagination::limit(query.limit)?;

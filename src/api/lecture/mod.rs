@@ -386,12 +386,7 @@ fn with_history(
     // What a lecture cannot have in its state is not looked for: a check-in once it ran, a
     // report once it was given.
     let state = record.lecture.state;
-    let ran = matches!(
-        state,
-        LectureState::InProgress | LectureState::Delivered | LectureState::Closed
-    );
-    let given = matches!(state, LectureState::Delivered | LectureState::Closed);
-    let attendance = if ran {
+    let attendance = if state.has_run() {
         crate::models::attendance::Attendance::find(conn, &id)?
     } else {
         None
@@ -406,7 +401,7 @@ fn with_history(
             auto_checked_out: a.auto_checked_out,
         })
     });
-    let filed = if given {
+    let filed = if state.was_given() {
         crate::models::report::LectureReport::find(conn, &id)?
     } else {
         None

@@ -38,18 +38,17 @@ pub(super) fn observers(
         return Ok(Some(Vec::new()));
     }
     let rows = LectureObserver::of_lecture(conn, &record.lecture.id)?;
-    rows.into_iter()
-        .map(|(o, name)| {
-            let observed = Observation::exists(conn, &o.lecture_id, &o.expert_id)?;
-            Ok(ObserverResponse {
-                expert_id: o.expert_id,
-                name,
-                assigned_at: to_local(o.assigned_at, tz),
-                observed,
-            })
+    let filed = Observation::observers_of(conn, &record.lecture.id)?;
+    let observers = rows
+        .into_iter()
+        .map(|(o, name)| ObserverResponse {
+            observed: filed.contains(&o.expert_id),
+            expert_id: o.expert_id,
+            name,
+            assigned_at: to_local(o.assigned_at, tz),
         })
-        .collect::<ApiResult<Vec<_>>>()
-        .map(Some)
+        .collect();
+    Ok(Some(observers))
 }
 
 /// 听课安排: the office or a lead of the lecture's team assigns an expert to observe an
@@ -228,27 +227,17 @@ pub async fn file_lecture_observation(
     .await
 }
 
-#[derive(Debug, Deserialize, IntoParams)]
-#[serde(deny_unknown_fields)]
-#[into_params(parameter_in = Query)]
-pub struct ListObservationsQuery {
-    pub cursor: Option<String>,
-    /// 1-100, default 20.
-    #[param(minimum = 1, maximum = 100)]
-    pub limit: Option<i64>,
-}
-
 /// A lecture's observations in the order filed: the office, the team's leads and the
 /// observed expert; an observer their own. Never a school (403).
 #[utoipa::path(get, path = "/api/v1/lectures/{id}/observations", tag = "lectures",
-    params(("id" = String, Path), ListObservationsQuery), security(("bearer" = [])),
+    params(("id" = String, Path), pagination::PageQuery), security(("bearer" = [])),
     responses((status = 200, body = Page<ObservationResponse>), (status = 403, body = Problem), (status = 404, body = Problem),
         (status = 422, body = Problem)))]
 pub async fn list_lecture_observations(
     state: web::Data<AppState>,
     StaffUser(user): StaffUser,
     id: web::Path<String>,
-    query: ApiQuery<ListObservationsQuery>,
+    query: ApiQuery<pagination::PageQuery>,
 ) -> ApiResult<HttpResponse> {
     let query = query.into_inner();
     let limit = pagination::limit(query.limit)?;

@@ -66,8 +66,8 @@ pub use observation::{
 };
 pub use report::{beneficiaries, confirm_audience, file_report};
 pub use service_record::{
-    LONGEST_PERIOD_DAYS, Period, ServiceLecture, ServiceRecord, ServiceTotals, issue_certificate,
-    service_record,
+    LONGEST_PERIOD_DAYS, Period, ServiceLecture, ServiceRecord, ServiceTotals, hours,
+    issue_certificate, service_record,
 };
 pub use suggestions::{Suggestion, Suggestions, suggestions};
 

@@ -263,10 +263,7 @@ pub fn file_observation(
     }
     .ok_or_else(|| ApiError::forbidden("forbidden", Msg::new("problem-forbidden-observation")))?;
     let state = record.lecture.state;
-    if !matches!(
-        state,
-        LectureState::InProgress | LectureState::Delivered | LectureState::Closed
-    ) {
+    if !state.has_run() {
         return Err(ApiError::conflict(
             "lecture_not_begun",
             Msg::new("problem-lecture_not_begun")

@@ -7,10 +7,7 @@ use crate::models::report::LectureReport;
 
 /// A given lecture: delivered, or closed since.
 fn given(record: &LectureRecord) -> ApiResult<()> {
-    if matches!(
-        record.lecture.state,
-        LectureState::Delivered | LectureState::Closed
-    ) {
+    if record.lecture.state.was_given() {
         return Ok(());
     }
     Err(ApiError::conflict(

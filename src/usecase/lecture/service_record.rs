@@ -24,10 +24,7 @@ pub struct Period {
 impl Period {
     /// From local midnight of the first day to local midnight after the last.
     pub fn span(self, tz: chrono_tz::Tz) -> Span {
-        Span {
-            start: crate::domain::schedule::local_midnight(self.from, tz),
-            end: crate::domain::schedule::local_midnight(self.to + Duration::days(1), tz),
-        }
+        crate::domain::schedule::days_span(self.from, self.to, tz)
     }
 }
 
@@ -42,7 +39,7 @@ pub struct ServiceLecture {
 }
 
 /// The record's totals.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ServiceTotals {
     pub lectures: i64,
     pub minutes: i64,
@@ -54,11 +51,16 @@ pub struct ServiceTotals {
 impl ServiceTotals {
     /// Hours, to one decimal.
     pub fn hours(&self) -> f64 {
-        // Minutes of a few years fit an f64 exactly.
-        #[expect(clippy::cast_precision_loss, reason = "well below 2^52 minutes")]
-        let minutes = self.minutes as f64;
-        (minutes / 6.0).round() / 10.0
+        hours(self.minutes)
     }
+}
+
+/// Minutes as hours, to one decimal (what a record and a certificate print).
+pub fn hours(minutes: i64) -> f64 {
+    // Minutes of a few years fit an f64 exactly.
+    #[expect(clippy::cast_precision_loss, reason = "well below 2^52 minutes")]
+    let minutes = minutes as f64;
+    (minutes / 6.0).round() / 10.0
 }
 
 pub struct ServiceRecord {
