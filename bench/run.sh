@@ -13,7 +13,7 @@
 # the two must cost the same. "service record" reads an expert's year of 200 given lectures
 # (issue 22's benchmark (b)); "evaluations" and "observations" a lecture's first page of each. "check-ins" (bench/check_ins.py, once per backend) checks in
 # to 1,000 lectures starting together: for each the school reads the code and the expert
-# checks in with it, on 64 connections. "lecture writes" is 派课 as the office does it, each step one
+# checks in with it, driven by wrk on 64 connections. "lecture writes" is 派课 as the office does it, each step one
 # request and one counted write: create a lecture for the benchmark school, offer it to an
 # expert (BENCH_FLOW_EXPERTS of them, default 256, each logged in), the expert accepts it;
 # every lecture at its own free time (two a week per expert, inside the load limits), so
