@@ -41,7 +41,13 @@ impl Lecture {
             .filter(lectures::expert_id.eq(expert_id))
             .filter(lectures::sort_at.ge(span.start))
             .filter(lectures::sort_at.lt(span.end))
-            .filter(lectures::state.eq_any([LectureState::Delivered, LectureState::Closed]))
+            // One by one, not as an `IN` list, which diesel prepares anew on every execution
+            // (as `counts_against_load` does).
+            .filter(
+                lectures::state
+                    .eq(LectureState::Delivered)
+                    .or(lectures::state.eq(LectureState::Closed)),
+            )
             .filter(lectures::starts_at.is_not_null())
             .order((lectures::sort_at.asc(), lectures::id.asc()))
             .select((
