@@ -26,7 +26,9 @@ addr, school, admin = sys.argv[1], sys.argv[2], sys.argv[3]
 host, port = addr.rsplit(":", 1)
 PASSWORD = "bench-password-2026"
 # Long enough for 2,000 requests at a tenth of the rate seen; a load that has not finished by
-# then is reported as such rather than as a rate.
+# then is reported as such rather than as a rate. wrk waits this long whatever happens (its
+# threads stop early, its main thread does not): the rate is timed from the threads' own
+# start and finish.
 LIMIT_SECONDS = int(os.environ.get("CHECK_INS_LIMIT_SECONDS", "30"))
 
 
@@ -57,6 +59,8 @@ while True:
     cursor = page["next_cursor"]
     if not cursor:
         break
+if not lectures:
+    sys.exit("no confirmed lecture of the benchmark school starts within the hour: seed afresh")
 experts = sorted({e for _, e in lectures})
 
 
@@ -90,14 +94,15 @@ local function now_ns()
     p:close()
     return t
 end
--- This thread's lectures: every second one, from its number on. started_ns and finished_ns
--- are globals: done() reads them through thread:get.
-local mine, next_mine, checked, to_check
+-- This thread's lectures: every second one, from its number on. started_ns, finished_ns,
+-- checked, share and statuses are globals: done() reads them through thread:get.
+local mine, next_mine, to_check
 local queued = {}
 function init(args)
     mine = {}
     for i = thread_no + 1, #lectures, 2 do table.insert(mine, i) end
-    next_mine, checked, to_check = 1, 0, {}
+    next_mine, to_check = 1, {}
+    checked, share, statuses = 0, #mine, ""
     started_ns = now_ns()
 end
 local function code_read(i)
@@ -124,7 +129,6 @@ function request()
     end
     return code_read(mine[#mine])
 end
-statuses = ""
 function response(status, headers, body)
     local id = headers["x-request-id"] or ""
     local i = tonumber(id:match("^lecture%%-(%%d+)$"))
@@ -134,8 +138,7 @@ function response(status, headers, body)
         table.insert(to_check, { i = i, code = body:match('"code":"(%%d+)"') })
     elseif id:match("^done%%-") then
         checked = checked + 1
-        progress = checked .. "/" .. #mine .. " queue " .. #to_check
-        if checked == #mine then
+        if checked == share then
             finished_ns = now_ns()
             wrk.thread:stop()
         end
@@ -147,7 +150,8 @@ function done(summary, latency, requests)
         local s, f = t:get("started_ns"), t:get("finished_ns")
         if not f then
             complete = false
-            io.write("thread " .. t:get("thread_no") .. " unfinished; refused:" .. t:get("statuses") .. " " .. tostring(t:get("progress")) .. "\n")
+            io.write("thread " .. t:get("thread_no") .. " unfinished: " .. t:get("checked") .. "/" .. t:get("share")
+                .. " checked in; refused:" .. t:get("statuses") .. "\n")
         else
             if not first or s < first then first = s end
             if not last or f > last then last = f end

@@ -159,28 +159,23 @@ impl Scopes {
         R: actix_web::dev::HttpServiceFactory + 'static,
     {
         let (prefix, rest) = split_route(path);
-        let i = match self.0.iter().position(|g| g.prefix == prefix) {
-            Some(i) => i,
-            None => {
-                self.0.push(Group {
-                    prefix,
-                    literal: Some(web::scope(prefix)),
-                    nested: Vec::new(),
-                });
-                self.0.len() - 1
-            }
-        };
-        let group = &mut self.0[i];
+        let group = find_or_push(
+            &mut self.0,
+            |g| g.prefix == prefix,
+            || Group {
+                prefix,
+                literal: Some(web::scope(prefix)),
+                nested: Vec::new(),
+            },
+        );
         let (slot, rest) = match split_pattern(rest) {
             Some((pattern, rest)) => {
-                let j = match group.nested.iter().position(|(p, _)| *p == pattern) {
-                    Some(j) => j,
-                    None => {
-                        group.nested.push((pattern, Some(web::scope(pattern))));
-                        group.nested.len() - 1
-                    }
-                };
-                (&mut group.nested[j].1, rest)
+                let nested = find_or_push(
+                    &mut group.nested,
+                    |(p, _)| *p == pattern,
+                    || (pattern, Some(web::scope(pattern))),
+                );
+                (&mut nested.1, rest)
             }
             None => (&mut group.literal, rest),
         };
@@ -198,6 +193,23 @@ impl Scopes {
             cfg.service(scope);
         }
     }
+}
+
+/// The item of `items` that `is` picks, pushed first from `make` when there is none (the
+/// groups and a group's nested scopes keep the order they are first named in).
+fn find_or_push<T>(
+    items: &mut Vec<T>,
+    is: impl Fn(&T) -> bool,
+    make: impl FnOnce() -> T,
+) -> &mut T {
+    let i = match items.iter().position(is) {
+        Some(i) => i,
+        None => {
+            items.push(make());
+            items.len() - 1
+        }
+    };
+    &mut items[i]
 }
 
 /// The pattern segment a group's rest starts with and what follows it: `/{id}/offer` →
