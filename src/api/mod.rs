@@ -4,6 +4,7 @@
 pub mod audit;
 pub mod auth;
 pub mod availability;
+pub mod consultation;
 pub mod course;
 pub mod expert;
 pub mod health;
@@ -329,6 +330,8 @@ route_table! {
         "/api/v1/leaves/{id}/approve" { post => leave::approve_leave }
         "/api/v1/leaves/{id}/reject" { post => leave::reject_leave }
         "/api/v1/leaves/{id}/withdraw" { post => leave::withdraw_leave }
+        "/api/v1/consultations" { get => consultation::list_consultations, create => consultation::create_consultation }
+        "/api/v1/consultations/{id}" { get => consultation::get_consultation }
         "/api/v1/blackouts" { get => availability::list_blackouts, create => availability::create_blackout }
         "/api/v1/blackouts/{id}" { delete => availability::delete_blackout }
         "/api/v1/audit" { get => audit::list_audit }
@@ -357,6 +360,7 @@ route_table! {
             (name = "courses", description = "the course menu (课程菜单) and its review"),
             (name = "lectures", description = "lectures (授课场次): requests (约课), dispatch (派课), offers and their answers"),
             (name = "leaves", description = "experts' leave (请假): asked for, approved or rejected, recorded by the office, withdrawn"),
+            (name = "consultations", description = "hotline consultations (热线咨询): one-off answers recorded as counts, nothing personal"),
             (name = "blackouts", description = "the school calendar's closed periods (exam weeks, holidays, term breaks)"),
             (name = "audit", description = "the append-only audit log"),
             (name = "admin", description = "mail delivery: the outbox"),

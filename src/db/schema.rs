@@ -16,6 +16,29 @@ diesel::table! {
 }
 
 diesel::table! {
+    consultation_topics (consultation_id, topic) {
+        consultation_id -> Text,
+        topic -> Text,
+    }
+}
+
+diesel::table! {
+    consultations (id) {
+        id -> Text,
+        channel -> Text,
+        at -> Timestamp,
+        minutes -> Integer,
+        families -> Integer,
+        expert_id -> Nullable<Text>,
+        school_id -> Nullable<Text>,
+        note -> Nullable<Text>,
+        joined_topics -> Nullable<Text>,
+        recorded_by -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     course_audiences (course_id, audience) {
         course_id -> Text,
         audience -> Text,
@@ -559,6 +582,10 @@ diesel::joinable!(availability_rules -> experts (expert_id));
 diesel::joinable!(availability_exceptions -> experts (expert_id));
 diesel::joinable!(blackouts -> schools (school_id));
 
+diesel::joinable!(consultation_topics -> consultations (consultation_id));
+diesel::joinable!(consultations -> experts (expert_id));
+diesel::joinable!(consultations -> schools (school_id));
+diesel::joinable!(consultations -> users (recorded_by));
 diesel::joinable!(leaves -> experts (expert_id));
 diesel::joinable!(lecture_attendance -> lectures (lecture_id));
 diesel::joinable!(lecture_reports -> lectures (lecture_id));
@@ -575,6 +602,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     blackouts,
     busy_intervals,
     calendar_tokens,
+    consultation_topics,
+    consultations,
     course_audiences,
     course_grades,
     course_modes,

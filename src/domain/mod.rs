@@ -6,6 +6,7 @@ pub mod check_in;
 pub mod coded;
 pub mod course;
 pub mod csv_safe;
+pub mod help;
 pub mod leave;
 pub mod lecture;
 pub mod profile;

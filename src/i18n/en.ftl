@@ -355,3 +355,10 @@ problem-not_found-evaluation = no such evaluation
 ## Service record (志愿服务记录)
 problem-forbidden-service_record = a service record is read by the expert themselves and the office
 field-out_of_range-service_period = { $field }: one record covers at most { $days } days (three years)
+
+## Consultations (热线咨询)
+problem-not_found-consultation = no such consultation
+problem-forbidden-consultation_for_others = an expert records the consultations they answered themselves; the office records them for others
+field-required-topics = { $field }: name at least one topic
+field-out_of_range-whole_number = { $field }: a whole number from { $min } to { $max }
+field-personal_data = { $field }: this looks like a phone or identity-card number; a consultation keeps counts only, so leave personal details out

@@ -355,3 +355,10 @@ problem-not_found-evaluation = 没有这条评课记录
 ## Service record (志愿服务记录)
 problem-forbidden-service_record = 志愿服务记录只给专家本人和办公室查看
 field-out_of_range-service_period = { $field }：一份记录最长 { $days } 天（三年）
+
+## Consultations (热线咨询)
+problem-not_found-consultation = 没有这条咨询记录
+problem-forbidden-consultation_for_others = 专家只能登记自己接答的咨询；替他人登记请联系办公室
+field-required-topics = { $field }：请至少选择一个咨询主题
+field-out_of_range-whole_number = { $field }：请填写 { $min } 到 { $max } 之间的整数
+field-personal_data = { $field }：内容像是电话号码或身份证号；咨询记录只记数量，请不要填写个人信息

@@ -36,6 +36,7 @@ pub mod availability;
 pub mod busy_interval;
 pub mod calendar;
 pub mod certificate;
+pub mod consultation;
 pub mod course;
 pub mod email_change;
 pub mod evaluation;

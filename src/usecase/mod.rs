@@ -5,6 +5,7 @@
 //! outbox rows commit together or not at all.
 
 pub mod availability;
+pub mod consultation;
 pub mod course;
 pub mod email;
 pub mod expert;

@@ -9,6 +9,7 @@ mod cli;
 mod common;
 mod concurrency;
 mod constraints;
+mod consultations;
 mod courses;
 mod demo;
 mod dispatch_rules;

@@ -164,6 +164,10 @@ pub(super) static ROWS: &[Row] = &[
     row("POST",  "/api/v1/leaves/{outsider_leave}/reject", Json(reason),       [401, 200, 404, 404, 403]),
     row("POST",  "/api/v1/leaves/{plain_leave}/withdraw", Empty,               [401, 200, 403, 200, 403]),
     row("POST",  "/api/v1/leaves/{outsider_leave}/withdraw", Empty,            [401, 200, 404, 404, 403]),
+    // Consultations: counts only; the office and experts record them, an expert reads their own.
+    row("GET",   "/api/v1/consultations", Empty,                               [401, 200, 200, 200, 403]),
+    row("POST",  "/api/v1/consultations", Json(hotline_answer),                [401, 201, 201, 201, 403]),
+    row("GET",   "/api/v1/consultations/{plain_consultation}", Empty,          [401, 200, 404, 200, 403]),
     row("GET",   "/api/v1/blackouts", Empty,                                   [401, 200, 200, 200, 200]),
     row("POST",  "/api/v1/blackouts", Json(school_blackout),                   [401, 201, 403, 403, 201]),
     row("DELETE", "/api/v1/blackouts/{city_blackout}", Empty,                  [401, 204, 403, 403, 403]),
@@ -277,6 +281,10 @@ fn school_blackout() -> Value {
 }
 fn plain_leave() -> Value {
     json!({ "expert_id": "{plain_expert}", "start_date": "2026-04-08", "end_date": "2026-04-09", "reason": "外出讲学" })
+}
+fn hotline_answer() -> Value {
+    json!({ "channel": "hotline", "topics": ["internet_addiction"], "minutes": 15, "families": 1,
+            "at": "2026-03-01T19:30:00+08:00" })
 }
 fn check_in_code() -> Value {
     json!({ "code": "123456" })

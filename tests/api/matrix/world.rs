@@ -247,6 +247,31 @@ impl World {
             })
             .expect("leaves")
         });
+        // A consultation the plain expert answered, as they record it.
+        let consultation = app.with_conn(|conn| {
+            Uow::within(conn, settings, AuditContext::system(now), |uow| {
+                let actor = Actor {
+                    user_id: plain.user_id.clone(),
+                    role: Role::Expert,
+                    expert_id: Some(plain.id.clone()),
+                    expert_status: Some(ExpertStatus::Active),
+                    school_id: None,
+                    lead_teams: vec![],
+                };
+                let input = guanai::usecase::consultation::ConsultationInput {
+                    channel: guanai::domain::help::ConsultationChannel::Hotline,
+                    topics: vec![guanai::domain::help::HelpTopic::ExamAnxiety],
+                    minutes: 20,
+                    families: 1,
+                    expert_id: None,
+                    school_id: None,
+                    note: None,
+                    at: now,
+                };
+                guanai::usecase::consultation::record(uow, &actor, input)
+            })
+            .expect("consultation")
+        });
         let notice_of = |user_id: &str| {
             app.with_conn(|conn| {
                 Notification::inbox(conn, user_id, None, None, 10)
@@ -286,6 +311,7 @@ impl World {
             ("plain_leave", leaves[0].clone()),
             ("lead_leave", leaves[1].clone()),
             ("outsider_leave", leaves[2].clone()),
+            ("plain_consultation", consultation),
         ]);
         let token = |user_id: &str| {
             let user =

@@ -1,0 +1,2 @@
+DROP TABLE consultation_topics;
+DROP TABLE consultations;
