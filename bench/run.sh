@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The benchmark: builds the release binary with the `bench-routes` feature, seeds a database
-# (1,000 experts, 3,000 courses, 500 schools, 100,000 past lectures, 3,000 past leaves, an
-# expert's year of 200 given lectures, a lecture with 200 evaluations and 30 observations) on SQLite and on
+# (1,000 experts, 3,000 courses, 500 schools, 100,000 past lectures, 3,000 past leaves, 10,000
+# past consultations, an expert's year of 200 given lectures, a lecture with 200 evaluations and
+# 30 observations) on SQLite and on
 # PostgreSQL, starts the server on loopback and loads each list and each ceiling with wrk
 # (2 threads, 64 connections; each load warmed up for BENCH_WARMUP_SECONDS, default 3, before
 # it is measured), then reports requests/s, p50 and p99 latency, each load's ratio to its
@@ -284,6 +285,8 @@ lectures, office, page 1|GET|/api/v1/lectures?limit=20|admin
 lectures, office, page 500|GET|/api/v1/lectures?limit=20&cursor=$office_p500|admin
 leaves, office|GET|/api/v1/leaves?limit=20|admin
 leaves, expert|GET|/api/v1/leaves?limit=20|expert
+consultations, office|GET|/api/v1/consultations?limit=20|admin
+consultations, expert|GET|/api/v1/consultations?limit=20|expert
 evaluations, office|GET|/api/v1/lectures/$evaluated/evaluations?limit=20|admin
 observations, office|GET|/api/v1/lectures/$evaluated/observations?limit=20|admin
 service record, a year of 200 lectures|GET|/api/v1/experts/$record_id/service-record?from=$year_from&to=$year_to|record

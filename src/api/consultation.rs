@@ -60,15 +60,55 @@ pub struct ConsultationResponse {
     pub created_at: DateTime<FixedOffset>,
 }
 
+/// A consultation as lists show it: the counts and who, without the note.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ConsultationBrief {
+    pub id: String,
+    pub channel: ConsultationChannel,
+    pub topics: Vec<HelpTopic>,
+    pub minutes: i32,
+    pub families: i32,
+    pub expert_id: Option<String>,
+    pub expert_name: Option<String>,
+    pub school_id: Option<String>,
+    pub school_name: Option<String>,
+    #[serde(serialize_with = "crate::time::serialize")]
+    #[schema(value_type = String, format = DateTime)]
+    pub at: DateTime<FixedOffset>,
+}
+
+/// The topics of a joined copy, sorted by code.
+fn topics_of(joined: Option<String>) -> Vec<HelpTopic> {
+    value_set::split(joined)
+        .iter()
+        .filter_map(|t| HelpTopic::from_code(t))
+        .collect()
+}
+
+fn consultation_brief(
+    (c, expert_name, school_name): ConsultationRow,
+    tz: chrono_tz::Tz,
+) -> ConsultationBrief {
+    ConsultationBrief {
+        topics: topics_of(c.joined_topics),
+        id: c.id,
+        channel: c.channel,
+        minutes: c.minutes,
+        families: c.families,
+        expert_id: c.expert_id,
+        expert_name,
+        school_id: c.school_id,
+        school_name,
+        at: to_local(c.at, tz),
+    }
+}
+
 fn consultation_response(
     (c, expert_name, school_name): ConsultationRow,
     tz: chrono_tz::Tz,
 ) -> ConsultationResponse {
     ConsultationResponse {
-        topics: value_set::split(c.joined_topics)
-            .iter()
-            .filter_map(|t| HelpTopic::from_code(t))
-            .collect(),
+        topics: topics_of(c.joined_topics),
         id: c.id,
         channel: c.channel,
         minutes: c.minutes,
@@ -233,10 +273,11 @@ pub struct ListConsultationsQuery {
     pub limit: Option<i64>,
 }
 
-/// Consultations, newest first: the office all, an expert those credited to them.
+/// Consultations, newest first: the office all, an expert those credited to them. Briefs;
+/// the note is on the consultation's own page.
 #[utoipa::path(get, path = "/api/v1/consultations", tag = "consultations", params(ListConsultationsQuery),
     security(("bearer" = [])),
-    responses((status = 200, body = Page<ConsultationResponse>), (status = 403, body = Problem), (status = 422, body = Problem)))]
+    responses((status = 200, body = Page<ConsultationBrief>), (status = 403, body = Problem), (status = 422, body = Problem)))]
 pub async fn list_consultations(
     state: web::Data<AppState>,
     StaffUser(user): StaffUser,
@@ -303,7 +344,7 @@ pub async fn list_consultations(
         Ok(Page {
             items: rows
                 .into_iter()
-                .map(|row| consultation_response(row, tz))
+                .map(|row| consultation_brief(row, tz))
                 .collect(),
             next_cursor: next,
         })

@@ -236,6 +236,7 @@ pub fn seed(
         }
         let lectures = seed_lectures(uow, &roster, &school_ids, lectures, now)?;
         seed_leaves(uow, &roster, &admin.id, now)?;
+        seed_consultations(uow, &roster, &school_ids, &admin.id, now)?;
         if let Some(school) = school_ids.first() {
             seed_check_ins(uow, &roster, school, now)?;
         }
@@ -424,6 +425,51 @@ fn seed_leaves(
                     updated_at: at,
                 },
             )?;
+        }
+    }
+    Ok(())
+}
+
+/// Ten past consultations per expert over the last year (a tenth answered by the office
+/// itself), one or two topics each, half with a school: what the office's list pages through.
+fn seed_consultations(
+    uow: &mut Uow<'_>,
+    roster: &[(String, &str)],
+    school_ids: &[String],
+    recorded_by: &str,
+    now: NaiveDateTime,
+) -> ApiResult<()> {
+    use crate::domain::help::{ConsultationChannel, HelpTopic};
+    use crate::models::consultation::{Consultation, NewConsultation};
+
+    for (n, (expert_id, _)) in roster.iter().enumerate() {
+        for k in 0..10_usize {
+            let i = n * 10 + k;
+            let minutes_back = i64::try_from(i * 53 % (365 * 24 * 60)).unwrap_or(0);
+            let at = now - chrono::Duration::minutes(minutes_back + 60);
+            let channel = ConsultationChannel::ALL[i % ConsultationChannel::ALL.len()];
+            let topics = [
+                HelpTopic::ALL[i % HelpTopic::ALL.len()],
+                HelpTopic::ALL[(i / 2) % HelpTopic::ALL.len()],
+            ];
+            let mut topics = topics.to_vec();
+            topics.sort_unstable();
+            topics.dedup();
+            let new = NewConsultation {
+                id: crate::db::new_id(),
+                channel,
+                at,
+                minutes: i32::try_from(10 + i % 50).unwrap_or(10),
+                families: 1 + i32::from(i % 7 == 0),
+                expert_id: (k != 0).then(|| expert_id.clone()),
+                school_id: (i % 2 == 0)
+                    .then(|| school_ids.get(i % school_ids.len().max(1)).cloned())
+                    .flatten(),
+                note: Some("基准咨询：家长询问如何引导孩子".to_owned()),
+                recorded_by: recorded_by.to_owned(),
+                created_at: at,
+            };
+            Consultation::insert(uow.conn, &new, &topics)?;
         }
     }
     Ok(())

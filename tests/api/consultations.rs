@@ -223,6 +223,7 @@ async fn lists_are_newest_first_paged_filtered_and_an_expert_sees_only_their_own
     };
     let first = w.list(&w.admin, "?limit=3").await;
     assert_eq!(ids(&first), newest_first[..3]);
+    assert!(first["items"][0].get("note").is_none(), "briefs: {first}");
     let cursor = first["next_cursor"].as_str().expect("a next page");
     let second = w.list(&w.admin, &format!("?limit=3&cursor={cursor}")).await;
     assert_eq!(ids(&second), newest_first[3..]);
