@@ -285,27 +285,12 @@ pub async fn list_consultations(
 ) -> ApiResult<HttpResponse> {
     let query = query.into_inner();
     let mut errors = Vec::new();
-    let limit = match pagination::limit(query.limit) {
-        Ok(limit) => Some(limit),
-        Err(ApiError::Validation(refused)) => {
-            errors.extend(refused);
-            None
-        }
-        Err(other) => return Err(other),
-    };
+    let limit = pagination::limit_among(&mut errors, query.limit);
     let expert_id = query
         .expert_id
         .as_deref()
         .and_then(|v| keep(&mut errors, validate::id("expert_id", v)));
-    if let (Some(from), Some(to)) = (query.from, query.to)
-        && to < from
-    {
-        errors.push(FieldError::new(
-            "to",
-            "end_before_start",
-            Msg::new("field-end_before_start-to_after_from").arg("field", "to"),
-        ));
-    }
+    pagination::days_in_order(&mut errors, query.from, query.to);
     let (Some(limit), true) = (limit, errors.is_empty()) else {
         return Err(ApiError::Validation(errors));
     };

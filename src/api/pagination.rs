@@ -31,6 +31,37 @@ pub fn limit(raw: Option<i64>) -> ApiResult<i64> {
     }
 }
 
+/// [`limit`] for a list whose other query fields are checked too: a refused limit joins
+/// `errors`, so that one answer names every bad field.
+pub fn limit_among(errors: &mut Vec<crate::error::FieldError>, raw: Option<i64>) -> Option<i64> {
+    match limit(raw) {
+        Ok(limit) => Some(limit),
+        Err(ApiError::Validation(refused)) => {
+            errors.extend(refused);
+            None
+        }
+        Err(_) => None,
+    }
+}
+
+/// A list's `from`/`to` days: `to` not before `from`, else an `end_before_start` problem
+/// joins `errors`.
+pub fn days_in_order(
+    errors: &mut Vec<crate::error::FieldError>,
+    from: Option<chrono::NaiveDate>,
+    to: Option<chrono::NaiveDate>,
+) {
+    if let (Some(from), Some(to)) = (from, to)
+        && to < from
+    {
+        errors.push(crate::error::FieldError::new(
+            "to",
+            "end_before_start",
+            Msg::new("field-end_before_start-to_after_from").arg("field", "to"),
+        ));
+    }
+}
+
 /// The query of a list with no filters of its own: where to go on, and how many.
 #[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
