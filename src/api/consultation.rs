@@ -138,8 +138,10 @@ pub struct CreateConsultationRequest {
     pub families: i32,
     /// The expert who answered: the office names one or none; an expert leaves it out (or
     /// gives their own).
+    #[schema(min_length = 1)]
     pub expert_id: Option<String>,
     /// The family's school, when they said.
+    #[schema(min_length = 1)]
     pub school_id: Option<String>,
     /// What was asked, in general terms. Refused (`personal_data`) when it looks like a phone
     /// or identity-card number: a consultation keeps counts, not people.
@@ -286,9 +288,12 @@ pub async fn list_consultations(
     let query = query.into_inner();
     let mut errors = Vec::new();
     let limit = pagination::limit_among(&mut errors, query.limit);
+    // An empty filter (`expert_id=`) is no filter, as in the lecture lists.
     let expert_id = query
         .expert_id
         .as_deref()
+        .map(str::trim)
+        .filter(|v| !v.is_empty())
         .and_then(|v| keep(&mut errors, validate::id("expert_id", v)));
     pagination::days_in_order(&mut errors, query.from, query.to);
     let (Some(limit), true) = (limit, errors.is_empty()) else {

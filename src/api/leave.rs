@@ -232,9 +232,12 @@ pub async fn list_leaves(
     let query = query.into_inner();
     let mut errors = Vec::new();
     let limit = pagination::limit_among(&mut errors, query.limit);
+    // An empty filter (`expert_id=`) is no filter, as in the lecture lists.
     let expert_id = query
         .expert_id
         .as_deref()
+        .map(str::trim)
+        .filter(|v| !v.is_empty())
         .and_then(|v| keep(&mut errors, validate::id("expert_id", v)));
     pagination::days_in_order(&mut errors, query.from, query.to);
     let (Some(limit), true) = (limit, errors.is_empty()) else {
