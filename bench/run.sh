@@ -227,6 +227,7 @@ for backend in $BACKENDS; do
     esac
     export DATABASE_URL="$url"
     export GUANAI_JWT_SECRET="bench-secret-bench-secret-bench-secret-01"
+    export GUANAI_DATA_KEY="0000000000000000000000000000000000000000000000000000000000000001"
     export GUANAI_MAIL_TRANSPORT=log
     export GUANAI_LOG=warn
     # The lecture writes place each run's lectures weeks after the last run's: years ahead.

@@ -6,6 +6,7 @@
 //! | `DATABASE_URL` | `guanai.db` | `postgres://…` for PostgreSQL; anything else is an SQLite file path (an optional `sqlite://` prefix is stripped) |
 //! | `GUANAI_TIMEZONE` | `Asia/Shanghai` | IANA zone that times are shown in and review periods are cut in |
 //! | `GUANAI_JWT_SECRET` | none | HMAC key for access tokens, at least 32 characters; without it `serve` keeps a generated one in `<sqlite file>.jwt-secret` (0600); required on PostgreSQL |
+//! | `GUANAI_DATA_KEY` | none | the key that seals one-on-one cases' personal fields at rest: 32 bytes as base64url (43 characters) or hex (64); without it `serve` keeps a generated one in `<sqlite file>.data-key` (0600); required on PostgreSQL. Losing it loses what it sealed |
 //! | `GUANAI_ACCESS_TOKEN_MINUTES` | `15` | access token lifetime, 1-15 minutes |
 //! | `GUANAI_REFRESH_TOKEN_DAYS` | `30` | refresh token lifetime, 1-90 days |
 //! | `GUANAI_TRUSTED_PROXIES` | none | comma-separated proxy IP addresses whose `X-Forwarded-For` is believed |
@@ -108,6 +109,8 @@ pub struct Settings {
     pub database: DatabaseTarget,
     pub timezone: Tz,
     pub jwt_secret: Option<String>,
+    /// `GUANAI_DATA_KEY`, checked to be a key.
+    pub data_key: Option<String>,
     pub access_token_minutes: i64,
     pub refresh_token_days: i64,
     pub trusted_proxies: Vec<IpAddr>,
@@ -194,6 +197,12 @@ impl Settings {
                 "must be at least 32 characters",
             ));
         }
+        let data_key = lookup("GUANAI_DATA_KEY");
+        if let Some(key) = &data_key
+            && let Err(e) = crate::crypto::DataKey::parse(key)
+        {
+            return Err(invalid("GUANAI_DATA_KEY", e.to_string()));
+        }
         let trusted_proxies = match lookup("GUANAI_TRUSTED_PROXIES") {
             None => Vec::new(),
             Some(list) => list
@@ -225,6 +234,7 @@ impl Settings {
             database,
             timezone,
             jwt_secret,
+            data_key,
             access_token_minutes: ranged(&lookup, "GUANAI_ACCESS_TOKEN_MINUTES", 15, 1..=15)?,
             refresh_token_days: ranged(&lookup, "GUANAI_REFRESH_TOKEN_DAYS", 30, 1..=90)?,
             trusted_proxies,
@@ -372,6 +382,48 @@ pub fn resolve_jwt_secret(settings: &Settings) -> anyhow::Result<String> {
         .with_context(|| format!("writing the generated JWT secret to {}", file.display()))?;
     tracing::info!(file = %file.display(), "generated a JWT secret");
     Ok(secret)
+}
+
+/// Where `serve` keeps a generated data key for an SQLite database.
+pub fn data_key_file_for(db_path: &Path) -> PathBuf {
+    let mut name = db_path.as_os_str().to_owned();
+    name.push(".data-key");
+    PathBuf::from(name)
+}
+
+/// The data keys to use: the configured key, or (SQLite only) one generated once and kept in
+/// a 0600 file beside the database, as the JWT secret is. On PostgreSQL every instance must
+/// hold the same key, so it is required.
+pub fn resolve_data_keys(settings: &Settings) -> anyhow::Result<crate::crypto::DataKeys> {
+    use crate::crypto::{DataKey, DataKeys};
+    use anyhow::Context as _;
+    let text = match (&settings.data_key, &settings.database) {
+        (Some(key), _) => key.clone(),
+        (None, DatabaseTarget::Postgres(_)) => anyhow::bail!(
+            "GUANAI_DATA_KEY is not set: on PostgreSQL every instance must share the key that \
+             seals personal fields, so set it (32 random bytes, e.g. `openssl rand -hex 32`) \
+             in the environment, and keep a copy: what it sealed is lost with it"
+        ),
+        (None, DatabaseTarget::Sqlite(path)) => {
+            let file = data_key_file_for(path);
+            if file.exists() {
+                std::fs::read_to_string(&file)
+                    .with_context(|| format!("reading the data key from {}", file.display()))?
+            } else {
+                let key = DataKey::generate();
+                write_private_file(&file, &key).with_context(|| {
+                    format!("writing the generated data key to {}", file.display())
+                })?;
+                tracing::warn!(
+                    file = %file.display(),
+                    "generated a data key; back it up: what it seals is lost with it"
+                );
+                key
+            }
+        }
+    };
+    let key = DataKey::parse(&text).map_err(|e| anyhow::anyhow!("the data key: {e}"))?;
+    Ok(DataKeys::new(key, Vec::new()))
 }
 
 fn write_private_file(path: &Path, content: &str) -> std::io::Result<()> {
@@ -543,5 +595,43 @@ mod tests {
                 .mode();
             assert_eq!(mode & 0o777, 0o600);
         }
+    }
+    #[test]
+    fn sqlite_data_key_is_generated_once_and_kept_private() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("g.db");
+        let s = settings(&[("DATABASE_URL", db.to_str().unwrap())]).unwrap();
+        let first = resolve_data_keys(&s).unwrap();
+        let second = resolve_data_keys(&s).unwrap();
+        assert_eq!(first.current_id(), second.current_id());
+        let sealed = first.seal("row", "field", "小明");
+        assert_eq!(second.open("row", "field", &sealed).unwrap(), "小明");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt as _;
+            let mode = std::fs::metadata(data_key_file_for(&db))
+                .unwrap()
+                .permissions()
+                .mode();
+            assert_eq!(mode & 0o777, 0o600);
+        }
+    }
+
+    #[test]
+    fn the_data_key_is_required_on_postgres_and_checked_when_given() {
+        let pg = settings(&[("DATABASE_URL", "postgres://u@h/db")]).unwrap();
+        let err = resolve_data_keys(&pg).unwrap_err().to_string();
+        assert!(err.contains("GUANAI_DATA_KEY"), "{err}");
+        let key = "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff";
+        let given = settings(&[
+            ("DATABASE_URL", "postgres://u@h/db"),
+            ("GUANAI_DATA_KEY", key),
+        ])
+        .unwrap();
+        assert_eq!(
+            resolve_data_keys(&given).unwrap().current_id(),
+            crate::crypto::DataKey::parse(key).unwrap().id()
+        );
+        assert!(settings(&[("GUANAI_DATA_KEY", "not-a-key")]).is_err());
     }
 }

@@ -10,6 +10,7 @@ pub mod auth;
 pub mod bench;
 pub mod clock;
 pub mod config;
+pub mod crypto;
 pub mod db;
 pub mod demo;
 pub mod domain;
@@ -42,15 +43,24 @@ pub struct AppState {
     pub settings: Settings,
     pub clock: Arc<dyn Clock>,
     pub jwt: JwtKeys,
+    /// The keys that seal personal fields at rest (`crypto`).
+    pub keys: crate::crypto::DataKeys,
 }
 
 impl AppState {
-    pub fn new(db: DbPool, settings: Settings, clock: Arc<dyn Clock>, jwt: JwtKeys) -> Self {
+    pub fn new(
+        db: DbPool,
+        settings: Settings,
+        clock: Arc<dyn Clock>,
+        jwt: JwtKeys,
+        keys: crate::crypto::DataKeys,
+    ) -> Self {
         Self {
             db,
             settings,
             clock,
             jwt,
+            keys,
         }
     }
 }

@@ -338,6 +338,7 @@ fn create_admin(settings: &Settings, login: &str, display_name: &str) -> anyhow:
 fn serve(settings: Settings, demo: bool) -> anyhow::Result<()> {
     let jwt_secret = guanai::config::resolve_jwt_secret(&settings)?;
     let jwt = JwtKeys::new(&jwt_secret).map_err(|e| anyhow::anyhow!(e))?;
+    let keys = guanai::config::resolve_data_keys(&settings)?;
     let pool = db::connect(&settings.database, settings.db_pool_size)
         .context("cannot open the database")?;
     {
@@ -373,7 +374,7 @@ fn serve(settings: Settings, demo: bool) -> anyhow::Result<()> {
     let workers = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
     let pool_size = usize::try_from(settings.db_pool_size).unwrap_or(8);
     let blocking_per_worker = pool_size.div_ceil(workers).max(1);
-    let state = actix_web::web::Data::new(AppState::new(pool, settings, clock, jwt));
+    let state = actix_web::web::Data::new(AppState::new(pool, settings, clock, jwt, keys));
     let served = actix_web::rt::System::new().block_on(async move {
         let server = actix_web::HttpServer::new(move || guanai::app(state.clone()))
             .workers(workers)

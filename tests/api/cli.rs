@@ -102,6 +102,19 @@ fn seed_demo_fills_an_empty_database_and_leaves_a_used_one_alone() {
 }
 
 #[test]
+fn postgres_without_a_data_key_refuses_to_start() {
+    let output = Command::new(env!("CARGO_BIN_EXE_guanai"))
+        .args(["serve"])
+        .env("DATABASE_URL", "postgres://nobody@127.0.0.1:1/none")
+        .env("GUANAI_JWT_SECRET", common::JWT_SECRET)
+        .env_remove("GUANAI_DATA_KEY")
+        .output()
+        .expect("run guanai");
+    assert!(!output.status.success());
+    assert!(String::from_utf8_lossy(&output.stderr).contains("GUANAI_DATA_KEY"));
+}
+
+#[test]
 fn postgres_without_a_jwt_secret_refuses_to_start() {
     let output = Command::new(env!("CARGO_BIN_EXE_guanai"))
         .args(["serve"])
@@ -190,7 +203,8 @@ fn serve_demo_answers_the_readme_walkthrough_and_stops_on_sigterm() {
     command
         .args(["serve", "--demo"])
         .env("DATABASE_URL", &url)
-        .env("GUANAI_JWT_SECRET", common::JWT_SECRET);
+        .env("GUANAI_JWT_SECRET", common::JWT_SECRET)
+        .env("GUANAI_DATA_KEY", guanai::crypto::DataKey::generate());
     let server = ServeChild::start(command);
     let addr = server.addr;
     let (status, login) = http(
@@ -225,6 +239,9 @@ fn serve_without_a_secret_on_sqlite_keeps_a_generated_one() {
     drop(server);
     assert!(db.exists());
     assert!(std::fs::read_to_string(&secret).unwrap().len() >= 32);
+    // The data key is kept beside it the same way.
+    let key = std::fs::read_to_string(guanai::config::data_key_file_for(&db)).unwrap();
+    assert!(guanai::crypto::DataKey::parse(&key).is_ok());
 }
 
 #[test]

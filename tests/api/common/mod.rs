@@ -186,6 +186,12 @@ pub struct TestApp {
     pub db: TestDb,
 }
 
+/// A data key of the test's own.
+pub fn test_keys() -> guanai::crypto::DataKeys {
+    let key = guanai::crypto::DataKey::parse(&guanai::crypto::DataKey::generate()).expect("key");
+    guanai::crypto::DataKeys::new(key, Vec::new())
+}
+
 pub fn start_time() -> DateTime<Utc> {
     DateTime::parse_from_rfc3339("2026-03-02T09:00:00+08:00")
         .expect("time")
@@ -217,7 +223,13 @@ pub fn test_state() -> (web::Data<AppState>, ManualClock, TestDb) {
     }
     let clock = ManualClock::new(start_time());
     let jwt = JwtKeys::new(JWT_SECRET).expect("jwt keys");
-    let state = web::Data::new(AppState::new(pool, settings, Arc::new(clock.clone()), jwt));
+    let state = web::Data::new(AppState::new(
+        pool,
+        settings,
+        Arc::new(clock.clone()),
+        jwt,
+        test_keys(),
+    ));
     (state, clock, test_db)
 }
 
