@@ -2,6 +2,7 @@
 
 pub mod availability;
 pub mod backoff;
+pub mod case;
 pub mod check_in;
 pub mod coded;
 pub mod course;

@@ -362,3 +362,9 @@ problem-forbidden-consultation_for_others = an expert records the consultations 
 field-required-topics = { $field }: name at least one topic
 field-out_of_range-whole_number = { $field }: a whole number from { $min } to { $max }
 field-personal_data = { $field }: this looks like a phone or identity-card number; a consultation keeps counts only, so leave personal details out
+
+## One-on-one cases (一对一辅导)
+problem-forbidden-case_dispatch = the office or a lead of the case's team offers a case or turns it down
+problem-forbidden-case_expert = only the expert the case is offered to or held by answers the offer and closes the case
+problem-forbidden-case_service = only the service lets an unanswered offer lapse
+problem-forbidden-case_withdraw_consent = a withdrawn consent is recorded by the referring school, the case's expert or the office

@@ -362,3 +362,9 @@ problem-forbidden-consultation_for_others = 专家只能登记自己接答的咨
 field-required-topics = { $field }：请至少选择一个咨询主题
 field-out_of_range-whole_number = { $field }：请填写 { $min } 到 { $max } 之间的整数
 field-personal_data = { $field }：内容像是电话号码或身份证号；咨询记录只记数量，请不要填写个人信息
+
+## One-on-one cases (一对一辅导)
+problem-forbidden-case_dispatch = 个案由办公室或该分团团长、副团长派单或决定不受理
+problem-forbidden-case_expert = 只有被派单或承接该个案的专家可以答复派单、结案
+problem-forbidden-case_service = 派单超时只由系统处理
+problem-forbidden-case_withdraw_consent = 撤回同意由转介学校、承接专家或办公室登记
