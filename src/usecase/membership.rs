@@ -86,8 +86,9 @@ pub fn change(
             )?;
         }
         // Their open offers go back to the office, their confirmed lectures wait for
-        // another expert; their time is released.
-        let why = format!("the expert's membership is now {to}: {reason}");
+        // another expert; their time is released. The history says why in Chinese, as a
+        // leave's release does (the office reads it).
+        let why = format!("专家状态改为{}：{reason}", to.label_zh());
         crate::usecase::lecture::release_held(uow, id, None, &why, json!({}))?;
     }
     Ok(())

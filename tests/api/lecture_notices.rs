@@ -130,3 +130,31 @@ async fn a_city_wide_confirmation_gives_the_joined_schools_the_link() {
         "{confirmed}"
     );
 }
+
+#[actix_web::test]
+async fn a_suspension_gives_back_the_lecture_with_its_reason_in_chinese() {
+    let w = world().await;
+    let offered = w
+        .dispatch("online", slot(4, 10, 0, 60), Some(&w.lin_id))
+        .await;
+    w.app
+        .post(
+            &format!("/api/v1/experts/{}/status", w.lin_id),
+            Some(&w.admin),
+            json!({ "to": "suspended", "reason": "住院" }),
+        )
+        .await
+        .assert_status(200);
+    let page = w
+        .app
+        .get(&format!("/api/v1/lectures/{}", id_of(&offered)), &w.admin)
+        .await;
+    let last = page.assert_status(200)["history"]
+        .as_array()
+        .unwrap()
+        .last()
+        .unwrap()
+        .clone();
+    assert_eq!(last["action"], "release");
+    assert_eq!(last["reason"], "专家状态改为暂停：住院");
+}
