@@ -9,7 +9,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use crate::AppState;
 use crate::api::pagination::{self, Page};
-use crate::api::support::keep;
+use crate::api::support::{id_filter, keep};
 use crate::audit::AuditContext;
 use crate::auth::StaffUser;
 use crate::auth::actor::Actor;
@@ -288,13 +288,7 @@ pub async fn list_consultations(
     let query = query.into_inner();
     let mut errors = Vec::new();
     let limit = pagination::limit_among(&mut errors, query.limit);
-    // An empty filter (`expert_id=`) is no filter, as in the lecture lists.
-    let expert_id = query
-        .expert_id
-        .as_deref()
-        .map(str::trim)
-        .filter(|v| !v.is_empty())
-        .and_then(|v| keep(&mut errors, validate::id("expert_id", v)));
+    let expert_id = id_filter(&mut errors, "expert_id", query.expert_id.as_deref());
     pagination::days_in_order(&mut errors, query.from, query.to);
     let (Some(limit), true) = (limit, errors.is_empty()) else {
         return Err(ApiError::Validation(errors));
@@ -310,16 +304,11 @@ pub async fn list_consultations(
     let page = pagination::read(&state.db, move |conn| {
         let actor = Actor::load(conn, &user)?;
         if !actor.is_admin() {
-            // An expert's own, whatever else was asked for.
+            // An expert's own; another's (or no expert at all) is refused.
             match (&actor.expert_id, &filter.expert_id) {
-                (Some(own), Some(asked)) if own != asked => {
-                    return Err(ApiError::forbidden(
-                        "forbidden",
-                        Msg::new("problem-forbidden-consultation_for_others"),
-                    ));
-                }
-                (Some(own), _) => filter.expert_id = Some(own.clone()),
-                (None, _) => {
+                (Some(own), None) => filter.expert_id = Some(own.clone()),
+                (Some(own), Some(asked)) if own == asked => {}
+                _ => {
                     return Err(ApiError::forbidden(
                         "forbidden",
                         Msg::new("problem-forbidden-consultation_for_others"),

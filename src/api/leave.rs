@@ -10,7 +10,7 @@ use utoipa::{IntoParams, ToSchema};
 use crate::AppState;
 use crate::api::history::{HistoryEntry, history_page};
 use crate::api::pagination::{self, Page};
-use crate::api::support::{ReasonRequest, keep, reason, with_etag};
+use crate::api::support::{ReasonRequest, id_filter, keep, reason, with_etag};
 use crate::audit::AuditContext;
 use crate::auth::StaffUser;
 use crate::auth::actor::Actor;
@@ -232,13 +232,7 @@ pub async fn list_leaves(
     let query = query.into_inner();
     let mut errors = Vec::new();
     let limit = pagination::limit_among(&mut errors, query.limit);
-    // An empty filter (`expert_id=`) is no filter, as in the lecture lists.
-    let expert_id = query
-        .expert_id
-        .as_deref()
-        .map(str::trim)
-        .filter(|v| !v.is_empty())
-        .and_then(|v| keep(&mut errors, validate::id("expert_id", v)));
+    let expert_id = id_filter(&mut errors, "expert_id", query.expert_id.as_deref());
     pagination::days_in_order(&mut errors, query.from, query.to);
     let (Some(limit), true) = (limit, errors.is_empty()) else {
         return Err(ApiError::Validation(errors));

@@ -71,6 +71,14 @@ pub fn keep<T>(errors: &mut Vec<FieldError>, result: Result<T, FieldError>) -> O
     result.map_err(|e| errors.push(e)).ok()
 }
 
+/// A list's id filter: empty (`expert_id=`) is no filter, as in the lecture lists; anything
+/// else must be an id, or its problem joins `errors`.
+pub fn id_filter(errors: &mut Vec<FieldError>, field: &str, raw: Option<&str>) -> Option<String> {
+    raw.map(str::trim)
+        .filter(|v| !v.is_empty())
+        .and_then(|v| keep(errors, crate::domain::validate::id(field, v)))
+}
+
 pub fn with_etag(mut response: HttpResponse, version: i32) -> HttpResponse {
     if let Ok(value) = header::HeaderValue::from_str(&format!("\"{version}\"")) {
         response.headers_mut().insert(header::ETAG, value);

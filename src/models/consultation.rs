@@ -5,7 +5,7 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use crate::db::schema::{consultation_topics, consultations, experts, schools};
+use crate::db::schema::{consultations, experts, schools};
 use crate::db::{DbConnection, OnBackend as _, Time};
 use crate::domain::help::{ConsultationChannel, HelpTopic};
 use crate::models::Keyset;
@@ -68,15 +68,7 @@ impl Consultation {
         diesel::insert_into(consultations::table)
             .values(new)
             .execute_on(conn)?;
-        for topic in topics {
-            diesel::insert_into(consultation_topics::table)
-                .values((
-                    consultation_topics::consultation_id.eq(&new.id),
-                    consultation_topics::topic.eq(topic),
-                ))
-                .execute_on(conn)?;
-        }
-        Ok(())
+        crate::models::value_set::consultation_topics::replace(conn, &new.id, topics)
     }
 
     pub fn find_row(conn: &mut DbConnection, id: &str) -> QueryResult<Option<ConsultationRow>> {

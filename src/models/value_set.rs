@@ -57,6 +57,13 @@ value_set!(
 );
 value_set!(course_grades, course_grades, course_id, grade, String);
 value_set!(course_modes, course_modes, course_id, mode, String);
+value_set!(
+    consultation_topics,
+    consultation_topics,
+    consultation_id,
+    topic,
+    crate::domain::help::HelpTopic
+);
 
 /// Joins a set's values in the copy kept on the owner's row (migration 000010, `char(31)`).
 /// A control character: stored text refuses those (`domain::text`), so it cannot occur
